@@ -1,0 +1,43 @@
+namespace ApexOrleans.Runtime.Storage;
+
+/// <summary>
+/// The rows behind <see cref="MemoryGrainStorage"/>. Kept apart from the provider so that a test cluster
+/// can stop and start a silo over the same in-memory store.
+/// </summary>
+public sealed class MemoryGrainStore
+{
+    private readonly Dictionary<(string Type, string Key, string State), StoredState> _rows = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>How many state records (including cleared ones) the store holds.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _rows.Count; }
+    }
+
+    internal StoredState? Read(GrainId grainId, string stateName)
+    {
+        lock (_gate)
+        {
+            return _rows.TryGetValue((grainId.Type, grainId.Key, stateName), out var row) ? row : null;
+        }
+    }
+
+    /// <summary>Replaces the row if its version equals <paramref name="expectedVersion"/> (null: no row may exist).</summary>
+    internal bool TryReplace(GrainId grainId, string stateName, long? expectedVersion, string? payload, out StoredState? current)
+    {
+        var key = (grainId.Type, grainId.Key, stateName);
+        lock (_gate)
+        {
+            var exists = _rows.TryGetValue(key, out var row);
+            if (exists ? row.Version != expectedVersion : expectedVersion is not null)
+            {
+                current = exists ? row : null;
+                return false;
+            }
+
+            current = _rows[key] = new StoredState((exists ? row.Version : 0) + 1, payload);
+            return true;
+        }
+    }
+}

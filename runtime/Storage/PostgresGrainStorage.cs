@@ -1,0 +1,62 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ApexOrleans.Runtime.Storage;
+
+/// <summary>Grain state in PostgreSQL, payload as jsonb so operators can query it; the server choice.</summary>
+public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
+{
+    // Any fixed number works: every ApexOrleans process takes this advisory lock while it creates the schema.
+    private const long SchemaLockKey = 0x4150_4558_4752_4E53; // "APEXGRNS"
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+
+    /// <summary>Creates the provider; the schema and table are created on first use.</summary>
+    public PostgresGrainStorage(PostgresGrainStorageOptions options, IGrainStateSerializer serializer, TimeProvider timeProvider)
+        : base(serializer, timeProvider)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("PostgreSQL grain storage needs a connection string.", nameof(options));
+        }
+
+        _schema = SqlIdentifier.Require(options.Schema, "PostgreSQL schema name");
+        Table = $"\"{_schema}\".\"{SqlIdentifier.Require(options.TableName, "PostgreSQL table name")}\"";
+        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    /// <inheritdoc />
+    protected override string Table { get; }
+
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override async Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // CREATE ... IF NOT EXISTS is not safe against a concurrent creator in PostgreSQL (it can fail on the
+        // catalog's unique index), so creators queue on a transaction-scoped advisory lock.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"SELECT pg_advisory_xact_lock({SchemaLockKey});" +
+            $"CREATE SCHEMA IF NOT EXISTS \"{_schema}\";" +
+            $"CREATE TABLE IF NOT EXISTS {Table} (" +
+            "grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL, " +
+            "version bigint NOT NULL, payload jsonb NULL, modified_at timestamptz NOT NULL, " +
+            "PRIMARY KEY (grain_type, grain_key, state_name));";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override void AddPayloadParameter(DbCommand command, string? payload) =>
+        command.Parameters.Add(new NpgsqlParameter("@payload", NpgsqlDbType.Jsonb) { Value = (object?)payload ?? DBNull.Value });
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,14 @@
+namespace ApexOrleans.Runtime.Storage;
+
+/// <summary>Options of <see cref="SqliteGrainStorage"/>.</summary>
+public sealed class SqliteGrainStorageOptions
+{
+    /// <summary>Path of the database file; created with its folder if missing.</summary>
+    public string DataSource { get; set; } = "apex.db";
+
+    /// <summary>The table grain state is kept in.</summary>
+    public string TableName { get; set; } = "grain_state";
+
+    /// <summary>How long a statement waits for a lock held by another connection or process.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
