@@ -1,0 +1,222 @@
+using ApexOrleans.Runtime.Storage;
+
+namespace ApexOrleans.Runtime.Tests.Storage;
+
+public sealed class Ledger
+{
+    public string Owner { get; set; } = "";
+
+    public decimal Balance { get; set; }
+
+    public List<string> Entries { get; set; } = [];
+}
+
+/// <summary>The guarantees every storage provider keeps; each provider's class runs exactly these assertions.</summary>
+public abstract class GrainStorageContract : IAsyncLifetime
+{
+    private static readonly GrainId Grain = new("ledger", "sarahs-boutique");
+
+    /// <summary>A new provider instance over this test's store: a second instance stands for another process or a restart.</summary>
+    protected abstract IGrainStorage CreateStorage();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [SkippableFact]
+    public async Task MissingStateReadsAsNewWithNoEtag()
+    {
+        var state = await ReadAsync(CreateStorage(), Grain);
+
+        Assert.False(state.RecordExists);
+        Assert.Null(state.ETag);
+        Assert.Equal("", state.State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task WrittenStateReadsBackThroughAnotherInstance()
+    {
+        var written = new GrainState<Ledger> { State = new Ledger { Owner = "Sarah", Balance = 81.00m, Entries = ["inv-001"] } };
+        await CreateStorage().WriteStateAsync("ledger", Grain, written);
+
+        var read = await ReadAsync(CreateStorage(), Grain);
+
+        Assert.True(read.RecordExists);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal("Sarah", read.State.Owner);
+        Assert.Equal(81.00m, read.State.Balance);
+        Assert.Equal(["inv-001"], read.State.Entries);
+    }
+
+    [SkippableFact]
+    public async Task WriteWithAStaleEtagThrowsAndStoresNothing()
+    {
+        var storage = CreateStorage();
+        var first = new GrainState<Ledger> { State = new Ledger { Balance = 1 } };
+        await storage.WriteStateAsync("ledger", Grain, first);
+        var stale = await ReadAsync(storage, Grain);
+        first.State.Balance = 2;
+        await storage.WriteStateAsync("ledger", Grain, first);
+
+        stale.State.Balance = 999;
+        var error = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("ledger", Grain, stale));
+
+        Assert.Equal(first.ETag, error.StoredEtag);
+        Assert.NotEqual(error.ExpectedEtag, error.StoredEtag);
+        Assert.Equal(2, (await ReadAsync(CreateStorage(), Grain)).State.Balance);
+    }
+
+    [SkippableFact]
+    public async Task InsertWithoutEtagOverAnExistingRecordThrows()
+    {
+        var storage = CreateStorage();
+        await storage.WriteStateAsync("ledger", Grain, new GrainState<Ledger> { State = new Ledger { Owner = "first" } });
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            storage.WriteStateAsync("ledger", Grain, new GrainState<Ledger> { State = new Ledger { Owner = "second" } }));
+
+        Assert.Equal("first", (await ReadAsync(storage, Grain)).State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task WriteWithAMalformedEtagThrowsAndStoresNothing()
+    {
+        var storage = CreateStorage();
+        await storage.WriteStateAsync("ledger", Grain, new GrainState<Ledger> { State = new Ledger { Owner = "kept" } });
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            storage.WriteStateAsync("ledger", Grain, new GrainState<Ledger> { ETag = "not-a-version", State = new Ledger { Owner = "lost" } }));
+
+        Assert.Equal("kept", (await ReadAsync(storage, Grain)).State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task OfConcurrentWritersWithTheSameEtagExactlyOneWins()
+    {
+        var setup = CreateStorage();
+        await setup.WriteStateAsync("ledger", Grain, new GrainState<Ledger> { State = new Ledger { Owner = "start" } });
+        var storages = Enumerable.Range(0, 4).Select(_ => CreateStorage()).ToList();
+        var readers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => ReadAsync(storages[i % 4], Grain)));
+
+        var outcomes = await Task.WhenAll(readers.Select(async (state, i) =>
+        {
+            state.State.Owner = $"writer-{i}";
+            try
+            {
+                await storages[i % 4].WriteStateAsync("ledger", Grain, state);
+                return $"writer-{i}";
+            }
+            catch (InconsistentStateException)
+            {
+                return null;
+            }
+        }));
+
+        var winner = Assert.Single(outcomes, o => o is not null);
+        Assert.Equal(winner, (await ReadAsync(CreateStorage(), Grain)).State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task ClearRemovesTheStateAndRetiresEveryEarlierEtag()
+    {
+        var storage = CreateStorage();
+        var state = new GrainState<Ledger> { State = new Ledger { Owner = "to-clear" } };
+        await storage.WriteStateAsync("ledger", Grain, state);
+        var beforeClear = await ReadAsync(storage, Grain);
+
+        await storage.ClearStateAsync("ledger", Grain, state);
+        var afterClear = await ReadAsync(CreateStorage(), Grain);
+
+        Assert.False(state.RecordExists);
+        Assert.Equal("", state.State.Owner);
+        Assert.False(afterClear.RecordExists);
+        Assert.Equal(state.ETag, afterClear.ETag);
+        Assert.NotEqual(beforeClear.ETag, afterClear.ETag);
+        beforeClear.State.Owner = "resurrected";
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("ledger", Grain, beforeClear));
+        afterClear.State.Owner = "second life";
+        await storage.WriteStateAsync("ledger", Grain, afterClear);
+        Assert.Equal("second life", (await ReadAsync(storage, Grain)).State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task ClearingWhatWasNeverStoredIsANoOp()
+    {
+        var state = new GrainState<Ledger>();
+
+        await CreateStorage().ClearStateAsync("ledger", Grain, state);
+
+        Assert.Null(state.ETag);
+        Assert.False((await ReadAsync(CreateStorage(), Grain)).RecordExists);
+    }
+
+    [SkippableFact]
+    public async Task StatesAreKeyedByGrainTypeKeyAndStateName()
+    {
+        var storage = CreateStorage();
+        GrainId[] grains = [new("ledger", "a"), new("ledger", "b"), new("other", "a")];
+        foreach (var grain in grains)
+        {
+            await storage.WriteStateAsync("ledger", grain, new GrainState<Ledger> { State = new Ledger { Owner = grain.ToString() } });
+        }
+
+        await storage.WriteStateAsync("second", grains[0], new GrainState<Ledger> { State = new Ledger { Owner = "second-state" } });
+
+        foreach (var grain in grains)
+        {
+            Assert.Equal(grain.ToString(), (await ReadAsync(storage, grain)).State.Owner);
+        }
+
+        Assert.Equal("second-state", (await ReadAsync(storage, grains[0], "second")).State.Owner);
+    }
+
+    [SkippableFact]
+    public async Task UnusualKeysAndPayloadsRoundTrip()
+    {
+        var storage = CreateStorage();
+        string[] keys = ["inv-001'; DROP TABLE grain_state; --", "Zoë/ünïcødé/✓", new string('k', 1000), "  spaced  ", "\"quoted\""];
+        foreach (var key in keys)
+        {
+            var payload = new Ledger { Owner = key, Entries = ["line\nbreak", "tab\t", "{\"json\":true}", "emoji 🧾"] };
+            await storage.WriteStateAsync("ledger", new GrainId("ledger", key), new GrainState<Ledger> { State = payload });
+        }
+
+        foreach (var key in keys)
+        {
+            var read = await ReadAsync(CreateStorage(), new GrainId("ledger", key));
+            Assert.Equal(key, read.State.Owner);
+            Assert.Equal(["line\nbreak", "tab\t", "{\"json\":true}", "emoji 🧾"], read.State.Entries);
+        }
+    }
+
+    [SkippableFact]
+    public async Task SchemaCreationIsSafeForManyInstancesStartingAtOnce()
+    {
+        // Eight fresh instances race to create the schema on first use and each write its own record.
+        var storages = Enumerable.Range(0, 8).Select(_ => CreateStorage()).ToList();
+
+        await Task.WhenAll(storages.Select((storage, i) => Task.Run(() =>
+            storage.WriteStateAsync("ledger", new GrainId("ledger", $"racer-{i}"), new GrainState<Ledger> { State = new Ledger { Owner = $"racer-{i}" } }))));
+
+        for (var i = 0; i < storages.Count; i++)
+        {
+            Assert.Equal($"racer-{i}", (await ReadAsync(CreateStorage(), new GrainId("ledger", $"racer-{i}"))).State.Owner);
+        }
+    }
+
+    private static async Task<GrainState<Ledger>> ReadAsync(IGrainStorage storage, GrainId grain, string stateName = "ledger")
+    {
+        var state = new GrainState<Ledger>();
+        await storage.ReadStateAsync(stateName, grain, state);
+        return state;
+    }
+
+    private sealed class GrainState<T> : IGrainState<T> where T : new()
+    {
+        public T State { get; set; } = new();
+
+        public string? ETag { get; set; }
+
+        public bool RecordExists { get; set; }
+    }
+}

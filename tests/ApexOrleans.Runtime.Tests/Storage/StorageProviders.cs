@@ -1,0 +1,57 @@
+using ApexOrleans.Runtime.Storage;
+using ApexOrleans.TestSupport;
+
+namespace ApexOrleans.Runtime.Tests.Storage;
+
+public sealed class MemoryGrainStorageContract : GrainStorageContract
+{
+    private readonly MemoryGrainStore _store = new();
+
+    protected override IGrainStorage CreateStorage() => new MemoryGrainStorage(_store, new JsonGrainStateSerializer());
+}
+
+public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    protected override IGrainStorage CreateStorage() =>
+        new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = _folder.File("nested/dir/apex.db") }, new JsonGrainStateSerializer(), TimeProvider.System);
+
+    public void Dispose() => _folder.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : GrainStorageContract
+{
+    private readonly string _schema = PostgresFixture.NewSchemaName();
+    private readonly List<PostgresGrainStorage> _created = [];
+
+    protected override IGrainStorage CreateStorage()
+    {
+        var storage = new PostgresGrainStorage(
+            new PostgresGrainStorageOptions { ConnectionString = postgres.ConnectionString, Schema = _schema },
+            new JsonGrainStateSerializer(), TimeProvider.System);
+        lock (_created)
+        {
+            _created.Add(storage);
+        }
+
+        return storage;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var storage in _created)
+        {
+            await storage.DisposeAsync();
+        }
+
+        if (_created.Count > 0)
+        {
+            await using var connection = await postgres.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = $"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE";
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
