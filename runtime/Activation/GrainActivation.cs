@@ -156,7 +156,8 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
                 await state.LoadAsync().ConfigureAwait(false);
             }
 
-            await grain.OnActivateAsync(Runtime.ShutdownToken).ConfigureAwait(false);
+            // Not the silo's stopping token: turns still in flight during a stop may activate grains and must finish.
+            await grain.OnActivateAsync(CancellationToken.None).ConfigureAwait(false);
             _grain = grain;
             lock (_gate)
             {

@@ -13,9 +13,9 @@ namespace ApexOrleans.Runtime.Activation;
 internal sealed class GrainRuntime
 {
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
-    private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeSpan _responseTimeout;
     private volatile bool _accepting;
+    private int _dispatching; // callers between the _accepting check and TryAccept; StopAsync waits for them
 
     public GrainRuntime(IServiceProvider services, GrainClassRegistry registry, TimeProvider timeProvider,
         IOptions<GrainRuntimeOptions> options, ILogger<GrainRuntime> logger)
@@ -35,8 +35,6 @@ internal sealed class GrainRuntime
 
     public IGrainFactory GrainFactory { get; }
 
-    public CancellationToken ShutdownToken => _shutdown.Token;
-
     public int ActivationCount => _activations.Count;
 
     public ICollection<GrainActivation> Activations => _activations.Values;
@@ -45,75 +43,123 @@ internal sealed class GrainRuntime
 
     public Task<TResult> InvokeAsync<TResult>(GrainId grainId, GrainClass grainClass, GrainMethod<TResult> method, object?[] arguments)
     {
-        if (!_accepting)
-        {
-            return Task.FromException<TResult>(Unavailable(grainId));
-        }
-
         var call = new GrainCall<TResult>(method, arguments, grainClass.IsReentrant || method.AlwaysInterleave);
-        return TryDispatch(grainId, grainClass, call, out var deactivating)
-            ? WithResponseTimeout(grainId, call)
-            : DispatchAfterAsync(deactivating, grainId, grainClass, call);
+        return TryDispatch(grainId, grainClass, call, out var deactivating) switch
+        {
+            Dispatch.Accepted => WithResponseTimeout(grainId, call, TimeProvider.GetTimestamp()),
+            Dispatch.Unavailable => Task.FromException<TResult>(Unavailable(grainId)),
+            _ => DispatchAfterAsync(deactivating, grainId, grainClass, call, TimeProvider.GetTimestamp()),
+        };
     }
 
-    /// <summary>Deactivates every activation, again for any created meanwhile by in-flight turns, then refuses calls.</summary>
+    /// <summary>
+    /// Stops in two phases. First, while calls are still served, every activation is deactivated, so turns
+    /// in flight finish even when they call other grains. Then calls are refused, callers already past the
+    /// check are waited for, and whatever they activated is deactivated too: no activation outlives the stop.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _shutdown.Cancel();
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping.");
-        while (!_activations.IsEmpty && !cancellationToken.IsCancellationRequested)
+        try
         {
-            await Task.WhenAll(_activations.Values.Select(a => a.DeactivateAsync(reason))).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await DeactivateAllAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _accepting = false;
+            Interlocked.MemoryBarrier(); // the refusal must be visible before the dispatch count is read
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _dispatching) > 0)
+            {
+                spin.SpinOnce();
+            }
         }
 
-        _accepting = false;
+        while (!_activations.IsEmpty)
+        {
+            await DeactivateAllAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Remove(GrainActivation activation) =>
         _activations.TryRemove(KeyValuePair.Create(activation.GrainId, activation));
 
-    private bool TryDispatch(GrainId grainId, GrainClass grainClass, GrainCall call, out Task deactivating)
-    {
-        var activation = _activations.GetOrAdd(grainId, static (id, s) => new GrainActivation(s.Runtime, id, s.Class), (Runtime: this, Class: grainClass));
-        return activation.TryAccept(call, out deactivating);
-    }
+    private Task DeactivateAllAsync(DeactivationReason reason) =>
+        Task.WhenAll(_activations.Values.Select(a => a.DeactivateAsync(reason)));
 
-    private async Task<TResult> DispatchAfterAsync<TResult>(Task deactivating, GrainId grainId, GrainClass grainClass, GrainCall<TResult> call)
+    private enum Dispatch { Accepted, Deactivating, Unavailable }
+
+    private Dispatch TryDispatch(GrainId grainId, GrainClass grainClass, GrainCall call, out Task deactivating)
     {
-        do
+        deactivating = Task.CompletedTask;
+        Interlocked.Increment(ref _dispatching); // a full fence: pairs with StopAsync's barrier
+        try
         {
-            await deactivating.ConfigureAwait(false);
             if (!_accepting)
             {
-                throw Unavailable(grainId);
+                return Dispatch.Unavailable;
             }
-        }
-        while (!TryDispatch(grainId, grainClass, call, out deactivating));
 
-        return await WithResponseTimeout(grainId, call).ConfigureAwait(false);
+            var activation = _activations.GetOrAdd(grainId, static (id, s) => new GrainActivation(s.Runtime, id, s.Class), (Runtime: this, Class: grainClass));
+            return activation.TryAccept(call, out deactivating) ? Dispatch.Accepted : Dispatch.Deactivating;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _dispatching);
+        }
+    }
+
+    private async Task<TResult> DispatchAfterAsync<TResult>(Task deactivating, GrainId grainId, GrainClass grainClass, GrainCall<TResult> call, long started)
+    {
+        // The wait for a deactivating activation counts against the response timeout: a deactivation that
+        // calls back into its own grain must end in a TimeoutException, not hang.
+        Dispatch dispatch;
+        do
+        {
+            await WithinResponseTimeout(deactivating, grainId, call.Method.Name, started).ConfigureAwait(false);
+            dispatch = TryDispatch(grainId, grainClass, call, out deactivating);
+        }
+        while (dispatch == Dispatch.Deactivating);
+
+        return dispatch == Dispatch.Unavailable
+            ? throw Unavailable(grainId)
+            : await WithResponseTimeout(grainId, call, started).ConfigureAwait(false);
     }
 
     private static SiloUnavailableException Unavailable(GrainId grainId) =>
         new($"Cannot call {grainId}: the silo is not running (not started yet, or stopped).");
 
-    private Task<TResult> WithResponseTimeout<TResult>(GrainId grainId, GrainCall<TResult> call)
+    private Task<TResult> WithResponseTimeout<TResult>(GrainId grainId, GrainCall<TResult> call, long started)
     {
         var completion = call.Completion;
         return completion.IsCompleted || _responseTimeout == Timeout.InfiniteTimeSpan
             ? completion
-            : AwaitWithTimeoutAsync(grainId, call);
+            : AwaitWithTimeoutAsync(grainId, call, started);
     }
 
-    private async Task<TResult> AwaitWithTimeoutAsync<TResult>(GrainId grainId, GrainCall<TResult> call)
+    private async Task<TResult> AwaitWithTimeoutAsync<TResult>(GrainId grainId, GrainCall<TResult> call, long started)
     {
+        await WithinResponseTimeout(call.Completion, grainId, call.Method.Name, started).ConfigureAwait(false);
+        return await call.Completion.ConfigureAwait(false);
+    }
+
+    private async Task WithinResponseTimeout(Task task, GrainId grainId, string method, long started)
+    {
+        if (task.IsCompleted || _responseTimeout == Timeout.InfiniteTimeSpan)
+        {
+            await task.ConfigureAwait(false);
+            return;
+        }
+
+        var remaining = _responseTimeout - TimeProvider.GetElapsedTime(started);
         try
         {
-            return await call.Completion.WaitAsync(_responseTimeout, TimeProvider).ConfigureAwait(false);
+            await task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, TimeProvider).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!call.Completion.IsCompleted)
+        catch (TimeoutException) when (!task.IsCompleted)
         {
             throw new TimeoutException(
-                $"{call.Method.Name} on {grainId} did not answer within {_responseTimeout}. A non-reentrant grain whose call " +
+                $"{method} on {grainId} did not answer within {_responseTimeout}. A non-reentrant grain whose call " +
                 "chain comes back to itself waits for itself until this timeout; mark the grain [Reentrant] or the method " +
                 "[AlwaysInterleave] only where that interleaving is safe.");
         }

@@ -4,7 +4,11 @@ using NpgsqlTypes;
 
 namespace ApexOrleans.Runtime.Storage;
 
-/// <summary>Grain state in PostgreSQL, payload as jsonb so operators can query it; the server choice.</summary>
+/// <summary>
+/// Grain state in PostgreSQL: the server choice. The payload column is <c>json</c>, not <c>jsonb</c>: json keeps
+/// the serializer's text exactly (jsonb reorders keys, which breaks polymorphic metadata, and refuses \u0000),
+/// and operators can still query it with the json operators.
+/// </summary>
 public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
 {
     // Any fixed number works: every ApexOrleans process takes this advisory lock while it creates the schema.
@@ -37,6 +41,16 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
     /// <inheritdoc />
     protected override async Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        // A role without DDL rights must still start once the table exists: look before creating.
+        await using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = $"SELECT to_regclass('{Table.Replace("'", "''", StringComparison.Ordinal)}') IS NOT NULL";
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return;
+            }
+        }
+
         // CREATE ... IF NOT EXISTS is not safe against a concurrent creator in PostgreSQL (it can fail on the
         // catalog's unique index), so creators queue on a transaction-scoped advisory lock.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -47,7 +61,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
             $"CREATE SCHEMA IF NOT EXISTS \"{_schema}\";" +
             $"CREATE TABLE IF NOT EXISTS {Table} (" +
             "grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL, " +
-            "version bigint NOT NULL, payload jsonb NULL, modified_at timestamptz NOT NULL, " +
+            "version bigint NOT NULL, payload json NULL, modified_at timestamptz NOT NULL, " +
             "PRIMARY KEY (grain_type, grain_key, state_name));";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +69,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
 
     /// <inheritdoc />
     protected override void AddPayloadParameter(DbCommand command, string? payload) =>
-        command.Parameters.Add(new NpgsqlParameter("@payload", NpgsqlDbType.Jsonb) { Value = (object?)payload ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("@payload", NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value });
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -12,6 +12,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     private readonly List<VirtualTimer> _scheduled = [];
     private long _elapsedTicks;
     private long _sequence;
+    private int _advancing; // > 0 while Advance fires timers: zero-due timers then join the due order
 
     /// <summary>Starts the clock at <paramref name="start"/> (UTC).</summary>
     public VirtualTimeProvider(DateTimeOffset start) => _start = start.ToUniversalTime();
@@ -61,7 +62,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new VirtualTimer(this, callback, state);
-        timer.Change(dueTime, period);
+        Change(timer, dueTime, period);
         return timer;
     }
 
@@ -73,25 +74,36 @@ public sealed class VirtualTimeProvider : TimeProvider
         lock (_gate)
         {
             target = _elapsedTicks + delta.Ticks;
+            _advancing++;
         }
 
-        while (true)
+        try
         {
-            VirtualTimer? due;
-            lock (_gate)
+            while (true)
             {
-                due = _scheduled.Where(t => t.DueTicks <= target).OrderBy(t => t.DueTicks).ThenBy(t => t.Sequence).FirstOrDefault();
-                if (due is null)
+                VirtualTimer? due;
+                lock (_gate)
                 {
-                    _elapsedTicks = Math.Max(_elapsedTicks, target);
-                    return;
+                    due = _scheduled.Where(t => t.DueTicks <= target).OrderBy(t => t.DueTicks).ThenBy(t => t.Sequence).FirstOrDefault();
+                    if (due is null)
+                    {
+                        _elapsedTicks = Math.Max(_elapsedTicks, target);
+                        return;
+                    }
+
+                    _elapsedTicks = Math.Max(_elapsedTicks, due.DueTicks);
+                    Reschedule(due);
                 }
 
-                _elapsedTicks = Math.Max(_elapsedTicks, due.DueTicks);
-                Reschedule(due);
+                due.Fire();
             }
-
-            due.Fire();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _advancing--;
+            }
         }
     }
 
@@ -125,75 +137,69 @@ public sealed class VirtualTimeProvider : TimeProvider
         }
     }
 
-    private void Change(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
+    private bool Change(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
     {
-        bool fireNow;
+        bool fireOnThreadPool;
         lock (_gate)
         {
+            if (timer.Disposed)
+            {
+                return false;
+            }
+
             _scheduled.Remove(timer);
             timer.PeriodTicks = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
-            fireNow = dueTime == TimeSpan.Zero;
-            if (dueTime == Timeout.InfiniteTimeSpan || (fireNow && timer.PeriodTicks == 0))
+            var dueNow = dueTime == TimeSpan.Zero;
+            // Like a real timer, a zero due time fires as soon as possible but never inside CreateTimer itself:
+            // during an Advance it takes its place in due order, otherwise it goes to the thread pool.
+            fireOnThreadPool = dueNow && _advancing == 0;
+            if (dueTime != Timeout.InfiniteTimeSpan && !(fireOnThreadPool && timer.PeriodTicks == 0))
             {
-                // Unscheduled, or a one-shot that is due right now.
-            }
-            else
-            {
-                timer.DueTicks = _elapsedTicks + (fireNow ? timer.PeriodTicks : dueTime.Ticks);
+                timer.DueTicks = _elapsedTicks + (fireOnThreadPool ? timer.PeriodTicks : dueTime.Ticks);
                 timer.Sequence = _sequence++;
                 _scheduled.Add(timer);
             }
         }
 
-        if (fireNow)
+        if (fireOnThreadPool)
         {
-            // Like a real timer with zero due time: fires as soon as possible, never inside CreateTimer itself.
             ThreadPool.UnsafeQueueUserWorkItem(static t => t.Fire(), timer, preferLocal: false);
         }
+
+        return true;
     }
 
-    private void Remove(VirtualTimer timer)
+    private void Dispose(VirtualTimer timer)
     {
         lock (_gate)
         {
+            timer.Disposed = true;
             _scheduled.Remove(timer);
         }
     }
 
     private sealed class VirtualTimer(VirtualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
-        private volatile bool _disposed;
-
         public long DueTicks { get; set; }
 
         public long PeriodTicks { get; set; }
 
         public long Sequence { get; set; }
 
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            if (_disposed)
-            {
-                return false;
-            }
+        /// <summary>Set under the clock's lock, so a Change racing a Dispose cannot reschedule a disposed timer.</summary>
+        public bool Disposed { get; set; }
 
-            clock.Change(this, dueTime, period);
-            return true;
-        }
+        public bool Change(TimeSpan dueTime, TimeSpan period) => clock.Change(this, dueTime, period);
 
         public void Fire()
         {
-            if (!_disposed)
+            if (!Disposed)
             {
                 callback(state);
             }
         }
 
-        public void Dispose()
-        {
-            _disposed = true;
-            clock.Remove(this);
-        }
+        public void Dispose() => clock.Dispose(this);
 
         public ValueTask DisposeAsync()
         {

@@ -152,4 +152,57 @@ public sealed class LifecycleTests
         Assert.Equal(1, silo.Observer.Count("deactivated:lifecycle/one:ShuttingDown"));
         Assert.Equal(1, silo.Observer.Count("deactivated:lifecycle/two:ShuttingDown"));
     }
+
+    [Fact]
+    public async Task ATurnInFlightCanActivateAnotherGrainWhileTheSiloStops()
+    {
+        var silo = await RuntimeSilo.StartAsync();
+        var gate = new TaskCompletionSource();
+        var call = silo.Grains.GetGrain<IForwarderGrain>("f").CallAfterAsync(gate.Task);
+        await Task.Delay(50);
+        var stopping = silo.Cluster.StopAsync();
+        await Task.Delay(50);
+
+        gate.SetResult();
+
+        await call;
+        await stopping;
+        Assert.Equal(1, silo.Observer.Count("activated:constructioncounting/made-during-stop"));
+    }
+
+    [Fact]
+    public async Task NoActivationOutlivesAStopUnderSteadyTraffic()
+    {
+        for (var round = 0; round < 60; round++)
+        {
+            var silo = await RuntimeSilo.StartAsync();
+            var siloHandle = silo.Cluster.Silo;
+            var grains = silo.Grains;
+            await grains.GetGrain<ILifecycleGrain>("x").GetAsync();
+            using var stop = new CancellationTokenSource();
+            var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await grains.GetGrain<ILifecycleGrain>("x").GetAsync();
+                    }
+                    catch (SiloUnavailableException)
+                    {
+                    }
+                }
+            })).ToArray();
+            await Task.Delay(2);
+
+            await silo.Cluster.StopAsync();
+            await stop.CancelAsync();
+            await Task.WhenAll(callers);
+
+            var activated = silo.Observer.Count("activated:lifecycle/x");
+            var deactivated = silo.Observer.Count("deactivated:lifecycle/x:ShuttingDown");
+            Assert.True(siloHandle.ActivationCount == 0 && activated == deactivated,
+                $"round {round}: {siloHandle.ActivationCount} activation(s) live after the stop; activated {activated}, deactivated {deactivated}");
+        }
+    }
 }

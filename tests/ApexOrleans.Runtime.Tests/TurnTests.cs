@@ -92,4 +92,20 @@ public sealed class TurnTests
         Assert.Contains("[Reentrant]", error.Message);
         Assert.Equal("pong from a", await silo.Grains.GetGrain<IPingGrain>("a").PingAsync());
     }
+
+    [Fact]
+    public async Task CallCycleThroughADeactivatingActivationTimesOutInsteadOfHanging()
+    {
+        await using var silo = await RuntimeSilo.StartAsync(configure: s =>
+            s.Configure<GrainRuntimeOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300)));
+        var grain = silo.Grains.GetGrain<ISelfCallingOnDeactivateGrain>("cycle");
+        await grain.DeactivateSoonAsync();
+
+        // An outside caller arriving now waits on the same stuck deactivation, within its own response timeout.
+        var outside = grain.PingAsync();
+        await Eventually.HoldsAsync(() => outside.IsCompleted, "the outside call ended", TimeSpan.FromSeconds(5));
+
+        await Eventually.HoldsAsync(() => silo.Observer.Count("ondeactivate-self-call:timeout") == 1, "the self-call timed out");
+        await grain.PingAsync();
+    }
 }

@@ -51,4 +51,33 @@ public sealed class VirtualTimeProviderTests
         await Assert.ThrowsAsync<TimeoutException>(() => waiting);
         Assert.Equal(TimeSpan.FromSeconds(30), clock.GetElapsedTime(0));
     }
+
+    [Fact]
+    public async Task AZeroDueTimerCreatedWhileAdvancingFiresInDueOrder()
+    {
+        var clock = new VirtualTimeProvider();
+        var start = clock.GetUtcNow();
+        var order = new List<string>();
+        void Note(string what)
+        {
+            lock (order)
+            {
+                order.Add($"{what}@{(clock.GetUtcNow() - start).TotalSeconds}");
+            }
+        }
+
+        using var later = clock.CreateTimer(_ => Note("later"), null, TimeSpan.FromSeconds(20), Timeout.InfiniteTimeSpan);
+        ITimer? zero = null;
+        using var first = clock.CreateTimer(_ =>
+        {
+            Note("first");
+            zero = clock.CreateTimer(_ => Note("zero"), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }, null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await Task.Delay(50);
+
+        Assert.Equal(["first@10", "zero@10", "later@20"], order);
+        zero?.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ApexOrleans.Runtime.Storage;
 
 namespace ApexOrleans.Runtime.Tests.Storage;
@@ -9,6 +10,25 @@ public sealed class Ledger
     public decimal Balance { get; set; }
 
     public List<string> Entries { get; set; } = [];
+}
+
+[JsonPolymorphic]
+[JsonDerivedType(typeof(Circle), "circle")]
+public class Shape
+{
+    public int Id { get; set; }
+}
+
+public sealed class Circle : Shape
+{
+    public double Radius { get; set; }
+}
+
+public sealed class Drawing
+{
+    public Shape Shape { get; set; } = new Circle();
+
+    public string Note { get; set; } = "";
 }
 
 /// <summary>The guarantees every storage provider keeps; each provider's class runs exactly these assertions.</summary>
@@ -202,6 +222,22 @@ public abstract class GrainStorageContract : IAsyncLifetime
         {
             Assert.Equal($"racer-{i}", (await ReadAsync(CreateStorage(), new GrainId("ledger", $"racer-{i}"))).State.Owner);
         }
+    }
+
+    [SkippableFact]
+    public async Task PolymorphicStateAndControlCharactersRoundTripExactly()
+    {
+        // A store that rewrites the JSON text (reordered keys, refused \u0000) breaks these.
+        var storage = CreateStorage();
+        var drawing = new Drawing { Shape = new Circle { Id = 7, Radius = 2.5 }, Note = "a\0b\u0001c" };
+        await storage.WriteStateAsync("drawing", Grain, new GrainState<Drawing> { State = drawing });
+
+        var read = new GrainState<Drawing>();
+        await CreateStorage().ReadStateAsync("drawing", Grain, read);
+
+        Assert.Equal(2.5, Assert.IsType<Circle>(read.State.Shape).Radius);
+        Assert.Equal(7, read.State.Shape.Id);
+        Assert.Equal("a\0b\u0001c", read.State.Note);
     }
 
     private static async Task<GrainState<Ledger>> ReadAsync(IGrainStorage storage, GrainId grain, string stateName = "ledger")

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace ApexOrleans.Grains.Envelope;
+
+/// <summary>
+/// One event on the mesh: the CloudEvents 1.0 core (id, source, type, time, subject, data) plus the
+/// mesh's own fields. Immutable; grains pass it by reference.
+/// </summary>
+public sealed record EventEnvelope
+{
+    /// <summary>CloudEvents <c>id</c>: unique per event.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The story's <c>app:entity.action</c> name; CloudEvents <c>type</c>.</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>The publishing app; CloudEvents <c>source</c> is <c>/apps/{SourceApp}</c>.</summary>
+    public required string SourceApp { get; init; }
+
+    /// <summary>The apps the event is delivered to (never the source itself).</summary>
+    public required IReadOnlyList<string> Targets { get; init; }
+
+    /// <summary>CloudEvents <c>time</c>: when it happened in the business's day.</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>CloudEvents <c>subject</c>: the record the event is about (e.g. <c>inv-001</c>).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The payload, a JSON object; CloudEvents <c>data</c>.</summary>
+    public required JsonElement Data { get; init; }
+
+    /// <summary>Ties together every event of one business flow.</summary>
+    public required string CorrelationId { get; init; }
+
+    /// <summary>The event that caused this one (reactions), if any.</summary>
+    public string? CausationId { get; init; }
+
+    /// <summary>The key that makes publishing and delivering this event idempotent.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>The position in its scenario or stream (a beat number); orders outages and reports.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>CloudEvents <c>source</c> URI reference.</summary>
+    public string CloudEventSource => $"/apps/{SourceApp}";
+
+    /// <summary>The entity.action part of <see cref="EventType"/>.</summary>
+    public string Action => EventType[(EventType.IndexOf(':') + 1)..];
+
+    /// <summary>Reads a string field of the payload, or null.</summary>
+    public string? DataString(string field) =>
+        Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(field, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    /// <summary>Reads a decimal field of the payload, or null.</summary>
+    public decimal? DataDecimal(string field) =>
+        Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetDecimal()
+            : null;
+}
