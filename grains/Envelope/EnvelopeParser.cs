@@ -238,6 +238,6 @@ public static partial class EnvelopeParser
         _ => "null",
     };
 
-    private static EnvelopeRejectedException Reject(string code, string field, string reason) =>
-        new(new EnvelopeRejection(code, field, reason));
+    private static PublishRejectedException Reject(string code, string field, string reason) =>
+        new(new PublishRejection(code, field, reason));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ApexOrleans.Grains.Envelope;
 
@@ -42,9 +43,11 @@ public sealed record EventEnvelope
     public long Sequence { get; init; }
 
     /// <summary>CloudEvents <c>source</c> URI reference.</summary>
+    [JsonIgnore]
     public string CloudEventSource => $"/apps/{SourceApp}";
 
     /// <summary>The entity.action part of <see cref="EventType"/>.</summary>
+    [JsonIgnore]
     public string Action => EventType[(EventType.IndexOf(':') + 1)..];
 
     /// <summary>Reads a string field of the payload, or null.</summary>

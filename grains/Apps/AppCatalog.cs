@@ -1,0 +1,308 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Apps;
+
+/// <summary>What a record effect does with an existing record under the same key.</summary>
+public enum EffectMode
+{
+    /// <summary>Adds a new record; the same key from another event is a conflict, resolved the same way in every order.</summary>
+    Insert,
+
+    /// <summary>Updates fields of an existing record (which must exist: it is a prerequisite).</summary>
+    Merge,
+}
+
+/// <summary>A record that must already exist in the app's own table before an event may apply.</summary>
+public sealed record Prerequisite(string Table, string KeyField);
+
+/// <summary>How an app records an event: the table, the payload field that keys the record, and what must exist first.</summary>
+public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode, IReadOnlyList<Prerequisite> Requires)
+{
+    /// <summary>Key field meaning "the event's idempotency key", for events without an id of their own.</summary>
+    public const string IdempotencyKeyField = "$idempotencyKey";
+
+    /// <summary>The prerequisites, plus the record itself for a merge.</summary>
+    public IEnumerable<Prerequisite> AllRequirements =>
+        Mode == EffectMode.Merge ? Requires.Append(new Prerequisite(Table, KeyField)) : Requires;
+}
+
+/// <summary>An event an app publishes: its own record of it, and where it goes by default.</summary>
+public sealed record PublishedEvent(string Action, RecordEffect Effect, IReadOnlyList<string> Targets);
+
+/// <summary>One app of the mesh, as configured.</summary>
+public sealed record AppDefinition(
+    string Id,
+    string Name,
+    string Purpose,
+    IReadOnlyDictionary<string, PublishedEvent> Publishes,
+    IReadOnlyDictionary<string, RecordEffect> Consumes,
+    JsonElement Settings)
+{
+    /// <summary>The wildcard consumer entry: records every event delivered to the app.</summary>
+    public const string AnyEvent = "*";
+
+    /// <summary>How this app records <paramref name="eventType"/> delivered to it, or null if it does not take it.</summary>
+    public RecordEffect? ConsumerEffect(string eventType) =>
+        Consumes.TryGetValue(eventType, out var effect) ? effect : Consumes.GetValueOrDefault(AnyEvent);
+}
+
+/// <summary>
+/// The apps of the mesh, loaded from a configuration file (<c>config/apps.json</c>): adding an app is a
+/// change to that file, not to code. Loading checks the whole file and reports every problem at once.
+/// </summary>
+public sealed partial class AppCatalog
+{
+    private readonly Dictionary<string, AppDefinition> _apps;
+
+    private AppCatalog(Dictionary<string, AppDefinition> apps) => _apps = apps;
+
+    /// <summary>The apps by id.</summary>
+    public IReadOnlyDictionary<string, AppDefinition> Apps => _apps;
+
+    /// <summary>The file shipped beside the binaries.</summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "config", "apps.json");
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    private static partial Regex TablePattern();
+
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")]
+    private static partial Regex FieldPattern();
+
+    /// <summary>Loads and checks a catalog file.</summary>
+    public static AppCatalog Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new AppCatalogException(path, [$"the file does not exist"]);
+        }
+
+        try
+        {
+            return Parse(File.ReadAllText(path), path);
+        }
+        catch (JsonException e)
+        {
+            throw new AppCatalogException(path, [$"not valid JSON: {e.Message}"]);
+        }
+    }
+
+    /// <summary>Parses and checks catalog JSON; <paramref name="origin"/> names it in errors.</summary>
+    public static AppCatalog Parse(string json, string origin = "apps.json")
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var problems = new List<string>();
+        var apps = new Dictionary<string, AppDefinition>();
+        if (!document.RootElement.TryGetProperty("apps", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            throw new AppCatalogException(origin, ["the root must be an object with an \"apps\" array"]);
+        }
+
+        var index = 0;
+        foreach (var element in list.EnumerateArray())
+        {
+            var where = $"apps[{index++}]";
+            var app = ReadApp(element, where, problems);
+            if (app is not null && !apps.TryAdd(app.Id, app))
+            {
+                problems.Add($"{where}: app id '{app.Id}' appears twice");
+            }
+        }
+
+        CheckRoutes(apps, problems);
+        return problems.Count == 0 ? new AppCatalog(apps) : throw new AppCatalogException(origin, problems);
+    }
+
+    /// <summary>The app, or null.</summary>
+    public AppDefinition? Find(string appId) => _apps.GetValueOrDefault(appId);
+
+    /// <summary>
+    /// Checks that an envelope can be routed: known source app that publishes this event, known targets that
+    /// take it. Throws <see cref="PublishRejectedException"/> naming the problem.
+    /// </summary>
+    public PublishedEvent Route(EventEnvelope envelope)
+    {
+        var source = Find(envelope.SourceApp)
+            ?? throw Reject("unknown_app", "app", $"no app '{envelope.SourceApp}' is registered (known: {string.Join(", ", _apps.Keys.Order())})");
+        if (!source.Publishes.TryGetValue(envelope.Action, out var published))
+        {
+            throw Reject("unknown_event_type", "eventType",
+                $"app '{source.Id}' does not publish '{envelope.Action}' (it publishes: {string.Join(", ", source.Publishes.Keys.Order())})");
+        }
+
+        RequireFields(envelope, published.Effect, source.Id);
+        foreach (var target in envelope.Targets)
+        {
+            var app = Find(target) ?? throw Reject("unknown_app", "target", $"no app '{target}' is registered");
+            var effect = app.ConsumerEffect(envelope.EventType)
+                ?? throw Reject("unroutable_target", "target", $"app '{target}' does not take '{envelope.EventType}'");
+            RequireFields(envelope, effect, target);
+        }
+
+        return published;
+    }
+
+    /// <summary>Every payload field an app needs to record the event (its key, its prerequisites' keys) must be there.</summary>
+    private static void RequireFields(EventEnvelope envelope, RecordEffect effect, string app)
+    {
+        var fields = effect.Requires.Select(r => r.KeyField).Prepend(effect.KeyField).Where(f => f != RecordEffect.IdempotencyKeyField);
+        foreach (var field in fields)
+        {
+            if (envelope.DataString(field) is not { Length: > 0 })
+            {
+                throw Reject("missing_field", $"payload.{field}",
+                    $"is required (a string or number): app '{app}' records '{envelope.EventType}' under it");
+            }
+        }
+    }
+
+    private static PublishRejectedException Reject(string code, string field, string reason) => new(new PublishRejection(code, field, reason));
+
+    private static AppDefinition? ReadApp(JsonElement element, string where, List<string> problems)
+    {
+        var id = Text(element, "id");
+        if (id is null || !EnvelopeParser.IsAppId(id))
+        {
+            problems.Add($"{where}.id: must be an app id (lower case letters and digits, 2 to 40, starting with a letter)");
+            return null;
+        }
+
+        where = $"app '{id}'";
+        var publishes = new Dictionary<string, PublishedEvent>();
+        if (element.TryGetProperty("publishes", out var publishList) && publishList.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in publishList.EnumerateObject())
+            {
+                if (!EnvelopeParser.TrySplitEventType($"{id}:{entry.Name}", out _, out _))
+                {
+                    problems.Add($"{where}.publishes: '{entry.Name}' is not an entity.action name");
+                    continue;
+                }
+
+                var effect = ReadEffect(entry.Value, $"{where}.publishes.{entry.Name}", problems);
+                var targets = entry.Value.TryGetProperty("targets", out var t) && t.ValueKind == JsonValueKind.Array
+                    ? t.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+                    : [];
+                if (effect is not null)
+                {
+                    publishes[entry.Name] = new PublishedEvent(entry.Name, effect, targets);
+                }
+            }
+        }
+
+        var consumes = new Dictionary<string, RecordEffect>();
+        if (element.TryGetProperty("consumes", out var consumeList) && consumeList.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in consumeList.EnumerateObject())
+            {
+                if (entry.Name != AppDefinition.AnyEvent && !EnvelopeParser.TrySplitEventType(entry.Name, out _, out _))
+                {
+                    problems.Add($"{where}.consumes: '{entry.Name}' is not an app:entity.action event type or \"*\"");
+                    continue;
+                }
+
+                if (ReadEffect(entry.Value, $"{where}.consumes.{entry.Name}", problems) is { } effect)
+                {
+                    consumes[entry.Name] = effect;
+                }
+            }
+        }
+
+        var settings = element.TryGetProperty("settings", out var s) ? s.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
+        return new AppDefinition(id, Text(element, "name") ?? id, Text(element, "purpose") ?? "", publishes, consumes, settings);
+    }
+
+    private static RecordEffect? ReadEffect(JsonElement element, string where, List<string> problems)
+    {
+        var table = Text(element, "table");
+        var key = Text(element, "key");
+        var ok = true;
+        if (table is null || !TablePattern().IsMatch(table))
+        {
+            problems.Add($"{where}.table: must be a table name (lower case, digits, '_')");
+            ok = false;
+        }
+
+        if (key is null || (key != RecordEffect.IdempotencyKeyField && !FieldPattern().IsMatch(key)))
+        {
+            problems.Add($"{where}.key: must name a payload field (or \"{RecordEffect.IdempotencyKeyField}\")");
+            ok = false;
+        }
+
+        var mode = Text(element, "mode") ?? "insert";
+        if (mode is not ("insert" or "merge"))
+        {
+            problems.Add($"{where}.mode: must be \"insert\" or \"merge\", not \"{mode}\"");
+            ok = false;
+        }
+
+        var requires = new List<Prerequisite>();
+        if (element.TryGetProperty("requires", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var requirement in list.EnumerateArray())
+            {
+                var rTable = Text(requirement, "table");
+                var rKey = Text(requirement, "key");
+                if (rTable is null || rKey is null || !TablePattern().IsMatch(rTable) || !FieldPattern().IsMatch(rKey))
+                {
+                    problems.Add($"{where}.requires: each entry needs a \"table\" and a payload \"key\" field");
+                    ok = false;
+                    continue;
+                }
+
+                requires.Add(new Prerequisite(rTable, rKey));
+            }
+        }
+
+        return ok ? new RecordEffect(table!, key!, mode == "merge" ? EffectMode.Merge : EffectMode.Insert, requires) : null;
+    }
+
+    private static void CheckRoutes(Dictionary<string, AppDefinition> apps, List<string> problems)
+    {
+        foreach (var app in apps.Values)
+        {
+            foreach (var published in app.Publishes.Values)
+            {
+                var eventType = $"{app.Id}:{published.Action}";
+                foreach (var target in published.Targets)
+                {
+                    if (!apps.TryGetValue(target, out var consumer))
+                    {
+                        problems.Add($"app '{app.Id}' sends '{published.Action}' to '{target}', which is not an app of the catalog");
+                    }
+                    else if (target == app.Id)
+                    {
+                        problems.Add($"app '{app.Id}' sends '{published.Action}' to itself");
+                    }
+                    else if (consumer.ConsumerEffect(eventType) is null)
+                    {
+                        problems.Add($"app '{app.Id}' sends '{published.Action}' to '{target}', which does not consume '{eventType}'");
+                    }
+                }
+            }
+
+            foreach (var eventType in app.Consumes.Keys.Where(k => k != AppDefinition.AnyEvent))
+            {
+                EnvelopeParser.TrySplitEventType(eventType, out var sourceId, out var action);
+                if (!apps.TryGetValue(sourceId, out var source) || !source.Publishes.ContainsKey(action))
+                {
+                    problems.Add($"app '{app.Id}' consumes '{eventType}', which no app of the catalog publishes");
+                }
+            }
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
+
+/// <summary>The catalog file is wrong; every problem found is listed.</summary>
+public sealed class AppCatalogException(string origin, IReadOnlyList<string> problems)
+    : Exception($"{origin}: {problems.Count} problem(s):\n- {string.Join("\n- ", problems)}")
+{
+    /// <summary>Each problem, as a sentence.</summary>
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

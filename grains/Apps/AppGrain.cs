@@ -1,0 +1,284 @@
+using ApexOrleans.Grains.Hosting;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Grains.Apps;
+
+/// <summary>
+/// One app of one tenant. Each delivery is applied at most once (its receipt sits in the same state as its
+/// effect), waits in <see cref="AppState.Held"/> while a predecessor is missing, and may publish reactions.
+/// The grain never calls another grain: fan-out goes to its outbox, which <see cref="OutboxDispatcher"/>
+/// hands to the targets' queues, so no call chain can come back to a busy app.
+/// </summary>
+public sealed class AppGrain(
+    [PersistentState("app")] IPersistentState<AppState> state,
+    AppCatalog catalog,
+    ReactionCatalog reactions,
+    MeshTenants tenants,
+    OutboxDispatcher dispatcher) : Grain, IAppGrain
+{
+    private const int MaxReactionDepth = 8;
+    private Tenant _tenant = null!;
+    private AppDefinition _app = null!;
+
+    private AppState Data => state.State;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (tenant, appId) = MeshKeys.Split(GetPrimaryKeyString());
+        _tenant = tenants.Get(tenant);
+        _app = catalog.Find(appId) ?? throw new InvalidOperationException($"App '{appId}' is not in the app catalog.");
+        if (Data.Outbox.Count > 0)
+        {
+            dispatcher.Notify(_tenant.Id, _app.Id); // published before a restart, not yet handed on
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<ApplyResult> ApplyAsync(Delivery.Delivery delivery)
+    {
+        var now = _tenant.Clock.GetUtcNow();
+        if (Data.Inbox.TryGetValue(delivery.InboxKey, out var receipt))
+        {
+            receipt.DuplicatesRefused++;
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            return new ApplyResult(ApplyStatus.Duplicate, receipt, []);
+        }
+
+        if (Data.Held.Find(h => h.Delivery.InboxKey == delivery.InboxKey) is { } alreadyHeld)
+        {
+            return new ApplyResult(ApplyStatus.Held, null, alreadyHeld.WaitingFor);
+        }
+
+        var missing = Missing(delivery);
+        if (missing.Count > 0)
+        {
+            Data.Held.Add(new HeldDelivery { Delivery = delivery, HeldSince = now, WaitingFor = missing });
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            return new ApplyResult(ApplyStatus.Held, null, missing);
+        }
+
+        receipt = Apply(delivery, now, heldSince: null, depth: 0);
+        ReleaseHeld(now);
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        if (Data.Outbox.Count > 0)
+        {
+            dispatcher.Notify(_tenant.Id, _app.Id);
+        }
+
+        return new ApplyResult(ApplyStatus.Applied, receipt, []);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync() => Task.FromResult<IReadOnlyList<OutboxEntry>>([.. Data.Outbox]);
+
+    /// <inheritdoc />
+    public async Task AcknowledgeOutboxAsync(IReadOnlyList<long> entryIds)
+    {
+        if (Data.Outbox.RemoveAll(e => entryIds.Contains(e.Id)) > 0)
+        {
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<AppSnapshot> GetAsync()
+    {
+        var now = _tenant.Clock.GetUtcNow();
+        var holdTimeout = _tenant.Settings.Ordering.HoldTimeout;
+        var tables = Data.Tables.ToDictionary(
+            t => t.Key,
+            t => (IReadOnlyList<RecordView>)t.Value.Values.Select(r => new RecordView(r.Key, r.EventId, r.EventType, r.IdempotencyKey, r.View())).ToList());
+        var held = Data.Held.Select(h => new HeldView(h.Delivery.Envelope.Id, h.Delivery.Envelope.EventType, h.Delivery.Envelope.IdempotencyKey,
+            h.HeldSince, now - h.HeldSince > holdTimeout, h.WaitingFor)).ToList();
+        return Task.FromResult(new AppSnapshot(_tenant.Id, _app.Id, tables, Data.Inbox.Count, held, Data.Outbox.Count, [.. Data.Conflicts]));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ApplyReceipt>> ReceiptsAsync() =>
+        Task.FromResult<IReadOnlyList<ApplyReceipt>>(Data.Inbox.Values.OrderBy(r => r.AppliedAt).ThenBy(r => r.IdempotencyKey, StringComparer.Ordinal).ToList());
+
+    private RecordEffect EffectOf(Delivery.Delivery delivery) =>
+        (delivery.Role == DeliveryRole.Source
+            ? _app.Publishes.GetValueOrDefault(delivery.Envelope.Action)?.Effect
+            : _app.ConsumerEffect(delivery.Envelope.EventType))
+        ?? throw new InvalidOperationException($"App '{_app.Id}' has no effect for {delivery.Role} '{delivery.Envelope.EventType}'; the catalog changed under a running tenant.");
+
+    /// <summary>What must exist before the delivery may apply, as readable names; empty when it may apply now.</summary>
+    private List<string> Missing(Delivery.Delivery delivery)
+    {
+        var missing = new List<string>();
+        foreach (var requirement in EffectOf(delivery).AllRequirements)
+        {
+            var key = delivery.Envelope.DataString(requirement.KeyField);
+            if (key is null || !Exists(requirement.Table, key))
+            {
+                missing.Add($"{requirement.Table}/{key ?? $"(no {requirement.KeyField})"}");
+            }
+        }
+
+        if (delivery.HoldUntilApplied is { } cause && !Data.AppliedEvents.Contains(cause))
+        {
+            missing.Add($"event {cause}");
+        }
+
+        return missing;
+    }
+
+    private bool Exists(string table, string key) => Data.Tables.TryGetValue(table, out var rows) && rows.ContainsKey(key);
+
+    /// <summary>Applies held deliveries whose predecessors are now there, until none more can apply.</summary>
+    private void ReleaseHeld(DateTimeOffset now)
+    {
+        bool progress;
+        do
+        {
+            progress = false;
+            foreach (var held in Data.Held.OrderBy(h => h.HeldSince).ThenBy(h => h.Delivery.InboxKey, StringComparer.Ordinal).ToList())
+            {
+                if (Missing(held.Delivery).Count == 0)
+                {
+                    Data.Held.Remove(held);
+                    Apply(held.Delivery, now, held.HeldSince, depth: 0);
+                    progress = true;
+                }
+            }
+        }
+        while (progress);
+    }
+
+    /// <summary>Writes the effect, the receipt, the fan-out and the reactions into the state (in memory; the caller writes once).</summary>
+    private ApplyReceipt Apply(Delivery.Delivery delivery, DateTimeOffset now, DateTimeOffset? heldSince, int depth)
+    {
+        var envelope = delivery.Envelope;
+        var effect = EffectOf(delivery);
+        var key = effect.KeyField == RecordEffect.IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(effect.KeyField)!;
+        WriteRecord(effect, key, envelope);
+        var receipt = new ApplyReceipt
+        {
+            IdempotencyKey = envelope.IdempotencyKey,
+            EventId = envelope.Id,
+            EventType = envelope.EventType,
+            App = _app.Id,
+            Role = delivery.Role,
+            AppliedAt = now,
+            Effects = [$"{effect.Table}/{key}"],
+            HeldSince = heldSince,
+        };
+        Data.Inbox[delivery.InboxKey] = receipt;
+        Data.AppliedEvents.Add(envelope.Id);
+        if (delivery.Role == DeliveryRole.Source)
+        {
+            Data.Outbox.Add(new OutboxEntry
+            {
+                Id = Data.NextOutboxId++,
+                Envelope = envelope,
+                Targets = delivery.FanOut?.ToList() ?? envelope.Targets.Select(t => new OutboxTarget(t, null)).ToList(),
+            });
+        }
+
+        foreach (var reaction in reactions.For(_app.Id, envelope.EventType, delivery.Role))
+        {
+            foreach (var produced in reaction.React(envelope, new AppTables(Data), _app))
+            {
+                var reactionDelivery = ReactionDelivery(envelope, produced);
+                receipt.Reactions.Add(reactionDelivery.Envelope.Id);
+                if (Data.Inbox.ContainsKey(reactionDelivery.InboxKey) || Data.Held.Exists(h => h.Delivery.InboxKey == reactionDelivery.InboxKey))
+                {
+                    continue;
+                }
+
+                if (depth >= MaxReactionDepth)
+                {
+                    throw new InvalidOperationException($"Reactions of '{envelope.EventType}' at '{_app.Id}' nest deeper than {MaxReactionDepth}: a reaction cycle.");
+                }
+
+                var missing = Missing(reactionDelivery);
+                if (missing.Count > 0)
+                {
+                    Data.Held.Add(new HeldDelivery { Delivery = reactionDelivery, HeldSince = now, WaitingFor = missing });
+                }
+                else
+                {
+                    Apply(reactionDelivery, now, heldSince: null, depth + 1);
+                }
+            }
+        }
+
+        return receipt;
+    }
+
+    private void WriteRecord(RecordEffect effect, string key, EventEnvelope envelope)
+    {
+        if (!Data.Tables.TryGetValue(effect.Table, out var table))
+        {
+            Data.Tables[effect.Table] = table = new SortedDictionary<string, AppRecord>(StringComparer.Ordinal);
+        }
+
+        if (effect.Mode == EffectMode.Merge)
+        {
+            table[key].Merges[envelope.IdempotencyKey] = envelope.Data;
+            return;
+        }
+
+        var record = new AppRecord
+        {
+            Key = key, EventId = envelope.Id, EventType = envelope.EventType, IdempotencyKey = envelope.IdempotencyKey,
+            Time = envelope.Time, Data = envelope.Data,
+        };
+        if (!table.TryGetValue(key, out var existing))
+        {
+            table[key] = record;
+            return;
+        }
+
+        // Two different events claim one key: the smaller idempotency key wins, whatever the arrival order.
+        var (winner, loser) = string.CompareOrdinal(record.IdempotencyKey, existing.IdempotencyKey) < 0 ? (record, existing) : (existing, record);
+        if (winner == record)
+        {
+            record.Merges = existing.Merges;
+            table[key] = record;
+        }
+
+        Data.Conflicts.Add($"{effect.Table}/{key}: kept {winner.IdempotencyKey} over {loser.IdempotencyKey}");
+    }
+
+    /// <summary>The reaction as an event of this app with a deterministic key, fanned out with holds where a target also gets the cause.</summary>
+    private Delivery.Delivery ReactionDelivery(EventEnvelope cause, ReactionEvent produced)
+    {
+        var published = _app.Publishes.GetValueOrDefault(produced.Action)
+            ?? throw new InvalidOperationException($"A reaction of '{_app.Id}' publishes '{produced.Action}', which the catalog does not list for it.");
+        var key = $"{cause.IdempotencyKey}>{_app.Id}.{produced.Name}";
+        if (key.Length > EnvelopeParser.MaxIdLength)
+        {
+            key = $"rx-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+        }
+
+        var envelope = new EventEnvelope
+        {
+            Id = EnvelopeParser.DerivedId(_app.Id, key),
+            EventType = $"{_app.Id}:{produced.Action}",
+            SourceApp = _app.Id,
+            Targets = published.Targets,
+            Time = cause.Time,
+            Subject = produced.Subject,
+            Data = JsonSerializer.SerializeToElement(produced.Data),
+            CorrelationId = cause.CorrelationId,
+            CausationId = cause.Id,
+            IdempotencyKey = key,
+            Sequence = cause.Sequence,
+        };
+        var causeRecipients = cause.Targets.Append(cause.SourceApp).ToHashSet();
+        var fanOut = published.Targets.Select(t => new OutboxTarget(t, causeRecipients.Contains(t) ? cause.Id : null)).ToList();
+        return new Delivery.Delivery(envelope, DeliveryRole.Source, FanOut: fanOut);
+    }
+}

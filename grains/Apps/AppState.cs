@@ -1,0 +1,61 @@
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Apps;
+
+/// <summary>
+/// Everything an app grain owns, persisted as one state: its tables, the receipts of what it applied, the
+/// events waiting for a predecessor, and the events it still has to hand to the mesh (its outbox).
+/// </summary>
+public sealed class AppState
+{
+    /// <summary>Table name → key → record.</summary>
+    public SortedDictionary<string, SortedDictionary<string, AppRecord>> Tables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Receipts of applied events, by <c>{role}:{idempotencyKey}</c>.</summary>
+    public Dictionary<string, ApplyReceipt> Inbox { get; set; } = [];
+
+    /// <summary>Ids of the events applied (what causal holds wait for).</summary>
+    public HashSet<string> AppliedEvents { get; set; } = [];
+
+    /// <summary>Deliveries waiting for a predecessor.</summary>
+    public List<HeldDelivery> Held { get; set; } = [];
+
+    /// <summary>Events to hand to the targets' delivery queues.</summary>
+    public List<OutboxEntry> Outbox { get; set; } = [];
+
+    /// <summary>The next outbox entry id.</summary>
+    public long NextOutboxId { get; set; } = 1;
+
+    /// <summary>Two different events that claimed one record key; the smaller idempotency key won.</summary>
+    public SortedSet<string> Conflicts { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A delivery the app holds until its predecessor is applied.</summary>
+public sealed class HeldDelivery
+{
+    /// <summary>The delivery.</summary>
+    public required Delivery.Delivery Delivery { get; init; }
+
+    /// <summary>When it arrived, on the tenant's clock.</summary>
+    public DateTimeOffset HeldSince { get; init; }
+
+    /// <summary>What it waits for, in words.</summary>
+    public List<string> WaitingFor { get; set; } = [];
+}
+
+/// <summary>An event the app published (its own fact or a reaction) that still has to reach its targets' queues.</summary>
+public sealed class OutboxEntry
+{
+    /// <summary>The entry's id within the app.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The event.</summary>
+    public required EventEnvelope Envelope { get; init; }
+
+    /// <summary>Per target, the event the target must have applied first (a reaction's cause), if any.</summary>
+    public required List<OutboxTarget> Targets { get; init; }
+}
+
+/// <summary>One target of an outbox entry.</summary>
+public sealed record OutboxTarget(string App, string? HoldUntilApplied);

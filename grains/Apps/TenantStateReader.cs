@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Grains.Apps;
+
+/// <summary>
+/// Reads the data of every app of a tenant back from the grains, and renders it canonically (tables, rows,
+/// fields all in ordinal order), so two tenants that ended in the same state render to the same text.
+/// </summary>
+public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
+{
+    /// <summary>Each app's snapshot, by app id.</summary>
+    public async Task<IReadOnlyDictionary<string, AppSnapshot>> ReadAsync(string tenant)
+    {
+        var apps = new SortedDictionary<string, AppSnapshot>(StringComparer.Ordinal);
+        foreach (var app in catalog.Apps.Keys)
+        {
+            apps[app] = await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
+        }
+
+        return apps;
+    }
+
+    /// <summary>
+    /// The business data of a tenant as canonical JSON: every table's rows with the event behind each, held
+    /// events and key conflicts. Times of arrival are left out: only what the events themselves determine.
+    /// </summary>
+    public async Task<string> CanonicalAsync(string tenant) => Canonical(await ReadAsync(tenant).ConfigureAwait(false));
+
+    /// <summary>The canonical rendering of snapshots read with <see cref="ReadAsync"/>.</summary>
+    public static string Canonical(IReadOnlyDictionary<string, AppSnapshot> apps)
+    {
+        var root = new JsonObject();
+        foreach (var (id, app) in apps.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            var tables = new JsonObject();
+            foreach (var (table, rows) in app.Tables.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                var rendered = new JsonObject();
+                foreach (var row in rows.OrderBy(r => r.Key, StringComparer.Ordinal))
+                {
+                    rendered[row.Key] = new JsonObject
+                    {
+                        ["event"] = row.IdempotencyKey,
+                        ["data"] = Sorted(row.Data),
+                    };
+                }
+
+                tables[table] = rendered;
+            }
+
+            root[id] = new JsonObject
+            {
+                ["tables"] = tables,
+                ["held"] = new JsonArray(app.Held.Select(h => (JsonNode)JsonValue.Create(h.IdempotencyKey)).OrderBy(n => n!.GetValue<string>(), StringComparer.Ordinal).ToArray()),
+                ["conflicts"] = new JsonArray(app.Conflicts.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
+            };
+        }
+
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray array => new JsonArray(array.Select(Sorted).ToArray()),
+        JsonValue value => JsonNode.Parse(value.ToJsonString()),
+        _ => null,
+    };
+}

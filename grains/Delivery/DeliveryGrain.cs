@@ -1,0 +1,187 @@
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+using Polly;
+
+namespace ApexOrleans.Grains.Delivery;
+
+/// <summary>
+/// The durable queue of one target. Each due item: ask the target's circuit; if allowed, one attempt through
+/// the chaos filter to the target app grain; report the outcome to the circuit; on failure retry after
+/// exponential backoff, and once the retries are spent keep it queued (still backing off) until the target
+/// recovers. An open circuit fails fast and queues the item until the break ends; when a probe closes the
+/// circuit the queue drains in order. Nothing accepted is dropped: it is delivered, pending or dead-lettered.
+/// </summary>
+public sealed class DeliveryGrain(
+    [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
+    MeshTenants tenants,
+    TimeProvider wallClock) : Grain, IDeliveryGrain
+{
+    private Tenant _tenant = null!;
+    private string _target = null!;
+    private ResiliencePipeline _attemptPipeline = ResiliencePipeline.Empty;
+
+    private DeliveryQueueState Queue => state.State;
+
+    private DeliveryOptions Options => _tenant.Settings.Delivery;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (var tenant, _target) = MeshKeys.Split(GetPrimaryKeyString());
+        _tenant = tenants.Get(tenant);
+        if (!_tenant.Timeline.IsVirtual)
+        {
+            // On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt. On a virtual
+            // clock timeouts are injected by the chaos filter instead, at no wall-clock cost.
+            _attemptPipeline = new ResiliencePipelineBuilder { TimeProvider = _tenant.Clock }.AddTimeout(Options.AttemptTimeout).Build();
+        }
+
+        ScheduleNext(); // items left from before a restart resume
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(Delivery delivery)
+    {
+        var now = _tenant.Clock.GetUtcNow();
+        if (!Queue.Enqueued.TryAdd(delivery.InboxKey, now))
+        {
+            return;
+        }
+
+        var delay = _tenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
+        Queue.Pending.Add(new DeliveryItem
+        {
+            Id = Queue.NextId++,
+            Delivery = delivery,
+            EnqueuedAt = now,
+            InjectedDelay = delay,
+            NextDueAt = now + delay,
+        });
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        ScheduleNext();
+    }
+
+    /// <inheritdoc />
+    public async Task RunDueAsync()
+    {
+        var now = _tenant.Clock.GetUtcNow();
+        var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
+        if (due.Count > 0)
+        {
+            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
+            foreach (var item in due)
+            {
+                await AttemptAsync(item, circuit, now);
+            }
+
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+
+        ScheduleNext();
+    }
+
+    /// <inheritdoc />
+    public Task<DeliveryQueueSnapshot> GetAsync() => Task.FromResult(new DeliveryQueueSnapshot(
+        _target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
+        [.. Queue.Pending], [.. Queue.Delivered], [.. Queue.DeadLetters]));
+
+    private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
+    {
+        var envelope = item.Delivery.Envelope;
+        var permit = await circuit.TryAcquireAsync(now, envelope.Id);
+        if (!permit.Allowed)
+        {
+            item.Queued = true;
+            item.QueuedBecause = $"circuit {permit.Status}";
+            item.NextDueAt = permit.RetryAt ?? now + Options.BaseBackoff;
+            return;
+        }
+
+        var number = item.Attempts.Count + 1;
+        var decision = _tenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, _tenant.CurrentSequence));
+        var started = wallClock.GetTimestamp();
+        var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
+        item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, succeeded, permit.Probe, error, outcome,
+            wallClock.GetElapsedTime(started).TotalMilliseconds));
+        await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+
+        if (succeeded)
+        {
+            item.Outcome = outcome;
+            item.CompletedAt = now;
+            Queue.Pending.Remove(item);
+            Queue.Delivered.Add(item);
+            Queue.DeliveredCount++;
+            if (Queue.Delivered.Count > Options.DeliveredHistoryLimit)
+            {
+                Queue.Delivered.RemoveRange(0, Queue.Delivered.Count - Options.DeliveredHistoryLimit);
+            }
+        }
+        else if (number >= Options.DeadLetterAfterAttempts)
+        {
+            item.DeadLetterReason = $"{number} attempts failed; last: {error}";
+            item.CompletedAt = now;
+            Queue.Pending.Remove(item);
+            Queue.DeadLetters.Add(item);
+        }
+        else
+        {
+            // A timed-out attempt held the caller for the whole timeout before the backoff starts.
+            var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
+            item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
+            if (number > Options.MaxRetries)
+            {
+                item.Queued = true;
+                item.QueuedBecause = "retries exhausted";
+            }
+        }
+    }
+
+    /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>
+    private async Task<(bool Succeeded, ApplyStatus? Outcome, string? Error)> SendAsync(Delivery delivery, ChaosDecision decision)
+    {
+        switch (decision.Fault)
+        {
+            case FaultKind.NetworkFailure:
+            case FaultKind.Timeout:
+            case FaultKind.ServerError:
+            case FaultKind.Outage:
+                return (false, null, $"{decision.Fault}: {decision.Reason}");
+        }
+
+        var app = GrainFactory.GetGrain<IAppGrain>(GetPrimaryKeyString());
+        try
+        {
+            var result = await _attemptPipeline.ExecuteAsync(async token => await app.ApplyAsync(delivery).WaitAsync(token));
+            if (decision.Fault == FaultKind.Duplicate)
+            {
+                await app.ApplyAsync(delivery); // the network delivered it twice; the app refuses the second
+            }
+
+            return decision.Fault == FaultKind.ResponseLost
+                ? (false, result.Status, $"ResponseLost: {decision.Reason}")
+                : (true, result.Status, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (false, null, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void ScheduleNext()
+    {
+        if (Queue.Pending.Count == 0)
+        {
+            return;
+        }
+
+        var next = Queue.Pending.Min(i => i.NextDueAt);
+        var self = GrainFactory.GetGrain<IDeliveryGrain>(GetPrimaryKeyString());
+        _tenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
+    }
+}

@@ -1,0 +1,72 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+
+namespace ApexOrleans.Grains.Delivery;
+
+/// <summary>One attempt to deliver: when (tenant clock), the injected fault, the outcome, and the wall-clock time it took.</summary>
+public sealed record AttemptRecord(
+    int Number, DateTimeOffset At, FaultKind Fault, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds);
+
+/// <summary>A delivery to one target, from enqueue to delivered or dead-lettered, with every attempt.</summary>
+public sealed class DeliveryItem
+{
+    /// <summary>Its id within the target's queue (enqueue order).</summary>
+    public long Id { get; set; }
+
+    /// <summary>The event, its role and its causal hold.</summary>
+    public required Delivery Delivery { get; init; }
+
+    /// <summary>When it entered the queue.</summary>
+    public DateTimeOffset EnqueuedAt { get; set; }
+
+    /// <summary>The out-of-order delay injected before its first attempt.</summary>
+    public TimeSpan InjectedDelay { get; set; }
+
+    /// <summary>When it is next attempted.</summary>
+    public DateTimeOffset NextDueAt { get; set; }
+
+    /// <summary>Whether it waits in the durable queue (circuit open, or its retries exhausted) rather than for a retry.</summary>
+    public bool Queued { get; set; }
+
+    /// <summary>Why it was queued.</summary>
+    public string? QueuedBecause { get; set; }
+
+    /// <summary>Every attempt.</summary>
+    public List<AttemptRecord> Attempts { get; set; } = [];
+
+    /// <summary>What the target did with it, once delivered.</summary>
+    public ApplyStatus? Outcome { get; set; }
+
+    /// <summary>When it was delivered or dead-lettered.</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Why it was dead-lettered, if it was.</summary>
+    public string? DeadLetterReason { get; set; }
+}
+
+/// <summary>The persisted queue of one target.</summary>
+public sealed class DeliveryQueueState
+{
+    /// <summary>Not yet delivered: waiting for a first attempt, a retry, or the circuit.</summary>
+    public List<DeliveryItem> Pending { get; set; } = [];
+
+    /// <summary>Delivered, most recent last (bounded by <see cref="DeliveryOptions.DeliveredHistoryLimit"/>).</summary>
+    public List<DeliveryItem> Delivered { get; set; } = [];
+
+    /// <summary>Given up on after too many attempts; shown, never dropped.</summary>
+    public List<DeliveryItem> DeadLetters { get; set; } = [];
+
+    /// <summary>Deliveries already enqueued, by <see cref="Delivery.InboxKey"/>, so a repeated enqueue changes nothing.</summary>
+    public Dictionary<string, DateTimeOffset> Enqueued { get; set; } = [];
+
+    /// <summary>The next item id.</summary>
+    public long NextId { get; set; } = 1;
+
+    /// <summary>How many items were ever delivered.</summary>
+    public long DeliveredCount { get; set; }
+}
+
+/// <summary>A target's queue as read back: depths and the items themselves.</summary>
+public sealed record DeliveryQueueSnapshot(
+    string Target, int PendingCount, int QueuedCount, long DeliveredCount,
+    IReadOnlyList<DeliveryItem> Pending, IReadOnlyList<DeliveryItem> Delivered, IReadOnlyList<DeliveryItem> DeadLetters);

@@ -1,0 +1,47 @@
+namespace ApexOrleans.Grains.Delivery;
+
+/// <summary>How deliveries are attempted, retried, queued and dead-lettered (defaults from the story's chaos config).</summary>
+public sealed record DeliveryOptions
+{
+    /// <summary>Retries after the first attempt before the delivery goes to the target's queue.</summary>
+    public int MaxRetries { get; init; } = 2;
+
+    /// <summary>Backoff before retry n is <c>BaseBackoff × 2^(n-1)</c>.</summary>
+    public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long an attempt may take before it counts as timed out.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait between two attempts of a queued delivery (the backoff keeps doubling up to this).</summary>
+    public TimeSpan MaxQueueBackoff { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Attempts after which a delivery is moved to the dead letters, where the target's state shows it.</summary>
+    public int DeadLetterAfterAttempts { get; init; } = 40;
+
+    /// <summary>Delivered items kept in the target's history for evidence and dashboards (oldest dropped first).</summary>
+    public int DeliveredHistoryLimit { get; init; } = 10_000;
+
+    /// <summary>The backoff before attempt <paramref name="nextAttempt"/> (2 = first retry).</summary>
+    public TimeSpan BackoffBefore(int nextAttempt)
+    {
+        var exponent = Math.Min(nextAttempt - 2, 30);
+        var backoff = TimeSpan.FromTicks((long)Math.Min(BaseBackoff.Ticks * Math.Pow(2, exponent), TimeSpan.MaxValue.Ticks / 2));
+        return backoff < MaxQueueBackoff ? backoff : MaxQueueBackoff;
+    }
+
+    /// <summary>The longest a delivery can stay undelivered before it is dead-lettered: every backoff plus every attempt.</summary>
+    public TimeSpan WorstCaseSpan =>
+        Enumerable.Range(2, Math.Max(0, DeadLetterAfterAttempts - 1)).Aggregate(AttemptTimeout * DeadLetterAfterAttempts, (sum, n) => sum + BackoffBefore(n));
+
+    /// <summary>Checks the values make sense together.</summary>
+    public void Validate()
+    {
+        if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
+            || DeadLetterAfterAttempts <= MaxRetries + 1 || DeliveredHistoryLimit < 0)
+        {
+            throw new ArgumentException(
+                "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeout > 0, max queue backoff ≥ base backoff, " +
+                "and dead-lettering only after more attempts than the retries allow.");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Grains.Delivery;
+
+/// <summary>
+/// Where events enter the mesh: check the route, claim the idempotency key, enqueue the event for its
+/// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
+/// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
+/// </summary>
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants)
+{
+    /// <summary>
+    /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
+    /// deliveries, undispatched outboxes) is scheduled again. Apps come from the catalog, so this is cheap.
+    /// </summary>
+    public async Task ResumeAsync(string tenant)
+    {
+        foreach (var app in catalog.Apps.Keys)
+        {
+            await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
+            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes <paramref name="envelope"/> for <paramref name="tenant"/>; refusals throw <see cref="PublishRejectedException"/>.</summary>
+    public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope)
+    {
+        catalog.Route(envelope);
+        var tenantState = tenants.Get(tenant);
+        var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.IdempotencyKey));
+        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Duplicate:
+                return claim.Receipt! with { Status = PublishStatus.Duplicate };
+            case ClaimOutcome.InProgress:
+                return new PublishReceipt(tenant, claim.OriginalEventId!, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+                    envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.InProgress);
+            case ClaimOutcome.Conflict:
+                throw new PublishRejectedException(new PublishRejection("idempotency_conflict", "idempotencyKey",
+                    $"'{envelope.IdempotencyKey}' was already used for a different payload (event {claim.OriginalEventId}); nothing was changed"));
+            case ClaimOutcome.Expired:
+                throw new PublishRejectedException(new PublishRejection("idempotency_key_expired", "idempotencyKey",
+                    $"'{envelope.IdempotencyKey}' is past its retention; a used key is never executed again"));
+        }
+
+        // Claimed or Resumed: enqueueing is idempotent, so resuming an abandoned claim cannot deliver twice.
+        envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
+        tenantState.ObserveSequence(envelope.Sequence);
+        await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
+            .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
+        var receipt = new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+            envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.Accepted);
+        await key.CompleteAsync(receipt).ConfigureAwait(false);
+        return receipt;
+    }
+}

@@ -1,0 +1,33 @@
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Grains.Hosting;
+
+/// <summary>
+/// Mesh grains change their state in memory, then write it. If the write fails, memory is ahead of the store:
+/// a retry would find its own unstored effect and answer "duplicate". So a failed write reloads the last
+/// durable state before the error goes back to the caller, and the caller's retry starts from the truth.
+/// </summary>
+public static class DurableWrites
+{
+    /// <summary>Writes the state; on failure reloads it from the store (or, if that fails too, asks to be deactivated) and rethrows.</summary>
+    public static async Task WriteOrRevertAsync<TState>(this IPersistentState<TState> state, Action deactivate) where TState : new()
+    {
+        try
+        {
+            await state.WriteStateAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                deactivate(); // the next activation loads the durable state
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ApexOrleans.Grains.Hosting;
+
+/// <summary>Adds the mesh (its grains, app catalog, reactions, tenants and gateway) to a silo.</summary>
+public static class MeshSiloBuilderExtensions
+{
+    /// <summary>Hosts the mesh; the app catalog is loaded and checked when the silo's services are built.</summary>
+    public static ISiloBuilder AddMesh(this ISiloBuilder builder, Action<MeshOptions>? configure = null)
+    {
+        builder.AddGrains(typeof(MeshSiloBuilderExtensions).Assembly);
+        var services = builder.Services;
+        services.AddOptions<MeshOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.AddSingleton(sp => AppCatalog.Load(sp.GetRequiredService<IOptions<MeshOptions>>().Value.CatalogPath));
+        services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
+        services.AddSingleton<MeshTenants>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<MeshGateway>();
+        services.AddSingleton<TenantStateReader>();
+        return builder;
+    }
+}

@@ -1,0 +1,87 @@
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Grains.Idempotency;
+
+/// <summary>
+/// Stripe-style idempotency for one key: the first claim is persisted; a repeat with the same payload gets
+/// the original receipt, a different payload is a conflict, a claim still running answers "in progress", and
+/// a key past its retention is refused, never executed again. Every refusal is recorded.
+/// </summary>
+public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants)
+    : Grain, IIdempotencyGrain
+{
+    private Tenant _tenant = null!;
+
+    private IdempotencyState Key => state.State;
+
+    private IdempotencyOptions Options => _tenant.Settings.Idempotency;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tenant = tenants.Get(MeshKeys.Split(GetPrimaryKeyString()).Tenant);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId)
+    {
+        var now = _tenant.Clock.GetUtcNow();
+        if (!state.RecordExists)
+        {
+            Key.Fingerprint = fingerprint;
+            Key.EventId = eventId;
+            Key.ClaimedAt = now;
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId);
+        }
+
+        ClaimOutcome outcome;
+        if (Key.Expired || (Key.CompletedAt is { } completed && now - completed > Options.Retention))
+        {
+            Key.Expired = true;
+            Key.Receipt = null; // a tombstone: enough to refuse, nothing more
+            outcome = ClaimOutcome.Expired;
+        }
+        else if (Key.Fingerprint != fingerprint)
+        {
+            outcome = ClaimOutcome.Conflict;
+        }
+        else if (Key.Receipt is not null)
+        {
+            outcome = ClaimOutcome.Duplicate;
+        }
+        else if (now - Key.ClaimedAt >= Options.InProgressTimeout)
+        {
+            Key.ClaimedAt = now;
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Key.EventId);
+        }
+        else
+        {
+            outcome = ClaimOutcome.InProgress;
+        }
+
+        Key.RefusedCount++;
+        if (Key.Refusals.Count < Options.DuplicateDetailLimit)
+        {
+            Key.Refusals.Add(new DuplicateRefusal(now, outcome, fingerprint));
+        }
+
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        return new IdempotencyClaim(outcome, Key.Receipt, Key.EventId);
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(PublishReceipt receipt)
+    {
+        Key.Receipt = receipt;
+        Key.CompletedAt = receipt.AcceptedAt;
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+    }
+
+    /// <inheritdoc />
+    public Task<IdempotencyState?> GetAsync() => Task.FromResult(state.RecordExists ? Key : null);
+}

@@ -1,0 +1,81 @@
+namespace ApexOrleans.Grains.Idempotency;
+
+/// <summary>What a publish under an idempotency key gets.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>First use of the key: go ahead.</summary>
+    Claimed,
+
+    /// <summary>An earlier claim was abandoned mid-way (past the in-progress timeout): go ahead again, idempotently.</summary>
+    Resumed,
+
+    /// <summary>Already done: here is the original receipt; nothing is executed again.</summary>
+    Duplicate,
+
+    /// <summary>The key was used for a different payload: refused, nothing changes.</summary>
+    Conflict,
+
+    /// <summary>The first claim is still being executed: not executed a second time.</summary>
+    InProgress,
+
+    /// <summary>The key is past its retention: refused, never executed again.</summary>
+    Expired,
+}
+
+/// <summary>The status of a publish receipt.</summary>
+public enum PublishStatus
+{
+    /// <summary>Durably accepted: it will reach every target or show as queued or dead-lettered.</summary>
+    Accepted,
+
+    /// <summary>The same publish was accepted before; this is its original receipt.</summary>
+    Duplicate,
+
+    /// <summary>The same publish is being accepted right now by another request.</summary>
+    InProgress,
+}
+
+/// <summary>What a publish returns.</summary>
+public sealed record PublishReceipt(
+    string Tenant,
+    string EventId,
+    string IdempotencyKey,
+    string EventType,
+    string SourceApp,
+    IReadOnlyList<string> Targets,
+    DateTimeOffset AcceptedAt,
+    PublishStatus Status);
+
+/// <summary>The answer of an idempotency grain to a claim.</summary>
+public sealed record IdempotencyClaim(ClaimOutcome Outcome, PublishReceipt? Receipt, string? OriginalEventId);
+
+/// <summary>One refused reuse of a key: when, and why.</summary>
+public sealed record DuplicateRefusal(DateTimeOffset At, ClaimOutcome Outcome, string Fingerprint);
+
+/// <summary>The persisted record of one key: the first claim, its receipt, and every duplicate refused.</summary>
+public sealed class IdempotencyState
+{
+    /// <summary>The payload fingerprint of the first claim.</summary>
+    public string Fingerprint { get; set; } = "";
+
+    /// <summary>The event id of the first claim.</summary>
+    public string EventId { get; set; } = "";
+
+    /// <summary>When the key was first claimed (or resumed).</summary>
+    public DateTimeOffset ClaimedAt { get; set; }
+
+    /// <summary>When the publish was accepted.</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The original receipt, once accepted.</summary>
+    public PublishReceipt? Receipt { get; set; }
+
+    /// <summary>Past retention: only the fingerprint and event id are kept.</summary>
+    public bool Expired { get; set; }
+
+    /// <summary>How many reuses were refused.</summary>
+    public int RefusedCount { get; set; }
+
+    /// <summary>The first refusals in detail.</summary>
+    public List<DuplicateRefusal> Refusals { get; set; } = [];
+}

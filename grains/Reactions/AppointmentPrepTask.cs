@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>aSpiral creates a preparation task for every scheduled appointment.</summary>
+public sealed class AppointmentPrepTask : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "aspiral";
+
+    /// <inheritdoc />
+    public string EventType => "tradeline247:appointment.scheduled";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Target;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        if (cause.DataString("appointmentId") is not { } appointmentId)
+        {
+            yield break;
+        }
+
+        yield return new ReactionEvent("prep-task", "task.created", new JsonObject
+        {
+            ["taskId"] = $"prep-{appointmentId}",
+            ["title"] = $"Prepare: {cause.DataString("serviceType") ?? appointmentId}",
+            ["status"] = "pending",
+            ["metadata"] = new JsonObject { ["appointmentId"] = appointmentId, ["dueDate"] = cause.DataString("scheduledFor") },
+        }, $"prep-{appointmentId}");
+    }
+}

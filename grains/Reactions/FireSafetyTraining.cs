@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>KeepSafe schedules fire-safety training for a new employee whose modules include it.</summary>
+public sealed class FireSafetyTraining : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "keepsafe";
+
+    /// <inheritdoc />
+    public string EventType => "bright:enrollment.started";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Target;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        var needsFireSafety = cause.Data.TryGetProperty("trainingModules", out var modules) && modules.ValueKind == JsonValueKind.Array
+            && modules.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String
+                && string.Equals(m.GetString(), "Fire Safety", StringComparison.OrdinalIgnoreCase));
+        if (cause.DataString("enrollmentId") is not { } enrollmentId || !needsFireSafety)
+        {
+            yield break;
+        }
+
+        yield return new ReactionEvent("fire-safety-training", "training.scheduled", new JsonObject
+        {
+            ["trainingId"] = $"fire-safety-{enrollmentId}",
+            ["enrollmentId"] = enrollmentId,
+            ["employeeName"] = cause.DataString("employeeName"),
+            ["module"] = "Fire Safety",
+            ["dueBy"] = cause.DataString("startDate"),
+        }, $"fire-safety-{enrollmentId}");
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>FlowC checks every new invoice: line items sum to the amount and amount × (1 + taxRate) = totalAmount; it answers compliance.validated.</summary>
+public sealed class InvoiceTotalsCheck : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "flowc";
+
+    /// <inheritdoc />
+    public string EventType => "flowbills:invoice.created";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Target;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        var invoiceId = cause.DataString("invoiceId");
+        if (invoiceId is null)
+        {
+            yield break;
+        }
+
+        var violations = new JsonArray();
+        var amount = cause.DataDecimal("amount");
+        var taxRate = cause.DataDecimal("taxRate") ?? 0m;
+        var total = cause.DataDecimal("totalAmount");
+        if (amount is null || total is null)
+        {
+            violations.Add("amount and totalAmount are required");
+        }
+        else
+        {
+            if (cause.Data.TryGetProperty("lineItems", out var items) && items.ValueKind == JsonValueKind.Array)
+            {
+                var sum = items.EnumerateArray().Sum(i => i.TryGetProperty("total", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDecimal() : 0m);
+                if (sum != amount)
+                {
+                    violations.Add($"line items sum to {sum:0.00}, not the amount {amount:0.00}");
+                }
+            }
+
+            var expected = Math.Round(amount.Value * (1 + taxRate), 2, MidpointRounding.AwayFromZero);
+            if (expected != total)
+            {
+                violations.Add($"amount × (1 + taxRate) is {expected:0.00}, not the totalAmount {total:0.00}");
+            }
+        }
+
+        yield return new ReactionEvent("totals-check", "compliance.validated", new JsonObject
+        {
+            ["checkId"] = $"auto-{invoiceId}",
+            ["invoiceId"] = invoiceId,
+            ["status"] = violations.Count == 0 ? "passed" : "failed",
+            ["violations"] = violations,
+        }, invoiceId);
+    }
+}

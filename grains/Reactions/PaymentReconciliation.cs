@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>
+/// FLOWBills reconciles its own payment with the invoice: the invoice is marked paid only when the amount
+/// matches its total and it is not paid yet; otherwise a mismatch goes to FlowC as a compliance violation.
+/// </summary>
+public sealed class PaymentReconciliation : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "flowbills";
+
+    /// <inheritdoc />
+    public string EventType => "flowbills:payment.received";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Source;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        var paymentId = cause.DataString("paymentId");
+        var invoiceId = cause.DataString("invoiceId");
+        if (paymentId is null || invoiceId is null || tables.Find("invoices", invoiceId) is not { } invoice)
+        {
+            yield break; // the payment is held until its invoice exists, so this only guards malformed payloads
+        }
+
+        var amount = cause.DataDecimal("amount");
+        var view = invoice.View();
+        var total = view["totalAmount"]?.GetValue<decimal>();
+        var alreadyPaid = view["status"]?.GetValue<string>() == "paid";
+        if (amount is not null && amount == total && !alreadyPaid)
+        {
+            yield return new ReactionEvent("mark-paid", "invoice.paid", new JsonObject
+            {
+                ["invoiceId"] = invoiceId,
+                ["status"] = "paid",
+                ["paidAmount"] = amount,
+                ["paymentId"] = paymentId,
+            }, invoiceId);
+            yield break;
+        }
+
+        yield return new ReactionEvent("mismatch", "payment.mismatched", new JsonObject
+        {
+            ["paymentId"] = paymentId,
+            ["invoiceId"] = invoiceId,
+            ["expected"] = total,
+            ["received"] = amount,
+            ["reason"] = alreadyPaid ? "invoice already paid" : "amount does not match the invoice total",
+        }, paymentId);
+    }
+}

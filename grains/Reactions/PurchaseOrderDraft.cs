@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>FLOWBills prepares a purchase-order draft for an inventory alert.</summary>
+public sealed class PurchaseOrderDraft : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "flowbills";
+
+    /// <inheritdoc />
+    public string EventType => "omnihub:alert.created";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Target;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        if (cause.DataString("alertId") is not { } alertId || cause.DataString("type") != "inventory")
+        {
+            yield break;
+        }
+
+        yield return new ReactionEvent("purchase-order", "purchase_order.drafted", new JsonObject
+        {
+            ["purchaseOrderId"] = $"po-{alertId}",
+            ["alertId"] = alertId,
+            ["status"] = "draft",
+            ["reason"] = cause.DataString("message") ?? "",
+        }, $"po-{alertId}");
+    }
+}

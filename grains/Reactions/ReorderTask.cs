@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Grains.Reactions;
+
+/// <summary>aSpiral turns an inventory alert into a reorder task.</summary>
+public sealed class ReorderTask : IEventReaction
+{
+    /// <inheritdoc />
+    public string App => "aspiral";
+
+    /// <inheritdoc />
+    public string EventType => "omnihub:alert.created";
+
+    /// <inheritdoc />
+    public DeliveryRole Role => DeliveryRole.Target;
+
+    /// <inheritdoc />
+    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    {
+        if (cause.DataString("alertId") is not { } alertId || cause.DataString("type") != "inventory")
+        {
+            yield break;
+        }
+
+        yield return new ReactionEvent("reorder-task", "task.created", new JsonObject
+        {
+            ["taskId"] = $"reorder-{alertId}",
+            ["title"] = $"Reorder: {cause.DataString("message") ?? alertId}",
+            ["status"] = "pending",
+            ["metadata"] = new JsonObject { ["alertId"] = alertId, ["priority"] = cause.DataString("severity") ?? "medium" },
+        }, $"reorder-{alertId}");
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace ApexOrleans.Grains.Tenancy;
+
+/// <summary>
+/// The tenants a silo serves. A tenant that was never configured gets the defaults on the silo's clock;
+/// a run configures its own tenant (virtual clock, seeded chaos) before publishing.
+/// </summary>
+public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Tenant> _tenants = new();
+    private readonly ILogger _logger = loggers.CreateLogger<TenantTimeline>();
+    private readonly Lock _creating = new(); // a tenant's timeline is created once: it may own a background loop
+
+    /// <summary>The tenant <paramref name="id"/>, created with default settings if it was never configured.</summary>
+    public Tenant Get(string id)
+    {
+        if (_tenants.TryGetValue(id, out var tenant))
+        {
+            return tenant;
+        }
+
+        lock (_creating)
+        {
+            return _tenants.TryGetValue(id, out tenant) ? tenant : _tenants[id] = Create(id, new TenantSettings());
+        }
+    }
+
+    /// <summary>All tenants known to this silo.</summary>
+    public IReadOnlyCollection<Tenant> All => _tenants.Values.ToList();
+
+    /// <summary>Configures a new tenant; refuses one that is already in use, so a run cannot change another's rules.</summary>
+    public Tenant Configure(string id, TenantSettings settings)
+    {
+        settings.Validate();
+        lock (_creating)
+        {
+            if (_tenants.ContainsKey(id))
+            {
+                throw new InvalidOperationException($"Tenant '{id}' is already in use on this silo; a run uses a fresh tenant id.");
+            }
+
+            return _tenants[id] = Create(id, settings);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tenant in _tenants.Values)
+        {
+            await tenant.Timeline.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Tenant Create(string id, TenantSettings settings)
+    {
+        MeshKeys.For(id, "probe"); // validates the id
+        return new Tenant(id, settings, new TenantTimeline(id, settings.Clock ?? siloClock, _logger));
+    }
+}

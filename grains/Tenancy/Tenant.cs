@@ -1,0 +1,45 @@
+namespace ApexOrleans.Grains.Tenancy;
+
+/// <summary>A tenant at run time: its settings, its timeline, and how far its event sequence has come.</summary>
+public sealed class Tenant
+{
+    private long _currentSequence;
+
+    internal Tenant(string id, TenantSettings settings, TenantTimeline timeline)
+    {
+        Id = id;
+        Settings = settings;
+        Timeline = timeline;
+    }
+
+    /// <summary>The tenant id (the first part of its grains' keys).</summary>
+    public string Id { get; }
+
+    /// <summary>The tenant's settings.</summary>
+    public TenantSettings Settings { get; }
+
+    /// <summary>The tenant's deferred work and clock.</summary>
+    public TenantTimeline Timeline { get; }
+
+    /// <summary>The tenant's clock.</summary>
+    public TimeProvider Clock => Timeline.Clock;
+
+    /// <summary>The highest sequence number published so far (outage windows are stated in sequence numbers).</summary>
+    public long CurrentSequence => Interlocked.Read(ref _currentSequence);
+
+    /// <summary>Notes that an event with <paramref name="sequence"/> was published.</summary>
+    public void ObserveSequence(long sequence)
+    {
+        var current = Interlocked.Read(ref _currentSequence);
+        while (sequence > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _currentSequence, sequence, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

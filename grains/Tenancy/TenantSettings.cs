@@ -1,0 +1,42 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Idempotency;
+
+namespace ApexOrleans.Grains.Tenancy;
+
+/// <summary>Everything that is per tenant (per run): its clock, its chaos, its reliability options.</summary>
+public sealed record TenantSettings
+{
+    /// <summary>The tenant's clock; null means the silo's own clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>The faults injected into this tenant's deliveries.</summary>
+    public IChaosPolicy Chaos { get; init; } = NoChaos.Instance;
+
+    /// <summary>Retries, backoff, timeouts, queueing.</summary>
+    public DeliveryOptions Delivery { get; init; } = new();
+
+    /// <summary>Circuit trip rule and breaks.</summary>
+    public CircuitBreakerOptions Circuit { get; init; } = new();
+
+    /// <summary>Receipt retention.</summary>
+    public IdempotencyOptions Idempotency { get; init; } = new();
+
+    /// <summary>Holds for causal order.</summary>
+    public OrderingOptions Ordering { get; init; } = new();
+
+    /// <summary>Checks every option and that receipts outlive every possible redelivery.</summary>
+    public void Validate()
+    {
+        Delivery.Validate();
+        Circuit.Validate();
+        if (Idempotency.Retention <= Delivery.WorstCaseSpan)
+        {
+            throw new ArgumentException(
+                $"Idempotency retention ({Idempotency.Retention}) must be longer than the longest a delivery can stay undelivered " +
+                $"({Delivery.WorstCaseSpan}), or a late redelivery could find its receipt gone.");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using Microsoft.Extensions.DependencyInjection;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.TestSupport;
+
+namespace ApexOrleans.Mesh.Tests;
+
+/// <summary>The mesh's guarantees through a real silo; each storage provider's class runs these same tests.</summary>
+public abstract class MeshGuarantees
+{
+    protected abstract GrainStorageChoice Storage { get; }
+
+    [SkippableFact]
+    public async Task DuplicatePaymentIsChargedOnce()
+    {
+        // Every delivery of the payment arrives twice, and every first answer from FLOWBills is lost.
+        var chaos = new ScriptedChaos(a => a.Envelope.EventType != "flowbills:payment.received" ? FaultKind.None
+            : a.Attempt == 1 ? FaultKind.ResponseLost : FaultKind.Duplicate);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("dup-pay", chaos);
+        await PublishBeatsAsync(silo, tenant, 4);
+        var payment = SarahsDay.Get(12);
+
+        var first = await silo.PublishAsync(tenant, payment.Event);
+        var again = await silo.PublishAsync(tenant, payment.Event);
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal(PublishStatus.Accepted, first.Status);
+        Assert.Equal(PublishStatus.Duplicate, again.Status);
+        Assert.Equal(first.EventId, again.EventId);
+        var flowbills = await silo.AppAsync(tenant, "flowbills");
+        var paymentRow = Assert.Single(flowbills.Rows("payments"));
+        Assert.Equal("pay-001", paymentRow.Key);
+        var invoice = Assert.Single(flowbills.Rows("invoices"), r => r.Key == "inv-001");
+        Assert.Equal("paid", invoice.Data["status"]!.GetValue<string>());
+        Assert.Equal(81.00m, invoice.Data["paidAmount"]!.GetValue<decimal>());
+        Assert.Empty(flowbills.Rows("payment_mismatches"));
+        Assert.Single((await silo.AppAsync(tenant, "flowc")).Rows("audit_logs"), r => r.Key == "pay-001");
+        var receipts = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "flowbills")).ReceiptsAsync();
+        Assert.True(Assert.Single(receipts, r => r.IdempotencyKey == payment.Event.IdempotencyKey).DuplicatesRefused >= 1);
+        Assert.Equal(1, (await silo.KeyAsync(tenant, payment.Event.IdempotencyKey))!.RefusedCount);
+    }
+
+    [SkippableFact]
+    public async Task TheSameKeyWithADifferentPayloadIsRefusedAndChangesNothing()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("conflict");
+        await PublishBeatsAsync(silo, tenant, 4);
+        var before = await silo.Cluster.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id);
+        var invoice = SarahsDay.Get(4).Event;
+        var tampered = invoice with { Data = System.Text.Json.JsonSerializer.SerializeToElement(new { invoiceId = "inv-001", amount = 750.00, totalAmount = 810.00 }) };
+
+        var error = await Assert.ThrowsAsync<PublishRejectedException>(() => silo.PublishAsync(tenant, tampered));
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal("idempotency_conflict", error.Rejection.Code);
+        Assert.Equal(before, await silo.Cluster.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id));
+        var key = await silo.KeyAsync(tenant, invoice.IdempotencyKey);
+        Assert.Equal(ClaimOutcome.Conflict, Assert.Single(key!.Refusals).Outcome);
+    }
+
+    [SkippableFact]
+    public async Task FiveConsecutiveFailuresOpenTheCircuitAndTheSixthCallDoesNotReachTheTarget()
+    {
+        // Every answer from jubeelove is lost after it committed: five failures that did reach the target.
+        var chaos = new ScriptedChaos(a => a.Target == "jubeelove" ? FaultKind.ResponseLost : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("trip", chaos, adjust: s => s with { Delivery = s.Delivery with { MaxRetries = 0 } });
+
+        for (var i = 1; i <= 6; i++)
+        {
+            await silo.PublishAsync(tenant, Call($"call-{i}"));
+            await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow());
+        }
+
+        var circuit = await silo.CircuitAsync(tenant, "jubeelove");
+        Assert.Equal(CircuitStatus.Open, circuit.Status);
+        var opened = Assert.Single(circuit.Transitions);
+        Assert.Equal((CircuitStatus.Closed, CircuitStatus.Open), (opened.From, opened.To));
+        Assert.StartsWith("5 consecutive failures", opened.Cause);
+        Assert.Equal(5, chaos.DecisionsFor("jubeelove"));
+        Assert.Equal(["call-1", "call-2", "call-3", "call-4", "call-5"], (await silo.AppAsync(tenant, "jubeelove")).Rows("contacts").Select(r => r.Key));
+        var sixth = Assert.Single((await silo.QueueAsync(tenant, "jubeelove")).Pending, i => i.Delivery.Envelope.IdempotencyKey == "call-6");
+        Assert.Empty(sixth.Attempts);
+        Assert.True(sixth.Queued);
+        Assert.Equal(6, (await silo.AppAsync(tenant, "omnihub")).Rows("feed").Count);
+    }
+
+    [SkippableFact]
+    public async Task AGoodProbeClosesTheCircuitAndABadOneReopensItForLonger()
+    {
+        var down = true;
+        var chaos = new ScriptedChaos(a => a.Target == "jubeelove" && down ? FaultKind.ServerError : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("probe", chaos, adjust: s => s with { Delivery = s.Delivery with { MaxRetries = 0 } });
+        for (var i = 1; i <= 5; i++)
+        {
+            await silo.PublishAsync(tenant, Call($"call-{i}"));
+            await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow());
+        }
+
+        await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromMinutes(2));
+        down = false;
+        await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
+
+        var circuit = await silo.CircuitAsync(tenant, "jubeelove");
+        Assert.Equal(CircuitStatus.Closed, circuit.Status);
+        var path = circuit.Transitions.Select(t => (t.From, t.To)).ToList();
+        Assert.Equal(
+            [(CircuitStatus.Closed, CircuitStatus.Open), (CircuitStatus.Open, CircuitStatus.HalfOpen), (CircuitStatus.HalfOpen, CircuitStatus.Open),
+             (CircuitStatus.Open, CircuitStatus.HalfOpen), (CircuitStatus.HalfOpen, CircuitStatus.Closed)],
+            path);
+        var firstBreak = circuit.Transitions[1].At - circuit.Transitions[0].At;
+        var secondBreak = circuit.Transitions[3].At - circuit.Transitions[2].At;
+        Assert.Equal(TimeSpan.FromSeconds(60), firstBreak);
+        Assert.Equal(TimeSpan.FromSeconds(120), secondBreak);
+        Assert.Equal(5, (await silo.AppAsync(tenant, "jubeelove")).Rows("contacts").Count);
+    }
+
+    [SkippableFact]
+    public async Task EventsQueuedWhileOpenAreDeliveredOnceAfterRecoveryAcrossARestart()
+    {
+        var outage = true;
+        var chaos = new ScriptedChaos(a => a.Target == "trutalk" && outage ? FaultKind.Outage : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("restart", chaos);
+        var verify = SarahsDay.Get(7);
+        await tenant.Timeline.RunUntilAsync(verify.Time);
+        await silo.PublishAsync(tenant, verify.Event);
+        await tenant.Timeline.RunUntilAsync(verify.Time + TimeSpan.FromMinutes(10));
+        Assert.Equal(CircuitStatus.Open, (await silo.CircuitAsync(tenant, "trutalk")).Status);
+        Assert.Equal(1, (await silo.QueueAsync(tenant, "trutalk")).QueuedCount);
+        var stoppedAt = tenant.Clock.GetUtcNow();
+
+        await silo.Cluster.RestartAsync();
+        outage = false;
+        var resumed = silo.Tenant("restart", chaos, start: stoppedAt);
+        await silo.Gateway.ResumeAsync(resumed.Id);
+        await MeshSilo.SettleAsync(resumed);
+
+        Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(resumed, "trutalk")).Status);
+        Assert.Single((await silo.AppAsync(resumed, "trutalk")).Rows("verifications"));
+        Assert.Single((await silo.AppAsync(resumed, "flowbills")).Rows("trust_checks"));
+        Assert.Single((await silo.AppAsync(resumed, "omnihub")).Rows("feed"));
+        var queue = await silo.QueueAsync(resumed, "trutalk");
+        Assert.Equal((0, 1L), (queue.PendingCount, queue.DeliveredCount));
+    }
+
+    [SkippableFact]
+    public async Task OtherTargetsKeepWorkingWhileOneIsDown()
+    {
+        var chaos = new ScriptedChaos(a => a.Target == "trutalk" ? FaultKind.Outage : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("isolation", chaos);
+
+        foreach (var beat in SarahsDay.Beats)
+        {
+            await tenant.Timeline.RunUntilAsync(beat.Time);
+            await silo.PublishAsync(tenant, beat.Event);
+        }
+
+        await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromHours(1));
+
+        Assert.Equal(CircuitStatus.Open, (await silo.CircuitAsync(tenant, "trutalk")).Status);
+        Assert.Equal(1, (await silo.QueueAsync(tenant, "trutalk")).PendingCount);
+        foreach (var app in new[] { "flowbills", "omnihub", "aspiral", "keepsafe", "bright", "careconnect", "flowc", "jubeelove", "tradeline247" })
+        {
+            Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(tenant, app)).Status);
+            Assert.Equal(0, (await silo.QueueAsync(tenant, app)).PendingCount);
+        }
+
+        Assert.Equal("paid", (await silo.AppAsync(tenant, "flowbills")).Rows("invoices").Single(r => r.Key == "inv-001").Data["status"]!.GetValue<string>());
+        Assert.Empty((await silo.AppAsync(tenant, "flowbills")).Rows("trust_checks"));
+    }
+
+    internal static async Task PublishBeatsAsync(MeshSilo silo, Tenant tenant, int through)
+    {
+        foreach (var beat in SarahsDay.Beats.Take(through))
+        {
+            await tenant.Timeline.RunUntilAsync(beat.Time);
+            await silo.PublishAsync(tenant, beat.Event);
+        }
+
+        await MeshSilo.SettleAsync(tenant);
+    }
+
+    private static EventEnvelope Call(string callId) => SarahsDay.Get(1).Event with
+    {
+        Id = EnvelopeParser.DerivedId("tradeline247", callId),
+        IdempotencyKey = callId,
+        Data = System.Text.Json.JsonSerializer.SerializeToElement(new { callId }),
+    };
+}
+
+public sealed class SqliteMeshGuarantees : MeshGuarantees, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    protected override GrainStorageChoice Storage => GrainStorageChoice.Sqlite(_folder.File("mesh.db"));
+
+    public void Dispose() => _folder.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMeshGuarantees(PostgresFixture postgres) : MeshGuarantees
+{
+    private readonly string _schema = PostgresFixture.NewSchemaName();
+
+    protected override GrainStorageChoice Storage => GrainStorageChoice.Postgres(postgres.ConnectionString, _schema);
+}
