@@ -29,12 +29,16 @@ internal sealed class MeshSilo : IAsyncDisposable
 
     public MeshTenants Tenants => Cluster.Services.GetRequiredService<MeshTenants>();
 
-    public static async Task<MeshSilo> StartAsync(GrainStorageChoice? storage = null, string? catalogPath = null)
+    public static async Task<MeshSilo> StartAsync(GrainStorageChoice? storage = null, string? catalogPath = null, Action<ISiloBuilder>? configure = null)
     {
         var cluster = new TestCluster(new TestClusterOptions
         {
             Storage = storage ?? GrainStorageChoice.Memory(),
-            ConfigureSilo = silo => silo.AddMesh(o => o.CatalogPath = catalogPath ?? AppCatalog.DefaultPath),
+            ConfigureSilo = silo =>
+            {
+                silo.AddMesh(o => o.CatalogPath = catalogPath ?? AppCatalog.DefaultPath);
+                configure?.Invoke(silo);
+            },
         });
         await cluster.StartAsync();
         return new MeshSilo(cluster);

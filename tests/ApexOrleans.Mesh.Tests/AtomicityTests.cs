@@ -1,0 +1,107 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Runtime;
+using ApexOrleans.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Mesh.Tests;
+
+public sealed class AtomicityTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AFailedStateWriteLosesNothingAndNeverSplitsAnEffectFromItsReceipt(bool commitThenFail)
+    {
+        var store = new MemoryGrainStore();
+        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
+        await using var silo = await MeshSilo.StartAsync(configure: s =>
+            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant(commitThenFail ? "ack-lost" : "write-lost");
+        // The payment comes before its invoice, so FLOWBills holds it; the write of that hold fails, before the
+        // row is written or after it committed. A retry must not be answered from memory the store never saw.
+        flaky.FailNext("app", "flowbills", times: 1, afterCommit: commitThenFail);
+        await silo.PublishAsync(tenant, SarahsDay.Get(12).Event);
+        await MeshSilo.SettleAsync(tenant);
+        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero); // memory gone: only the store speaks now
+
+        await MeshGuarantees.PublishBeatsAsync(silo, tenant, 4);
+
+        var stored = new StoredAppState();
+        await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/flowbills"), stored);
+        Assert.Equal(1, flaky.Failures);
+        foreach (var (table, rows) in stored.State.Tables)
+        {
+            foreach (var key in rows.Keys)
+            {
+                Assert.Contains(stored.State.Inbox.Values, r => r.Effects.Contains($"{table}/{key}"));
+            }
+        }
+
+        foreach (var receipt in stored.State.Inbox.Values)
+        {
+            Assert.All(receipt.Effects, effect =>
+                Assert.True(stored.State.Tables.TryGetValue(effect.Split('/')[0], out var rows) && rows.ContainsKey(effect.Split('/', 2)[1]), $"receipt claims {effect}"));
+        }
+
+        Assert.Equal("pay-001", Assert.Single(stored.State.Tables["payments"]).Key);
+        Assert.Single(stored.State.Inbox.Values, r => r.EventType == "flowbills:payment.received");
+        Assert.Equal("paid", stored.State.Tables["invoices"]["inv-001"].View()["status"]!.GetValue<string>());
+        Assert.Empty(stored.State.Held);
+    }
+
+    private sealed class StoredAppState : IGrainState<AppState>
+    {
+        public AppState State { get; set; } = new();
+
+        public string? ETag { get; set; }
+
+        public bool RecordExists { get; set; }
+    }
+
+    /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>
+    private sealed class FlakyGrainStorage(IGrainStorage inner) : IGrainStorage
+    {
+        private string? _stateName;
+        private string? _keySuffix;
+        private int _remaining;
+        private bool _afterCommit;
+
+        public IGrainStorage Inner => inner;
+
+        public int Failures { get; private set; }
+
+        public void FailNext(string stateName, string keySuffix, int times, bool afterCommit) =>
+            (_stateName, _keySuffix, _remaining, _afterCommit) = (stateName, $"/{keySuffix}", times, afterCommit);
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
+            inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
+        {
+            var fail = false;
+            lock (this)
+            {
+                if (_remaining > 0 && stateName == _stateName && grainId.Key.EndsWith(_keySuffix!, StringComparison.Ordinal))
+                {
+                    _remaining--;
+                    Failures++;
+                    fail = true;
+                }
+            }
+
+            if (fail && !_afterCommit)
+            {
+                throw new IOException("Simulated storage failure before the write.");
+            }
+
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            if (fail)
+            {
+                throw new IOException("Simulated storage failure after the write committed: the acknowledgement was lost.");
+            }
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
+            inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+}
