@@ -179,6 +179,95 @@ public abstract class MeshGuarantees
         Assert.Empty((await silo.AppAsync(tenant, "flowbills")).Rows("trust_checks"));
     }
 
+    [SkippableFact]
+    public async Task ReceiptsSurviveARestartAndAnInFlightClaimIsNeverExecutedTwice()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("receipts");
+        var call = SarahsDay.Get(1).Event;
+        var first = await silo.PublishAsync(tenant, call);
+        var inFlight = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere"));
+        Assert.Equal(ClaimOutcome.Claimed, (await inFlight.ClaimAsync("fingerprint", "evt-1")).Outcome);
+        var now = tenant.Clock.GetUtcNow();
+
+        await silo.Cluster.RestartAsync();
+        var resumed = silo.Tenant("receipts", start: now);
+        var again = await silo.Gateway.PublishAsync(resumed.Id, call);
+        var stillInFlight = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere")).ClaimAsync("fingerprint", "evt-1");
+        await resumed.Timeline.RunUntilAsync(now + TimeSpan.FromMinutes(2));
+        var abandoned = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere")).ClaimAsync("fingerprint", "evt-1");
+
+        Assert.Equal((PublishStatus.Duplicate, first.EventId, first.AcceptedAt), (again.Status, again.EventId, again.AcceptedAt));
+        Assert.Equal(ClaimOutcome.InProgress, stillInFlight.Outcome);
+        Assert.Equal(ClaimOutcome.Resumed, abandoned.Outcome);
+    }
+
+    [SkippableFact]
+    public async Task AKeyPastItsRetentionIsRefusedNotExecutedAgain()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("retention", adjust: s => s with
+        {
+            Idempotency = s.Idempotency with { Retention = TimeSpan.FromDays(2) },
+            Delivery = s.Delivery with { DeadLetterAfterAttempts = 5, MaxQueueBackoff = TimeSpan.FromMinutes(1) },
+        });
+        var call = SarahsDay.Get(1).Event;
+        await silo.PublishAsync(tenant, call);
+        await MeshSilo.SettleAsync(tenant);
+
+        await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromDays(3));
+        var error = await Assert.ThrowsAsync<PublishRejectedException>(() => silo.PublishAsync(tenant, call));
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal("idempotency_key_expired", error.Rejection.Code);
+        Assert.Single((await silo.AppAsync(tenant, "tradeline247")).Rows("agent_runs"));
+        Assert.True((await silo.KeyAsync(tenant, call.IdempotencyKey))!.Expired);
+    }
+
+    [SkippableFact]
+    public async Task ARetentionShorterThanTheLongestRedeliveryIsRefused()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            silo.Tenant("too-short", adjust: s => s with { Idempotency = s.Idempotency with { Retention = TimeSpan.FromHours(1) } }));
+
+        Assert.Contains("longer than the longest a delivery can stay undelivered", error.Message);
+    }
+
+    [SkippableFact]
+    public async Task TheStorysOutageOpensTrutalksCircuitAtBeatSevenAndRecoversAfterBeatTen()
+    {
+        // TRU Talk is down while the day is at beats 7, 8 and 9, as in the story's chaos config.
+        var chaos = new ScriptedChaos(a => a.Target == "trutalk" && a.CurrentSequence is >= 7 and < 10 ? FaultKind.Outage : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("story-outage", chaos);
+        var states = new Dictionary<int, (CircuitStatus Status, int Queued)>();
+
+        foreach (var beat in SarahsDay.Beats)
+        {
+            await tenant.Timeline.RunUntilAsync(beat.Time);
+            if (beat.Number > 1)
+            {
+                var circuit = await silo.CircuitAsync(tenant, "trutalk");
+                states[beat.Number - 1] = (circuit.Status, (await silo.QueueAsync(tenant, "trutalk")).QueuedCount);
+            }
+
+            await silo.PublishAsync(tenant, beat.Event);
+        }
+
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal((CircuitStatus.Open, 1), states[7]);
+        Assert.Equal(CircuitStatus.Open, states[8].Status);
+        Assert.Equal(CircuitStatus.Closed, states[11].Status);
+        var transitions = (await silo.CircuitAsync(tenant, "trutalk")).Transitions;
+        Assert.StartsWith("5 consecutive failures", transitions[0].Cause);
+        Assert.Equal(CircuitStatus.Closed, transitions[^1].To);
+        Assert.Single((await silo.AppAsync(tenant, "flowbills")).Rows("trust_checks"));
+        Assert.Single((await silo.AppAsync(tenant, "trutalk")).Rows("verifications"));
+    }
+
     internal static async Task PublishBeatsAsync(MeshSilo silo, Tenant tenant, int through)
     {
         foreach (var beat in SarahsDay.Beats.Take(through))
