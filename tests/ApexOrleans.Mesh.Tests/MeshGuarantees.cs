@@ -268,6 +268,14 @@ public abstract class MeshGuarantees
         Assert.Single((await silo.AppAsync(tenant, "trutalk")).Rows("verifications"));
     }
 
+    [SkippableFact]
+    public async Task TheDayInAnyOrderEndsInTheSameStateAsInOrder()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+
+        await DayPermutations.CheckAsync(silo, permutations: 6);
+    }
+
     internal static async Task PublishBeatsAsync(MeshSilo silo, Tenant tenant, int through)
     {
         foreach (var beat in SarahsDay.Beats.Take(through))
