@@ -6,19 +6,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>aSpiral creates a preparation task for every scheduled appointment.</summary>
-public sealed class AppointmentPrepTask : IEventReaction
+public sealed class AppointmentPrepTask() : EventReaction("aspiral", "tradeline247:appointment.scheduled", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "aspiral";
-
-    /// <inheritdoc />
-    public string EventType => "tradeline247:appointment.scheduled";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         if (cause.DataString("appointmentId") is not { } appointmentId)
         {

@@ -7,19 +7,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>KeepSafe schedules fire-safety training for a new employee whose modules include it.</summary>
-public sealed class FireSafetyTraining : IEventReaction
+public sealed class FireSafetyTraining() : EventReaction("keepsafe", "bright:enrollment.started", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "keepsafe";
-
-    /// <inheritdoc />
-    public string EventType => "bright:enrollment.started";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         var needsFireSafety = cause.Data.TryGetProperty("trainingModules", out var modules) && modules.ValueKind == JsonValueKind.Array
             && modules.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String

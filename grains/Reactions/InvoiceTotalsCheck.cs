@@ -7,19 +7,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FlowC checks every new invoice: line items sum to the amount and amount × (1 + taxRate) = totalAmount; it answers compliance.validated.</summary>
-public sealed class InvoiceTotalsCheck : IEventReaction
+public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:invoice.created", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "flowc";
-
-    /// <inheritdoc />
-    public string EventType => "flowbills:invoice.created";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         var invoiceId = cause.DataString("invoiceId");
         if (invoiceId is null)

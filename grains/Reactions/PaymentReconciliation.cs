@@ -9,19 +9,10 @@ namespace ApexOrleans.Grains.Reactions;
 /// FLOWBills reconciles its own payment with the invoice: the invoice is marked paid only when the amount
 /// matches its total and it is not paid yet; otherwise a mismatch goes to FlowC as a compliance violation.
 /// </summary>
-public sealed class PaymentReconciliation : IEventReaction
+public sealed class PaymentReconciliation() : EventReaction("flowbills", "flowbills:payment.received", DeliveryRole.Source)
 {
     /// <inheritdoc />
-    public string App => "flowbills";
-
-    /// <inheritdoc />
-    public string EventType => "flowbills:payment.received";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Source;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         var paymentId = cause.DataString("paymentId");
         var invoiceId = cause.DataString("invoiceId");

@@ -7,19 +7,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FLOWBills invoices the premium of a new insurance registration, priced from its settings' premiums table.</summary>
-public sealed class PremiumInvoice : IEventReaction
+public sealed class PremiumInvoice() : EventReaction("flowbills", "careconnect:patient.registered", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "flowbills";
-
-    /// <inheritdoc />
-    public string EventType => "careconnect:patient.registered";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         var plan = cause.DataString("insurancePlan");
         if (cause.DataString("registrationId") is not { } registrationId || plan is null

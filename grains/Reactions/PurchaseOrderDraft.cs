@@ -6,19 +6,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FLOWBills prepares a purchase-order draft for an inventory alert.</summary>
-public sealed class PurchaseOrderDraft : IEventReaction
+public sealed class PurchaseOrderDraft() : EventReaction("flowbills", "omnihub:alert.created", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "flowbills";
-
-    /// <inheritdoc />
-    public string EventType => "omnihub:alert.created";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         if (cause.DataString("alertId") is not { } alertId || cause.DataString("type") != "inventory")
         {

@@ -6,10 +6,10 @@ namespace ApexOrleans.Grains.Reactions;
 /// <summary>The reactions in force: the built-in ones whose app is in the catalog and publishes what they produce.</summary>
 public sealed class ReactionCatalog
 {
-    private readonly ILookup<(string App, string EventType, DeliveryRole Role), IEventReaction> _byCause;
+    private readonly ILookup<(string App, string EventType, DeliveryRole Role), EventReaction> _byCause;
 
     /// <summary>Builds the catalog; a reaction whose app lacks the event it would publish is refused.</summary>
-    public ReactionCatalog(AppCatalog apps, IEnumerable<IEventReaction> reactions)
+    public ReactionCatalog(AppCatalog apps, IEnumerable<EventReaction> reactions)
     {
         var active = reactions.Where(r => apps.Find(r.App) is not null).ToList();
         _byCause = active.ToLookup(r => (r.App, r.EventType, r.Role));
@@ -17,15 +17,15 @@ public sealed class ReactionCatalog
     }
 
     /// <summary>The reactions of the story, shipped with the mesh.</summary>
-    public static IReadOnlyList<IEventReaction> BuiltIn { get; } =
+    public static IReadOnlyList<EventReaction> BuiltIn { get; } =
     [
         new InvoiceTotalsCheck(), new ReorderTask(), new PurchaseOrderDraft(), new FireSafetyTraining(),
         new PremiumInvoice(), new PaymentReconciliation(), new AppointmentPrepTask(),
     ];
 
     /// <summary>The reactions in force.</summary>
-    public IReadOnlyList<IEventReaction> Active { get; }
+    public IReadOnlyList<EventReaction> Active { get; }
 
     /// <summary>The reactions of <paramref name="app"/> to <paramref name="eventType"/> applied in <paramref name="role"/>.</summary>
-    public IEnumerable<IEventReaction> For(string app, string eventType, DeliveryRole role) => _byCause[(app, eventType, role)];
+    public IEnumerable<EventReaction> For(string app, string eventType, DeliveryRole role) => _byCause[(app, eventType, role)];
 }

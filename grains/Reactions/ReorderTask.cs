@@ -6,19 +6,10 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>aSpiral turns an inventory alert into a reorder task.</summary>
-public sealed class ReorderTask : IEventReaction
+public sealed class ReorderTask() : EventReaction("aspiral", "omnihub:alert.created", DeliveryRole.Target)
 {
     /// <inheritdoc />
-    public string App => "aspiral";
-
-    /// <inheritdoc />
-    public string EventType => "omnihub:alert.created";
-
-    /// <inheritdoc />
-    public DeliveryRole Role => DeliveryRole.Target;
-
-    /// <inheritdoc />
-    public IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
+    public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)
     {
         if (cause.DataString("alertId") is not { } alertId || cause.DataString("type") != "inventory")
         {

@@ -26,7 +26,7 @@ public sealed class AtomicityTests
 
         await MeshGuarantees.PublishBeatsAsync(silo, tenant, 4);
 
-        var stored = new StoredAppState();
+        var stored = new GrainState<AppState>();
         await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/flowbills"), stored);
         Assert.Equal(1, flaky.Failures);
         foreach (var (table, rows) in stored.State.Tables)
@@ -47,15 +47,6 @@ public sealed class AtomicityTests
         Assert.Single(stored.State.Inbox.Values, r => r.EventType == "flowbills:payment.received");
         Assert.Equal("paid", stored.State.Tables["invoices"]["inv-001"].View()["status"]!.GetValue<string>());
         Assert.Empty(stored.State.Held);
-    }
-
-    private sealed class StoredAppState : IGrainState<AppState>
-    {
-        public AppState State { get; set; } = new();
-
-        public string? ETag { get; set; }
-
-        public bool RecordExists { get; set; }
     }
 
     /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>

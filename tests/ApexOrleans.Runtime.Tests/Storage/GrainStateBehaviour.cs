@@ -35,7 +35,7 @@ public abstract class GrainStateBehaviour
         var note = silo.Grains.GetGrain<INoteGrain>("contested");
         await note.WriteAsync("mine");
         var outsideWriter = silo.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
-        var outside = new NoteStateView();
+        var outside = new GrainState<NoteState>();
         await outsideWriter.ReadStateAsync("note", new GrainId("note", "contested"), outside);
         outside.State.Text = "theirs";
         await outsideWriter.WriteStateAsync("note", new GrainId("note", "contested"), outside);
@@ -43,7 +43,7 @@ public abstract class GrainStateBehaviour
         var error = await Assert.ThrowsAsync<InconsistentStateException>(() => note.WriteAsync("mine again"));
 
         Assert.Equal(new GrainId("note", "contested"), error.GrainId);
-        var stored = new NoteStateView();
+        var stored = new GrainState<NoteState>();
         await outsideWriter.ReadStateAsync("note", new GrainId("note", "contested"), stored);
         Assert.Equal("theirs", stored.State.Text);
         await note.ReloadAsync();
@@ -64,15 +64,6 @@ public abstract class GrainStateBehaviour
 
         Assert.Equal("", await silo.Grains.GetGrain<INoteGrain>("cleared").ReadAsync());
         Assert.Equal(0, await silo.Grains.GetGrain<INoteGrain>("cleared").HistoryCountAsync());
-    }
-
-    private sealed class NoteStateView : IGrainState<NoteState>
-    {
-        public NoteState State { get; set; } = new();
-
-        public string? ETag { get; set; }
-
-        public bool RecordExists { get; set; }
     }
 }
 

@@ -246,13 +246,4 @@ public abstract class GrainStorageContract : IAsyncLifetime
         await storage.ReadStateAsync(stateName, grain, state);
         return state;
     }
-
-    private sealed class GrainState<T> : IGrainState<T> where T : new()
-    {
-        public T State { get; set; } = new();
-
-        public string? ETag { get; set; }
-
-        public bool RecordExists { get; set; }
-    }
 }

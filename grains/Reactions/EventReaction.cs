@@ -6,23 +6,23 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>
-/// A business rule from the story: when <see cref="App"/> applies <see cref="EventType"/>, it publishes
-/// events of its own. A reaction is a pure function of the event, the app's tables and its settings, so it
-/// gives the same events in every run; the mesh gives them deterministic idempotency keys.
+/// A business rule from the story: when <see cref="App"/> applies <see cref="EventType"/> (as its source or as a
+/// target), it publishes events of its own. A reaction is a pure function of the event, the app's tables and
+/// its settings, so it gives the same events in every run; the mesh gives them deterministic idempotency keys.
 /// </summary>
-public interface IEventReaction
+public abstract class EventReaction(string app, string eventType, DeliveryRole role)
 {
     /// <summary>The app that reacts.</summary>
-    string App { get; }
+    public string App { get; } = app;
 
     /// <summary>The event it reacts to (<c>app:entity.action</c>).</summary>
-    string EventType { get; }
+    public string EventType { get; } = eventType;
 
     /// <summary>Whether it reacts to the event as its source or as a target.</summary>
-    DeliveryRole Role { get; }
+    public DeliveryRole Role { get; } = role;
 
     /// <summary>The events to publish in reaction (none is fine).</summary>
-    IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app);
+    public abstract IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app);
 }
 
 /// <summary>An event a reaction publishes: a name unique within the reaction (part of its idempotency key), the action and payload.</summary>
