@@ -1,3 +1,10 @@
-// The scenario runner lands with its own issue; until then `apex` says so and exits non-zero.
-Console.Error.WriteLine("apex: the scenario runner is not built yet (see the issue 'Seeded chaos, the scenario runner and the evidence bundle').");
-return 2;
+using ApexOrleans.Client.Cli;
+using Spectre.Console;
+
+// Plain text when the output goes to a file or a pipe (CI logs), colours and tables on a terminal.
+var console = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+    ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+});
+return await ApexCommands.Build(console).Parse(args).InvokeAsync();

@@ -106,7 +106,7 @@ public sealed class DeliveryGrain(
         var decision = _tenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, _tenant.CurrentSequence));
         var started = wallClock.GetTimestamp();
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
-        item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, succeeded, permit.Probe, error, outcome,
+        item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds));
         await circuit.RecordAsync(now, envelope.Id, succeeded, error);
 

@@ -3,9 +3,9 @@ using ApexOrleans.Grains.Chaos;
 
 namespace ApexOrleans.Grains.Delivery;
 
-/// <summary>One attempt to deliver: when (tenant clock), the injected fault, the outcome, and the wall-clock time it took.</summary>
+/// <summary>One attempt to deliver: when (tenant clock), the injected fault and why, the outcome, and the wall-clock time it took.</summary>
 public sealed record AttemptRecord(
-    int Number, DateTimeOffset At, FaultKind Fault, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds);
+    int Number, DateTimeOffset At, FaultKind Fault, string? FaultReason, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds);
 
 /// <summary>A delivery to one target, from enqueue to delivered or dead-lettered, with every attempt.</summary>
 public sealed class DeliveryItem

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using ApexOrleans.Client.Running;
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Client.Verification;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Tenancy;
+using Spectre.Console;
+
+namespace ApexOrleans.Client.Cli;
+
+/// <summary>The <c>apex</c> command line: <c>run</c> and <c>verify</c>.</summary>
+public static class ApexCommands
+{
+    /// <summary>Exit code when every must-pass criterion held (run) or every invariant held (verify).</summary>
+    public const int Passed = 0;
+
+    /// <summary>Exit code when a criterion or invariant failed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Exit code for bad input: nothing was run or written.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Builds the root command, writing to <paramref name="console"/>.</summary>
+    public static RootCommand Build(IAnsiConsole console)
+    {
+        var root = new RootCommand(
+            "apex: replay a business day against the ApexOrleans mesh with seeded chaos, and prove from the evidence that nothing was " +
+            "charged twice, nothing was lost, and an outage stayed isolated.");
+        root.Subcommands.Add(RunCommand(console));
+        root.Subcommands.Add(VerifyCommand(console));
+        return root;
+    }
+
+    private static Command RunCommand(IAnsiConsole console)
+    {
+        var scenario = new Option<string>("--scenario") { Description = "Scenario file (JSON; schema in docs/scenarios.md).", DefaultValueFactory = _ => DefaultScenario() };
+        var seed = new Option<long?>("--seed") { Description = "Seed for every chaos decision (default: the scenario's seed)." };
+        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
+        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
+        storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
+        var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
+        var clock = new Option<string>("--clock") { Description = "'virtual': the day runs in well under a second, deterministically; 'real': it plays live.", DefaultValueFactory = _ => "virtual" };
+        clock.AcceptOnlyFromAmong("virtual", "real");
+        var timeScale = new Option<double>("--time-scale") { Description = "Real clock only: wall seconds per scenario second (0.1 = ten times faster than life).", DefaultValueFactory = _ => 1.0 };
+        var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
+        var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
+        var command = new Command("run", "Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds.")
+        {
+            scenario, seed, silo, storage, database, clock, timeScale, output, catalog,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new RunOptions
+            {
+                ScenarioPath = result.GetValue(scenario)!,
+                Seed = result.GetValue(seed),
+                Silo = result.GetValue(silo)!,
+                Storage = result.GetValue(storage)!,
+                Database = result.GetValue(database),
+                Clock = result.GetValue(clock) == "real" ? RunClock.Real : RunClock.Virtual,
+                TimeScale = result.GetValue(timeScale),
+                OutputDirectory = result.GetValue(output)!,
+                CatalogPath = result.GetValue(catalog)!,
+            };
+            if (options.TimeScale <= 0)
+            {
+                return Refuse(console, "--time-scale must be greater than 0.");
+            }
+
+            try
+            {
+                var outcome = await new ScenarioRunner(new ConsoleProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
+                return outcome.Scorecard.Passed ? Passed : Failed;
+            }
+            catch (ScenarioException e)
+            {
+                return Refuse(console, e.Message);
+            }
+            catch (AppCatalogException e)
+            {
+                return Refuse(console, e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                return Refuse(console, e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command VerifyCommand(IAnsiConsole console)
+    {
+        var bundle = new Argument<string>("bundle") { Description = "An evidence bundle (.zip) written by apex run." };
+        var command = new Command("verify", "Re-check a bundle's invariants from the bundle alone. Exits 1 naming the broken invariant.") { bundle };
+        command.SetAction(result =>
+        {
+            var path = result.GetValue(bundle)!;
+            if (!File.Exists(path))
+            {
+                return Refuse(console, $"{path}: no such file.");
+            }
+
+            IReadOnlyList<InvariantCheck> checks;
+            try
+            {
+                checks = BundleVerifier.Verify(path);
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
+            {
+                return Refuse(console, $"{path} is not a readable evidence bundle: {e.Message}");
+            }
+
+            foreach (var check in checks)
+            {
+                console.MarkupLine($"{(check.Passed ? "[green]ok  [/]" : "[red]FAIL[/]")} {Markup.Escape(check.Name)}: {Markup.Escape(check.Detail)}");
+            }
+
+            var broken = checks.Where(c => !c.Passed).ToList();
+            console.MarkupLine(broken.Count == 0 ? "[green bold]verified[/]" : $"[red bold]broken invariant:[/] {Markup.Escape(broken[0].Name)}");
+            return broken.Count == 0 ? Passed : Failed;
+        });
+        return command;
+    }
+
+    private static int Refuse(IAnsiConsole console, string message)
+    {
+        console.MarkupLine($"[red]apex: {Markup.Escape(message)}[/]");
+        return BadInput;
+    }
+
+    /// <summary>Sarah's day: the file in ./scenarios if run from the repository, else the copy beside the binaries.</summary>
+    private static string DefaultScenario()
+    {
+        var local = Path.Combine("scenarios", "sarahs-day.json");
+        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json");
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>
+/// The digest of a bundle's deterministic part: events, receipts, injections, circuits and the final state,
+/// with wall-clock fields (<c>wallMs</c>) removed. Same scenario and seed give the same digest, whatever the
+/// storage or where the silo runs; <c>apex verify</c> recomputes it from the files.
+/// </summary>
+public static class BundleDigest
+{
+    /// <summary>The files the digest covers, in the order they are hashed.</summary>
+    public static readonly string[] Files = ["events.jsonl", "receipts.jsonl", "injections.jsonl", "circuits.json", "final-state.json"];
+
+    /// <summary>The digest of the given file contents (by name).</summary>
+    public static string Compute(IReadOnlyDictionary<string, string> contents)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Files)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"--{file}--\n"));
+            var text = contents.TryGetValue(file, out var content) ? content : "";
+            foreach (var line in file.EndsWith(".jsonl", StringComparison.Ordinal) ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [text])
+            {
+                sha.AppendData(Encoding.UTF8.GetBytes(WithoutWallClock(line)));
+                sha.AppendData("\n"u8);
+            }
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static string WithoutWallClock(string json)
+    {
+        var node = JsonNode.Parse(json);
+        Strip(node);
+        return node?.ToJsonString() ?? "null";
+    }
+
+    private static void Strip(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("wallMs");
+                foreach (var (_, child) in obj)
+                {
+                    Strip(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Strip(child);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>A line of events.jsonl: a publish (with its receipt) or a delivery to one app (with every attempt).</summary>
+public sealed record EventLine
+{
+    /// <summary>"publish" or "delivery".</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The beat (sequence) the event belongs to; reactions carry their cause's beat.</summary>
+    public long Beat { get; init; }
+
+    /// <summary>The event id.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>The idempotency key.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>The correlation id.</summary>
+    public required string CorrelationId { get; init; }
+
+    /// <summary>The causing event, for reactions.</summary>
+    public string? CausationId { get; init; }
+
+    /// <summary>The event type.</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>The publishing app.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The app delivered to (deliveries only).</summary>
+    public string? Target { get; init; }
+
+    /// <summary>"Source" (own fact) or "Target" (deliveries only).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Publishes: accepted, duplicate or in-progress. Deliveries: delivered, pending or dead-letter.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Deliveries: what the app did (Applied, Duplicate, Held).</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>Publishes: whether this was a repeated publish of the same event.</summary>
+    public bool RepeatedPublish { get; init; }
+
+    /// <summary>When it was published or enqueued (run clock).</summary>
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>Deliveries: the injected out-of-order delay.</summary>
+    public double InjectedDelayMs { get; init; }
+
+    /// <summary>Deliveries: why it was queued, if it was.</summary>
+    public string? QueuedBecause { get; init; }
+
+    /// <summary>Deliveries: when it was delivered or dead-lettered.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Deliveries: every attempt.</summary>
+    public IReadOnlyList<AttemptLine> Attempts { get; init; } = [];
+
+    /// <summary>The envelope as a CloudEvent.</summary>
+    public required JsonNode CloudEvent { get; init; }
+}
+
+/// <summary>One attempt of a delivery.</summary>
+public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bool Succeeded, bool Probe, string? Error, string? Outcome, double WallMs);
+
+/// <summary>
+/// A line of receipts.jsonl: an idempotency claim (the first claim and its receipt), a refusal of a reused key,
+/// or an app's receipt of applying an event (with the duplicates it refused).
+/// </summary>
+public sealed record ReceiptLine
+{
+    /// <summary>"claim", "refusal" or "apply".</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The idempotency key.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>The event id.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>Apply: the app; claims: the source app.</summary>
+    public string? App { get; init; }
+
+    /// <summary>Apply: Source or Target.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>When (run clock).</summary>
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>Claims and refusals: the payload fingerprint.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>Refusals: Duplicate, Conflict, InProgress or Expired.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>Apply: the records written, table/key.</summary>
+    public IReadOnlyList<string> Effects { get; init; } = [];
+
+    /// <summary>Apply: later deliveries of the same event refused; claims: reuses of the key refused.</summary>
+    public int DuplicatesRefused { get; init; }
+
+    /// <summary>Apply: when it arrived and had to wait for a predecessor.</summary>
+    public DateTimeOffset? HeldSince { get; init; }
+}
+
+/// <summary>A line of injections.jsonl: one fault injected by the chaos policy or the scenario's script.</summary>
+public sealed record InjectionLine(
+    long Beat, string EventId, string IdempotencyKey, string Target, string Role, int Attempt, string Fault, string? Reason, double DelayMs, DateTimeOffset At);
+
+/// <summary>circuits.json: every circuit's transitions, and every circuit's state before and after each beat.</summary>
+public sealed record CircuitsFile(IReadOnlyDictionary<string, CircuitLine> Circuits, IReadOnlyList<BeatCircuits> Beats);
+
+/// <summary>One circuit: its final state and its transitions.</summary>
+public sealed record CircuitLine(string Status, IReadOnlyList<TransitionLine> Transitions);
+
+/// <summary>One transition.</summary>
+public sealed record TransitionLine(DateTimeOffset At, string From, string To, string Cause, string? EventId);
+
+/// <summary>The states of all circuits right before a beat was published and right before the next one.</summary>
+public sealed record BeatCircuits(int Beat, IReadOnlyDictionary<string, string> Before, IReadOnlyDictionary<string, string> After);
+
+/// <summary>manifest.json: what was run, where, and the digest of its deterministic part.</summary>
+public sealed record Manifest
+{
+    /// <summary>The run id (also the tenant on the silo).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Scenario name.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The scenario file as given.</summary>
+    public required string ScenarioFile { get; init; }
+
+    /// <summary>SHA-256 of the scenario file.</summary>
+    public required string ScenarioSha256 { get; init; }
+
+    /// <summary>The seed used.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>memory, sqlite or postgres.</summary>
+    public required string Storage { get; init; }
+
+    /// <summary>embedded or the silo's URL.</summary>
+    public required string Silo { get; init; }
+
+    /// <summary>virtual or real.</summary>
+    public required string Clock { get; init; }
+
+    /// <summary>Real clock: wall seconds per scenario second.</summary>
+    public double TimeScale { get; init; }
+
+    /// <summary>Versions of apex and .NET, and the OS.</summary>
+    public required IReadOnlyDictionary<string, string> Versions { get; init; }
+
+    /// <summary>Wall-clock start.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Wall-clock end.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>SHA-256 of the deterministic part (see <see cref="BundleDigest"/>).</summary>
+    public required string Digest { get; init; }
+
+    /// <summary>Whether every must-pass criterion held.</summary>
+    public bool Passed { get; init; }
+}
+
+/// <summary>The JSON conventions of every bundle file.</summary>
+public static class BundleJson
+{
+    /// <summary>camelCase, enums as strings, compact lines.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    /// <summary>Indented, for the .json files people read.</summary>
+    public static JsonSerializerOptions Indented { get; } = new(Options) { WriteIndented = true };
+}

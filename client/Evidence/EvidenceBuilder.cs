@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using ApexOrleans.Client.Running;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>The lines and files of a bundle, built from a run record in a fixed order so the same run gives the same text.</summary>
+public sealed record EvidenceFiles(
+    IReadOnlyList<EventLine> Events, IReadOnlyList<ReceiptLine> Receipts, IReadOnlyList<InjectionLine> Injections, CircuitsFile Circuits)
+{
+    /// <summary>Builds the lines of a run.</summary>
+    public static EvidenceFiles From(RunRecord run)
+    {
+        var events = new List<EventLine>();
+        foreach (var publish in run.Publishes)
+        {
+            events.Add(Line(publish.Envelope, "publish") with
+            {
+                Status = publish.Receipt.Status.ToString().ToLowerInvariant(),
+                RepeatedPublish = publish.Repeated,
+                At = publish.Receipt.AcceptedAt,
+            });
+        }
+
+        var deliveries = run.Queues.OrderBy(q => q.Key, StringComparer.Ordinal).SelectMany(q =>
+            q.Value.Delivered.Select(i => (Target: q.Key, Item: i, Status: "delivered"))
+                .Concat(q.Value.Pending.Select(i => (Target: q.Key, Item: i, Status: "pending")))
+                .Concat(q.Value.DeadLetters.Select(i => (Target: q.Key, Item: i, Status: "dead-letter")))
+                .OrderBy(d => d.Item.Id)).ToList();
+        foreach (var (target, item, status) in deliveries)
+        {
+            events.Add(Line(item.Delivery.Envelope, "delivery") with
+            {
+                Target = target,
+                Role = item.Delivery.Role.ToString(),
+                Status = status,
+                Outcome = item.Outcome?.ToString(),
+                At = item.EnqueuedAt,
+                InjectedDelayMs = item.InjectedDelay.TotalMilliseconds,
+                QueuedBecause = item.QueuedBecause,
+                CompletedAt = item.CompletedAt,
+                Attempts = item.Attempts.Select(a => new AttemptLine(a.Number, a.At, a.Fault.ToString(), a.Succeeded, a.Probe, a.Error,
+                    a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3))).ToList(),
+            });
+        }
+
+        return new EvidenceFiles(events, ReceiptLines(run), InjectionLines(run, deliveries.Select(d => (d.Target, d.Item))), CircuitLines(run));
+    }
+
+    private static EventLine Line(EventEnvelope envelope, string kind) => new()
+    {
+        Kind = kind,
+        Beat = envelope.Sequence,
+        EventId = envelope.Id,
+        IdempotencyKey = envelope.IdempotencyKey,
+        CorrelationId = envelope.CorrelationId,
+        CausationId = envelope.CausationId,
+        EventType = envelope.EventType,
+        Source = envelope.SourceApp,
+        Status = "",
+        CloudEvent = JsonNode.Parse(CloudEventWriter.ToJson(envelope))!,
+    };
+
+    private static List<ReceiptLine> ReceiptLines(RunRecord run)
+    {
+        var lines = new List<ReceiptLine>();
+        foreach (var (key, state) in run.Keys.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (state is null)
+            {
+                continue;
+            }
+
+            lines.Add(new ReceiptLine
+            {
+                Kind = "claim", IdempotencyKey = key, EventId = state.EventId, App = state.Receipt?.SourceApp, At = state.ClaimedAt,
+                Fingerprint = state.Fingerprint, Outcome = state.Receipt?.Status.ToString(), DuplicatesRefused = state.RefusedCount,
+            });
+            lines.AddRange(state.Refusals.Select(r => new ReceiptLine
+            {
+                Kind = "refusal", IdempotencyKey = key, EventId = state.EventId, At = r.At, Fingerprint = r.Fingerprint, Outcome = r.Outcome.ToString(),
+            }));
+        }
+
+        foreach (var (app, receipts) in run.Receipts.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            lines.AddRange(receipts.Select(r => new ReceiptLine
+            {
+                Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Role = r.Role.ToString(), At = r.AppliedAt,
+                Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince,
+            }));
+        }
+
+        return lines;
+    }
+
+    private static List<InjectionLine> InjectionLines(RunRecord run, IEnumerable<(string Target, DeliveryItem Item)> deliveries)
+    {
+        var lines = new List<InjectionLine>();
+        foreach (var publish in run.Publishes.Where(p => p.Repeated))
+        {
+            lines.Add(new InjectionLine(publish.Beat, publish.Envelope.Id, publish.Envelope.IdempotencyKey, publish.Envelope.SourceApp, "Publish", 0,
+                "DuplicatePublish", "scripted by the scenario: the client published the event twice", 0, publish.Receipt.AcceptedAt));
+        }
+
+        foreach (var (target, item) in deliveries)
+        {
+            var envelope = item.Delivery.Envelope;
+            if (item.InjectedDelay > TimeSpan.Zero)
+            {
+                lines.Add(new InjectionLine(envelope.Sequence, envelope.Id, envelope.IdempotencyKey, target, item.Delivery.Role.ToString(), 0,
+                    "Delay", "held back before its first attempt (out of order)", item.InjectedDelay.TotalMilliseconds, item.EnqueuedAt));
+            }
+
+            lines.AddRange(item.Attempts.Where(a => a.Fault != FaultKind.None).Select(a => new InjectionLine(envelope.Sequence, envelope.Id,
+                envelope.IdempotencyKey, target, item.Delivery.Role.ToString(), a.Number, a.Fault.ToString(), a.FaultReason, 0, a.At)));
+        }
+
+        return lines;
+    }
+
+    private static CircuitsFile CircuitLines(RunRecord run) => new(
+        run.Circuits.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => new CircuitLine(c.Value.Status.ToString(),
+            c.Value.Transitions.Select(t => new TransitionLine(t.At, t.From.ToString(), t.To.ToString(), t.Cause, t.EventId)).ToList())),
+        run.BeatCircuits.Select(b => new BeatCircuits(b.Beat,
+            b.Before.ToDictionary(x => x.Key, x => x.Value.ToString()), b.After.ToDictionary(x => x.Key, x => x.Value.ToString()))).ToList());
+}

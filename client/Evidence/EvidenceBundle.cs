@@ -1,0 +1,103 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using ApexOrleans.Client.Running;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>
+/// The evidence bundle, <c>{runId}.zip</c>: events, receipts, injections (the ledger), metrics, circuits,
+/// scorecard, the final and control states, and a manifest with the digest. Written to a temporary file and
+/// moved into place, so a bundle is either complete or absent.
+/// </summary>
+public static class EvidenceBundle
+{
+    /// <summary>Renders every file of the bundle for a run.</summary>
+    public static IReadOnlyDictionary<string, string> Render(RunRecord run, EvidenceFiles files, RunMetrics metrics, Scorecard scorecard)
+    {
+        var contents = new Dictionary<string, string>
+        {
+            ["events.jsonl"] = Lines(files.Events),
+            ["receipts.jsonl"] = Lines(files.Receipts),
+            ["injections.jsonl"] = Lines(files.Injections),
+            ["circuits.json"] = JsonSerializer.Serialize(files.Circuits, BundleJson.Indented),
+            ["final-state.json"] = run.FinalState,
+            ["control-state.json"] = run.ControlState,
+            ["metrics.json"] = JsonSerializer.Serialize(metrics, BundleJson.Indented),
+            ["scorecard.json"] = JsonSerializer.Serialize(scorecard, BundleJson.Indented),
+        };
+        var manifest = new Manifest
+        {
+            RunId = run.RunId,
+            Scenario = run.Scenario.Name,
+            ScenarioFile = run.Scenario.SourcePath,
+            ScenarioSha256 = run.Scenario.Sha256,
+            Seed = run.Seed,
+            Storage = run.Storage,
+            Silo = run.Silo,
+            Clock = run.Clock,
+            TimeScale = run.TimeScale,
+            Versions = new Dictionary<string, string>
+            {
+                ["apex"] = typeof(EvidenceBundle).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+                ["dotnet"] = Environment.Version.ToString(),
+                ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            },
+            StartedAt = run.StartedAt,
+            FinishedAt = run.FinishedAt,
+            Digest = BundleDigest.Compute(contents),
+            Passed = scorecard.Passed,
+        };
+        contents["manifest.json"] = JsonSerializer.Serialize(manifest, BundleJson.Indented);
+        return contents;
+    }
+
+    /// <summary>Writes the bundle into <paramref name="directory"/>; returns its path.</summary>
+    public static string Write(string directory, string runId, IReadOnlyDictionary<string, string> contents)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{runId}.zip");
+        var temporary = $"{path}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+            {
+                foreach (var (name, content) in contents.OrderBy(c => c.Key, StringComparer.Ordinal))
+                {
+                    using var entry = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open(), new UTF8Encoding(false));
+                    entry.Write(content);
+                }
+            }
+
+            File.Move(temporary, path, overwrite: false);
+            return path;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads every file of a bundle.</summary>
+    public static IReadOnlyDictionary<string, string> Read(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        return zip.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            using var reader = new StreamReader(e.Open(), Encoding.UTF8);
+            return reader.ReadToEnd();
+        });
+    }
+
+    private static string Lines<T>(IEnumerable<T> lines)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(JsonSerializer.Serialize(line, BundleJson.Options)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}

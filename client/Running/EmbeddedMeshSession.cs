@@ -1,0 +1,147 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+using ApexOrleans.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>A silo in this process, on the chosen storage: the runner's default.</summary>
+public sealed class EmbeddedMeshSession : IMeshSession
+{
+    private readonly IHost _host;
+
+    private EmbeddedMeshSession(IHost host, string storage)
+    {
+        _host = host;
+        Storage = storage;
+    }
+
+    /// <inheritdoc />
+    public string Silo => "embedded";
+
+    /// <inheritdoc />
+    public string Storage { get; }
+
+    private MeshTenants Tenants => _host.Services.GetRequiredService<MeshTenants>();
+
+    private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    private AppCatalog Catalog => _host.Services.GetRequiredService<AppCatalog>();
+
+    /// <summary>Starts a silo with the mesh on <paramref name="storage"/>.</summary>
+    public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseSilo(silo => silo.UseGrainStorage(storage).AddMesh(o => o.CatalogPath = catalogPath));
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        _ = host.Services.GetRequiredService<AppCatalog>(); // load and check the catalog now, not at the first event
+        return new EmbeddedMeshSession(host, storage.Kind);
+    }
+
+    /// <inheritdoc />
+    public Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken)
+    {
+        Tenants.Configure(tenant, settings.ToTenantSettings(_host.Services.GetRequiredService<TimeProvider>()));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        _host.Services.GetRequiredService<MeshGateway>().PublishAsync(tenant, envelope);
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) => Task.FromResult(Tenants.Get(tenant).Clock.GetUtcNow());
+
+    /// <inheritdoc />
+    public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var timeline = Tenants.Get(tenant).Timeline;
+        if (timeline.IsVirtual)
+        {
+            await timeline.RunUntilAsync(until, cancellationToken);
+            return;
+        }
+
+        var wait = until - timeline.Clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, timeline.Clock, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken)
+    {
+        var timeline = Tenants.Get(tenant).Timeline;
+        if (timeline.IsVirtual)
+        {
+            await timeline.RunToQuiescenceAsync(limit, cancellationToken);
+            return;
+        }
+
+        // A real clock runs by itself: wait until nothing is scheduled or everything scheduled is past the limit.
+        while (timeline.NextDue is { } next && next <= limit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
+        await _host.Services.GetRequiredService<TenantStateReader>().ReadAsync(tenant);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var receipts = new SortedDictionary<string, IReadOnlyList<ApplyReceipt>>(StringComparer.Ordinal);
+        foreach (var app in Catalog.Apps.Keys)
+        {
+            receipts[app] = await Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync();
+        }
+
+        return receipts;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var circuits = new SortedDictionary<string, CircuitSnapshot>(StringComparer.Ordinal);
+        foreach (var app in Catalog.Apps.Keys)
+        {
+            circuits[app] = await Grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync();
+        }
+
+        return circuits;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var queues = new SortedDictionary<string, DeliveryQueueSnapshot>(StringComparer.Ordinal);
+        foreach (var app in Catalog.Apps.Keys)
+        {
+            queues[app] = await Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync();
+        }
+
+        return queues;
+    }
+
+    /// <inheritdoc />
+    public Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken) =>
+        Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        await ((IAsyncDisposable)_host).DisposeAsync();
+    }
+}

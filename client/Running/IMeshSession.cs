@@ -1,0 +1,51 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>
+/// What the runner needs from a silo: start a tenant for a run, publish, move the run's clock, and read the
+/// data back. An embedded silo implements it in-process; a remote silo over HTTP.
+/// </summary>
+public interface IMeshSession : IAsyncDisposable
+{
+    /// <summary>Where the silo runs, for the manifest: "embedded" or its URL.</summary>
+    string Silo { get; }
+
+    /// <summary>The storage behind the silo: memory, sqlite or postgres.</summary>
+    string Storage { get; }
+
+    /// <summary>Configures a fresh tenant for a run.</summary>
+    Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Publishes an event for the tenant.</summary>
+    Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's clock.</summary>
+    Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Runs the tenant's work up to <paramref name="until"/> (virtual clock), or waits for its clock to get there (real clock).</summary>
+    Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Runs until no work is left, at most until <paramref name="limit"/> on the tenant's clock.</summary>
+    Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken);
+
+    /// <summary>Every app's data.</summary>
+    Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Every app's apply receipts.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Every target's circuit.</summary>
+    Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Every target's delivery queue with its history.</summary>
+    Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>The record of one idempotency key, or null.</summary>
+    Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken);
+}

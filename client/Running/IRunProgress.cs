@@ -1,0 +1,44 @@
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Idempotency;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>One beat as it happened: its publish and the circuits right after.</summary>
+public sealed record BeatProgress(ScenarioBeat Beat, PublishReceipt Receipt, PublishReceipt? RepeatedReceipt, IReadOnlyDictionary<string, CircuitStatus> Circuits);
+
+/// <summary>What a run reports while it goes.</summary>
+public interface IRunProgress
+{
+    /// <summary>A phase begins (control run, chaos run, collecting evidence).</summary>
+    void Phase(string description);
+
+    /// <summary>A beat of the chaos run was published.</summary>
+    void BeatPublished(BeatProgress beat);
+
+    /// <summary>The run ended.</summary>
+    void Finished(Scorecard scorecard, string bundlePath, Manifest manifest);
+}
+
+/// <summary>Reports nothing (tests, library use).</summary>
+public sealed class SilentProgress : IRunProgress
+{
+    /// <summary>The one instance.</summary>
+    public static SilentProgress Instance { get; } = new();
+
+    /// <inheritdoc />
+    public void Phase(string description)
+    {
+    }
+
+    /// <inheritdoc />
+    public void BeatPublished(BeatProgress beat)
+    {
+    }
+
+    /// <inheritdoc />
+    public void Finished(Scorecard scorecard, string bundlePath, Manifest manifest)
+    {
+    }
+}

@@ -1,0 +1,72 @@
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Idempotency;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>A publish the runner made, with the receipt the silo gave.</summary>
+public sealed record PublishRecord(int Beat, EventEnvelope Envelope, PublishReceipt Receipt, bool Repeated);
+
+/// <summary>Circuit states (app → status) right before a beat was published and right before the next one.</summary>
+public sealed record BeatCircuitStates(int Beat, IReadOnlyDictionary<string, CircuitStatus> Before, IReadOnlyDictionary<string, CircuitStatus> After);
+
+/// <summary>Everything a run produced, read back from the silo after it settled: the raw material of the bundle.</summary>
+public sealed record RunRecord
+{
+    /// <summary>The run id (the tenant).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The scenario as loaded.</summary>
+    public required Scenario Scenario { get; init; }
+
+    /// <summary>The seed used.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Where and on what it ran.</summary>
+    public required string Silo { get; init; }
+
+    /// <summary>memory, sqlite or postgres.</summary>
+    public required string Storage { get; init; }
+
+    /// <summary>virtual or real.</summary>
+    public required string Clock { get; init; }
+
+    /// <summary>Real clock scale.</summary>
+    public double TimeScale { get; init; }
+
+    /// <summary>Every publish, in order.</summary>
+    public required IReadOnlyList<PublishRecord> Publishes { get; init; }
+
+    /// <summary>Circuit states around each beat.</summary>
+    public required IReadOnlyList<BeatCircuitStates> BeatCircuits { get; init; }
+
+    /// <summary>Every app's data after the run.</summary>
+    public required IReadOnlyDictionary<string, AppSnapshot> Apps { get; init; }
+
+    /// <summary>Every app's apply receipts.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>> Receipts { get; init; }
+
+    /// <summary>Every circuit after the run.</summary>
+    public required IReadOnlyDictionary<string, CircuitSnapshot> Circuits { get; init; }
+
+    /// <summary>Every delivery queue after the run.</summary>
+    public required IReadOnlyDictionary<string, DeliveryQueueSnapshot> Queues { get; init; }
+
+    /// <summary>The idempotency record of each published key.</summary>
+    public required IReadOnlyDictionary<string, IdempotencyState?> Keys { get; init; }
+
+    /// <summary>The final state, canonical.</summary>
+    public required string FinalState { get; init; }
+
+    /// <summary>The final state of the same scenario without chaos, canonical.</summary>
+    public required string ControlState { get; init; }
+
+    /// <summary>Wall-clock start and end.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Wall-clock end.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+}

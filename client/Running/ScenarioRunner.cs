@@ -1,0 +1,187 @@
+using System.Globalization;
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime.Hosting;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>The result of a run: where its bundle is, its scorecard and manifest.</summary>
+public sealed record RunOutcome(string BundlePath, Scorecard Scorecard, Manifest Manifest);
+
+/// <summary>
+/// <c>apex run</c>: replays a scenario against a silo with seeded chaos, replays it again without chaos as the
+/// control, reads everything back from the silo, and writes the evidence bundle. It knows nothing of any
+/// scenario beyond its file.
+/// </summary>
+public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock)
+{
+    /// <summary>How long after the last beat the run waits (on its clock) for retries and queues to finish.</summary>
+    public static readonly TimeSpan SettleLimit = TimeSpan.FromDays(7);
+
+    /// <summary>Runs a scenario. Bad input throws before anything is written.</summary>
+    public async Task<RunOutcome> RunAsync(RunOptions options, CancellationToken cancellationToken = default)
+    {
+        var catalog = AppCatalog.Load(options.CatalogPath);
+        var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
+        var seed = options.Seed ?? scenario.Chaos.Seed;
+        var storage = StorageChoice(options);
+        if (options.Silo != "embedded")
+        {
+            throw new ArgumentException($"--silo {options.Silo}: only the embedded silo is available in this version; the HTTP silo comes with the silo issue.");
+        }
+
+        var startedAt = wallClock.GetUtcNow();
+        var runId = RunId(scenario, seed, startedAt);
+        await using var session = await EmbeddedMeshSession.StartAsync(storage, options.CatalogPath, cancellationToken);
+
+        progress.Phase("control run (no chaos)");
+        var control = await RunDayAsync(session, scenario, $"{runId}-ctl", Settings(scenario, seed, options, chaos: false), withProgress: false, cancellationToken);
+        var controlState = TenantStateReader.Canonical(await session.AppsAsync(control.Tenant, cancellationToken));
+
+        progress.Phase($"chaos run (seed {seed})");
+        var run = await RunDayAsync(session, scenario, runId, Settings(scenario, seed, options, chaos: true), withProgress: true, cancellationToken);
+
+        progress.Phase("reading the evidence back from the silo");
+        var apps = await session.AppsAsync(runId, cancellationToken);
+        var keys = new Dictionary<string, Grains.Idempotency.IdempotencyState?>();
+        foreach (var beat in scenario.Beats)
+        {
+            keys[beat.Event.IdempotencyKey] = await session.IdempotencyAsync(runId, beat.Event.IdempotencyKey, cancellationToken);
+        }
+
+        var record = new RunRecord
+        {
+            RunId = runId,
+            Scenario = scenario,
+            Seed = seed,
+            Silo = session.Silo,
+            Storage = session.Storage,
+            Clock = options.Clock.ToString().ToLowerInvariant(),
+            TimeScale = options.Clock == RunClock.Real ? options.TimeScale : 0,
+            Publishes = run.Publishes,
+            BeatCircuits = run.BeatCircuits,
+            Apps = apps,
+            Receipts = await session.ReceiptsAsync(runId, cancellationToken),
+            Circuits = await session.CircuitsAsync(runId, cancellationToken),
+            Queues = await session.QueuesAsync(runId, cancellationToken),
+            Keys = keys,
+            FinalState = TenantStateReader.Canonical(apps),
+            ControlState = controlState,
+            StartedAt = startedAt,
+            FinishedAt = wallClock.GetUtcNow(),
+        };
+        var files = EvidenceFiles.From(record);
+        var metrics = RunMetrics.From(files.Events);
+        var scorecard = Scorecard.Evaluate(record, files, metrics);
+        var contents = EvidenceBundle.Render(record, files, metrics, scorecard);
+        var path = EvidenceBundle.Write(options.OutputDirectory, runId, contents);
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<Manifest>(contents["manifest.json"], BundleJson.Options)!;
+        progress.Finished(scorecard, path, manifest);
+        return new RunOutcome(path, scorecard, manifest);
+    }
+
+    private sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<BeatCircuitStates> BeatCircuits);
+
+    private async Task<DayRun> RunDayAsync(IMeshSession session, Scenario scenario, string tenant, RunSettings settings, bool withProgress, CancellationToken cancellationToken)
+    {
+        await session.StartTenantAsync(tenant, settings, cancellationToken);
+        var publishes = new List<PublishRecord>();
+        var circuits = new List<BeatCircuitStates>();
+        IReadOnlyDictionary<string, CircuitStatus>? before = null;
+        foreach (var beat in scenario.Beats)
+        {
+            await session.AdvanceAsync(tenant, beat.Time, cancellationToken);
+            var now = await StatusesAsync(session, tenant, cancellationToken);
+            if (before is not null)
+            {
+                circuits.Add(new BeatCircuitStates(beat.Number - 1, before, now));
+            }
+
+            before = now;
+            var receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+            publishes.Add(new PublishRecord(beat.Number, beat.Event, receipt, Repeated: false));
+            Grains.Idempotency.PublishReceipt? repeated = null;
+            if (withProgress && beat.Chaos.Duplicate)
+            {
+                // The scenario scripts a duplicate: the client sends the same event again.
+                repeated = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+                publishes.Add(new PublishRecord(beat.Number, beat.Event, repeated, Repeated: true));
+            }
+
+            if (withProgress)
+            {
+                progress.BeatPublished(new BeatProgress(beat, receipt, repeated, now));
+            }
+        }
+
+        await session.SettleAsync(tenant, scenario.Beats[^1].Time + SettleLimit, cancellationToken);
+        circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!, await StatusesAsync(session, tenant, cancellationToken)));
+        return new DayRun(tenant, publishes, circuits);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, CircuitStatus>> StatusesAsync(IMeshSession session, string tenant, CancellationToken cancellationToken) =>
+        (await session.CircuitsAsync(tenant, cancellationToken)).ToDictionary(c => c.Key, c => c.Value.Status);
+
+    /// <summary>The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options).</summary>
+    public static RunSettings Settings(Scenario scenario, long seed, RunOptions options, bool chaos)
+    {
+        var c = scenario.Chaos;
+        var delivery = new DeliveryOptions
+        {
+            MaxRetries = c.MaxRetries,
+            BaseBackoff = TimeSpan.FromMilliseconds(c.BaseBackoffMs),
+            AttemptTimeout = TimeSpan.FromMilliseconds(c.TimeoutMs),
+        };
+        delivery = delivery with { DeadLetterAfterAttempts = Math.Max(delivery.DeadLetterAfterAttempts, c.MaxRetries + 2) };
+        var start = scenario.Beats[0].Time;
+        if (!chaos)
+        {
+            return new RunSettings { Delivery = delivery, Clock = RunClock.Virtual, ClockStart = start };
+        }
+
+        return new RunSettings
+        {
+            Delivery = delivery,
+            Clock = options.Clock,
+            ClockStart = start,
+            TimeScale = options.TimeScale,
+            Chaos = new ChaosSettings
+            {
+                Seed = seed,
+                DuplicateRate = c.DuplicateRate,
+                OutOfOrderRate = c.OutOfOrderRate,
+                TimeoutRate = c.TimeoutRate,
+                NetworkFailureRate = c.NetworkFailureRate,
+                ServerErrorRate = c.ServerErrorRate,
+                ResponseLostRate = c.ResponseLostRate,
+                MaxDelay = TimeSpan.FromMilliseconds(c.MaxDelayMs),
+                Outage = c.Outage is { } o ? new OutageWindow(o.App, o.FromBeat, o.ToBeat) : null,
+                Scripts = scenario.Beats.Where(b => b.Chaos.Any).ToDictionary(
+                    b => b.Event.IdempotencyKey,
+                    b => new ScriptedFaults(b.Chaos.Duplicate, b.Chaos.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                        b.Chaos.Timeouts, b.Chaos.NetworkFailures, b.Chaos.ServerErrors, b.Chaos.ResponsesLost)),
+            },
+        };
+    }
+
+    private static GrainStorageChoice StorageChoice(RunOptions options) => options.Storage switch
+    {
+        "memory" => GrainStorageChoice.Memory(),
+        "sqlite" => GrainStorageChoice.Sqlite(options.Database ?? Path.Combine(options.OutputDirectory, "apex.db")),
+        "postgres" => GrainStorageChoice.Postgres(options.Database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+            ?? throw new ArgumentException("--storage postgres needs --database <connection string> or APEX_POSTGRES.")),
+        _ => throw new ArgumentException($"--storage {options.Storage}: use memory, sqlite or postgres."),
+    };
+
+    private static string RunId(Scenario scenario, long seed, DateTimeOffset startedAt)
+    {
+        var name = scenario.Name.Length > 16 ? scenario.Name[..16].TrimEnd('-') : scenario.Name; // keeps tenant ids within 63 characters
+        var suffix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..4];
+        return $"{name}-s{seed.ToString(CultureInfo.InvariantCulture)}-{startedAt:yyyyMMdd-HHmmss}-{suffix}".Replace("--", "-");
+    }
+}

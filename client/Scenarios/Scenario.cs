@@ -1,0 +1,48 @@
+using System.Text.Json;
+using ApexOrleans.Grains.Envelope;
+
+namespace ApexOrleans.Client.Scenarios;
+
+/// <summary>A business day to replay: its chaos and its beats. Loaded and checked by <see cref="ScenarioLoader"/>.</summary>
+public sealed record Scenario(
+    string Name, string Title, string Description, ScenarioChaos Chaos, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256);
+
+/// <summary>The scenario's chaos configuration (the story's numbers), and its reliability settings.</summary>
+public sealed record ScenarioChaos(
+    long Seed, double DuplicateRate, double OutOfOrderRate, double TimeoutRate, double NetworkFailureRate, double ServerErrorRate,
+    double ResponseLostRate, int MaxDelayMs, int TimeoutMs, int MaxRetries, int BaseBackoffMs, ScenarioOutage? Outage);
+
+/// <summary>An app that is down from beat <see cref="FromBeat"/> until beat <see cref="ToBeat"/>, when it is back.</summary>
+public sealed record ScenarioOutage(string App, int FromBeat, int ToBeat);
+
+/// <summary>One beat: when, the event published, the faults scripted for it, and what the data must show after the run.</summary>
+public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, BeatChaos Chaos, IReadOnlyList<DataProof> Expect);
+
+/// <summary>
+/// Faults scripted for a beat's event: published twice, delayed, and its first attempts to each target timing
+/// out, failing on the network, failing at the server or losing their answer (in that order).
+/// </summary>
+public sealed record BeatChaos(bool Duplicate, int? DelayMs, int Timeouts, int NetworkFailures, int ServerErrors, int ResponsesLost)
+{
+    /// <summary>No scripted fault.</summary>
+    public static BeatChaos None { get; } = new(false, null, 0, 0, 0, 0);
+
+    /// <summary>Whether anything is scripted.</summary>
+    public bool Any => this != None;
+
+    /// <summary>A short description for progress tables.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Duplicate) parts.Add("duplicate");
+        if (DelayMs is > 0) parts.Add($"delay {DelayMs} ms");
+        if (Timeouts > 0) parts.Add($"timeout ×{Timeouts}");
+        if (NetworkFailures > 0) parts.Add($"network ×{NetworkFailures}");
+        if (ServerErrors > 0) parts.Add($"server error ×{ServerErrors}");
+        if (ResponsesLost > 0) parts.Add($"response lost ×{ResponsesLost}");
+        return parts.Count == 0 ? "—" : string.Join(", ", parts);
+    }
+}
+
+/// <summary>A record that must exist after the run, read back from the silo: app, table, key, and field values.</summary>
+public sealed record DataProof(string App, string Table, string Key, IReadOnlyDictionary<string, JsonElement> Fields);

@@ -1,0 +1,179 @@
+using System.Text.Json;
+using ApexOrleans.Client.Evidence;
+
+namespace ApexOrleans.Client.Verification;
+
+/// <summary>One invariant checked by <see cref="BundleVerifier"/>.</summary>
+public sealed record InvariantCheck(string Name, bool Passed, string Detail);
+
+/// <summary>
+/// <c>apex verify</c>: re-checks a bundle from its own files alone, without the runner's verdict: the digest,
+/// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
+/// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, and the final state
+/// equal to the control.
+/// </summary>
+public static class BundleVerifier
+{
+    private static readonly HashSet<(string, string)> LegalTransitions =
+        [("Closed", "Open"), ("Open", "HalfOpen"), ("HalfOpen", "Closed"), ("HalfOpen", "Open")];
+
+    /// <summary>Checks the bundle at <paramref name="path"/>.</summary>
+    public static IReadOnlyList<InvariantCheck> Verify(string path)
+    {
+        var files = EvidenceBundle.Read(path);
+        var missing = new[] { "manifest.json", "control-state.json", "scorecard.json", "metrics.json" }.Concat(BundleDigest.Files).Where(f => !files.ContainsKey(f)).ToList();
+        if (missing.Count > 0)
+        {
+            return [new InvariantCheck("complete bundle", false, $"missing: {string.Join(", ", missing)}")];
+        }
+
+        var manifest = JsonSerializer.Deserialize<Manifest>(files["manifest.json"], BundleJson.Options)!;
+        var events = Lines<EventLine>(files["events.jsonl"]);
+        var receipts = Lines<ReceiptLine>(files["receipts.jsonl"]);
+        var injections = Lines<InjectionLine>(files["injections.jsonl"]);
+        var circuits = JsonSerializer.Deserialize<CircuitsFile>(files["circuits.json"], BundleJson.Options)!;
+        var deliveries = events.Where(e => e.Kind == "delivery").ToList();
+        var applies = receipts.Where(r => r.Kind == "apply").ToList();
+
+        return
+        [
+            Digest(files, manifest),
+            OneEffectEach(applies),
+            EveryTargetReached(events, deliveries),
+            LegalCircuits(circuits),
+            InjectionsMatched(injections, events, deliveries, applies),
+            FinalEqualsControl(files),
+        ];
+    }
+
+    private static InvariantCheck Digest(IReadOnlyDictionary<string, string> files, Manifest manifest)
+    {
+        var digest = BundleDigest.Compute(files);
+        return new InvariantCheck("digest", digest == manifest.Digest,
+            digest == manifest.Digest ? $"{digest} matches the manifest" : $"the files hash to {digest}, the manifest says {manifest.Digest}: the bundle was changed");
+    }
+
+    private static InvariantCheck OneEffectEach(List<ReceiptLine> applies)
+    {
+        var twice = applies.GroupBy(a => (a.IdempotencyKey, a.App, a.Role)).Where(g => g.Count() > 1).Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}").ToList();
+        return new InvariantCheck("one effect per (idempotency key, target)", twice.Count == 0,
+            twice.Count == 0 ? $"{applies.Count} apply receipts, none repeated" : $"two effects: {string.Join("; ", twice)}");
+    }
+
+    private static InvariantCheck EveryTargetReached(List<EventLine> events, List<EventLine> deliveries)
+    {
+        var problems = new List<string>();
+        var byEvent = deliveries.ToLookup(d => d.EventId);
+        foreach (var published in events.Where(e => e.Kind == "publish" && e.Status == "accepted"))
+        {
+            if (!byEvent[published.EventId].Any(d => d.Role == "Source"))
+            {
+                problems.Add($"{published.IdempotencyKey} never reached its source {published.Source}");
+            }
+        }
+
+        // Every event that was recorded by its source (a publish or a reaction) must have a delivery to each of its targets.
+        foreach (var source in deliveries.Where(d => d.Role == "Source" && d.Status == "delivered").Concat(ReactionsOf(deliveries)))
+        {
+            foreach (var target in source.CloudEvent["targets"]!.AsArray().Select(t => t!.GetValue<string>()))
+            {
+                var delivery = byEvent[source.EventId].FirstOrDefault(d => d.Role == "Target" && d.Target == target);
+                if (delivery is null)
+                {
+                    problems.Add($"{source.IdempotencyKey} has no delivery to {target}");
+                }
+                else if (delivery.Status is not ("delivered" or "pending" or "dead-letter"))
+                {
+                    problems.Add($"{source.IdempotencyKey}→{target} has status {delivery.Status}");
+                }
+            }
+        }
+
+        var shown = deliveries.Count(d => d.Status != "delivered");
+        return new InvariantCheck("every accepted event reached every target", problems.Count == 0,
+            problems.Count == 0 ? $"{deliveries.Count} deliveries; {shown} shown pending or dead-lettered" : string.Join("; ", problems.Distinct()));
+    }
+
+    /// <summary>Reactions never pass a source queue: their first delivery stands for their publication.</summary>
+    private static IEnumerable<EventLine> ReactionsOf(List<EventLine> deliveries) =>
+        deliveries.Where(d => d.CausationId is not null && d.Role == "Target").GroupBy(d => d.EventId).Select(g => g.First());
+
+    private static InvariantCheck LegalCircuits(CircuitsFile circuits)
+    {
+        var problems = new List<string>();
+        foreach (var (app, circuit) in circuits.Circuits)
+        {
+            var state = "Closed";
+            foreach (var transition in circuit.Transitions)
+            {
+                if (transition.From != state || !LegalTransitions.Contains((transition.From, transition.To)))
+                {
+                    problems.Add($"{app}: {transition.From}→{transition.To} at {transition.At:O} while {state}");
+                }
+
+                state = transition.To;
+            }
+
+            if (state != circuit.Status)
+            {
+                problems.Add($"{app}: transitions end {state} but the circuit says {circuit.Status}");
+            }
+        }
+
+        return new InvariantCheck("legal circuit transitions", problems.Count == 0,
+            problems.Count == 0 ? $"{circuits.Circuits.Values.Sum(c => c.Transitions.Count)} transitions, all closed→open→half-open→closed|open" : string.Join("; ", problems));
+    }
+
+    private static InvariantCheck InjectionsMatched(List<InjectionLine> injections, List<EventLine> events, List<EventLine> deliveries, List<ReceiptLine> applies)
+    {
+        var problems = new List<string>();
+        foreach (var injection in injections)
+        {
+            var delivery = deliveries.FirstOrDefault(d => d.EventId == injection.EventId && d.Target == injection.Target && d.Role == injection.Role);
+            switch (injection.Fault)
+            {
+                case "DuplicatePublish":
+                    if (!events.Any(e => e.Kind == "publish" && e.RepeatedPublish && e.EventId == injection.EventId && e.Status != "accepted"))
+                    {
+                        problems.Add($"{injection.IdempotencyKey}: a repeated publish was not answered as a duplicate");
+                    }
+
+                    break;
+                case "Delay":
+                    if (delivery is null || (delivery.Attempts.Count > 0 && delivery.Attempts[0].At < delivery.At.AddMilliseconds(injection.DelayMs)))
+                    {
+                        problems.Add($"{injection.IdempotencyKey}→{injection.Target}: delayed {injection.DelayMs} ms but attempted earlier");
+                    }
+
+                    break;
+                default:
+                    var attempt = delivery?.Attempts.FirstOrDefault(a => a.Number == injection.Attempt);
+                    var shouldFail = injection.Fault != "Duplicate";
+                    if (attempt is null || attempt.Fault != injection.Fault || attempt.Succeeded == shouldFail)
+                    {
+                        problems.Add($"{injection.IdempotencyKey}→{injection.Target} attempt {injection.Attempt}: {injection.Fault} without its outcome");
+                    }
+                    else if (injection.Fault is "Duplicate" or "ResponseLost" && delivery!.Status == "delivered"
+                             && !applies.Any(a => a.IdempotencyKey == injection.IdempotencyKey && a.App == injection.Target && a.DuplicatesRefused > 0))
+                    {
+                        problems.Add($"{injection.IdempotencyKey}→{injection.Target}: {injection.Fault} but the target refused no duplicate");
+                    }
+
+                    break;
+            }
+        }
+
+        return new InvariantCheck("every injected fault matched by its outcome", problems.Count == 0,
+            problems.Count == 0 ? $"{injections.Count} injections, each with the outcome it should cause" : string.Join("; ", problems));
+    }
+
+    private static InvariantCheck FinalEqualsControl(IReadOnlyDictionary<string, string> files)
+    {
+        var equal = files["final-state.json"] == files["control-state.json"];
+        return new InvariantCheck("final state equals the control", equal,
+            equal ? "the run under chaos ended exactly where the run without chaos did" : "the final state differs from the run without chaos");
+    }
+
+    private static List<T> Lines<T>(string jsonl) =>
+        jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<T>(l, BundleJson.Options)!).ToList();
+}

@@ -1,0 +1,50 @@
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Runtime.Timing;
+
+namespace ApexOrleans.Grains.Tenancy;
+
+/// <summary>Which clock a run's tenant uses.</summary>
+public enum RunClock
+{
+    /// <summary>Moves only when the runner advances it: a whole day in well under a second, deterministic.</summary>
+    Virtual,
+
+    /// <summary>Wall-clock time scaled by <see cref="RunSettings.TimeScale"/>: the day plays live.</summary>
+    Real,
+}
+
+/// <summary>
+/// What a run asks of the silo for its tenant; plain data, so it can travel to a remote silo with the run.
+/// The silo turns it into <see cref="TenantSettings"/>.
+/// </summary>
+public sealed record RunSettings
+{
+    /// <summary>The run's chaos.</summary>
+    public ChaosSettings Chaos { get; init; } = ChaosSettings.None;
+
+    /// <summary>Retries, backoff, timeouts.</summary>
+    public DeliveryOptions Delivery { get; init; } = new();
+
+    /// <summary>Circuit trip rule and breaks.</summary>
+    public CircuitBreakerOptions Circuit { get; init; } = new();
+
+    /// <summary>Virtual or real clock.</summary>
+    public RunClock Clock { get; init; } = RunClock.Virtual;
+
+    /// <summary>Where the clock starts (the scenario's morning).</summary>
+    public DateTimeOffset ClockStart { get; init; }
+
+    /// <summary>Real clock only: wall seconds per scenario second (0.1 plays ten times faster than life).</summary>
+    public double TimeScale { get; init; } = 1.0;
+
+    /// <summary>The tenant settings for these run settings; <paramref name="wallClock"/> drives a real clock.</summary>
+    public TenantSettings ToTenantSettings(TimeProvider wallClock) => new()
+    {
+        Clock = Clock == RunClock.Virtual ? new VirtualTimeProvider(ClockStart) : new ScaledTimeProvider(wallClock, ClockStart, TimeScale),
+        Chaos = ReferenceEquals(Chaos, ChaosSettings.None) ? NoChaos.Instance : new SeededChaosPolicy(Chaos),
+        Delivery = Delivery,
+        Circuit = Circuit,
+    };
+}
