@@ -75,11 +75,16 @@ public static partial class ScenarioLoader
             }
         }
 
-        for (var i = 1; i < beats.Count; i++)
+        // Order is checked on every beat's time, also of beats that have other problems, so all are listed at once.
+        var times = beatList.ValueKind == JsonValueKind.Array
+            ? beatList.EnumerateArray().Select(b => b.ValueKind == JsonValueKind.Object && b.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : (DateTimeOffset?)null).ToList()
+            : [];
+        for (var i = 1; i < times.Count; i++)
         {
-            if (beats[i].Time < beats[i - 1].Time)
+            if (times[i] is { } current && times[i - 1] is { } previous && current < previous)
             {
-                problems.Add($"beats[{i}].time: {beats[i].Time:O} is before beat {beats[i - 1].Number}'s time; beats run forward in time");
+                problems.Add($"beats[{i}].time: {current:O} is before the previous beat's time; beats run forward in time");
             }
         }
 

@@ -56,6 +56,8 @@ public sealed class AppGrain(
 
         if (Data.Held.Find(h => h.Delivery.InboxKey == delivery.InboxKey) is { } alreadyHeld)
         {
+            alreadyHeld.DuplicatesRefused++;
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new ApplyResult(ApplyStatus.Held, null, alreadyHeld.WaitingFor);
         }
 
@@ -148,7 +150,7 @@ public sealed class AppGrain(
                 if (Missing(held.Delivery).Count == 0)
                 {
                     Data.Held.Remove(held);
-                    Apply(held.Delivery, now, held.HeldSince, depth: 0);
+                    Apply(held.Delivery, now, held.HeldSince, depth: 0).DuplicatesRefused += held.DuplicatesRefused;
                     progress = true;
                 }
             }

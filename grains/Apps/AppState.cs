@@ -42,6 +42,9 @@ public sealed class HeldDelivery
 
     /// <summary>What it waits for, in words.</summary>
     public List<string> WaitingFor { get; set; } = [];
+
+    /// <summary>Copies of it refused while it waited; carried into its receipt when it applies.</summary>
+    public int DuplicatesRefused { get; set; }
 }
 
 /// <summary>An event the app published (its own fact or a reaction) that still has to reach its targets' queues.</summary>

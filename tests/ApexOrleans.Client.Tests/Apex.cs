@@ -1,0 +1,35 @@
+using ApexOrleans.Client.Cli;
+using ApexOrleans.Client.Running;
+using Spectre.Console;
+
+namespace ApexOrleans.Client.Tests;
+
+/// <summary>Runs the real `apex` command line in-process and captures what it prints.</summary>
+internal static class Apex
+{
+    public static string SarahsDay => Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json");
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+        });
+        var exitCode = await ApexCommands.Build(console).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        return (exitCode, output.ToString());
+    }
+
+    /// <summary>Runs a scenario through the runner directly (quiet), on memory unless told otherwise.</summary>
+    public static Task<RunOutcome> RunScenarioAsync(string outputDirectory, string? scenario = null, long? seed = null, string storage = "memory", string? database = null) =>
+        new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
+        {
+            ScenarioPath = scenario ?? SarahsDay,
+            Seed = seed,
+            Storage = storage,
+            Database = database,
+            OutputDirectory = outputDirectory,
+        });
+}

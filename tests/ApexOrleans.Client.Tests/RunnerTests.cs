@@ -1,0 +1,146 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Verification;
+using ApexOrleans.TestSupport;
+
+namespace ApexOrleans.Client.Tests;
+
+public sealed class RunnerTests
+{
+    [Fact]
+    public async Task SarahsDayOnItsDefaultsPassesAndWritesACompleteBundleThatVerifies()
+    {
+        using var folder = new TempFolder();
+
+        var (exitCode, output) = await Apex.RunAsync("run", "--scenario", Apex.SarahsDay, "--out", folder.Path);
+
+        Assert.True(exitCode == 0, output);
+        var bundle = Assert.Single(Directory.GetFiles(folder.Path, "*.zip"));
+        Assert.Contains("sarahs-day-s42-", Path.GetFileName(bundle));
+        using (var zip = ZipFile.OpenRead(bundle))
+        {
+            Assert.Equal(
+                ["circuits.json", "control-state.json", "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json", "receipts.jsonl", "scorecard.json"],
+                zip.Entries.Select(e => e.FullName).Order());
+        }
+
+        var files = EvidenceBundle.Read(bundle);
+        var manifest = JsonNode.Parse(files["manifest.json"])!;
+        Assert.Equal(("sqlite", "virtual", 42L), (manifest["storage"]!.GetValue<string>(), manifest["clock"]!.GetValue<string>(), manifest["seed"]!.GetValue<long>()));
+        var scorecard = JsonNode.Parse(files["scorecard.json"])!;
+        Assert.True(scorecard["passed"]!.GetValue<bool>());
+        Assert.Equal(13, scorecard["beats"]!.AsArray().Count(b => b!["passed"]!.GetValue<bool>()));
+        Assert.All(BundleVerifier.Verify(bundle), check => Assert.True(check.Passed, $"{check.Name}: {check.Detail}"));
+        Assert.Contains("PASSED", output);
+
+        var (verifyExit, verifyOutput) = await Apex.RunAsync("verify", bundle);
+        Assert.Equal(0, verifyExit);
+        Assert.Contains("verified", verifyOutput);
+    }
+
+    [Fact]
+    public async Task TheBundleProvesTheStorysGuaranteesFromTheSilosData()
+    {
+        using var folder = new TempFolder();
+        var outcome = await Apex.RunScenarioAsync(folder.Path);
+        var files = EvidenceBundle.Read(outcome.BundlePath);
+        var final = JsonNode.Parse(files["final-state.json"])!;
+
+        var flowbills = final["flowbills"]!["tables"]!;
+        Assert.Single(flowbills["payments"]!.AsObject());
+        Assert.Equal("paid", flowbills["invoices"]!["inv-001"]!["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(81.00m, flowbills["invoices"]!["inv-001"]!["data"]!["paidAmount"]!.GetValue<decimal>());
+        Assert.Single(final["tradeline247"]!["tables"]!["agent_runs"]!.AsObject());
+        var circuits = JsonNode.Parse(files["circuits.json"])!;
+        var afterBeat7 = circuits["beats"]!.AsArray().Single(b => b!["beat"]!.GetValue<int>() == 7)!;
+        Assert.Equal("Open", afterBeat7["after"]!["trutalk"]!.GetValue<string>());
+        Assert.Equal("Closed", circuits["circuits"]!["trutalk"]!["status"]!.GetValue<string>());
+        Assert.Contains(files["injections.jsonl"].Split('\n'), l => l.Contains("\"fault\":\"Outage\""));
+        Assert.Contains(files["receipts.jsonl"].Split('\n'), l => l.Contains("\"kind\":\"refusal\"") && l.Contains("sarahs-day/pay-001"));
+    }
+
+    [Fact]
+    public async Task VerifyFailsOnABundleEditedToHoldASecondPayment()
+    {
+        using var folder = new TempFolder();
+        var outcome = await Apex.RunScenarioAsync(folder.Path);
+        var edited = Path.Combine(folder.Path, "edited.zip");
+        File.Copy(outcome.BundlePath, edited);
+        using (var zip = ZipFile.Open(edited, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("receipts.jsonl")!;
+            string receipts;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                receipts = reader.ReadToEnd();
+            }
+
+            var payment = receipts.Split('\n').First(l => l.Contains("\"kind\":\"apply\"") && l.Contains("sarahs-day/pay-001") && l.Contains("\"app\":\"flowbills\""));
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("receipts.jsonl").Open());
+            writer.Write(receipts + payment + "\n");
+        }
+
+        var checks = BundleVerifier.Verify(edited);
+        var (exitCode, output) = await Apex.RunAsync("verify", edited);
+
+        Assert.False(checks.Single(c => c.Name == "one effect per (idempotency key, target)").Passed);
+        Assert.False(checks.Single(c => c.Name == "digest").Passed);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("broken invariant", output);
+        Assert.Contains("sarahs-day/pay-001", output);
+    }
+
+    [Fact]
+    public async Task EverySeedFromOneToFiftyHoldsEveryMustPassCriterion()
+    {
+        using var folder = new TempFolder();
+        var digests = new HashSet<string>();
+        for (var seed = 1; seed <= 50; seed++)
+        {
+            var outcome = await Apex.RunScenarioAsync(folder.Path, seed: seed);
+
+            var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).ToList();
+            Assert.True(failed.Count == 0, $"seed {seed}: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}"))}");
+            Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
+            digests.Add(outcome.Manifest.Digest);
+        }
+
+        Assert.Equal(50, digests.Count);
+    }
+
+    [Fact]
+    public async Task TheSameSeedGivesTheSameDigestAndAnotherSeedOtherInjections()
+    {
+        using var folder = new TempFolder();
+
+        var first = await Apex.RunScenarioAsync(folder.Path);
+        var again = await Apex.RunScenarioAsync(folder.Path);
+        var sqlite = await Apex.RunScenarioAsync(folder.Path, storage: "sqlite", database: folder.File("runs.db"));
+        var other = await Apex.RunScenarioAsync(folder.Path, seed: 43);
+
+        Assert.Equal(first.Manifest.Digest, again.Manifest.Digest);
+        Assert.Equal(first.Manifest.Digest, sqlite.Manifest.Digest);
+        Assert.NotEqual(first.Manifest.RunId, again.Manifest.RunId);
+        Assert.NotEqual(EvidenceBundle.Read(first.BundlePath)["injections.jsonl"], EvidenceBundle.Read(other.BundlePath)["injections.jsonl"]);
+        Assert.NotEqual(first.Manifest.Digest, other.Manifest.Digest);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresRunnerTests(PostgresFixture postgres)
+{
+    [SkippableFact]
+    public async Task PostgresGivesTheSameDigestAsMemory()
+    {
+        using var folder = new TempFolder();
+
+        var memory = await Apex.RunScenarioAsync(folder.Path);
+        var onPostgres = await Apex.RunScenarioAsync(folder.Path, storage: "postgres", database: postgres.ConnectionString);
+
+        Assert.True(onPostgres.Scorecard.Passed);
+        Assert.Equal(memory.Manifest.Digest, onPostgres.Manifest.Digest);
+        Assert.Equal("postgres", onPostgres.Manifest.Storage);
+    }
+}
