@@ -69,7 +69,18 @@ public static class ApexCommands
 
             try
             {
-                var outcome = await new ScenarioRunner(new ConsoleProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
+                RunOutcome outcome;
+                if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
+                {
+                    var live = new LiveBeatTable(console);
+                    outcome = await live.ShowWhileAsync(() => new ScenarioRunner(live, TimeProvider.System).RunAsync(options, cancellationToken));
+                    live.PrintSummary();
+                }
+                else
+                {
+                    outcome = await new ScenarioRunner(new ConsoleProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
+                }
+
                 return outcome.Scorecard.Passed ? Passed : Failed;
             }
             catch (ScenarioException e)
