@@ -1,3 +1,4 @@
-// The HTTP silo lands with its own issue; until then the project only proves the host builds.
-Console.Error.WriteLine("The HTTP silo is not built yet: see the issue 'The silo as a real service'.");
-return 2;
+using ApexOrleans.Silo.Hosting;
+
+// dotnet run --project silo [--urls http://127.0.0.1:5080] [--Apex:Storage sqlite|postgres|memory] [--Apex:Database ...] [--Apex:Mode production]
+await SiloHost.Create(args).RunAsync();

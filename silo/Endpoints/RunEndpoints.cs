@@ -1,0 +1,103 @@
+using System.Text.Json;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+using ApexOrleans.Silo.Runs;
+using ApexOrleans.Silo.Security;
+
+namespace ApexOrleans.Silo.Endpoints;
+
+/// <summary>
+/// Runs: a remote <c>apex run</c> creates its tenant with its own chaos and clock (so two runs on one silo never
+/// interfere), moves its clock, and leaves its scorecard for the dashboard (admin key).
+/// </summary>
+public static class RunEndpoints
+{
+    /// <summary>Creating a run.</summary>
+    public sealed record CreateRun(string RunId, RunSettings Settings);
+
+    /// <summary>A moment of the run's clock.</summary>
+    public sealed record ClockTime(DateTimeOffset Time);
+
+    /// <summary>Maps the group.</summary>
+    public static void MapRunEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var runs = routes.MapGroup("/api/v1/runs").WithTags("runs").RequireAdminKey();
+        runs.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).ListAsync()))
+            .WithSummary("Runs on this silo, newest first, with their scorecards");
+        runs.MapPost("/", CreateAsync).WithSummary("Create a run's tenant with its chaos, options and clock");
+        runs.MapGet("/{runId}/clock", (string runId, MeshTenants tenants) =>
+                Known(runId, tenants, t => TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()))))
+            .WithSummary("The run's clock");
+        runs.MapPost("/{runId}/advance", (string runId, ClockTime until, MeshTenants tenants, CancellationToken cancellationToken) =>
+                KnownAsync(runId, tenants, async t =>
+                {
+                    if (t.Timeline.IsVirtual)
+                    {
+                        await t.Timeline.RunUntilAsync(until.Time, cancellationToken);
+                    }
+
+                    return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
+                }))
+            .WithSummary("Run the run's work up to a time (virtual clock)");
+        runs.MapPost("/{runId}/settle", (string runId, ClockTime limit, MeshTenants tenants, CancellationToken cancellationToken) =>
+                KnownAsync(runId, tenants, async t =>
+                {
+                    if (t.Timeline.IsVirtual)
+                    {
+                        await t.Timeline.RunToQuiescenceAsync(limit.Time, cancellationToken);
+                    }
+                    else
+                    {
+                        while (t.Timeline.NextDue is { } next && next <= limit.Time)
+                        {
+                            await Task.Delay(50, cancellationToken);
+                        }
+                    }
+
+                    return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
+                }))
+            .WithSummary("Run until nothing is left to do, up to a limit");
+        runs.MapPut("/{runId}/scorecard", async (string runId, JsonElement scorecard, IGrainFactory grains) =>
+                await Catalog(grains).AttachScorecardAsync(runId, scorecard) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}'."))
+            .WithSummary("Store the scorecard the runner computed");
+    }
+
+    private static async Task<IResult> CreateAsync(CreateRun request, MeshTenants tenants, MeshGateway gateway, IGrainFactory grains, TimeProvider clock)
+    {
+        if (!MeshKeys.IsTenant(request.RunId ?? ""))
+        {
+            return ApiProblems.BadRequest("invalid_run_id", $"runId '{request.RunId}' is not a tenant id (lower case letters, digits, '-', at most 63).");
+        }
+
+        if (request.Settings is null)
+        {
+            return ApiProblems.BadRequest("missing_field", "settings: is required.");
+        }
+
+        try
+        {
+            tenants.Configure(request.RunId!, request.Settings.ToTenantSettings(clock));
+        }
+        catch (ArgumentException e)
+        {
+            return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "run_exists", e.Message);
+        }
+
+        await Catalog(grains).RegisterAsync(new RunEntry(request.RunId!, request.Settings.Chaos.Seed,
+            request.Settings.Clock.ToString().ToLowerInvariant(), clock.GetUtcNow(), null, null));
+        return TypedResults.Created($"/api/v1/runs/{request.RunId}/clock", new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow()));
+    }
+
+    private static IRunCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IRunCatalogGrain>("runs");
+
+    private static IResult Known(string runId, MeshTenants tenants, Func<Tenant, IResult> then) =>
+        tenants.All.FirstOrDefault(t => t.Id == runId) is { } tenant ? then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+
+    private static async Task<IResult> KnownAsync(string runId, MeshTenants tenants, Func<Tenant, Task<IResult>> then) =>
+        tenants.All.FirstOrDefault(t => t.Id == runId) is { } tenant ? await then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+}

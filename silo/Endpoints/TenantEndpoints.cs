@@ -1,0 +1,68 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime;
+using ApexOrleans.Silo.Security;
+
+namespace ApexOrleans.Silo.Endpoints;
+
+/// <summary>Reading grain state for dashboards and remote runs: apps and their records, receipts, circuits, queues (admin key).</summary>
+public static class TenantEndpoints
+{
+    /// <summary>Maps the group.</summary>
+    public static void MapTenantEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var tenants = routes.MapGroup("/api/v1/tenants").WithTags("tenants").RequireAdminKey();
+        tenants.MapGet("/", (MeshTenants all) => TypedResults.Ok(all.All.Select(t => t.Id).Order(StringComparer.Ordinal)))
+            .WithSummary("The tenants (runs) this silo knows");
+        tenants.MapGet("/{tenant}/apps", async (string tenant, TenantStateReader reader) => Valid(tenant) ?? TypedResults.Ok(await reader.ReadAsync(tenant)))
+            .WithSummary("Every app's tables, held events and counts");
+        tenants.MapGet("/{tenant}/apps/{app}", (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
+                ForApp(tenant, app, catalog, () => grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync()))
+            .WithSummary("One app's tables and held events");
+        tenants.MapGet("/{tenant}/apps/{app}/receipts", (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
+                ForApp(tenant, app, catalog, () => grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync()))
+            .WithSummary("One app's apply receipts");
+        tenants.MapGet("/{tenant}/circuits", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
+                ForEachApp(tenant, catalog, app => grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync()))
+            .WithSummary("Every target's circuit with its transition history");
+        tenants.MapGet("/{tenant}/queues", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
+                ForEachApp(tenant, catalog, app => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()))
+            .WithSummary("Every target's delivery queue: pending, delivered history, dead letters");
+        tenants.MapGet("/{tenant}/receipts/{**key}", async (string tenant, string key, IGrainFactory grains) =>
+            {
+                if (Valid(tenant) is { } invalid)
+                {
+                    return invalid;
+                }
+
+                var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
+                return state is null ? ApiProblems.NotFound($"No publish with idempotency key '{key}' in tenant '{tenant}'.") : TypedResults.Ok(state);
+            })
+            .WithSummary("The receipt of a publish: its first claim and every refused reuse");
+    }
+
+    private static IResult? Valid(string tenant) =>
+        MeshKeys.IsTenant(tenant) ? null : ApiProblems.BadRequest("invalid_tenant", $"'{tenant}' is not a tenant id.");
+
+    private static async Task<IResult> ForApp<T>(string tenant, string app, AppCatalog catalog, Func<Task<T>> read) =>
+        Valid(tenant) ?? (catalog.Find(app) is null ? ApiProblems.NotFound($"No app '{app}' in the catalog.") : TypedResults.Ok(await read()));
+
+    private static async Task<IResult> ForEachApp<T>(string tenant, AppCatalog catalog, Func<string, Task<T>> read)
+    {
+        if (Valid(tenant) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        foreach (var app in catalog.Apps.Keys)
+        {
+            result[app] = await read(app);
+        }
+
+        return TypedResults.Ok(result);
+    }
+}

@@ -1,0 +1,28 @@
+using ApexOrleans.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ApexOrleans.Silo.Hosting;
+
+/// <summary>Turns exceptions into problem details without internals: 503 while the silo is stopping or storage is down, 500 otherwise.</summary>
+public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail) = exception switch
+        {
+            SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
+            BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "timeout", "The mesh did not answer in time; retry shortly."),
+            _ => (StatusCodes.Status500InternalServerError, "internal_error", "Something failed inside the silo; it is logged. Nothing half-done was kept."),
+        };
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Request {Method} {Path} failed.", context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        await ApiProblems.Problem(status, code, detail).ExecuteAsync(context);
+        return true;
+    }
+}

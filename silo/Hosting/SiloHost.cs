@@ -1,0 +1,59 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Silo.Endpoints;
+using ApexOrleans.Silo.Security;
+
+namespace ApexOrleans.Silo.Hosting;
+
+/// <summary>Builds the silo's web application: the grain runtime with the mesh, on the configured storage, behind the HTTP API.</summary>
+public static class SiloHost
+{
+    /// <summary>Creates the application from command-line arguments (<c>--urls</c>, <c>--Apex:Storage</c>, …) and the environment.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(SiloOptions.DefaultUrl);
+        }
+
+        var section = builder.Configuration.GetSection("Apex");
+        var options = section.Get<SiloOptions>() ?? new SiloOptions();
+        builder.Services.Configure<SiloOptions>(section);
+        var storage = options.Storage switch
+        {
+            "sqlite" => GrainStorageChoice.Sqlite(options.Database ?? Path.Combine(Environment.CurrentDirectory, "apex-silo.db")),
+            "postgres" => GrainStorageChoice.Postgres(options.Database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+                ?? throw new InvalidOperationException("Apex:Storage postgres needs Apex:Database (a connection string) or APEX_POSTGRES.")),
+            "memory" => GrainStorageChoice.Memory(),
+            _ => throw new InvalidOperationException($"Apex:Storage '{options.Storage}': use sqlite, postgres or memory."),
+        };
+        builder.Services.AddSilo(silo => silo
+            .UseGrainStorage(storage)
+            .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath)
+            .AddGrains(typeof(SiloHost).Assembly));
+        builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
+        builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<ApiKeyRing>(); // production without keys stops here, before listening
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapInfoEndpoints(options);
+        app.MapEventEndpoints();
+        app.MapRunEndpoints();
+        app.MapTenantEndpoints();
+        return app;
+    }
+}

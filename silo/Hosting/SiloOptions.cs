@@ -1,0 +1,26 @@
+namespace ApexOrleans.Silo.Hosting;
+
+/// <summary>The silo's settings (configuration section <c>Apex</c>, or <c>--Apex:Name value</c>, or <c>APEX__NAME</c>).</summary>
+public sealed class SiloOptions
+{
+    /// <summary>The address the silo listens on when no <c>--urls</c> is given.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>development (generated keys, a loopback-only key endpoint) or production (keys required).</summary>
+    public string Mode { get; set; } = "development";
+
+    /// <summary>sqlite, postgres or memory.</summary>
+    public string Storage { get; set; } = "sqlite";
+
+    /// <summary>SQLite file, or PostgreSQL connection string (default: APEX_POSTGRES).</summary>
+    public string? Database { get; set; }
+
+    /// <summary>The app catalog file.</summary>
+    public string? Apps { get; set; }
+
+    /// <summary>Largest accepted request body for a publish.</summary>
+    public int MaxEventBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Whether the silo runs in production mode.</summary>
+    public bool IsProduction => string.Equals(Mode, "production", StringComparison.OrdinalIgnoreCase);
+}

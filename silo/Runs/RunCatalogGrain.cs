@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ApexOrleans.Runtime;
+
+namespace ApexOrleans.Silo.Runs;
+
+/// <summary>A run as the dashboard lists it.</summary>
+public sealed record RunEntry(string RunId, long Seed, string Clock, DateTimeOffset RegisteredAt, bool? Passed, JsonElement? Scorecard);
+
+/// <summary>The durable list of runs on this silo and their scorecards (one grain, key "runs").</summary>
+public interface IRunCatalogGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a run when its tenant is created.</summary>
+    Task RegisterAsync(RunEntry run);
+
+    /// <summary>Stores the scorecard a runner computed for its run.</summary>
+    Task<bool> AttachScorecardAsync(string runId, JsonElement scorecard);
+
+    /// <summary>The runs, newest first.</summary>
+    Task<IReadOnlyList<RunEntry>> ListAsync();
+}
+
+/// <summary>Keeps the runs and their scorecards in storage, so the dashboard shows them after a restart.</summary>
+public sealed class RunCatalogGrain([PersistentState("runs")] IPersistentState<List<RunEntry>> runs) : Grain, IRunCatalogGrain
+{
+    private const int Kept = 500;
+
+    /// <inheritdoc />
+    public async Task RegisterAsync(RunEntry run)
+    {
+        runs.State.RemoveAll(r => r.RunId == run.RunId);
+        runs.State.Add(run);
+        if (runs.State.Count > Kept)
+        {
+            runs.State.RemoveRange(0, runs.State.Count - Kept);
+        }
+
+        await runs.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AttachScorecardAsync(string runId, JsonElement scorecard)
+    {
+        var index = runs.State.FindIndex(r => r.RunId == runId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var passed = scorecard.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
+        runs.State[index] = runs.State[index] with { Passed = passed, Scorecard = scorecard.Clone() };
+        await runs.WriteStateAsync();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunEntry>> ListAsync() => Task.FromResult<IReadOnlyList<RunEntry>>(runs.State.AsEnumerable().Reverse().ToList());
+}
