@@ -44,9 +44,10 @@ public static class ApexCommands
         var timeScale = new Option<double>("--time-scale") { Description = "Real clock only: wall seconds per scenario second (0.1 = ten times faster than life).", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
+        var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: JSON file { \"admin\": …, \"apps\": { app: key } }. A local development silo gives its keys itself." };
         var command = new Command("run", "Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds.")
         {
-            scenario, seed, silo, storage, database, clock, timeScale, output, catalog,
+            scenario, seed, silo, storage, database, clock, timeScale, output, catalog, keys,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -61,6 +62,7 @@ public static class ApexCommands
                 TimeScale = result.GetValue(timeScale),
                 OutputDirectory = result.GetValue(output)!,
                 CatalogPath = result.GetValue(catalog)!,
+                KeysFile = result.GetValue(keys),
             };
             if (options.TimeScale <= 0)
             {

@@ -139,6 +139,10 @@ public sealed class EmbeddedMeshSession : IMeshSession
         Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
 
     /// <inheritdoc />
+    public Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // an embedded silo ends with the run; the bundle is the record
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

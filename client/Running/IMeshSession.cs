@@ -48,4 +48,7 @@ public interface IMeshSession : IAsyncDisposable
 
     /// <summary>The record of one idempotency key, or null.</summary>
     Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken);
+
+    /// <summary>Leaves the run's scorecard with the silo, for its dashboard.</summary>
+    Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken);
 }

@@ -29,6 +29,9 @@ public sealed record RunOptions
     /// <summary>Where bundles (and the default SQLite file) go.</summary>
     public string OutputDirectory { get; init; } = "evidence";
 
+    /// <summary>Remote silo in production mode: a JSON file with its admin and app keys.</summary>
+    public string? KeysFile { get; init; }
+
     /// <summary>The app catalog.</summary>
     public string CatalogPath { get; init; } = Grains.Apps.AppCatalog.DefaultPath;
 }

@@ -29,15 +29,11 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var catalog = AppCatalog.Load(options.CatalogPath);
         var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
         var seed = options.Seed ?? scenario.Chaos.Seed;
-        var storage = StorageChoice(options);
-        if (options.Silo != "embedded")
-        {
-            throw new ArgumentException($"--silo {options.Silo}: only the embedded silo is available in this version; the HTTP silo comes with the silo issue.");
-        }
-
+        await using IMeshSession session = options.Silo == "embedded"
+            ? await EmbeddedMeshSession.StartAsync(StorageChoice(options), options.CatalogPath, cancellationToken)
+            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
         var startedAt = wallClock.GetUtcNow();
         var runId = RunId(scenario, seed, startedAt);
-        await using var session = await EmbeddedMeshSession.StartAsync(storage, options.CatalogPath, cancellationToken);
 
         progress.Phase("control run (no chaos)");
         var control = await RunDayAsync(session, scenario, $"{runId}-ctl", Settings(scenario, seed, options, chaos: false), withProgress: false, cancellationToken);
@@ -81,6 +77,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var contents = EvidenceBundle.Render(record, files, metrics, scorecard);
         var path = EvidenceBundle.Write(options.OutputDirectory, runId, contents);
         var manifest = System.Text.Json.JsonSerializer.Deserialize<Manifest>(contents["manifest.json"], BundleJson.Options)!;
+        await session.ReportAsync(runId, System.Text.Json.JsonSerializer.SerializeToElement(scorecard, BundleJson.Options), cancellationToken);
         progress.Finished(scorecard, path, manifest);
         return new RunOutcome(path, scorecard, manifest);
     }

@@ -38,6 +38,8 @@ public static class TenantEndpoints
                     return invalid;
                 }
 
+                // Clients escape the key (it may hold '/', '?', '#'); a catch-all route keeps %2F escaped.
+                key = Uri.UnescapeDataString(key);
                 var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
                 return state is null ? ApiProblems.NotFound($"No publish with idempotency key '{key}' in tenant '{tenant}'.") : TypedResults.Ok(state);
             })

@@ -101,7 +101,7 @@ public sealed class ScenarioFileTests
     [InlineData(new[] { "run", "--storage", "oracle" }, "oracle")]
     [InlineData(new[] { "run", "--clock", "sundial" }, "sundial")]
     [InlineData(new[] { "run", "--time-scale", "0" }, "--time-scale must be greater than 0")]
-    [InlineData(new[] { "run", "--silo", "http://127.0.0.1:1" }, "only the embedded silo")]
+    [InlineData(new[] { "run", "--silo", "http://127.0.0.1:1" }, "no silo answers there")]
     [InlineData(new[] { "verify", "/no/such/bundle.zip" }, "no such file")]
     public async Task BadCommandLinesAreRefusedClearly(string[] args, string expected)
     {

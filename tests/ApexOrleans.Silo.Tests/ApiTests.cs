@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json;
+using ApexOrleans.Silo.Hosting;
+
+namespace ApexOrleans.Silo.Tests;
+
+public sealed class ApiTests
+{
+    private const string Call = """
+        { "eventType": "tradeline247:call.received", "target": ["omnihub", "jubeelove"], "idempotencyKey": "call-1",
+          "payload": { "callId": "call-001", "from": "+1-555-0123" } }
+        """;
+
+    [Fact]
+    public async Task APublishIsAcceptedOnceAndARepeatGetsTheOriginalReceipt()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+
+        var first = await silo.PublishAsync(Call, keys.Apps["tradeline247"]);
+        var again = await silo.PublishAsync(Call, keys.Apps["tradeline247"]);
+
+        Assert.Equal(202, first.Status);
+        Assert.Equal("Accepted", first.Body.GetProperty("status").GetString());
+        Assert.Equal("/api/v1/tenants/default/receipts/call-1", first.Response.Headers.Location!.ToString());
+        Assert.Equal(200, again.Status);
+        Assert.Equal("true", again.Response.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.Body.GetProperty("eventId").GetString(), again.Body.GetProperty("eventId").GetString());
+        Assert.Equal(first.Body.GetProperty("acceptedAt").GetString(), again.Body.GetProperty("acceptedAt").GetString());
+        var receipt = await silo.AdminGetAsync("/api/v1/tenants/default/receipts/call-1");
+        Assert.Equal(1, receipt.GetProperty("refusedCount").GetInt32());
+        await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/default/apps/jubeelove")).GetProperty("tables").TryGetProperty("contacts", out _));
+    }
+
+    [Theory]
+    [InlineData("{ not json", "tradeline247", 400, "malformed_json")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "payload": { "callId": "c" } }""", "tradeline247", 400, "missing_field")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": 5, "payload": { "callId": "c" } }""", "tradeline247", 400, "invalid_field")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "k", "payload": "call" }""", "tradeline247", 400, "invalid_payload")]
+    [InlineData("""{ "eventType": "tradeline247:call.burned", "target": "omnihub", "idempotencyKey": "k", "payload": { "callId": "c" } }""", "tradeline247", 422, "unknown_event_type")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "ghostapp", "idempotencyKey": "k", "payload": { "callId": "c" } }""", "tradeline247", 422, "unknown_app")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "k", "payload": { "from": "x" } }""", "tradeline247", 400, "missing_field")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "k", "payload": { "callId": "c" } }""", "flowbills", 403, "forbidden")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "k", "payload": { "callId": "c" } }""", "not-a-key", 401, "unauthorized")]
+    [InlineData("""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "k", "payload": { "callId": "c" } }""", null, 401, "unauthorized")]
+    public async Task BadInputGetsAProblemNamingItAndChangesNothing(string body, string? keyOf, int status, string code)
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        var key = keyOf is null ? null : keys.Apps.GetValueOrDefault(keyOf) ?? keyOf;
+
+        var (actual, problem, response) = await silo.PublishAsync(body, key);
+
+        Assert.Equal(status, actual);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.DoesNotContain("   at ", problem.GetRawText());
+        await AssertNothingStoredAsync(silo);
+    }
+
+    [Fact]
+    public async Task AnOversizedBodyAndAKeyReusedForAnotherPayloadAreRefusedAndChangeNothing()
+    {
+        await using var silo = await RunningSilo.StartAsync("--Apex:MaxEventBytes", "4096");
+        var keys = await silo.KeysAsync();
+        var big = $$"""{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "big", "payload": { "callId": "{{new string('x', 5000)}}" } }""";
+
+        var tooLarge = await silo.PublishAsync(big, keys.Apps["tradeline247"]);
+        await AssertNothingStoredAsync(silo);
+        Assert.Equal(202, (await silo.PublishAsync(Call, keys.Apps["tradeline247"])).Status);
+        await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/default/apps/tradeline247")).GetProperty("appliedCount").GetInt32() == 1);
+        var before = (await silo.AdminGetAsync("/api/v1/tenants/default/apps")).GetRawText();
+        var reused = await silo.PublishAsync(Call.Replace("+1-555-0123", "+1-555-9999"), keys.Apps["tradeline247"]);
+
+        Assert.Equal((413, "payload_too_large"), (tooLarge.Status, tooLarge.Body.GetProperty("code").GetString()));
+        Assert.Equal((409, "idempotency_conflict"), (reused.Status, reused.Body.GetProperty("code").GetString()));
+        Assert.Equal(before, (await silo.AdminGetAsync("/api/v1/tenants/default/apps")).GetRawText());
+    }
+
+    [Fact]
+    public async Task ReadsNeedTheAdminKeyAndAnAppKeyIsNotEnough()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/default/apps");
+        request.Headers.Authorization = new("Bearer", keys.Apps["flowbills"]);
+
+        var response = await silo.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await silo.Http.GetAsync("/api/v1/runs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSiloServesItsOpenApiDocumentAndHealth()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+
+        var openApi = JsonDocument.Parse(await silo.Http.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/v1/events", out _));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/v1/runs", out _));
+        Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ProductionModeRefusesToStartWithoutKeysAndGivesNoKeysAway()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", "--Apex:Mode", "production"]));
+        Assert.Contains("missing", refused.Message);
+        Assert.Contains("Apex:Keys:Admin", refused.Message);
+
+        string[] keyed = ["--Apex:Mode", "production", "--Apex:Keys:Admin", "admin-key-0123456789"];
+        foreach (var app in new[] { "aspiral", "autorepai", "bright", "careconnect", "flowbills", "flowc", "jubeelove", "keepsafe", "omnihub", "tradeline247", "trutalk" })
+        {
+            keyed = [.. keyed, $"--Apex:Keys:Apps:{app}", $"{app}-key-0123456789"];
+        }
+
+        await using var silo = await RunningSilo.StartAsync(keyed);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync("/api/v1/dev/keys")).StatusCode);
+        Assert.Equal(202, (await silo.PublishAsync(Call, "tradeline247-key-0123456789")).Status);
+        Assert.Equal(403, (await silo.PublishAsync(Call, "flowbills-key-0123456789")).Status);
+    }
+
+    [Fact]
+    public async Task ReadinessFailsWhileStorageIsUnreachableAndLivenessDoesNot()
+    {
+        await using var silo = await RunningSilo.StartAsync("--Apex:Storage", "postgres", "--Apex:Database", "Host=127.0.0.1;Port=1;Username=nobody;Timeout=2");
+
+        Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await silo.Http.GetAsync("/health/ready")).StatusCode);
+    }
+
+    private static async Task AssertNothingStoredAsync(RunningSilo silo)
+    {
+        var apps = await silo.AdminGetAsync("/api/v1/tenants/default/apps");
+        Assert.All(apps.EnumerateObject(), app => Assert.Equal(0, app.Value.GetProperty("appliedCount").GetInt32()));
+        var keys = await silo.KeysAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/default/receipts/k");
+        request.Headers.Authorization = new("Bearer", keys.Admin);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(request)).StatusCode);
+    }
+
+    internal static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 10 s");
+            await Task.Delay(25);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Silo.Tests;
+
+/// <summary>The silo's real web application on a free 127.0.0.1 port, with a client that holds its development keys.</summary>
+internal sealed class RunningSilo : IAsyncDisposable
+{
+    private RunningSilo(WebApplication app, string url, HttpClient http)
+    {
+        App = app;
+        Url = url;
+        Http = http;
+    }
+
+    public WebApplication App { get; }
+
+    public string Url { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<RunningSilo> StartAsync(params string[] settings)
+    {
+        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", .. settings]);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new RunningSilo(app, url, new HttpClient { BaseAddress = new Uri(url) });
+    }
+
+    public async Task<DevelopmentKeys> KeysAsync() => (await Http.GetFromJsonAsync<DevelopmentKeys>("/api/v1/dev/keys", MeshJson.Options))!;
+
+    public sealed record DevelopmentKeys(string Admin, Dictionary<string, string> Apps);
+
+    /// <summary>Posts a raw body to the publish endpoint with a key (or none).</summary>
+    public async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> PublishAsync(string body, string? key, string? tenant = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (tenant is not null)
+        {
+            request.Headers.Add("X-Apex-Tenant", tenant);
+        }
+
+        var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
+    }
+
+    /// <summary>GET with the admin key.</summary>
+    public async Task<JsonElement> AdminGetAsync(string path)
+    {
+        var keys = await KeysAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
