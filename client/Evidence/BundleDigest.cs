@@ -5,14 +5,14 @@ using System.Text.Json.Nodes;
 namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
-/// The digest of a bundle's deterministic part: events, receipts, injections, circuits and the final state,
+/// The digest of a bundle's deterministic part: events, receipts, injections, circuits, the final and control states,
 /// with wall-clock fields (<c>wallMs</c>) removed. Same scenario and seed give the same digest, whatever the
 /// storage or where the silo runs; <c>apex verify</c> recomputes it from the files.
 /// </summary>
 public static class BundleDigest
 {
     /// <summary>The files the digest covers, in the order they are hashed.</summary>
-    public static readonly string[] Files = ["events.jsonl", "receipts.jsonl", "injections.jsonl", "circuits.json", "final-state.json"];
+    public static readonly string[] Files = ["events.jsonl", "receipts.jsonl", "injections.jsonl", "circuits.json", "final-state.json", "control-state.json"];
 
     /// <summary>The digest of the given file contents (by name).</summary>
     public static string Compute(IReadOnlyDictionary<string, string> contents)

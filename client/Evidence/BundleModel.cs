@@ -105,6 +105,9 @@ public sealed record ReceiptLine
 
     /// <summary>Apply: when it arrived and had to wait for a predecessor.</summary>
     public DateTimeOffset? HeldSince { get; init; }
+
+    /// <summary>Apply: the events the app published in reaction (ids).</summary>
+    public IReadOnlyList<string> Reactions { get; init; } = [];
 }
 
 /// <summary>A line of injections.jsonl: one fault injected by the chaos policy or the scenario's script.</summary>

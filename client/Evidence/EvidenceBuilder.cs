@@ -89,7 +89,7 @@ public sealed record EvidenceFiles(
             lines.AddRange(receipts.Select(r => new ReceiptLine
             {
                 Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Role = r.Role.ToString(), At = r.AppliedAt,
-                Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince,
+                Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince, Reactions = r.Reactions,
             }));
         }
 

@@ -35,13 +35,13 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         var applies = files.Receipts.Where(r => r.Kind == "apply").ToList();
         var criteria = new List<Criterion>
         {
-            Idempotency(applies),
+            Idempotency(deliveries, applies),
             Deduplication(run, files, applies),
             Isolation(run, files, deliveries),
             Recovery(run, files),
             Retries(deliveries),
             OutOfOrder(run, deliveries, applies),
-            NothingLost(deliveries),
+            NothingLost(run, deliveries),
             new("all-beats", "All beats succeed", CriterionLevel.Should, beats.All(b => b.Passed),
                 Figures(("beats", beats.Count), ("passed", beats.Count(b => b.Passed))),
                 string.Join("; ", beats.Where(b => !b.Passed).Select(b => $"beat {b.Beat} failed"))),
@@ -59,12 +59,12 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
             criteria.Where(c => c.Level == CriterionLevel.Should).All(c => c.Passed), criteria, beats);
     }
 
-    private static Criterion Idempotency(List<ReceiptLine> applies)
+    private static Criterion Idempotency(List<EventLine> deliveries, List<ReceiptLine> applies)
     {
-        var twice = applies.GroupBy(a => (a.IdempotencyKey, a.App, a.Role)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var twice = EffectCount.Repeated(deliveries, applies);
         return new("idempotency", "No event changes any app twice", CriterionLevel.Must, twice.Count == 0,
             Figures(("applies", applies.Count), ("appliedTwice", twice.Count)),
-            twice.Count == 0 ? "every (idempotency key, app) has one apply receipt" : $"applied twice: {string.Join(", ", twice)}");
+            twice.Count == 0 ? "every (idempotency key, app) took one effect, by its attempts and by its receipts" : string.Join("; ", twice));
     }
 
     private static Criterion Deduplication(RunRecord run, EvidenceFiles files, List<ReceiptLine> applies)
@@ -159,12 +159,17 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
             passed ? "every delayed event was applied and the final state equals the run without chaos" : "a delayed or held event did not end applied, or the final state differs from the control");
     }
 
-    private static Criterion NothingLost(List<EventLine> deliveries)
+    private static Criterion NothingLost(RunRecord run, List<EventLine> deliveries)
     {
         var undelivered = deliveries.Where(d => d.Status != "delivered").ToList();
-        return new("nothing-lost", "Nothing accepted is lost", CriterionLevel.Must, undelivered.Count == 0,
-            Figures(("deliveries", deliveries.Count), ("pending", undelivered.Count(d => d.Status == "pending")), ("deadLetters", undelivered.Count(d => d.Status == "dead-letter"))),
-            undelivered.Count == 0 ? "every accepted event reached its source and every target" : string.Join(", ", undelivered.Select(u => $"{u.IdempotencyKey}→{u.Target} {u.Status}")));
+        var inOutboxes = run.Apps.Values.Sum(a => a.OutboxDepth);
+        var held = run.Apps.Values.Sum(a => a.Held.Count);
+        var passed = undelivered.Count == 0 && inOutboxes == 0 && held == 0;
+        return new("nothing-lost", "Nothing accepted is lost", CriterionLevel.Must, passed,
+            Figures(("deliveries", deliveries.Count), ("pending", undelivered.Count(d => d.Status == "pending")),
+                ("deadLetters", undelivered.Count(d => d.Status == "dead-letter")), ("stillInOutboxes", inOutboxes), ("stillHeld", held)),
+            passed ? "every accepted event and every reaction reached its source and every target"
+                : string.Join(", ", undelivered.Select(u => $"{u.IdempotencyKey}→{u.Target} {u.Status}").Append($"{inOutboxes} in outboxes, {held} held")));
     }
 
     private static Criterion Corruption(RunRecord run, List<ReceiptLine> applies)

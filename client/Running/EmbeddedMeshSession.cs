@@ -78,21 +78,8 @@ public sealed class EmbeddedMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public async Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken)
-    {
-        var timeline = Tenants.Get(tenant).Timeline;
-        if (timeline.IsVirtual)
-        {
-            await timeline.RunToQuiescenceAsync(limit, cancellationToken);
-            return;
-        }
-
-        // A real clock runs by itself: wait until nothing is scheduled or everything scheduled is past the limit.
-        while (timeline.NextDue is { } next && next <= limit)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-    }
+    public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
+        Tenants.Get(tenant).Timeline.SettleAsync(limit, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>

@@ -128,13 +128,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     public static RunSettings Settings(Scenario scenario, long seed, RunOptions options, bool chaos)
     {
         var c = scenario.Chaos;
-        var delivery = new DeliveryOptions
-        {
-            MaxRetries = c.MaxRetries,
-            BaseBackoff = TimeSpan.FromMilliseconds(c.BaseBackoffMs),
-            AttemptTimeout = TimeSpan.FromMilliseconds(c.TimeoutMs),
-        };
-        delivery = delivery with { DeadLetterAfterAttempts = Math.Max(delivery.DeadLetterAfterAttempts, c.MaxRetries + 2) };
+        var delivery = c.ToDeliveryOptions();
         var start = scenario.Beats[0].Time;
         if (!chaos)
         {

@@ -10,7 +10,20 @@ public sealed record Scenario(
 /// <summary>The scenario's chaos configuration (the story's numbers), and its reliability settings.</summary>
 public sealed record ScenarioChaos(
     long Seed, double DuplicateRate, double OutOfOrderRate, double TimeoutRate, double NetworkFailureRate, double ServerErrorRate,
-    double ResponseLostRate, int MaxDelayMs, int TimeoutMs, int MaxRetries, int BaseBackoffMs, ScenarioOutage? Outage);
+    double ResponseLostRate, int MaxDelayMs, int TimeoutMs, int MaxRetries, int BaseBackoffMs, ScenarioOutage? Outage)
+{
+    /// <summary>The delivery options these numbers ask for.</summary>
+    public Grains.Delivery.DeliveryOptions ToDeliveryOptions()
+    {
+        var options = new Grains.Delivery.DeliveryOptions
+        {
+            MaxRetries = MaxRetries,
+            BaseBackoff = TimeSpan.FromMilliseconds(BaseBackoffMs),
+            AttemptTimeout = TimeSpan.FromMilliseconds(TimeoutMs),
+        };
+        return options with { DeadLetterAfterAttempts = Math.Max(options.DeadLetterAfterAttempts, MaxRetries + 2) };
+    }
+}
 
 /// <summary>An app that is down from beat <see cref="FromBeat"/> until beat <see cref="ToBeat"/>, when it is back.</summary>
 public sealed record ScenarioOutage(string App, int FromBeat, int ToBeat);

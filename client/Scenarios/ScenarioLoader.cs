@@ -16,6 +16,13 @@ public static partial class ScenarioLoader
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,40}$")]
     private static partial Regex NamePattern();
 
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex Rfc3339Pattern();
+
+    /// <summary>An RFC 3339 time with its offset (no date-only, no local time: a run must not depend on the machine's zone).</summary>
+    private static DateTimeOffset? ParseTime(string text) =>
+        Rfc3339Pattern().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+
     /// <summary>Loads and checks a scenario file.</summary>
     public static Scenario Load(string path, AppCatalog catalog)
     {
@@ -78,7 +85,7 @@ public static partial class ScenarioLoader
         // Order is checked on every beat's time, also of beats that have other problems, so all are listed at once.
         var times = beatList.ValueKind == JsonValueKind.Array
             ? beatList.EnumerateArray().Select(b => b.ValueKind == JsonValueKind.Object && b.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : (DateTimeOffset?)null).ToList()
+                ? ParseTime(t.GetString()!) : null).ToList()
             : [];
         for (var i = 1; i < times.Count; i++)
         {
@@ -123,7 +130,7 @@ public static partial class ScenarioLoader
             return value;
         }
 
-        int Whole(string field, int fallback, int min)
+        int WholeAtLeast(string field, int fallback, int min)
         {
             var value = Number(chaos, field, $"chaos.{field}", problems, fallback);
             if (value != Math.Floor(value) || value < min || value > int.MaxValue)
@@ -136,9 +143,14 @@ public static partial class ScenarioLoader
         }
 
         var seed = Number(chaos, "seed", "chaos.seed", problems, 0);
+        if (seed != Math.Floor(seed) || Math.Abs(seed) > 9e15)
+        {
+            problems.Add($"chaos.seed: {seed} must be a whole number");
+        }
+
         var result = new ScenarioChaos(
             (long)seed, Rate("duplicateRate"), Rate("outOfOrderRate"), Rate("timeoutRate"), Rate("networkFailureRate"), Rate("serverErrorRate"),
-            Rate("responseLostRate"), Whole("maxDelayMs", 0, 0), Whole("timeoutMs", 30000, 1), Whole("maxRetries", 2, 0), Whole("baseBackoffMs", 500, 0),
+            Rate("responseLostRate"), WholeAtLeast("maxDelayMs", 0, 0), WholeAtLeast("timeoutMs", 30000, 1), WholeAtLeast("maxRetries", 2, 0), WholeAtLeast("baseBackoffMs", 500, 0),
             null);
         if (result.DuplicateRate + result.TimeoutRate + result.NetworkFailureRate + result.ServerErrorRate + result.ResponseLostRate > 1)
         {
@@ -148,8 +160,8 @@ public static partial class ScenarioLoader
         if (chaos.TryGetProperty("outage", out var outage) && outage.ValueKind == JsonValueKind.Object)
         {
             var app = Text(outage, "app", "chaos.outage.app", problems, required: true);
-            var from = (int)Number(outage, "fromBeat", "chaos.outage.fromBeat", problems, 1);
-            var to = (int)Number(outage, "toBeat", "chaos.outage.toBeat", problems, from);
+            var from = Whole(outage, "fromBeat", "chaos.outage.fromBeat", problems, 1);
+            var to = Whole(outage, "toBeat", "chaos.outage.toBeat", problems, from);
             if (app is not null && catalog.Find(app) is null)
             {
                 problems.Add($"chaos.outage.app: '{app}' is not an app of the catalog");
@@ -161,6 +173,16 @@ public static partial class ScenarioLoader
             }
 
             result = result with { Outage = app is null ? null : new ScenarioOutage(app, from, to) };
+        }
+
+        try
+        {
+            // The same checks the silo makes when the run's tenant is configured, reported here with the file's path.
+            new Grains.Tenancy.TenantSettings { Delivery = result.ToDeliveryOptions() }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"chaos (timeoutMs, maxRetries, baseBackoffMs): {e.Message}");
         }
 
         return result;
@@ -175,7 +197,7 @@ public static partial class ScenarioLoader
         }
 
         var count = problems.Count;
-        var number = (int)Number(beat, "beat", $"{where}.beat", problems, expectedNumber);
+        var number = Whole(beat, "beat", $"{where}.beat", problems, expectedNumber);
         if (number != expectedNumber)
         {
             problems.Add($"{where}.beat: beats are numbered 1, 2, 3… in order; expected {expectedNumber}, found {number}");
@@ -183,9 +205,16 @@ public static partial class ScenarioLoader
 
         var timeText = Text(beat, "time", $"{where}.time", problems, required: true);
         var time = DateTimeOffset.MinValue;
-        if (timeText is not null && !DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out time))
+        if (timeText is not null)
         {
-            problems.Add($"{where}.time: '{timeText}' is not an ISO 8601 time");
+            if (ParseTime(timeText) is { } parsed)
+            {
+                time = parsed;
+            }
+            else
+            {
+                problems.Add($"{where}.time: '{timeText}' is not an RFC 3339 time with an offset (e.g. 2026-01-03T07:15:00Z)");
+            }
         }
 
         EventEnvelope? envelope = null;
@@ -221,6 +250,12 @@ public static partial class ScenarioLoader
                 foreach (var proof in expect.EnumerateArray())
                 {
                     var at = $"{where}.expect[{i++}]";
+                    if (proof.ValueKind != JsonValueKind.Object)
+                    {
+                        problems.Add($"{at}: a data proof is an object {{ app, table, key, fields }}");
+                        continue;
+                    }
+
                     var app = Text(proof, "app", $"{at}.app", problems, required: true);
                     var table = Text(proof, "table", $"{at}.table", problems, required: true);
                     var key = Text(proof, "key", $"{at}.key", problems, required: true);
@@ -326,6 +361,18 @@ public static partial class ScenarioLoader
         }
 
         return text;
+    }
+
+    private static int Whole(JsonElement element, string field, string where, List<string> problems, int fallback)
+    {
+        var value = Number(element, field, where, problems, fallback);
+        if (value != Math.Floor(value) || value is < int.MinValue or > int.MaxValue)
+        {
+            problems.Add($"{where}: {value} must be a whole number");
+            return fallback;
+        }
+
+        return (int)value;
     }
 
     private static double Number(JsonElement element, string field, string where, List<string> problems, double fallback)

@@ -38,7 +38,8 @@ public static class BundleVerifier
         return
         [
             Digest(files, manifest),
-            OneEffectEach(applies),
+            OneEffectEach(deliveries, applies),
+            NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(events, deliveries),
             LegalCircuits(circuits),
             InjectionsMatched(injections, events, deliveries, applies),
@@ -53,11 +54,34 @@ public static class BundleVerifier
             digest == manifest.Digest ? $"{digest} matches the manifest" : $"the files hash to {digest}, the manifest says {manifest.Digest}: the bundle was changed");
     }
 
-    private static InvariantCheck OneEffectEach(List<ReceiptLine> applies)
+    private static InvariantCheck OneEffectEach(List<EventLine> deliveries, List<ReceiptLine> applies)
     {
-        var twice = applies.GroupBy(a => (a.IdempotencyKey, a.App, a.Role)).Where(g => g.Count() > 1).Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}").ToList();
+        var twice = EffectCount.Repeated(deliveries, applies);
         return new InvariantCheck("one effect per (idempotency key, target)", twice.Count == 0,
-            twice.Count == 0 ? $"{applies.Count} apply receipts, none repeated" : $"two effects: {string.Join("; ", twice)}");
+            twice.Count == 0 ? $"{applies.Count} apply receipts and every attempt's answer: one effect each" : $"two effects: {string.Join("; ", twice)}");
+    }
+
+    /// <summary>Every reaction was recorded by the app that made it, and nothing waits in an outbox or a hold at the end.</summary>
+    private static InvariantCheck NothingStuck(string finalState, List<ReceiptLine> applies)
+    {
+        var problems = new List<string>();
+        var recorded = applies.Where(a => a.Role == "Source").Select(a => a.EventId).ToHashSet();
+        problems.AddRange(applies.SelectMany(a => a.Reactions).Where(id => !recorded.Contains(id)).Select(id => $"reaction {id} was never recorded by its app"));
+        foreach (var (app, state) in System.Text.Json.Nodes.JsonNode.Parse(finalState)!.AsObject())
+        {
+            if (state!["outbox"]?.GetValue<int>() is > 0 and var waiting)
+            {
+                problems.Add($"{app} still has {waiting} published event(s) in its outbox");
+            }
+
+            if (state["held"]!.AsArray().Count is > 0 and var held)
+            {
+                problems.Add($"{app} still holds {held} event(s)");
+            }
+        }
+
+        return new InvariantCheck("nothing stuck in an outbox or a hold", problems.Count == 0,
+            problems.Count == 0 ? $"{applies.Sum(a => a.Reactions.Count)} reactions recorded; no outbox or hold left" : string.Join("; ", problems));
     }
 
     private static InvariantCheck EveryTargetReached(List<EventLine> events, List<EventLine> deliveries)

@@ -46,18 +46,33 @@ public sealed class AppGrain(
     /// <inheritdoc />
     public async Task<ApplyResult> ApplyAsync(Delivery.Delivery delivery)
     {
+        try
+        {
+            return await ApplyOnceAsync(delivery);
+        }
+        catch
+        {
+            // Whatever failed between changing the state in memory and writing it, memory goes back to the durable
+            // state: a retry must never find an effect, a receipt or a release that was not stored.
+            await state.RevertAsync(DeactivateOnIdle);
+            throw;
+        }
+    }
+
+    private async Task<ApplyResult> ApplyOnceAsync(Delivery.Delivery delivery)
+    {
         var now = _tenant.Clock.GetUtcNow();
         if (Data.Inbox.TryGetValue(delivery.InboxKey, out var receipt))
         {
             receipt.DuplicatesRefused++;
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await state.WriteStateAsync();
             return new ApplyResult(ApplyStatus.Duplicate, receipt, []);
         }
 
         if (Data.Held.Find(h => h.Delivery.InboxKey == delivery.InboxKey) is { } alreadyHeld)
         {
             alreadyHeld.DuplicatesRefused++;
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await state.WriteStateAsync();
             return new ApplyResult(ApplyStatus.Held, null, alreadyHeld.WaitingFor);
         }
 
@@ -65,13 +80,13 @@ public sealed class AppGrain(
         if (missing.Count > 0)
         {
             Data.Held.Add(new HeldDelivery { Delivery = delivery, HeldSince = now, WaitingFor = missing });
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await state.WriteStateAsync();
             return new ApplyResult(ApplyStatus.Held, null, missing);
         }
 
         receipt = Apply(delivery, now, heldSince: null, depth: 0);
         ReleaseHeld(now);
-        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        await state.WriteStateAsync();
         if (Data.Outbox.Count > 0)
         {
             dispatcher.Notify(_tenant.Id, _app.Id);
@@ -259,10 +274,11 @@ public sealed class AppGrain(
     {
         var published = _app.Publishes.GetValueOrDefault(produced.Action)
             ?? throw new InvalidOperationException($"A reaction of '{_app.Id}' publishes '{produced.Action}', which the catalog does not list for it.");
-        var key = $"{cause.IdempotencyKey}>{_app.Id}.{produced.Name}";
+        // The separator is refused in published keys, so a reaction's key can never equal one a client chose.
+        var key = $"{cause.IdempotencyKey}{EnvelopeParser.ReactionKeySeparator}{_app.Id}.{produced.Name}";
         if (key.Length > EnvelopeParser.MaxIdLength)
         {
-            key = $"rx-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+            key = $"rx{EnvelopeParser.ReactionKeySeparator}{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
         }
 
         var envelope = new EventEnvelope

@@ -25,7 +25,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
 
     /// <summary>
     /// The business data of a tenant as canonical JSON: every table's rows with the event behind each, held
-    /// events and key conflicts. Times of arrival are left out: only what the events themselves determine.
+    /// events, key conflicts and how many published events still wait in each outbox. Times of arrival are left out: only what the events themselves determine.
     /// </summary>
     public async Task<string> CanonicalAsync(string tenant) => Canonical(await ReadAsync(tenant).ConfigureAwait(false));
 
@@ -56,6 +56,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
                 ["tables"] = tables,
                 ["held"] = new JsonArray(app.Held.Select(h => (JsonNode)JsonValue.Create(h.IdempotencyKey)).OrderBy(n => n!.GetValue<string>(), StringComparer.Ordinal).ToArray()),
                 ["conflicts"] = new JsonArray(app.Conflicts.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
+                ["outbox"] = app.OutboxDepth,
             };
         }
 

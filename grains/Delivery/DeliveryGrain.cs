@@ -71,18 +71,29 @@ public sealed class DeliveryGrain(
     {
         var now = _tenant.Clock.GetUtcNow();
         var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
-        if (due.Count > 0)
+        try
         {
-            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
-            foreach (var item in due)
+            if (due.Count > 0)
             {
-                await AttemptAsync(item, circuit, now);
+                var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
+                foreach (var item in due)
+                {
+                    await AttemptAsync(item, circuit, now);
+                }
+
+                await state.WriteStateAsync();
             }
-
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
         }
-
-        ScheduleNext();
+        catch
+        {
+            // Attempts that reached targets are safe to repeat (targets refuse duplicates): go back to the durable queue.
+            await state.RevertAsync(DeactivateOnIdle);
+            throw;
+        }
+        finally
+        {
+            ScheduleNext();
+        }
     }
 
     /// <inheritdoc />

@@ -15,6 +15,9 @@ public static partial class EnvelopeParser
     /// <summary>Longest accepted idempotency key, correlation id or event id.</summary>
     public const int MaxIdLength = 200;
 
+    /// <summary>Joins a cause's key to a reaction's name; reserved, so no published key can equal a reaction's key.</summary>
+    public const char ReactionKeySeparator = '>';
+
     [GeneratedRegex("^(?<app>[a-z][a-z0-9]{1,39}):(?<action>[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+)$")]
     private static partial Regex EventTypePattern();
 
@@ -90,6 +93,10 @@ public static partial class EnvelopeParser
         var targets = Targets(json, cloudEvent ? "targets" : "target", sourceApp);
         var idempotencyKey = RequiredString(json, cloudEvent ? "idempotencykey" : "idempotencyKey");
         CheckId(idempotencyKey, "idempotencyKey");
+        if (idempotencyKey.Contains(ReactionKeySeparator))
+        {
+            throw Reject("invalid_id", "idempotencyKey", $"'{ReactionKeySeparator}' is reserved for the keys of the mesh's own reactions");
+        }
         var id = OptionalString(json, "id") ?? DerivedId(sourceApp, idempotencyKey);
         CheckId(id, "id");
         var correlationId = OptionalString(json, cloudEvent ? "correlationid" : "correlationId") ?? id;

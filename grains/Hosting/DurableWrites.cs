@@ -18,16 +18,24 @@ public static class DurableWrites
         }
         catch
         {
-            try
-            {
-                await state.ReadStateAsync().ConfigureAwait(false);
-            }
-            catch
-            {
-                deactivate(); // the next activation loads the durable state
-            }
-
+            await state.RevertAsync(deactivate).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Drops changes made in memory since the last write by reloading the durable state (or, if the store does not
+    /// answer, asks to be deactivated so the next activation loads it). For any failure between change and write.
+    /// </summary>
+    public static async Task RevertAsync<TState>(this IPersistentState<TState> state, Action deactivate) where TState : new()
+    {
+        try
+        {
+            await state.ReadStateAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            deactivate();
         }
     }
 }

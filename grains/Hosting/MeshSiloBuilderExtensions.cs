@@ -28,6 +28,7 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<MeshGateway>();
         services.AddSingleton<TenantStateReader>();
+        services.AddHostedService<MeshStartupCheck>();
         return builder;
     }
 }

@@ -6,7 +6,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>aSpiral creates a preparation task for every scheduled appointment.</summary>
-public sealed class AppointmentPrepTask() : EventReaction("aspiral", "tradeline247:appointment.scheduled", DeliveryRole.Target)
+public sealed class AppointmentPrepTask() : EventReaction("aspiral", "tradeline247:appointment.scheduled", DeliveryRole.Target, "task.created")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

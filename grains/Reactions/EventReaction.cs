@@ -10,7 +10,7 @@ namespace ApexOrleans.Grains.Reactions;
 /// target), it publishes events of its own. A reaction is a pure function of the event, the app's tables and
 /// its settings, so it gives the same events in every run; the mesh gives them deterministic idempotency keys.
 /// </summary>
-public abstract class EventReaction(string app, string eventType, DeliveryRole role)
+public abstract class EventReaction(string app, string eventType, DeliveryRole role, params string[] produces)
 {
     /// <summary>The app that reacts.</summary>
     public string App { get; } = app;
@@ -20,6 +20,9 @@ public abstract class EventReaction(string app, string eventType, DeliveryRole r
 
     /// <summary>Whether it reacts to the event as its source or as a target.</summary>
     public DeliveryRole Role { get; } = role;
+
+    /// <summary>The actions (<c>entity.action</c> of <see cref="App"/>) it may publish; the catalog must list them.</summary>
+    public IReadOnlyList<string> Produces { get; } = produces;
 
     /// <summary>The events to publish in reaction (none is fine).</summary>
     public abstract IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app);

@@ -7,7 +7,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>KeepSafe schedules fire-safety training for a new employee whose modules include it.</summary>
-public sealed class FireSafetyTraining() : EventReaction("keepsafe", "bright:enrollment.started", DeliveryRole.Target)
+public sealed class FireSafetyTraining() : EventReaction("keepsafe", "bright:enrollment.started", DeliveryRole.Target, "training.scheduled")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

@@ -7,7 +7,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FlowC checks every new invoice: line items sum to the amount and amount × (1 + taxRate) = totalAmount; it answers compliance.validated.</summary>
-public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:invoice.created", DeliveryRole.Target)
+public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:invoice.created", DeliveryRole.Target, "compliance.validated")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

@@ -9,7 +9,7 @@ namespace ApexOrleans.Grains.Reactions;
 /// FLOWBills reconciles its own payment with the invoice: the invoice is marked paid only when the amount
 /// matches its total and it is not paid yet; otherwise a mismatch goes to FlowC as a compliance violation.
 /// </summary>
-public sealed class PaymentReconciliation() : EventReaction("flowbills", "flowbills:payment.received", DeliveryRole.Source)
+public sealed class PaymentReconciliation() : EventReaction("flowbills", "flowbills:payment.received", DeliveryRole.Source, "invoice.paid", "payment.mismatched")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

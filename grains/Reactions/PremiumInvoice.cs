@@ -7,7 +7,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FLOWBills invoices the premium of a new insurance registration, priced from its settings' premiums table.</summary>
-public sealed class PremiumInvoice() : EventReaction("flowbills", "careconnect:patient.registered", DeliveryRole.Target)
+public sealed class PremiumInvoice() : EventReaction("flowbills", "careconnect:patient.registered", DeliveryRole.Target, "invoice.created")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

@@ -6,7 +6,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>FLOWBills prepares a purchase-order draft for an inventory alert.</summary>
-public sealed class PurchaseOrderDraft() : EventReaction("flowbills", "omnihub:alert.created", DeliveryRole.Target)
+public sealed class PurchaseOrderDraft() : EventReaction("flowbills", "omnihub:alert.created", DeliveryRole.Target, "purchase_order.drafted")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

@@ -8,10 +8,17 @@ public sealed class ReactionCatalog
 {
     private readonly ILookup<(string App, string EventType, DeliveryRole Role), EventReaction> _byCause;
 
-    /// <summary>Builds the catalog; a reaction whose app lacks the event it would publish is refused.</summary>
+    /// <summary>Builds the catalog: reactions whose app is in the catalog; refused at start if the catalog lacks what they publish.</summary>
     public ReactionCatalog(AppCatalog apps, IEnumerable<EventReaction> reactions)
     {
         var active = reactions.Where(r => apps.Find(r.App) is not null).ToList();
+        var missing = active.SelectMany(r => r.Produces.Where(action => !apps.Find(r.App)!.Publishes.ContainsKey(action))
+            .Select(action => $"{r.GetType().Name} makes '{r.App}' publish '{action}', which the catalog does not list for it")).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AppCatalogException("the app catalog and the reactions disagree", missing);
+        }
+
         _byCause = active.ToLookup(r => (r.App, r.EventType, r.Role));
         Active = active;
     }

@@ -6,7 +6,7 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Reactions;
 
 /// <summary>aSpiral turns an inventory alert into a reorder task.</summary>
-public sealed class ReorderTask() : EventReaction("aspiral", "omnihub:alert.created", DeliveryRole.Target)
+public sealed class ReorderTask() : EventReaction("aspiral", "omnihub:alert.created", DeliveryRole.Target, "task.created")
 {
     /// <inheritdoc />
     public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app)

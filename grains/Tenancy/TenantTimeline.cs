@@ -15,6 +15,8 @@ public sealed class TenantTimeline : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SortedSet<(DateTimeOffset Due, string Key)> _order = new();
     private readonly Dictionary<string, (DateTimeOffset Due, Func<Task> Work)> _items = [];
+    private readonly Dictionary<string, int> _failures = [];
+    private int _inFlight;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -42,6 +44,15 @@ public sealed class TenantTimeline : IAsyncDisposable
     {
         get { lock (_gate) return _items.Count; }
     }
+
+    /// <summary>Nothing scheduled and nothing running: the tenant has settled.</summary>
+    public bool IsIdle
+    {
+        get { lock (_gate) return _items.Count == 0 && _inFlight == 0; }
+    }
+
+    /// <summary>First wait before work that failed runs again; doubles per failure of the same key, up to five minutes.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     /// <summary>When the earliest item is due, or null when there is nothing to do.</summary>
     public DateTimeOffset? NextDue
@@ -77,11 +88,11 @@ public sealed class TenantTimeline : IAsyncDisposable
     {
         var clock = Clock as VirtualTimeProvider
             ?? throw new InvalidOperationException($"Tenant '{Tenant}' runs on a real clock; its timeline runs by itself.");
-        while (TryTakeDue(until, out var due, out var work))
+        while (TryTakeDue(until, out var due, out var key, out var work))
         {
             cancellationToken.ThrowIfCancellationRequested();
             MoveTo(clock, due);
-            await RunAsync(work).ConfigureAwait(false);
+            await RunAsync(key, work).ConfigureAwait(false);
         }
 
         MoveTo(clock, until);
@@ -93,6 +104,24 @@ public sealed class TenantTimeline : IAsyncDisposable
         while (NextDue is { } next && next <= limit)
         {
             await RunUntilAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Returns when nothing is left to do before <paramref name="limit"/>: on a virtual clock by running it all; on a
+    /// real clock by waiting until nothing is scheduled up to the limit and nothing is running.
+    /// </summary>
+    public async Task SettleAsync(DateTimeOffset limit, CancellationToken cancellationToken = default)
+    {
+        if (IsVirtual)
+        {
+            await RunToQuiescenceAsync(limit, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (!IsIdle && (NextDue is not { } next || next <= limit))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -113,36 +142,56 @@ public sealed class TenantTimeline : IAsyncDisposable
         }
     }
 
-    private bool TryTakeDue(DateTimeOffset until, out DateTimeOffset due, out Func<Task> work)
+    private bool TryTakeDue(DateTimeOffset until, out DateTimeOffset due, out string key, out Func<Task> work)
     {
         lock (_gate)
         {
             if (_order.Count > 0 && _order.Min.Due <= until)
             {
-                var (itemDue, key) = _order.Min;
+                (due, key) = _order.Min;
                 _order.Remove(_order.Min);
                 work = _items[key].Work;
                 _items.Remove(key);
-                due = itemDue;
+                _inFlight++;
                 return true;
             }
         }
 
         due = default;
+        key = "";
         work = null!;
         return false;
     }
 
-    private async Task RunAsync(Func<Task> work)
+    private async Task RunAsync(string key, Func<Task> work)
     {
         try
         {
             await work().ConfigureAwait(false);
+            lock (_gate)
+            {
+                _failures.Remove(key);
+            }
         }
         catch (Exception e)
         {
-            // The work's own state is durable in its grain; the grain reschedules itself when next touched.
-            _logger.LogError(e, "Timeline work of tenant {Tenant} failed.", Tenant);
+            // Never drop work: its state is durable in its grain, so the same work runs again after a backoff.
+            int failures;
+            lock (_gate)
+            {
+                failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+            }
+
+            var wait = TimeSpan.FromTicks(Math.Min(RetryAfterFailure.Ticks << Math.Min(failures - 1, 20), TimeSpan.FromMinutes(5).Ticks));
+            _logger.LogWarning(e, "Timeline work {Key} of tenant {Tenant} failed ({Failures} in a row); it runs again in {Wait}.", key, Tenant, failures, wait);
+            Schedule(key, Clock.GetUtcNow() + wait, work);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight--;
+            }
         }
     }
 
@@ -168,9 +217,9 @@ public sealed class TenantTimeline : IAsyncDisposable
             var now = Clock.GetUtcNow();
             if (next is { } due && due <= now)
             {
-                while (TryTakeDue(now, out _, out var work))
+                while (TryTakeDue(now, out _, out var key, out var work))
                 {
-                    running.Add(RunAsync(work));
+                    running.Add(RunAsync(key, work));
                 }
 
                 await Task.WhenAll(running).ConfigureAwait(false);

@@ -43,18 +43,7 @@ public static class RunEndpoints
         runs.MapPost("/{runId}/settle", (string runId, ClockTime limit, MeshTenants tenants, CancellationToken cancellationToken) =>
                 KnownAsync(runId, tenants, async t =>
                 {
-                    if (t.Timeline.IsVirtual)
-                    {
-                        await t.Timeline.RunToQuiescenceAsync(limit.Time, cancellationToken);
-                    }
-                    else
-                    {
-                        while (t.Timeline.NextDue is { } next && next <= limit.Time)
-                        {
-                            await Task.Delay(50, cancellationToken);
-                        }
-                    }
-
+                    await t.Timeline.SettleAsync(limit.Time, cancellationToken);
                     return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
                 }))
             .WithSummary("Run until nothing is left to do, up to a limit");

@@ -126,3 +126,27 @@ public sealed class ScenarioFileTests
         }
     }
 }
+
+public sealed class ScenarioStrictnessTests
+{
+    private static readonly ApexOrleans.Grains.Apps.AppCatalog Catalog = ApexOrleans.Grains.Apps.AppCatalog.Load(ApexOrleans.Grains.Apps.AppCatalog.DefaultPath);
+
+    private const string Event = """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s", "payload": { "sessionId": "1" } }""";
+
+    [Theory]
+    [InlineData("""{ "name": "x", "chaos": {}, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT, "expect": [1] } ] }""", "beats[0].expect[0]: a data proof is an object")]
+    [InlineData("""{ "name": "x", "chaos": {}, "beats": [ { "beat": 1, "time": "07:15", "event": EVENT } ] }""", "beats[0].time: '07:15' is not an RFC 3339 time")]
+    [InlineData("""{ "name": "x", "chaos": {}, "beats": [ { "beat": 1, "time": "2026-01-01T07:15:00", "event": EVENT } ] }""", "not an RFC 3339 time with an offset")]
+    [InlineData("""{ "name": "x", "chaos": { "seed": 1.5 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos.seed: 1.5 must be a whole number")]
+    [InlineData("""{ "name": "x", "chaos": { "outage": { "app": "trutalk", "fromBeat": 1.9, "toBeat": 2 } }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos.outage.fromBeat: 1.9 must be a whole number")]
+    [InlineData("""{ "name": "x", "chaos": { "timeoutMs": 20000000 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos (timeoutMs, maxRetries, baseBackoffMs)")]
+    public void WhatTheSiloWouldRefuseOrMisreadIsRefusedByTheLoaderWithItsPath(string json, string expected)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("s.json"), json.Replace("EVENT", Event));
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
+
+        Assert.Contains(error.Problems, p => p.Contains(expected));
+    }
+}

@@ -1,0 +1,104 @@
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Runtime;
+using ApexOrleans.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Mesh.Tests;
+
+public sealed class FailureRecoveryTests
+{
+    private static readonly EventEnvelope Session = EnvelopeParser.Parse(
+        """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-1", "payload": { "sessionId": "s-1" } }""");
+
+    [Fact]
+    public async Task AFailedQueueWriteIsRetriedNotStranded()
+    {
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/omnihub", failOnWrite: 2);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("strand");
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal(1, flaky.Failures);
+        Assert.True(tenant.Timeline.IsIdle);
+        Assert.Equal(0, (await silo.QueueAsync(tenant, "omnihub")).PendingCount);
+        Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
+    }
+
+    [Fact]
+    public async Task AnExceptionWhileApplyingIsRevertedSoTheRetryAppliesEverything()
+    {
+        var reaction = new ThrowsOnce();
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddSingleton(sp =>
+            new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), [.. ReactionCatalog.BuiltIn, reaction])));
+        var tenant = silo.Tenant("throws");
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal(2, reaction.Calls);
+        var jubeelove = await silo.AppAsync(tenant, "jubeelove");
+        Assert.Single(jubeelove.Rows("sessions"));
+        Assert.Equal(0, jubeelove.OutboxDepth);
+        Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
+    }
+
+    [Fact]
+    public void AClientKeyCannotTakeTheShapeOfAReactionsKey()
+    {
+        var error = Assert.Throws<PublishRejectedException>(() => EnvelopeParser.Parse(
+            """{ "eventType": "flowc:compliance.validated", "target": "flowbills", "idempotencyKey": "inv-k>flowc.totals-check", "payload": { "checkId": "c", "invoiceId": "inv-k" } }"""));
+
+        Assert.Equal(("invalid_id", "idempotencyKey"), (error.Rejection.Code, error.Rejection.Field));
+    }
+
+    [Fact]
+    public async Task ACatalogThatCannotRouteAReactionStopsTheSiloAtStart()
+    {
+        var json = File.ReadAllText(AppCatalog.DefaultPath)
+            .Replace("\"payment.mismatched\": { \"table\": \"payment_mismatches\", \"key\": \"paymentId\", \"targets\": [\"flowc\", \"omnihub\"] },", "")
+            .Replace("\"flowbills:payment.mismatched\": { \"table\": \"compliance_violations\", \"key\": \"paymentId\" }", "");
+        using var folder = new ApexOrleans.TestSupport.TempFolder();
+        File.WriteAllText(folder.File("apps.json"), json);
+
+        var error = await Assert.ThrowsAsync<AppCatalogException>(() => MeshSilo.StartAsync(catalogPath: folder.File("apps.json")));
+
+        Assert.Contains(error.Problems, p => p.Contains("payment.mismatched"));
+    }
+
+    /// <summary>A reaction of jubeelove to its own session that throws the first time it runs.</summary>
+    private sealed class ThrowsOnce() : EventReaction("jubeelove", "jubeelove:session.started", DeliveryRole.Source)
+    {
+        public int Calls;
+
+        public override IEnumerable<ReactionEvent> React(EventEnvelope cause, AppTables tables, AppDefinition app) =>
+            Interlocked.Increment(ref Calls) == 1 ? throw new InvalidOperationException("a reaction failed once") : [];
+    }
+
+    /// <summary>Fails the n-th write of one state of one grain.</summary>
+    private sealed class FailingWrites(IGrainStorage inner, string stateName, string keySuffix, int failOnWrite) : IGrainStorage
+    {
+        private int _writes;
+
+        public int Failures { get; private set; }
+
+        public Task ReadStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new() => inner.ReadStateAsync(name, id, state);
+
+        public Task ClearStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new() => inner.ClearStateAsync(name, id, state);
+
+        public Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new()
+        {
+            if (name == stateName && id.Key.EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
+            {
+                Failures++;
+                throw new IOException("Simulated storage failure.");
+            }
+
+            return inner.WriteStateAsync(name, id, state);
+        }
+    }
+}
