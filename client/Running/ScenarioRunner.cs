@@ -132,7 +132,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var start = scenario.Beats[0].Time;
         if (!chaos)
         {
-            return new RunSettings { Delivery = delivery, Clock = RunClock.Virtual, ClockStart = start };
+            return new RunSettings { Delivery = delivery, Clock = RunClock.Virtual, ClockStart = start, Control = true };
         }
 
         return new RunSettings

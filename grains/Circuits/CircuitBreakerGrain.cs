@@ -10,7 +10,7 @@ namespace ApexOrleans.Grains.Circuits;
 /// someone looked); half-open → closed on a good probe, open again (with a longer break) on a bad one.
 /// State is written only when it changes, so a healthy target costs no storage writes.
 /// </summary>
-public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants)
+public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
     : Grain, ICircuitBreakerGrain
 {
     private CircuitBreakerOptions _options = null!;
@@ -134,7 +134,9 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
 
     private void Move(DateTimeOffset at, CircuitStatus to, string cause, string? eventId)
     {
-        Circuit.Transitions.Add(new CircuitTransition(at, Circuit.Status, to, cause, eventId));
+        var transition = new CircuitTransition(at, Circuit.Status, to, cause, eventId);
+        Circuit.Transitions.Add(transition);
         Circuit.Status = to;
+        telemetry.CircuitMoved(_tenant.Id, MeshKeys.Split(GetPrimaryKeyString()).Name, transition);
     }
 }

@@ -18,6 +18,7 @@ namespace ApexOrleans.Grains.Delivery;
 public sealed class DeliveryGrain(
     [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
     MeshTenants tenants,
+    MeshTelemetry telemetry,
     TimeProvider wallClock) : Grain, IDeliveryGrain
 {
     private Tenant _tenant = null!;
@@ -120,6 +121,7 @@ public sealed class DeliveryGrain(
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds));
         await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        telemetry.Attempted(_tenant.Id, _target, item, item.Attempts[^1]);
 
         if (succeeded)
         {

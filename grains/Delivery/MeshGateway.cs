@@ -11,7 +11,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
 /// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
 /// </summary>
-public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants)
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants, Hosting.MeshTelemetry telemetry)
 {
     /// <summary>
     /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
@@ -56,6 +56,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         var receipt = new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
             envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.Accepted);
         await key.CompleteAsync(receipt).ConfigureAwait(false);
+        telemetry.Published(receipt, receipt.AcceptedAt);
         return receipt;
     }
 }

@@ -25,6 +25,7 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton(sp => AppCatalog.Load(sp.GetRequiredService<IOptions<MeshOptions>>().Value.CatalogPath));
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
+        services.AddSingleton<MeshTelemetry>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<MeshGateway>();
         services.AddSingleton<TenantStateReader>();

@@ -39,6 +39,9 @@ public sealed record RunSettings
     /// <summary>Real clock only: wall seconds per scenario second (0.1 plays ten times faster than life).</summary>
     public double TimeScale { get; init; } = 1.0;
 
+    /// <summary>Whether this tenant is the control of another run (the same day without chaos), not a run of its own.</summary>
+    public bool Control { get; init; }
+
     /// <summary>The tenant settings for these run settings; <paramref name="wallClock"/> drives a real clock.</summary>
     public TenantSettings ToTenantSettings(TimeProvider wallClock) => new()
     {

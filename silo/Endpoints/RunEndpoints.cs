@@ -78,7 +78,7 @@ public static class RunEndpoints
         }
 
         await Catalog(grains).RegisterAsync(new RunEntry(request.RunId!, request.Settings.Chaos.Seed,
-            request.Settings.Clock.ToString().ToLowerInvariant(), clock.GetUtcNow(), null, null));
+            request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
         return TypedResults.Created($"/api/v1/runs/{request.RunId}/clock", new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow()));
     }
 

@@ -39,10 +39,14 @@ public static class SiloHost
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        builder.Services.AddSingleton<PrometheusExporter>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ApiKeyRing>(); // production without keys stops here, before listening
+        _ = app.Services.GetRequiredService<PrometheusExporter>(); // listening before the first measurement
+        var silo = app.Services.GetRequiredService<ApexOrleans.Runtime.Hosting.Silo>();
+        app.Services.GetRequiredService<MeshTelemetry>().Observe("apex.activations", () => silo.ActivationCount, "Grain activations in memory");
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -54,6 +58,7 @@ public static class SiloHost
         app.MapEventEndpoints();
         app.MapRunEndpoints();
         app.MapTenantEndpoints();
+        app.MapActivityEndpoints();
         return app;
     }
 }

@@ -4,7 +4,7 @@ using ApexOrleans.Runtime;
 namespace ApexOrleans.Silo.Runs;
 
 /// <summary>A run as the dashboard lists it.</summary>
-public sealed record RunEntry(string RunId, long Seed, string Clock, DateTimeOffset RegisteredAt, bool? Passed, JsonElement? Scorecard);
+public sealed record RunEntry(string RunId, long Seed, string Clock, bool Control, DateTimeOffset RegisteredAt, bool? Passed, JsonElement? Scorecard);
 
 /// <summary>The durable list of runs on this silo and their scorecards (one grain, key "runs").</summary>
 public interface IRunCatalogGrain : IGrainWithStringKey

@@ -153,3 +153,37 @@ public sealed class ApiTests
         }
     }
 }
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task AGracefulStopKeepsWhatWasAcceptedForTheNextSiloOnTheSameDatabase()
+    {
+        using var folder = new ApexOrleans.TestSupport.TempFolder();
+        var database = folder.File("silo.db");
+        var body = """
+            { "eventType": "flowbills:invoice.created", "target": ["flowc", "omnihub"], "idempotencyKey": "inv-9",
+              "payload": { "invoiceId": "inv-9", "amount": 10, "taxRate": 0.1, "totalAmount": 11 } }
+            """;
+        string[] sqlite = ["--Apex:Storage", "sqlite", "--Apex:Database", database];
+
+        await using (var first = await RunningSilo.StartAsync(sqlite))
+        {
+            var keys = await first.KeysAsync();
+            Assert.Equal(202, (await first.PublishAsync(body, keys.Apps["flowbills"])).Status);
+            await ApiTests.Eventually(async () => (await first.AdminGetAsync("/api/v1/tenants/default/apps/flowbills")).GetProperty("tables").TryGetProperty("audit_logs", out _));
+        }
+
+        await using var second = await RunningSilo.StartAsync(sqlite);
+        var secondKeys = await second.KeysAsync();
+        var flowbills = await second.AdminGetAsync("/api/v1/tenants/default/apps/flowbills");
+        var repeat = await second.PublishAsync(body, secondKeys.Apps["flowbills"]);
+
+        Assert.Equal("inv-9", flowbills.GetProperty("tables").GetProperty("invoices")[0].GetProperty("key").GetString());
+        Assert.Equal("passed", flowbills.GetProperty("tables").GetProperty("audit_logs")[0].GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal(200, repeat.Status); // the receipt survived the restart
+        var flowc = (await second.AdminGetAsync("/api/v1/tenants/default/apps/flowc")).GetProperty("tables");
+        Assert.Equal(1, flowc.GetProperty("invoices").GetArrayLength());          // the invoice, applied once
+        Assert.Equal(1, flowc.GetProperty("compliance_checks").GetArrayLength()); // and FlowC's own check of it, once
+    }
+}

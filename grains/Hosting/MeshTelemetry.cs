@@ -1,0 +1,165 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Idempotency;
+
+namespace ApexOrleans.Grains.Hosting;
+
+/// <summary>Something that happened on the mesh, for the live feed: when (wall clock and the run's clock), which tenant, what.</summary>
+public sealed record MeshActivity(DateTimeOffset At, DateTimeOffset RunTime, string Tenant, string Kind, string Subject, string Detail, double? LatencyMs);
+
+/// <summary>Latency percentiles of deliveries completed in one slice of wall-clock time.</summary>
+public sealed record LatencyPoint(DateTimeOffset From, int Count, double P50, double P95, double P99);
+
+/// <summary>
+/// The mesh's observability: System.Diagnostics.Metrics instruments (meter <see cref="MeterName"/>: publishes,
+/// attempts by fault and result, deliveries, circuit transitions, delivery latency) and a bounded feed of recent
+/// activity that dashboards read and stream. Nothing here is evidence: evidence is read from grain state.
+/// </summary>
+public sealed class MeshTelemetry : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "ApexOrleans.Mesh";
+
+    private const int FeedSize = 1000;
+    private const int LatencySamples = 20_000;
+    private readonly Meter _meter = new(MeterName, "1.0");
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _transitions;
+    private readonly Histogram<double> _latency;
+    private readonly TimeProvider _wall;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<MeshActivity> _feed = new();
+    private readonly Queue<(DateTimeOffset At, double Ms)> _latencies = new();
+    private readonly List<Channel<MeshActivity>> _subscribers = [];
+
+    /// <summary>Creates the instruments.</summary>
+    public MeshTelemetry(TimeProvider wall)
+    {
+        _wall = wall;
+        _published = _meter.CreateCounter<long>("apex.events.published", description: "Publishes accepted, by source app");
+        _attempts = _meter.CreateCounter<long>("apex.delivery.attempts", description: "Delivery attempts, by target, injected fault and result");
+        _deliveries = _meter.CreateCounter<long>("apex.deliveries", description: "Deliveries completed, by target and outcome");
+        _transitions = _meter.CreateCounter<long>("apex.circuit.transitions", description: "Circuit transitions, by target and new state");
+        _latency = _meter.CreateHistogram<double>("apex.delivery.latency", "ms", "Wall-clock time the mesh spent per delivery (its attempts), injected delays excluded");
+    }
+
+    /// <summary>Adds an observable gauge to the meter (the silo adds activation counts).</summary>
+    public void Observe(string name, Func<long> value, string description) => _meter.CreateObservableGauge(name, value, description: description);
+
+    /// <summary>A publish was accepted.</summary>
+    public void Published(PublishReceipt receipt, DateTimeOffset runTime)
+    {
+        _published.Add(1, new KeyValuePair<string, object?>("source", receipt.SourceApp));
+        Record(new MeshActivity(_wall.GetUtcNow(), runTime, receipt.Tenant, "publish", receipt.EventType,
+            $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null));
+    }
+
+    /// <summary>An attempt of a delivery ended.</summary>
+    public void Attempted(string tenant, string target, DeliveryItem item, AttemptRecord attempt)
+    {
+        _attempts.Add(1, new("target", target), new("fault", attempt.Fault.ToString()), new("result", attempt.Succeeded ? "ok" : "failed"));
+        if (!attempt.Succeeded)
+        {
+            Record(new MeshActivity(_wall.GetUtcNow(), attempt.At, tenant, "attempt", target,
+                $"{item.Delivery.Envelope.EventType} attempt {attempt.Number} failed: {attempt.Error}", null));
+            return;
+        }
+
+        var latency = item.Attempts.Sum(a => a.WallMilliseconds);
+        _deliveries.Add(1, new KeyValuePair<string, object?>("target", target), new("outcome", attempt.Outcome?.ToString()));
+        _latency.Record(latency, new KeyValuePair<string, object?>("target", target));
+        lock (_gate)
+        {
+            _latencies.Enqueue((_wall.GetUtcNow(), latency));
+            while (_latencies.Count > LatencySamples)
+            {
+                _latencies.Dequeue();
+            }
+        }
+
+        Record(new MeshActivity(_wall.GetUtcNow(), attempt.At, tenant, "delivered", target,
+            $"{item.Delivery.Envelope.EventType} {attempt.Outcome} after {item.Attempts.Count} attempt(s)", latency));
+    }
+
+    /// <summary>A circuit changed state.</summary>
+    public void CircuitMoved(string tenant, string target, CircuitTransition transition)
+    {
+        _transitions.Add(1, new KeyValuePair<string, object?>("target", target), new("to", transition.To.ToString()));
+        Record(new MeshActivity(_wall.GetUtcNow(), transition.At, tenant, "circuit", target, $"{transition.From} → {transition.To}: {transition.Cause}", null));
+    }
+
+    /// <summary>The most recent activity, newest last, optionally of one tenant.</summary>
+    public IReadOnlyList<MeshActivity> Recent(string? tenant, int count)
+    {
+        lock (_gate)
+        {
+            return _feed.Where(a => tenant is null || a.Tenant == tenant).TakeLast(count).ToList();
+        }
+    }
+
+    /// <summary>Delivery latency percentiles per slice of wall-clock time, oldest first.</summary>
+    public IReadOnlyList<LatencyPoint> LatencySeries(TimeSpan slice)
+    {
+        List<(DateTimeOffset At, double Ms)> samples;
+        lock (_gate)
+        {
+            samples = [.. _latencies];
+        }
+
+        return samples.GroupBy(s => new DateTimeOffset(s.At.UtcTicks - s.At.UtcTicks % slice.Ticks, TimeSpan.Zero)).OrderBy(g => g.Key).Select(g =>
+        {
+            var sorted = g.Select(s => s.Ms).Order().ToArray();
+            double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            return new LatencyPoint(g.Key, sorted.Length, Math.Round(At(0.5), 3), Math.Round(At(0.95), 3), Math.Round(At(0.99), 3));
+        }).ToList();
+    }
+
+    /// <summary>A live stream of activity until <paramref name="cancellationToken"/> ends; a slow reader loses the oldest items, never blocks the mesh.</summary>
+    public async IAsyncEnumerable<MeshActivity> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<MeshActivity>(new BoundedChannelOptions(500) { FullMode = BoundedChannelFullMode.DropOldest });
+        lock (_gate)
+        {
+            _subscribers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var activity in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return activity;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _subscribers.Remove(channel);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+
+    private void Record(MeshActivity activity)
+    {
+        lock (_gate)
+        {
+            _feed.AddLast(activity);
+            if (_feed.Count > FeedSize)
+            {
+                _feed.RemoveFirst();
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(activity);
+            }
+        }
+    }
+}

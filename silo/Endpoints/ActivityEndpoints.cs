@@ -1,0 +1,47 @@
+using System.Text.Json;
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Silo.Hosting;
+using ApexOrleans.Silo.Security;
+
+namespace ApexOrleans.Silo.Endpoints;
+
+/// <summary>What the dashboard watches: recent activity, its live stream (server-sent events), latency over time; and /metrics.</summary>
+public static class ActivityEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static void MapActivityEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var activity = routes.MapGroup("/api/v1/activity").WithTags("activity").RequireAdminKey();
+        activity.MapGet("/", (string? tenant, int? count, MeshTelemetry telemetry) => TypedResults.Ok(telemetry.Recent(tenant, Math.Clamp(count ?? 100, 1, 1000))))
+            .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions");
+        activity.MapGet("/latency", (int? sliceSeconds, MeshTelemetry telemetry) =>
+                TypedResults.Ok(telemetry.LatencySeries(TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)))))
+            .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time");
+        activity.MapGet("/stream", StreamAsync)
+            .WithSummary("Server-sent events: each activity as it happens (the browser passes the admin key as ?key=)");
+        routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4"))
+            .WithTags("metrics").WithSummary("Prometheus text format: events, attempts, deliveries, circuit transitions, latency, activations");
+    }
+
+    private static async Task StreamAsync(HttpContext context, string? tenant, MeshTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.WriteAsync(": connected\n\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await foreach (var item in telemetry.StreamAsync(cancellationToken))
+            {
+                if (tenant is null || item.Tenant == tenant)
+                {
+                    await context.Response.WriteAsync($"event: {item.Kind}\ndata: {JsonSerializer.Serialize(item, MeshJson.Options)}\n\n", cancellationToken);
+                    await context.Response.Body.FlushAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}

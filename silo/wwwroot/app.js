@@ -1,0 +1,148 @@
+// The silo dashboard: polls the API for runs, apps, circuits and queues, streams activity over server-sent events.
+"use strict";
+const state = { key: null, tenant: "default", follow: true, runs: [], stream: null, selectedRun: null };
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) node.append(child);
+  return node;
+};
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${state.key}` } });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+async function obtainKey() {
+  const fromUrl = new URLSearchParams(location.search).get("key");
+  if (fromUrl) return fromUrl;
+  const stored = sessionStorage.getItem("apex-admin-key");
+  if (stored) return stored;
+  const dev = await fetch("/api/v1/dev/keys");
+  if (dev.ok) return (await dev.json()).admin;
+  const typed = prompt("Admin key of this silo:");
+  if (typed) sessionStorage.setItem("apex-admin-key", typed);
+  return typed;
+}
+
+function renderRuns() {
+  const body = $("runs").tBodies[0];
+  body.replaceChildren(...state.runs.map((run) => {
+    const result = run.control ? "control" : run.passed === true ? "passed" : run.passed === false ? "failed" : "running";
+    const row = el("tr", { className: run.runId === state.tenant ? "selected" : "" },
+      el("td", { textContent: run.runId }), el("td", { textContent: run.seed }), el("td", { textContent: run.clock }),
+      el("td", { textContent: new Date(run.registeredAt).toLocaleTimeString() }),
+      el("td", {}, el("span", { className: `badge ${result}`, textContent: result })));
+    row.dataset.testid = `run-${run.runId}`;
+    row.dataset.result = result;
+    row.onclick = () => { $("follow").checked = state.follow = false; selectTenant(run.runId); };
+    return row;
+  }));
+  const selected = state.runs.find((r) => r.runId === state.tenant);
+  const card = $("scorecard");
+  if (!selected || !selected.scorecard) { card.replaceChildren(); return; }
+  const sc = selected.scorecard;
+  card.replaceChildren(
+    el("h3", { textContent: `Scorecard of ${selected.runId}: ${sc.passed ? "PASSED" : "FAILED"}` }),
+    el("ul", { className: "criteria" }, ...sc.criteria.map((c) => el("li", {},
+      el("span", { className: `badge ${c.passed ? "passed" : "failed"}`, textContent: c.passed ? "pass" : "fail" }),
+      ` ${c.title} `, el("span", { className: "muted", textContent: `(${c.level.toLowerCase()})` })))));
+  card.dataset.passed = sc.passed;
+}
+
+function renderApps(apps, circuits, queues) {
+  $("tenant-name").textContent = `— ${state.tenant}`;
+  $("apps").replaceChildren(...Object.keys(circuits).sort().map((id) => {
+    const circuit = circuits[id], queue = queues[id], app = apps[id];
+    const card = el("div", { className: "card" },
+      el("h3", {}, el("span", { textContent: id }), el("span", { className: `badge ${circuit.status}`, textContent: circuit.status })),
+      el("div", { className: "muted", textContent:
+        `queue ${queue.pendingCount} (${queue.queuedCount} waiting) · delivered ${queue.deliveredCount} · dead letters ${queue.deadLetters.length} · ` +
+        `applied ${app ? app.appliedCount : 0} · held ${app ? app.held.length : 0}` }),
+      el("ol", { className: "timeline" }, ...circuit.transitions.map((t) =>
+        el("li", { textContent: `${t.at.substring(11, 19)} ${t.from} → ${t.to}: ${t.cause}` }))));
+    card.dataset.testid = `circuit-${id}`;
+    card.dataset.state = circuit.status;
+    card.dataset.transitions = circuit.transitions.map((t) => `${t.from}>${t.to}`).join(",");
+    return card;
+  }));
+}
+
+function renderLatency(points) {
+  const svg = $("latency");
+  const recent = points.slice(-60);
+  const max = Math.max(1, ...recent.map((p) => p.p99));
+  const line = (field, color) => {
+    const coords = recent.map((p, i) => `${(i / Math.max(1, recent.length - 1)) * 600},${200 - (p[field] / max) * 190}`).join(" ");
+    const node = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    node.setAttribute("points", coords); node.setAttribute("fill", "none"); node.setAttribute("stroke", color); node.setAttribute("stroke-width", "2");
+    return node;
+  };
+  svg.replaceChildren(line("p50", "#1b873f"), line("p95", "#b88100"), line("p99", "#c62828"));
+  const last = recent.at(-1);
+  $("latency-now").textContent = last ? `latest: p50 ${last.p50} ms, p95 ${last.p95} ms, p99 ${last.p99} ms (${last.count} deliveries); scale ${max.toFixed(2)} ms` : "no deliveries yet";
+}
+
+function addFeed(item) {
+  const feed = $("feed");
+  feed.prepend(el("li", { className: item.kind, textContent:
+    `${item.runTime.substring(11, 19)} [${item.tenant}] ${item.kind} ${item.subject}: ${item.detail}` }));
+  while (feed.children.length > 200) feed.lastChild.remove();
+}
+
+function openStream() {
+  if (state.stream) state.stream.close();
+  $("feed").replaceChildren();
+  const url = `/api/v1/activity/stream?tenant=${encodeURIComponent(state.tenant)}&key=${encodeURIComponent(state.key)}`;
+  state.stream = new EventSource(url);
+  for (const kind of ["publish", "attempt", "delivered", "circuit"]) {
+    state.stream.addEventListener(kind, (e) => addFeed(JSON.parse(e.data)));
+  }
+}
+
+async function selectTenant(tenant) {
+  if (tenant === state.tenant) return;
+  state.tenant = tenant;
+  $("tenant").value = tenant;
+  openStream();
+  (await api(`/api/v1/activity?tenant=${encodeURIComponent(tenant)}&count=100`)).forEach(addFeed);
+  await refreshTenant();
+}
+
+async function refreshTenant() {
+  const base = `/api/v1/tenants/${encodeURIComponent(state.tenant)}`;
+  const [apps, circuits, queues] = await Promise.all([api(`${base}/apps`), api(`${base}/circuits`), api(`${base}/queues`)]);
+  renderApps(apps, circuits, queues);
+}
+
+async function refreshRuns() {
+  state.runs = await api("/api/v1/runs");
+  const tenants = await api("/api/v1/tenants");
+  const select = $("tenant");
+  const options = [...new Set(["default", ...tenants])];
+  if ([...select.options].map((o) => o.value).join() !== options.join()) {
+    select.replaceChildren(...options.map((t) => el("option", { value: t, textContent: t })));
+    select.value = state.tenant;
+  }
+  const newest = state.runs.find((r) => !r.control);
+  if (state.follow && newest && newest.runId !== state.tenant) await selectTenant(newest.runId);
+  renderRuns();
+}
+
+async function tick(task, every) {
+  try { await task(); } catch (e) { $("silo-info").textContent = `error: ${e.message}`; }
+  setTimeout(() => tick(task, every), every);
+}
+
+(async function start() {
+  state.key = await obtainKey();
+  const info = await (await fetch("/api/v1/info")).json();
+  $("silo-info").textContent = `v${info.version.split("+")[0]} · ${info.mode} mode · ${info.storage} storage · ${info.apps.length} apps`;
+  $("follow").onchange = (e) => { state.follow = e.target.checked; };
+  $("tenant").onchange = (e) => { $("follow").checked = state.follow = false; selectTenant(e.target.value); };
+  openStream();
+  tick(refreshRuns, 1000);
+  tick(refreshTenant, 400);
+  tick(async () => renderLatency(await api("/api/v1/activity/latency?sliceSeconds=2")), 2000);
+})();

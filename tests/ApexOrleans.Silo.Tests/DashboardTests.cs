@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using ApexOrleans.Client.Running;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.TestSupport;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ApexOrleans.Silo.Tests;
+
+/// <summary>The dashboard in a real headless Chromium (Debian's /usr/bin/chromium), watching a run as it plays.</summary>
+public sealed class DashboardTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [SkippableFact]
+    public async Task TheDashboardShowsTrutalksCircuitOpenThenClosedAndThePassingScorecardWhileARunPlays()
+    {
+        Skip.If(!File.Exists(Chromium) && !PostgresFixture.InCi, $"{Chromium} is not installed (apt-get install -y chromium).");
+        using var folder = new TempFolder();
+        await using var silo = await RunningSilo.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
+        await page.GotoAsync(silo.Url);
+        await Expect(page.Locator("[data-testid=silo-info]")).ToContainTextAsync("development mode");
+
+        // The day on a real clock, a thousand times faster than life: about half a minute, long enough to watch.
+        var run = new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
+        {
+            ScenarioPath = Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json"),
+            Silo = silo.Url,
+            Clock = RunClock.Real,
+            TimeScale = 0.001,
+            OutputDirectory = folder.Path,
+        });
+
+        var trutalk = page.Locator("[data-testid=circuit-trutalk]");
+        await Expect(trutalk).ToHaveAttributeAsync("data-state", "Open", new() { Timeout = 90_000 });
+        await Expect(page.Locator("[data-testid=feed] li").First).ToBeVisibleAsync();
+        await Expect(trutalk).ToHaveAttributeAsync("data-state", "Closed", new() { Timeout = 90_000 });
+        await Expect(trutalk).ToHaveAttributeAsync("data-transitions", new Regex("^Closed>Open,Open>HalfOpen.*HalfOpen>Closed$"));
+        var outcome = await run;
+        Assert.True(outcome.Scorecard.Passed);
+        var row = page.Locator($"[data-testid=run-{outcome.Manifest.RunId}]");
+        await Expect(row).ToHaveAttributeAsync("data-result", "passed", new() { Timeout = 10_000 });
+        await Expect(page.Locator("[data-testid=scorecard]")).ToHaveAttributeAsync("data-passed", "true");
+        await Expect(page.Locator("[data-testid=circuit-flowbills]")).ToHaveAttributeAsync("data-state", "Closed");
+        await Expect(page.Locator("#latency-now")).ToContainTextAsync("p95");
+
+        var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });
+    }
+}
