@@ -20,14 +20,23 @@ public sealed class HttpMeshSession : IMeshSession
 {
     private const string TenantHeader = "X-Apex-Tenant";
     private readonly HttpClient _http;
-    private readonly SiloKeys _keys;
+    private readonly string? _keysFile;
+    private readonly Dictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence)> _runs = [];
+    private SiloKeys _keys;
 
-    private HttpMeshSession(HttpClient http, SiloKeys keys, string storage)
+    private HttpMeshSession(HttpClient http, SiloKeys keys, string? keysFile, string storage)
     {
         _http = http;
         _keys = keys;
+        _keysFile = keysFile;
         Storage = storage;
     }
+
+    /// <summary>How long the session waits for a silo that went away to be ready again before it gives up.</summary>
+    public static TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many times the session recovered from a silo that went away (restarts, crashes, storage outages).</summary>
+    public int Recoveries { get; private set; }
 
     /// <summary>The keys a client uses: the admin key and each app's publish key.</summary>
     public sealed record SiloKeys(string Admin, IReadOnlyDictionary<string, string> Apps);
@@ -63,24 +72,9 @@ public sealed class HttpMeshSession : IMeshSession
                 throw new ArgumentException($"--silo {url}: no silo answers there ({e.Message}). Start one with: dotnet run --project silo");
             }
 
-            SiloKeys keys;
-            if (keysFile is not null)
-            {
-                keys = JsonSerializer.Deserialize<SiloKeys>(await File.ReadAllTextAsync(keysFile, cancellationToken), MeshJson.Options)
-                    ?? throw new ArgumentException($"--keys {keysFile}: expected {{ \"admin\": \"…\", \"apps\": {{ \"app\": \"key\" }} }}.");
-            }
-            else
-            {
-                using var response = await http.GetAsync("/api/v1/dev/keys", cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ArgumentException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
-                }
-
-                keys = (await response.Content.ReadFromJsonAsync<SiloKeys>(MeshJson.Options, cancellationToken))!;
-            }
-
-            return new HttpMeshSession(http, keys, info.Storage);
+            var keys = await KeysAsync(http, keysFile, info.Mode, cancellationToken)
+                ?? throw new ArgumentException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
+            return new HttpMeshSession(http, keys, keysFile, info.Storage);
         }
         catch
         {
@@ -89,9 +83,24 @@ public sealed class HttpMeshSession : IMeshSession
         }
     }
 
+    private static async Task<SiloKeys?> KeysAsync(HttpClient http, string? keysFile, string mode, CancellationToken cancellationToken)
+    {
+        if (keysFile is not null)
+        {
+            return JsonSerializer.Deserialize<SiloKeys>(await File.ReadAllTextAsync(keysFile, cancellationToken), MeshJson.Options)
+                ?? throw new ArgumentException($"--keys {keysFile}: expected {{ \"admin\": \"…\", \"apps\": {{ \"app\": \"key\" }} }}.");
+        }
+
+        using var response = await http.GetAsync("/api/v1/dev/keys", cancellationToken);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<SiloKeys>(MeshJson.Options, cancellationToken) : null;
+    }
+
     /// <inheritdoc />
-    public async Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken) =>
-        await SendAsync<ClockTime>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings }, cancellationToken);
+    public async Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken)
+    {
+        _runs[tenant] = (settings, settings.ClockStart, 0);
+        await SendAsync<ClockTime>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings }, cancellationToken, tenant);
+    }
 
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
@@ -101,13 +110,21 @@ public sealed class HttpMeshSession : IMeshSession
             throw new PublishRejectedException(new PublishRejection("unknown_app", "app", $"no key for app '{envelope.SourceApp}'"));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+        if (_runs.TryGetValue(tenant, out var run) && envelope.Sequence > run.Sequence)
         {
-            Content = new StringContent(CloudEventWriter.ToJson(envelope), Encoding.UTF8, "application/cloudevents+json"),
-        };
-        request.Headers.Authorization = new("Bearer", key);
-        request.Headers.Add(TenantHeader, tenant);
-        using var response = await _http.SendAsync(request, cancellationToken);
+            _runs[tenant] = run with { Sequence = envelope.Sequence };
+        }
+
+        using var response = await WithRecoveryAsync(tenant, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+            {
+                Content = new StringContent(CloudEventWriter.ToJson(envelope), Encoding.UTF8, "application/cloudevents+json"),
+            };
+            request.Headers.Authorization = new("Bearer", _keys.Apps[envelope.SourceApp]);
+            request.Headers.Add(TenantHeader, tenant);
+            return request;
+        }, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return (await response.Content.ReadFromJsonAsync<PublishReceipt>(MeshJson.Options, cancellationToken))!;
@@ -127,13 +144,13 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
-        (await SendAsync<ClockTime>(HttpMethod.Get, $"/api/v1/runs/{tenant}/clock", null, cancellationToken)).Time;
+        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Get, $"/api/v1/runs/{tenant}/clock", null, cancellationToken, tenant));
 
     /// <inheritdoc />
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // A virtual clock moves when told; a real one is only waited for.
-        while ((await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/advance", new ClockTime(until), cancellationToken)).Time < until)
+        while (Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/advance", new ClockTime(until), cancellationToken, tenant)) < until)
         {
             await Task.Delay(50, cancellationToken);
         }
@@ -141,11 +158,11 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
-        await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/settle", new ClockTime(limit), cancellationToken);
+        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/settle", new ClockTime(limit), cancellationToken, tenant));
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, AppSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps", null, cancellationToken);
+        await SendAsync<SortedDictionary<string, AppSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps", null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken)
@@ -153,7 +170,7 @@ public sealed class HttpMeshSession : IMeshSession
         var receipts = new SortedDictionary<string, IReadOnlyList<ApplyReceipt>>(StringComparer.Ordinal);
         foreach (var app in _keys.Apps.Keys.Order(StringComparer.Ordinal))
         {
-            receipts[app] = await SendAsync<List<ApplyReceipt>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps/{app}/receipts", null, cancellationToken);
+            receipts[app] = await SendAsync<List<ApplyReceipt>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps/{app}/receipts", null, cancellationToken, tenant);
         }
 
         return receipts;
@@ -161,25 +178,23 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, CircuitSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/circuits", null, cancellationToken);
+        await SendAsync<SortedDictionary<string, CircuitSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/circuits", null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/queues", null, cancellationToken);
+        await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/queues", null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken)
     {
-        using var request = Admin(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{Uri.EscapeDataString(key)}", null);
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await WithRecoveryAsync(tenant, () => Admin(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{Uri.EscapeDataString(key)}", null), cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read<IdempotencyState>(response, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task ReportAsync(string tenant, JsonElement scorecard, CancellationToken cancellationToken)
     {
-        using var request = Admin(HttpMethod.Put, $"/api/v1/runs/{tenant}/scorecard", scorecard);
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await WithRecoveryAsync(tenant, () => Admin(HttpMethod.Put, $"/api/v1/runs/{tenant}/scorecard", scorecard), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
@@ -190,11 +205,91 @@ public sealed class HttpMeshSession : IMeshSession
         return ValueTask.CompletedTask;
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? tenant = null)
     {
-        using var request = Admin(method, path, body);
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await WithRecoveryAsync(tenant, () => Admin(method, path, body), cancellationToken);
         return await Read<T>(response, cancellationToken);
+    }
+
+    private DateTimeOffset Noted(string tenant, ClockTime clock)
+    {
+        if (_runs.TryGetValue(tenant, out var run) && clock.Time > run.Clock)
+        {
+            _runs[tenant] = run with { Clock = clock.Time };
+        }
+
+        return clock.Time;
+    }
+
+    /// <summary>
+    /// Sends a request; if the silo went away (connection refused or reset, 503, its keys changed with a restart, or it
+    /// no longer knows the run), waits for it to be ready, takes the run up again where its clock had got to, and
+    /// sends again. Every request the runner makes is idempotent, so sending it again is safe.
+    /// </summary>
+    private async Task<HttpResponseMessage> WithRecoveryAsync(string? tenant, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        while (true)
+        {
+            HttpResponseMessage? response = null;
+            try
+            {
+                using var message = request();
+                response = await _http.SendAsync(message, cancellationToken);
+                var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && _runs.ContainsKey(tenant)
+                    && message.RequestUri!.OriginalString.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal);
+                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) && !lostRun)
+                {
+                    return response;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            response?.Dispose();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The silo at {Silo} did not come back within {RecoveryTimeout}.");
+            }
+
+            await RecoverAsync(tenant, deadline, cancellationToken);
+        }
+    }
+
+    private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
+    {
+        Recoveries++;
+        while (true)
+        {
+            try
+            {
+                using var ready = await _http.GetAsync("/health/ready", cancellationToken);
+                if (ready.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The silo at {Silo} did not become ready again within {RecoveryTimeout}.");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys; // a restarted development silo has new keys
+        foreach (var (runId, run) in tenant is null ? _runs : _runs.Where(r => r.Key == tenant))
+        {
+            // The run's settings, with its clock where it had got to; its durable queues and holds are woken by the silo.
+            using var resume = Admin(HttpMethod.Post, "/api/v1/runs",
+                new { runId, settings = run.Settings with { ClockStart = run.Clock }, resume = true, sequence = run.Sequence });
+            using var response = await _http.SendAsync(resume, cancellationToken);
+        }
     }
 
     private HttpRequestMessage Admin(HttpMethod method, string path, object? body)

@@ -88,7 +88,8 @@ public static class BundleVerifier
     {
         var problems = new List<string>();
         var byEvent = deliveries.ToLookup(d => d.EventId);
-        foreach (var published in events.Where(e => e.Kind == "publish" && e.Status == "accepted"))
+        // A first publish answered "duplicate" was accepted before a restart cut off its answer.
+        foreach (var published in events.Where(e => e.Kind == "publish" && (e.Status == "accepted" || (e.Status == "duplicate" && !e.RepeatedPublish))))
         {
             if (!byEvent[published.EventId].Any(d => d.Role == "Source"))
             {

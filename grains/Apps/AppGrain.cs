@@ -21,10 +21,14 @@ public sealed class AppGrain(
     AppCatalog catalog,
     ReactionCatalog reactions,
     MeshTenants tenants,
-    OutboxDispatcher dispatcher) : Grain, IAppGrain
+    OutboxDispatcher dispatcher,
+    CrashPoints crash) : Grain, IAppGrain
 {
     private const int MaxReactionDepth = 8;
-    private Tenant _tenant = null!;
+    private string _tenantId = null!;
+
+    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
+    private Tenant CurrentTenant => tenants.Get(_tenantId);
     private AppDefinition _app = null!;
 
     private AppState Data => state.State;
@@ -33,11 +37,11 @@ public sealed class AppGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenant, appId) = MeshKeys.Split(GetPrimaryKeyString());
-        _tenant = tenants.Get(tenant);
+        _tenantId = tenant;
         _app = catalog.Find(appId) ?? throw new InvalidOperationException($"App '{appId}' is not in the app catalog.");
         if (Data.Outbox.Count > 0)
         {
-            dispatcher.Notify(_tenant.Id, _app.Id); // published before a restart, not yet handed on
+            dispatcher.Notify(CurrentTenant.Id, _app.Id); // published before a restart, not yet handed on
         }
 
         return Task.CompletedTask;
@@ -61,7 +65,7 @@ public sealed class AppGrain(
 
     private async Task<ApplyResult> ApplyOnceAsync(Delivery.Delivery delivery)
     {
-        var now = _tenant.Clock.GetUtcNow();
+        var now = CurrentTenant.Clock.GetUtcNow();
         if (Data.Inbox.TryGetValue(delivery.InboxKey, out var receipt))
         {
             receipt.DuplicatesRefused++;
@@ -87,12 +91,24 @@ public sealed class AppGrain(
         receipt = Apply(delivery, now, heldSince: null, depth: 0);
         ReleaseHeld(now);
         await state.WriteStateAsync();
+        crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
         if (Data.Outbox.Count > 0)
         {
-            dispatcher.Notify(_tenant.Id, _app.Id);
+            dispatcher.Notify(CurrentTenant.Id, _app.Id);
         }
 
         return new ApplyResult(ApplyStatus.Applied, receipt, []);
+    }
+
+    /// <inheritdoc />
+    public Task ResumeAsync()
+    {
+        if (Data.Outbox.Count > 0)
+        {
+            dispatcher.Notify(_tenantId, _app.Id);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -110,14 +126,14 @@ public sealed class AppGrain(
     /// <inheritdoc />
     public Task<AppSnapshot> GetAsync()
     {
-        var now = _tenant.Clock.GetUtcNow();
-        var holdTimeout = _tenant.Settings.Ordering.HoldTimeout;
+        var now = CurrentTenant.Clock.GetUtcNow();
+        var holdTimeout = CurrentTenant.Settings.Ordering.HoldTimeout;
         var tables = Data.Tables.ToDictionary(
             t => t.Key,
             t => (IReadOnlyList<RecordView>)t.Value.Values.Select(r => new RecordView(r.Key, r.EventId, r.EventType, r.IdempotencyKey, r.View())).ToList());
         var held = Data.Held.Select(h => new HeldView(h.Delivery.Envelope.Id, h.Delivery.Envelope.EventType, h.Delivery.Envelope.IdempotencyKey,
             h.HeldSince, now - h.HeldSince > holdTimeout, h.WaitingFor)).ToList();
-        return Task.FromResult(new AppSnapshot(_tenant.Id, _app.Id, tables, Data.Inbox.Count, held, Data.Outbox.Count, [.. Data.Conflicts]));
+        return Task.FromResult(new AppSnapshot(CurrentTenant.Id, _app.Id, tables, Data.Inbox.Count, held, Data.Outbox.Count, [.. Data.Conflicts]));
     }
 
     /// <inheritdoc />

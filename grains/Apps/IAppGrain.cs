@@ -11,6 +11,9 @@ public interface IAppGrain : IGrainWithStringKey
     /// <summary>The published events not yet handed to their targets' queues.</summary>
     Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync();
 
+    /// <summary>Hands its outbox to the dispatcher again if anything waits in it (after a restart, or when the tenant was replaced).</summary>
+    Task ResumeAsync();
+
     /// <summary>Removes outbox entries that reached their targets' queues.</summary>
     Task AcknowledgeOutboxAsync(IReadOnlyList<long> entryIds);
 

@@ -13,16 +13,19 @@ namespace ApexOrleans.Grains.Circuits;
 public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
     : Grain, ICircuitBreakerGrain
 {
-    private CircuitBreakerOptions _options = null!;
-    private Tenant _tenant = null!;
+    private string _tenantId = null!;
+
+    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
+    private Tenant CurrentTenant => tenants.Get(_tenantId);
 
     private CircuitState Circuit => state.State;
+
+    private CircuitBreakerOptions Options => CurrentTenant.Settings.Circuit;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenant = tenants.Get(MeshKeys.Split(GetPrimaryKeyString()).Tenant);
-        _options = _tenant.Settings.Circuit;
+        _tenantId = MeshKeys.Split(GetPrimaryKeyString()).Tenant;
         return Task.CompletedTask;
     }
 
@@ -36,9 +39,9 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             case CircuitStatus.Closed:
                 permit = new CircuitPermit(true, false, null, CircuitStatus.Closed);
                 break;
-            case CircuitStatus.HalfOpen when Circuit.ProbesInFlight < _options.HalfOpenProbes || now >= Circuit.ProbeLeaseUntil:
+            case CircuitStatus.HalfOpen when Circuit.ProbesInFlight < Options.HalfOpenProbes || now >= Circuit.ProbeLeaseUntil:
                 Circuit.ProbesInFlight = Circuit.ProbeLeaseUntil is { } lease && now >= lease ? 1 : Circuit.ProbesInFlight + 1;
-                Circuit.ProbeLeaseUntil = now + _tenant.Settings.Delivery.AttemptTimeout;
+                Circuit.ProbeLeaseUntil = now + CurrentTenant.Settings.Delivery.AttemptTimeout;
                 changed = true;
                 permit = new CircuitPermit(true, true, null, CircuitStatus.HalfOpen);
                 break;
@@ -85,7 +88,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         else if (Circuit.Status == CircuitStatus.Closed)
         {
             Circuit.ConsecutiveFailures++;
-            if (Circuit.ConsecutiveFailures >= _options.FailureThreshold)
+            if (Circuit.ConsecutiveFailures >= Options.FailureThreshold)
             {
                 Open(now, $"{Circuit.ConsecutiveFailures} consecutive failures; last: {cause}", eventId);
             }
@@ -102,7 +105,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     /// <inheritdoc />
     public async Task<CircuitSnapshot> GetAsync()
     {
-        if (EndBreakIfOver(_tenant.Clock.GetUtcNow()))
+        if (EndBreakIfOver(CurrentTenant.Clock.GetUtcNow()))
         {
             await state.WriteOrRevertAsync(DeactivateOnIdle);
         }
@@ -118,7 +121,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             return false;
         }
 
-        Move(until, CircuitStatus.HalfOpen, $"break of {_options.BreakAfter(Circuit.Openings)} ended", null);
+        Move(until, CircuitStatus.HalfOpen, $"break of {Options.BreakAfter(Circuit.Openings)} ended", null);
         Circuit.ProbesInFlight = 0;
         Circuit.ProbeLeaseUntil = null;
         return true;
@@ -127,7 +130,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     private void Open(DateTimeOffset now, string cause, string eventId)
     {
         Circuit.Openings++;
-        Circuit.OpenUntil = now + _options.BreakAfter(Circuit.Openings);
+        Circuit.OpenUntil = now + Options.BreakAfter(Circuit.Openings);
         Circuit.ConsecutiveFailures = 0;
         Move(now, CircuitStatus.Open, cause, eventId);
     }
@@ -137,6 +140,6 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         var transition = new CircuitTransition(at, Circuit.Status, to, cause, eventId);
         Circuit.Transitions.Add(transition);
         Circuit.Status = to;
-        telemetry.CircuitMoved(_tenant.Id, MeshKeys.Split(GetPrimaryKeyString()).Name, transition);
+        telemetry.CircuitMoved(CurrentTenant.Id, MeshKeys.Split(GetPrimaryKeyString()).Name, transition);
     }
 }

@@ -19,28 +19,46 @@ public sealed class DeliveryGrain(
     [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
     MeshTenants tenants,
     MeshTelemetry telemetry,
+    CrashPoints crash,
     TimeProvider wallClock) : Grain, IDeliveryGrain
 {
-    private Tenant _tenant = null!;
+    private string _tenantId = null!;
+
+    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
+    private Tenant CurrentTenant => tenants.Get(_tenantId);
     private string _target = null!;
-    private ResiliencePipeline _attemptPipeline = ResiliencePipeline.Empty;
+    private (Tenant For, ResiliencePipeline Pipeline)? _attemptPipeline;
 
     private DeliveryQueueState Queue => state.State;
 
-    private DeliveryOptions Options => _tenant.Settings.Delivery;
+    /// <summary>
+    /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt. On a virtual clock
+    /// timeouts are injected by the chaos filter instead, at no wall-clock cost.
+    /// </summary>
+    private ResiliencePipeline AttemptPipeline
+    {
+        get
+        {
+            var tenant = CurrentTenant;
+            if (_attemptPipeline is { } cached && cached.For == tenant)
+            {
+                return cached.Pipeline;
+            }
+
+            var pipeline = tenant.Timeline.IsVirtual
+                ? ResiliencePipeline.Empty
+                : new ResiliencePipelineBuilder { TimeProvider = tenant.Clock }.AddTimeout(tenant.Settings.Delivery.AttemptTimeout).Build();
+            _attemptPipeline = (tenant, pipeline);
+            return pipeline;
+        }
+    }
+
+    private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (var tenant, _target) = MeshKeys.Split(GetPrimaryKeyString());
-        _tenant = tenants.Get(tenant);
-        if (!_tenant.Timeline.IsVirtual)
-        {
-            // On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt. On a virtual
-            // clock timeouts are injected by the chaos filter instead, at no wall-clock cost.
-            _attemptPipeline = new ResiliencePipelineBuilder { TimeProvider = _tenant.Clock }.AddTimeout(Options.AttemptTimeout).Build();
-        }
-
+        (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
         ScheduleNext(); // items left from before a restart resume
         return Task.CompletedTask;
     }
@@ -48,13 +66,13 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task EnqueueAsync(Delivery delivery)
     {
-        var now = _tenant.Clock.GetUtcNow();
+        var now = CurrentTenant.Clock.GetUtcNow();
         if (!Queue.Enqueued.TryAdd(delivery.InboxKey, now))
         {
             return;
         }
 
-        var delay = _tenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
+        var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
         Queue.Pending.Add(new DeliveryItem
         {
             Id = Queue.NextId++,
@@ -70,7 +88,7 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task RunDueAsync()
     {
-        var now = _tenant.Clock.GetUtcNow();
+        var now = CurrentTenant.Clock.GetUtcNow();
         var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
         try
         {
@@ -82,6 +100,7 @@ public sealed class DeliveryGrain(
                     await AttemptAsync(item, circuit, now);
                 }
 
+                crash.Pass("delivery.before-queue-write");
                 await state.WriteStateAsync();
             }
         }
@@ -95,6 +114,13 @@ public sealed class DeliveryGrain(
         {
             ScheduleNext();
         }
+    }
+
+    /// <inheritdoc />
+    public Task ResumeAsync()
+    {
+        ScheduleNext();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -114,14 +140,19 @@ public sealed class DeliveryGrain(
             return;
         }
 
+        if (item.Queued)
+        {
+            crash.Pass("queue.drain");
+        }
+
         var number = item.Attempts.Count + 1;
-        var decision = _tenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, _tenant.CurrentSequence));
+        var decision = CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
         var started = wallClock.GetTimestamp();
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds));
         await circuit.RecordAsync(now, envelope.Id, succeeded, error);
-        telemetry.Attempted(_tenant.Id, _target, item, item.Attempts[^1]);
+        telemetry.Attempted(CurrentTenant.Id, _target, item, item.Attempts[^1]);
 
         if (succeeded)
         {
@@ -168,9 +199,10 @@ public sealed class DeliveryGrain(
         }
 
         var app = GrainFactory.GetGrain<IAppGrain>(GetPrimaryKeyString());
+        crash.Pass("delivery.before-apply");
         try
         {
-            var result = await _attemptPipeline.ExecuteAsync(async token => await app.ApplyAsync(delivery).WaitAsync(token));
+            var result = await AttemptPipeline.ExecuteAsync(async token => await app.ApplyAsync(delivery).WaitAsync(token));
             if (decision.Fault == FaultKind.Duplicate)
             {
                 await app.ApplyAsync(delivery); // the network delivered it twice; the app refuses the second
@@ -195,6 +227,6 @@ public sealed class DeliveryGrain(
 
         var next = Queue.Pending.Min(i => i.NextDueAt);
         var self = GrainFactory.GetGrain<IDeliveryGrain>(GetPrimaryKeyString());
-        _tenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
+        CurrentTenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
     }
 }

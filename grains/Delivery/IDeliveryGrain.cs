@@ -11,6 +11,9 @@ public interface IDeliveryGrain : IGrainWithStringKey
     /// <summary>Attempts every delivery that is due, in order, through the circuit and the chaos filter.</summary>
     Task RunDueAsync();
 
+    /// <summary>Schedules its pending items on its tenant's timeline again (after a restart, or when the tenant was replaced).</summary>
+    Task ResumeAsync();
+
     /// <summary>The queue, its history and dead letters.</summary>
     Task<DeliveryQueueSnapshot> GetAsync();
 }

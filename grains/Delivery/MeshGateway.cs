@@ -11,7 +11,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
 /// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
 /// </summary>
-public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants, Hosting.MeshTelemetry telemetry)
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants, Hosting.MeshTelemetry telemetry, Hosting.CrashPoints crash)
 {
     /// <summary>
     /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
@@ -21,8 +21,8 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
     {
         foreach (var app in catalog.Apps.Keys)
         {
-            await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
-            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
+            await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ResumeAsync().ConfigureAwait(false);
+            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).ResumeAsync().ConfigureAwait(false);
         }
     }
 
@@ -49,10 +49,12 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         }
 
         // Claimed or Resumed: enqueueing is idempotent, so resuming an abandoned claim cannot deliver twice.
+        crash.Pass("gateway.after-claim");
         envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
         tenantState.ObserveSequence(envelope.Sequence);
         await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
             .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
+        crash.Pass("gateway.after-enqueue");
         var receipt = new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
             envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.Accepted);
         await key.CompleteAsync(receipt).ConfigureAwait(false);

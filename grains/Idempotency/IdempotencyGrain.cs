@@ -9,31 +9,36 @@ namespace ApexOrleans.Grains.Idempotency;
 /// the original receipt, a different payload is a conflict, a claim still running answers "in progress", and
 /// a key past its retention is refused, never executed again. Every refusal is recorded.
 /// </summary>
-public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants)
+public sealed class IdempotencyGrain(
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants, SiloIncarnation incarnation)
     : Grain, IIdempotencyGrain
 {
-    private Tenant _tenant = null!;
+    private string _tenantId = null!;
+
+    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
+    private Tenant CurrentTenant => tenants.Get(_tenantId);
 
     private IdempotencyState Key => state.State;
 
-    private IdempotencyOptions Options => _tenant.Settings.Idempotency;
+    private IdempotencyOptions Options => CurrentTenant.Settings.Idempotency;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenant = tenants.Get(MeshKeys.Split(GetPrimaryKeyString()).Tenant);
+        _tenantId = MeshKeys.Split(GetPrimaryKeyString()).Tenant;
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId)
     {
-        var now = _tenant.Clock.GetUtcNow();
+        var now = CurrentTenant.Clock.GetUtcNow();
         if (!state.RecordExists)
         {
             Key.Fingerprint = fingerprint;
             Key.EventId = eventId;
             Key.ClaimedAt = now;
+            Key.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId);
         }
@@ -53,9 +58,11 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         {
             outcome = ClaimOutcome.Duplicate;
         }
-        else if (now - Key.ClaimedAt >= Options.InProgressTimeout)
+        else if (Key.ClaimedBy != incarnation.Id || now - Key.ClaimedAt >= Options.InProgressTimeout)
         {
+            // Claimed by an earlier life of the silo (cut short by a crash), or abandoned: go ahead, idempotently.
             Key.ClaimedAt = now;
+            Key.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Resumed, null, Key.EventId);
         }

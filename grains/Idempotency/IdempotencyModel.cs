@@ -64,6 +64,9 @@ public sealed class IdempotencyState
     /// <summary>When the key was first claimed (or resumed).</summary>
     public DateTimeOffset ClaimedAt { get; set; }
 
+    /// <summary>The silo incarnation that made the claim; a claim of an earlier life was cut short.</summary>
+    public string ClaimedBy { get; set; } = "";
+
     /// <summary>When the publish was accepted.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
 

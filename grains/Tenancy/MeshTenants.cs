@@ -23,27 +23,43 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
 
         lock (_creating)
         {
-            return _tenants.TryGetValue(id, out tenant) ? tenant : _tenants[id] = Create(id, new TenantSettings());
+            return _tenants.TryGetValue(id, out tenant) ? tenant : _tenants[id] = Create(id, new TenantSettings(), configured: false);
         }
     }
 
     /// <summary>All tenants known to this silo.</summary>
     public IReadOnlyCollection<Tenant> All => _tenants.Values.ToList();
 
-    /// <summary>Configures a new tenant; refuses one that is already in use, so a run cannot change another's rules.</summary>
+    /// <summary>
+    /// Configures a tenant; refuses one a run already configured, so a run cannot change another's rules. A tenant
+    /// that was only created with defaults when first touched (a read after a restart, before its run resumed) is
+    /// replaced; its grains look their tenant up on every call, so they follow.
+    /// </summary>
     public Tenant Configure(string id, TenantSettings settings)
     {
         settings.Validate();
+        Tenant? replaced;
+        Tenant configured;
         lock (_creating)
         {
-            if (_tenants.ContainsKey(id))
+            if (_tenants.TryGetValue(id, out replaced) && replaced.Configured)
             {
                 throw new InvalidOperationException($"Tenant '{id}' is already in use on this silo; a run uses a fresh tenant id.");
             }
 
-            return _tenants[id] = Create(id, settings);
+            configured = _tenants[id] = Create(id, settings, configured: true);
         }
+
+        if (replaced is not null)
+        {
+            _ = replaced.Timeline.DisposeAsync();
+        }
+
+        return configured;
     }
+
+    /// <summary>Whether a run configured <paramref name="id"/> on this silo.</summary>
+    public bool IsConfigured(string id) => _tenants.TryGetValue(id, out var tenant) && tenant.Configured;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -54,9 +70,9 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
         }
     }
 
-    private Tenant Create(string id, TenantSettings settings)
+    private Tenant Create(string id, TenantSettings settings, bool configured)
     {
         MeshKeys.For(id, "probe"); // validates the id
-        return new Tenant(id, settings, new TenantTimeline(id, settings.Clock ?? siloClock, _logger));
+        return new Tenant(id, settings, new TenantTimeline(id, settings.Clock ?? siloClock, _logger), configured);
     }
 }

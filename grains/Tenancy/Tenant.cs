@@ -5,12 +5,16 @@ public sealed class Tenant
 {
     private long _currentSequence;
 
-    internal Tenant(string id, TenantSettings settings, TenantTimeline timeline)
+    internal Tenant(string id, TenantSettings settings, TenantTimeline timeline, bool configured)
     {
         Id = id;
         Settings = settings;
         Timeline = timeline;
+        Configured = configured;
     }
+
+    /// <summary>Whether a run configured it (rather than it being created with defaults when first touched).</summary>
+    public bool Configured { get; }
 
     /// <summary>The tenant id (the first part of its grains' keys).</summary>
     public string Id { get; }

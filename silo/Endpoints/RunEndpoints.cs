@@ -13,8 +13,8 @@ namespace ApexOrleans.Silo.Endpoints;
 /// </summary>
 public static class RunEndpoints
 {
-    /// <summary>Creating a run.</summary>
-    public sealed record CreateRun(string RunId, RunSettings Settings);
+    /// <summary>Creating a run; with <see cref="Resume"/>, taking up a run this silo lost in a restart at its <see cref="Sequence"/>.</summary>
+    public sealed record CreateRun(string RunId, RunSettings Settings, bool Resume = false, long Sequence = 0);
 
     /// <summary>A moment of the run's clock.</summary>
     public sealed record ClockTime(DateTimeOffset Time);
@@ -64,6 +64,11 @@ public static class RunEndpoints
             return ApiProblems.BadRequest("missing_field", "settings: is required.");
         }
 
+        if (request.Resume && tenants.IsConfigured(request.RunId!))
+        {
+            return TypedResults.Ok(new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow())); // still here: nothing was lost
+        }
+
         try
         {
             tenants.Configure(request.RunId!, request.Settings.ToTenantSettings(clock));
@@ -75,6 +80,15 @@ public static class RunEndpoints
         catch (InvalidOperationException e)
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "run_exists", e.Message);
+        }
+
+        if (request.Resume)
+        {
+            // How far the run had come (outage windows are stated in its sequence), then its durable queues, outboxes
+            // and holds, woken on the new tenant's timeline.
+            tenants.Get(request.RunId!).ObserveSequence(request.Sequence);
+            await gateway.ResumeAsync(request.RunId!);
+            return TypedResults.Created($"/api/v1/runs/{request.RunId}/clock", new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow()));
         }
 
         await Catalog(grains).RegisterAsync(new RunEntry(request.RunId!, request.Settings.Chaos.Seed,

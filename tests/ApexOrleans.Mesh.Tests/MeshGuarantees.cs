@@ -186,20 +186,25 @@ public abstract class MeshGuarantees
         var tenant = silo.Tenant("receipts");
         var call = SarahsDay.Get(1).Event;
         var first = await silo.PublishAsync(tenant, call);
-        var inFlight = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere"));
-        Assert.Equal(ClaimOutcome.Claimed, (await inFlight.ClaimAsync("fingerprint", "evt-1")).Outcome);
+        var claimed = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short"));
+        Assert.Equal(ClaimOutcome.Claimed, (await claimed.ClaimAsync("fingerprint", "evt-1")).Outcome);
+        Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", "evt-1")).Outcome);
         var now = tenant.Clock.GetUtcNow();
 
         await silo.Cluster.RestartAsync();
         var resumed = silo.Tenant("receipts", start: now);
         var again = await silo.Gateway.PublishAsync(resumed.Id, call);
-        var stillInFlight = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere")).ClaimAsync("fingerprint", "evt-1");
+        var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", "evt-1");
+        var running = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "running"));
+        await running.ClaimAsync("fingerprint", "evt-2");
+        var stillRunning = await running.ClaimAsync("fingerprint", "evt-2");
         await resumed.Timeline.RunUntilAsync(now + TimeSpan.FromMinutes(2));
-        var abandoned = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "claimed-elsewhere")).ClaimAsync("fingerprint", "evt-1");
+        var abandoned = await running.ClaimAsync("fingerprint", "evt-2");
 
         Assert.Equal((PublishStatus.Duplicate, first.EventId, first.AcceptedAt), (again.Status, again.EventId, again.AcceptedAt));
-        Assert.Equal(ClaimOutcome.InProgress, stillInFlight.Outcome);
-        Assert.Equal(ClaimOutcome.Resumed, abandoned.Outcome);
+        Assert.Equal(ClaimOutcome.Resumed, cutShort.Outcome);      // claimed by the silo's previous life: cut short by the restart
+        Assert.Equal(ClaimOutcome.InProgress, stillRunning.Outcome); // claimed in this life: never executed twice
+        Assert.Equal(ClaimOutcome.Resumed, abandoned.Outcome);     // until it is abandoned past its timeout
     }
 
     [SkippableFact]

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ApexOrleans.Silo.Tests;
+
+/// <summary>
+/// The silo as a separate process (dotnet ApexOrleans.Silo.dll), kept alive on one port: when it dies it is
+/// started again, without the crash point, the way an operator or a supervisor would. Counts its deaths.
+/// </summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly string[] _arguments;
+    private readonly Lock _gate = new();
+    private Process _process;
+    private bool _stopping;
+    private Task _watch = Task.CompletedTask;
+
+    private SiloProcess(string url, string[] arguments, string? crashAt)
+    {
+        Url = url;
+        _arguments = arguments;
+        _process = Launch(crashAt);
+        _watch = WatchAsync();
+    }
+
+    public string Url { get; }
+
+    /// <summary>How many times the silo died (killed) and was started again.</summary>
+    public int Restarts { get; private set; }
+
+    public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var silo = new SiloProcess(url, ["--urls", url, .. settings], crashAt);
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Kills the silo now with SIGKILL (it is then started again by the watcher).</summary>
+    public void KillNow()
+    {
+        lock (_gate)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async Task WaitReadyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{Url}/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The silo at {Url} was not ready within {limit}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await _watch;
+        _process.Dispose();
+    }
+
+    private Process Launch(string? crashAt)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ApexOrleans.Silo.dll"));
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["APEX_CRASH_AT"] = crashAt ?? "";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WatchAsync()
+    {
+        while (true)
+        {
+            Process current;
+            lock (_gate)
+            {
+                current = _process;
+            }
+
+            await current.WaitForExitAsync();
+            lock (_gate)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                Restarts++;
+                current.Dispose();
+                _process = Launch(crashAt: null);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
