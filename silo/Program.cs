@@ -1,4 +1,11 @@
 using ApexOrleans.Silo.Hosting;
 
 // dotnet run --project silo [--urls http://127.0.0.1:5080] [--Apex:Storage sqlite|postgres|memory] [--Apex:Database ...] [--Apex:Mode production]
+// dotnet ApexOrleans.Silo.dll healthcheck [url]   (exit 0 when the silo at url is ready; for container health checks)
+if (args is ["healthcheck", ..])
+{
+    return await SiloHealthCheck.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8080");
+}
+
 await SiloHost.Create(args).RunAsync();
+return 0;

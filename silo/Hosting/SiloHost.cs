@@ -18,6 +18,12 @@ public static class SiloHost
             builder.WebHost.UseUrls(SiloOptions.DefaultUrl);
         }
 
+        if (builder.Configuration["Apex:KeysFile"] is { Length: > 0 } keysFile)
+        {
+            // The same { "admin": …, "apps": { app: key } } file the apex client takes with --keys.
+            builder.Configuration.AddInMemoryCollection(KeysFile.Read(keysFile));
+        }
+
         var section = builder.Configuration.GetSection("Apex");
         var options = section.Get<SiloOptions>() ?? new SiloOptions();
         builder.Services.Configure<SiloOptions>(section);

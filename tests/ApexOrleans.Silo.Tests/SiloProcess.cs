@@ -11,15 +11,17 @@ namespace ApexOrleans.Silo.Tests;
 internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string[] _arguments;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly Lock _gate = new();
     private Process _process;
     private bool _stopping;
     private Task _watch = Task.CompletedTask;
 
-    private SiloProcess(string url, string[] arguments, string? crashAt)
+    private SiloProcess(string url, string[] arguments, string? crashAt, IReadOnlyDictionary<string, string>? environment)
     {
         Url = url;
         _arguments = arguments;
+        _environment = environment ?? new Dictionary<string, string>();
         _process = Launch(crashAt);
         _watch = WatchAsync();
     }
@@ -29,10 +31,10 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>How many times the silo died (killed) and was started again.</summary>
     public int Restarts { get; private set; }
 
-    public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null)
+    public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var silo = new SiloProcess(url, ["--urls", url, .. settings], crashAt);
+        var silo = new SiloProcess(url, ["--urls", url, .. settings], crashAt, environment);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
@@ -76,6 +78,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (_stopping)
+            {
+                return;
+            }
+
             _stopping = true;
             if (!_process.HasExited)
             {
@@ -103,6 +110,10 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["APEX_CRASH_AT"] = crashAt ?? "";
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
