@@ -63,4 +63,23 @@ internal static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>
+    /// The call answers within a real-time deadline, retrying calls that time out: on a loaded machine a single call
+    /// may miss a short response timeout, but an identity that is stuck never answers.
+    /// </summary>
+    public static async Task<T> AnswersAsync<T>(Func<Task<T>> call, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
 }
