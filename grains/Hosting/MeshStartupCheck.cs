@@ -2,18 +2,63 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Reactions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Grains.Hosting;
 
-/// <summary>Loads and checks the app catalog and the reactions when the silo starts, so a bad file stops it then, not at the first event.</summary>
-internal sealed class MeshStartupCheck(IServiceProvider services) : IHostedService
+/// <summary>
+/// At silo start: loads and checks the app catalog and the reactions (a bad file stops the silo then, not at the
+/// first event), and wakes the default tenant, whose publishers have no runner to resume them after a restart. The
+/// wake-up runs in the background and is retried until storage answers, so a silo whose database is down still
+/// starts and reports itself not ready.
+/// </summary>
+internal sealed class MeshStartupCheck(IServiceProvider services, TimeProvider clock, ILogger<MeshStartupCheck> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _waking = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         services.GetRequiredService<AppCatalog>();
         services.GetRequiredService<ReactionCatalog>();
+        _waking = WakeDefaultTenantAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _waking;
+    }
+
+    private async Task WakeDefaultTenantAsync(CancellationToken stopping)
+    {
+        var wait = TimeSpan.FromMilliseconds(200);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await services.GetRequiredService<Delivery.MeshGateway>().ResumeAsync(Tenancy.MeshKeys.DefaultTenant);
+                return;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                logger.LogWarning("Waking the default tenant failed ({Error}); retrying in {Wait}.", e.Message, wait);
+                try
+                {
+                    await Task.Delay(wait, clock, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+            catch (Exception)
+            {
+                return; // stopping
+            }
+        }
+    }
 }

@@ -156,7 +156,12 @@ internal sealed class GrainRuntime
         {
             await task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, TimeProvider).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!task.IsCompleted)
+        catch (TimeoutException) when (task.IsCompleted)
+        {
+            // The call finished while its timeout fired (a late timer on a loaded machine): its own outcome wins.
+            await task.ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             throw new TimeoutException(
                 $"{method} on {grainId} did not answer within {_responseTimeout}. A non-reentrant grain whose call " +
