@@ -52,6 +52,11 @@ public static class RunEndpoints
             .WithSummary("Store the scorecard the runner computed");
     }
 
+    /// <summary>
+    /// Creates a run's tenant, idempotently for its id: a run that is already here is left as it is (200), so a create
+    /// sent again after a silo went away cannot fail. With <see cref="CreateRun.Resume"/> the silo also takes up how far
+    /// the run had come and wakes its durable queues, outboxes and holds.
+    /// </summary>
     private static async Task<IResult> CreateAsync(CreateRun request, MeshTenants tenants, MeshGateway gateway, IGrainFactory grains, TimeProvider clock)
     {
         if (!MeshKeys.IsTenant(request.RunId ?? ""))
@@ -64,36 +69,35 @@ public static class RunEndpoints
             return ApiProblems.BadRequest("missing_field", "settings: is required.");
         }
 
-        if (request.Resume && tenants.IsConfigured(request.RunId!))
+        var runId = request.RunId!;
+        var created = false;
+        if (!tenants.IsConfigured(runId))
         {
-            return TypedResults.Ok(new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow())); // still here: nothing was lost
+            try
+            {
+                tenants.Configure(runId, request.Settings.ToTenantSettings(clock));
+                created = true;
+            }
+            catch (ArgumentException e)
+            {
+                return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                // Configured by a concurrent create of the same run a moment ago: the same outcome.
+            }
         }
 
-        try
+        if (created && request.Resume)
         {
-            tenants.Configure(request.RunId!, request.Settings.ToTenantSettings(clock));
-        }
-        catch (ArgumentException e)
-        {
-            return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "run_exists", e.Message);
+            tenants.Get(runId).ObserveSequence(request.Sequence);
+            await gateway.ResumeAsync(runId);
         }
 
-        if (request.Resume)
-        {
-            // How far the run had come (outage windows are stated in its sequence), then its durable queues, outboxes
-            // and holds, woken on the new tenant's timeline.
-            tenants.Get(request.RunId!).ObserveSequence(request.Sequence);
-            await gateway.ResumeAsync(request.RunId!);
-            return TypedResults.Created($"/api/v1/runs/{request.RunId}/clock", new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow()));
-        }
-
-        await Catalog(grains).RegisterAsync(new RunEntry(request.RunId!, request.Settings.Chaos.Seed,
+        await Catalog(grains).RegisterAsync(new RunEntry(runId, request.Settings.Chaos.Seed,
             request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
-        return TypedResults.Created($"/api/v1/runs/{request.RunId}/clock", new ClockTime(tenants.Get(request.RunId!).Clock.GetUtcNow()));
+        var now = new ClockTime(tenants.Get(runId).Clock.GetUtcNow());
+        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", now) : TypedResults.Ok(now);
     }
 
     private static IRunCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IRunCatalogGrain>("runs");

@@ -9,7 +9,7 @@ public sealed record RunEntry(string RunId, long Seed, string Clock, bool Contro
 /// <summary>The durable list of runs on this silo and their scorecards (one grain, key "runs").</summary>
 public interface IRunCatalogGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a run when its tenant is created.</summary>
+    /// <summary>Adds a run when its tenant is created; a run already listed keeps its entry (and its scorecard).</summary>
     Task RegisterAsync(RunEntry run);
 
     /// <summary>Stores the scorecard a runner computed for its run.</summary>
@@ -27,7 +27,11 @@ public sealed class RunCatalogGrain([PersistentState("runs")] IPersistentState<L
     /// <inheritdoc />
     public async Task RegisterAsync(RunEntry run)
     {
-        runs.State.RemoveAll(r => r.RunId == run.RunId);
+        if (runs.State.Exists(r => r.RunId == run.RunId))
+        {
+            return;
+        }
+
         runs.State.Add(run);
         if (runs.State.Count > Kept)
         {

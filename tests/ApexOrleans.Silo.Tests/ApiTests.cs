@@ -94,6 +94,25 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task CreatingARunIsIdempotentSoARetryAfterALostAnswerCannotFail()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        var create = """{ "runId": "same-run", "settings": { "clock": "Virtual", "clockStart": "2026-01-03T07:00:00Z" } }""";
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/runs") { Content = new StringContent(create, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", keys.Admin);
+            statuses.Add((await silo.Http.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.OK], statuses);
+        Assert.Single((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray(), r => r.GetProperty("runId").GetString() == "same-run");
+    }
+
+    [Fact]
     public async Task TheSiloServesItsOpenApiDocumentAndHealth()
     {
         await using var silo = await RunningSilo.StartAsync();
