@@ -1,6 +1,4 @@
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Client.Verification;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.TestSupport;
 using Xunit.Abstractions;
@@ -44,9 +42,7 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
             killed += silo.Restarts > 0 ? 1 : 0;
             output.WriteLine($"{what,-36} seed {seed}: silo restarts {silo.Restarts}, must-pass {(outcome.Scorecard.Passed ? "held" : "FAILED")}");
 
-            var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList();
-            Assert.True(failed.Count == 0, $"{what}, seed {seed}: {string.Join("; ", failed)}");
-            Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"{what}, seed {seed}, {check.Name}: {check.Detail}"));
+            RunAssertions.Holds(outcome, $"{what}, seed {seed}");
         }
 
         output.WriteLine($"kill points tried: {cases.Count}; silo killed mid-run: {killed}; every run resumed with nothing lost or doubled");

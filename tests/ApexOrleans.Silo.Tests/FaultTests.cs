@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Client.Verification;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.TestSupport;
 using Xunit.Abstractions;
@@ -15,13 +13,6 @@ namespace ApexOrleans.Silo.Tests;
 public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static string SarahsDay => Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json");
-
-    private static void AssertHolds(RunOutcome outcome, string what)
-    {
-        var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList();
-        Assert.True(failed.Count == 0, $"{what}: {string.Join("; ", failed)}");
-        Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"{what}, {check.Name}: {check.Detail}"));
-    }
 
     [SkippableFact]
     public async Task APostgresRestartMidRunMakesTheSiloNotReadyAndTheRunStillHoldsEveryGuarantee()
@@ -57,7 +48,7 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
 
         output.WriteLine($"readiness answered 503 {notReady} times during the restart");
         Assert.True(notReady > 0, "the silo never reported not-ready while PostgreSQL was down");
-        AssertHolds(outcome, "PostgreSQL restarted mid-run");
+        RunAssertions.Holds(outcome, "PostgreSQL restarted mid-run");
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/ready")).StatusCode);
     }
 
@@ -72,7 +63,7 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
             .RunAsync(new RunOptions { ScenarioPath = SarahsDay, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path })));
         for (var i = 0; i < runs.Length; i++)
         {
-            AssertHolds(runs[i], $"concurrent run {i + 1}");
+            RunAssertions.Holds(runs[i], $"concurrent run {i + 1}");
         }
 
         // Twenty payments, each fired eight times at once from eight connections.
