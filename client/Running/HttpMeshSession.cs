@@ -35,8 +35,6 @@ public sealed class HttpMeshSession : IMeshSession
     /// <summary>How long the session waits for a silo that went away to be ready again before it gives up.</summary>
     public static TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How many times the session recovered from a silo that went away (restarts, crashes, storage outages).</summary>
-    public int Recoveries { get; private set; }
 
     /// <summary>The keys a client uses: the admin key and each app's publish key.</summary>
     public sealed record SiloKeys(string Admin, IReadOnlyDictionary<string, string> Apps);
@@ -259,7 +257,6 @@ public sealed class HttpMeshSession : IMeshSession
 
     private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
     {
-        Recoveries++;
         while (true)
         {
             try

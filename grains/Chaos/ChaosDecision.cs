@@ -5,9 +5,6 @@ public readonly record struct ChaosDecision(FaultKind Fault, string Reason)
 {
     /// <summary>No fault.</summary>
     public static ChaosDecision None { get; } = new(FaultKind.None, "");
-
-    /// <summary>Whether the attempt fails from the caller's point of view.</summary>
-    public bool FailsAttempt => Fault is FaultKind.Timeout or FaultKind.NetworkFailure or FaultKind.ServerError or FaultKind.ResponseLost or FaultKind.Outage;
 }
 
 /// <summary>What a chaos policy is asked about: one attempt of one event to one target.</summary>

@@ -20,7 +20,6 @@ public sealed class ReactionCatalog
         }
 
         _byCause = active.ToLookup(r => (r.App, r.EventType, r.Role));
-        Active = active;
     }
 
     /// <summary>The reactions of the story, shipped with the mesh.</summary>
@@ -29,9 +28,6 @@ public sealed class ReactionCatalog
         new InvoiceTotalsCheck(), new ReorderTask(), new PurchaseOrderDraft(), new FireSafetyTraining(),
         new PremiumInvoice(), new PaymentReconciliation(), new AppointmentPrepTask(),
     ];
-
-    /// <summary>The reactions in force.</summary>
-    public IReadOnlyList<EventReaction> Active { get; }
 
     /// <summary>The reactions of <paramref name="app"/> to <paramref name="eventType"/> applied in <paramref name="role"/>.</summary>
     public IEnumerable<EventReaction> For(string app, string eventType, DeliveryRole role) => _byCause[(app, eventType, role)];

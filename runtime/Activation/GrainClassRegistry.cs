@@ -32,8 +32,6 @@ internal sealed class GrainClassRegistry
         }
     }
 
-    public IReadOnlyCollection<GrainClass> Classes => _byInterface.Values.Distinct().ToList();
-
     public GrainClass Resolve(Type grainInterface) =>
         _byInterface.TryGetValue(grainInterface, out var grainClass)
             ? grainClass

@@ -13,11 +13,10 @@ public sealed class ApiKeyRing
 {
     private readonly Dictionary<string, string> _appByKey;
 
-    private ApiKeyRing(string admin, IReadOnlyDictionary<string, string> apps, bool generated)
+    private ApiKeyRing(string admin, IReadOnlyDictionary<string, string> apps)
     {
         Admin = admin;
         Apps = apps;
-        Generated = generated;
         _appByKey = apps.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal);
     }
 
@@ -27,13 +26,9 @@ public sealed class ApiKeyRing
     /// <summary>Each app's publish key.</summary>
     public IReadOnlyDictionary<string, string> Apps { get; }
 
-    /// <summary>Whether any key was generated (development mode).</summary>
-    public bool Generated { get; }
-
     /// <summary>Loads the keys for the catalog's apps; throws listing the missing ones in production.</summary>
     public static ApiKeyRing Load(IConfiguration keys, AppCatalog catalog, bool production)
     {
-        var generated = false;
         string KeyOr(string? configured, string what, List<string> missing)
         {
             if (!string.IsNullOrWhiteSpace(configured))
@@ -47,7 +42,6 @@ public sealed class ApiKeyRing
                 return "";
             }
 
-            generated = true;
             return Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         }
 
@@ -67,7 +61,7 @@ public sealed class ApiKeyRing
             throw new InvalidOperationException("Two keys are equal; every app and the admin need their own key.");
         }
 
-        return new ApiKeyRing(admin, apps, generated);
+        return new ApiKeyRing(admin, apps);
     }
 
     /// <summary>The app a key belongs to, or null.</summary>
