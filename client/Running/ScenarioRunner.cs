@@ -30,7 +30,8 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
         var seed = options.Seed ?? scenario.Chaos.Seed;
         await using IMeshSession session = options.Silo == "embedded"
-            ? await EmbeddedMeshSession.StartAsync(StorageChoice(options), options.CatalogPath, cancellationToken)
+            ? await EmbeddedMeshSession.StartAsync(
+                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken)
             : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
         var startedAt = wallClock.GetUtcNow();
         var runId = RunId(scenario, seed, startedAt);
@@ -159,15 +160,6 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             },
         };
     }
-
-    private static GrainStorageChoice StorageChoice(RunOptions options) => options.Storage switch
-    {
-        "memory" => GrainStorageChoice.Memory(),
-        "sqlite" => GrainStorageChoice.Sqlite(options.Database ?? Path.Combine(options.OutputDirectory, "apex.db")),
-        "postgres" => GrainStorageChoice.Postgres(options.Database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
-            ?? throw new ArgumentException("--storage postgres needs --database <connection string> or APEX_POSTGRES.")),
-        _ => throw new ArgumentException($"--storage {options.Storage}: use memory, sqlite or postgres."),
-    };
 
     private static string RunId(Scenario scenario, long seed, DateTimeOffset startedAt)
     {

@@ -16,6 +16,20 @@ public abstract record GrainStorageChoice
     public static GrainStorageChoice Postgres(string connectionString, string schema = "public") =>
         new PostgresChoice(new PostgresGrainStorageOptions { ConnectionString = connectionString, Schema = schema });
 
+    /// <summary>
+    /// The storage named <paramref name="kind"/> (memory, sqlite or postgres), as command lines and configuration name it:
+    /// <paramref name="database"/> is the SQLite file (default <paramref name="defaultSqliteFile"/>) or the PostgreSQL
+    /// connection string (default the <c>APEX_POSTGRES</c> environment variable). Throws naming what is wrong.
+    /// </summary>
+    public static GrainStorageChoice Named(string kind, string? database, string defaultSqliteFile) => kind switch
+    {
+        "memory" => Memory(),
+        "sqlite" => Sqlite(database ?? defaultSqliteFile),
+        "postgres" => Postgres(database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+            ?? throw new ArgumentException("postgres storage needs a database connection string (or APEX_POSTGRES).")),
+        _ => throw new ArgumentException($"storage '{kind}': use memory, sqlite or postgres."),
+    };
+
     /// <summary>The kind of storage, as named on command lines: memory, sqlite or postgres.</summary>
     public abstract string Kind { get; }
 

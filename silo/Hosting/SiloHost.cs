@@ -27,14 +27,7 @@ public static class SiloHost
         var section = builder.Configuration.GetSection("Apex");
         var options = section.Get<SiloOptions>() ?? new SiloOptions();
         builder.Services.Configure<SiloOptions>(section);
-        var storage = options.Storage switch
-        {
-            "sqlite" => GrainStorageChoice.Sqlite(options.Database ?? Path.Combine(Environment.CurrentDirectory, "apex-silo.db")),
-            "postgres" => GrainStorageChoice.Postgres(options.Database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
-                ?? throw new InvalidOperationException("Apex:Storage postgres needs Apex:Database (a connection string) or APEX_POSTGRES.")),
-            "memory" => GrainStorageChoice.Memory(),
-            _ => throw new InvalidOperationException($"Apex:Storage '{options.Storage}': use sqlite, postgres or memory."),
-        };
+        var storage = GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(Environment.CurrentDirectory, "apex-silo.db"));
         builder.Services.AddSilo(silo => silo
             .UseGrainStorage(storage)
             .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath)
