@@ -112,9 +112,8 @@ public sealed class MeshTelemetry : IDisposable
 
         return samples.GroupBy(s => new DateTimeOffset(s.At.UtcTicks - s.At.UtcTicks % slice.Ticks, TimeSpan.Zero)).OrderBy(g => g.Key).Select(g =>
         {
-            var sorted = g.Select(s => s.Ms).Order().ToArray();
-            double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-            return new LatencyPoint(g.Key, sorted.Length, Math.Round(At(0.5), 3), Math.Round(At(0.95), 3), Math.Round(At(0.99), 3));
+            var figures = LatencyFigures.Of(g.Select(s => s.Ms));
+            return new LatencyPoint(g.Key, figures.Count, figures.P50, figures.P95, figures.P99);
         }).ToList();
     }
 
