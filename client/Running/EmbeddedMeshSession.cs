@@ -86,40 +86,16 @@ public sealed class EmbeddedMeshSession : IMeshSession
         await _host.Services.GetRequiredService<TenantStateReader>().ReadAsync(tenant);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken)
-    {
-        var receipts = new SortedDictionary<string, IReadOnlyList<ApplyReceipt>>(StringComparer.Ordinal);
-        foreach (var app in Catalog.Apps.Keys)
-        {
-            receipts[app] = await Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync();
-        }
-
-        return receipts;
-    }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken) =>
+        Catalog.ReadEachAsync(app => Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync());
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken)
-    {
-        var circuits = new SortedDictionary<string, CircuitSnapshot>(StringComparer.Ordinal);
-        foreach (var app in Catalog.Apps.Keys)
-        {
-            circuits[app] = await Grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync();
-        }
-
-        return circuits;
-    }
+    public Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken) =>
+        Catalog.ReadEachAsync(app => Grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync());
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken)
-    {
-        var queues = new SortedDictionary<string, DeliveryQueueSnapshot>(StringComparer.Ordinal);
-        foreach (var app in Catalog.Apps.Keys)
-        {
-            queues[app] = await Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync();
-        }
-
-        return queues;
-    }
+    public Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
+        Catalog.ReadEachAsync(app => Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
 
     /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken) =>

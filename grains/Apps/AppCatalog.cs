@@ -117,6 +117,18 @@ public sealed partial class AppCatalog
     /// <summary>The app, or null.</summary>
     public AppDefinition? Find(string appId) => _apps.GetValueOrDefault(appId);
 
+    /// <summary>Reads something of every app (a grain's state, say), keyed and ordered by app id.</summary>
+    public async Task<IReadOnlyDictionary<string, T>> ReadEachAsync<T>(Func<string, Task<T>> read)
+    {
+        var result = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        foreach (var app in _apps.Keys)
+        {
+            result[app] = await read(app).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
     /// <summary>
     /// Checks that an envelope can be routed: known source app that publishes this event, known targets that
     /// take it. Throws <see cref="PublishRejectedException"/> naming the problem.

@@ -12,16 +12,8 @@ namespace ApexOrleans.Grains.Apps;
 public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
 {
     /// <summary>Each app's snapshot, by app id.</summary>
-    public async Task<IReadOnlyDictionary<string, AppSnapshot>> ReadAsync(string tenant)
-    {
-        var apps = new SortedDictionary<string, AppSnapshot>(StringComparer.Ordinal);
-        foreach (var app in catalog.Apps.Keys)
-        {
-            apps[app] = await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync().ConfigureAwait(false);
-        }
-
-        return apps;
-    }
+    public Task<IReadOnlyDictionary<string, AppSnapshot>> ReadAsync(string tenant) =>
+        catalog.ReadEachAsync(app => grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync());
 
     /// <summary>
     /// The business data of a tenant as canonical JSON: every table's rows with the event behind each, held

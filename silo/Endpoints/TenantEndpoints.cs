@@ -52,19 +52,6 @@ public static class TenantEndpoints
     private static async Task<IResult> ForApp<T>(string tenant, string app, AppCatalog catalog, Func<Task<T>> read) =>
         Valid(tenant) ?? (catalog.Find(app) is null ? ApiProblems.NotFound($"No app '{app}' in the catalog.") : TypedResults.Ok(await read()));
 
-    private static async Task<IResult> ForEachApp<T>(string tenant, AppCatalog catalog, Func<string, Task<T>> read)
-    {
-        if (Valid(tenant) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var result = new SortedDictionary<string, T>(StringComparer.Ordinal);
-        foreach (var app in catalog.Apps.Keys)
-        {
-            result[app] = await read(app);
-        }
-
-        return TypedResults.Ok(result);
-    }
+    private static async Task<IResult> ForEachApp<T>(string tenant, AppCatalog catalog, Func<string, Task<T>> read) =>
+        Valid(tenant) ?? TypedResults.Ok(await catalog.ReadEachAsync(read));
 }
