@@ -103,7 +103,7 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (!_keys.Apps.TryGetValue(envelope.SourceApp, out var key))
+        if (!_keys.Apps.ContainsKey(envelope.SourceApp))
         {
             throw new PublishRejectedException(new PublishRejection("unknown_app", "app", $"no key for app '{envelope.SourceApp}'"));
         }
