@@ -47,11 +47,17 @@ public sealed class EmbeddedMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken)
+    public Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
     {
         Tenants.Configure(tenant, settings.ToTenantSettings(_host.Services.GetRequiredService<TimeProvider>()));
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public Task EndTenantAsync(string tenant, CancellationToken cancellationToken) => Tenants.RetireAsync(tenant);
+
+    /// <inheritdoc />
+    public Task<MeshStats> StatsAsync(CancellationToken cancellationToken) => Task.FromResult(_host.Services.GetRequiredService<MeshStatsReader>().Read());
 
     /// <inheritdoc />
     public Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken) =>

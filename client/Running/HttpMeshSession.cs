@@ -21,7 +21,7 @@ public sealed class HttpMeshSession : IMeshSession
     private const string TenantHeader = "X-Apex-Tenant";
     private readonly HttpClient _http;
     private readonly string? _keysFile;
-    private readonly Dictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence)> _runs = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
     private SiloKeys _keys;
 
     private HttpMeshSession(HttpClient http, SiloKeys keys, string? keysFile, string storage)
@@ -94,11 +94,27 @@ public sealed class HttpMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public async Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken)
+    public async Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
     {
-        _runs[tenant] = (settings, settings.ClockStart, 0);
-        await SendAsync<ClockTime>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings }, cancellationToken, tenant);
+        _runs[tenant] = (settings, settings.ClockStart, 0, listed);
+        await SendAsync<ClockTime>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings, listed }, cancellationToken, tenant);
     }
+
+    /// <inheritdoc />
+    public async Task EndTenantAsync(string tenant, CancellationToken cancellationToken)
+    {
+        using var response = await WithRecoveryAsync(null, () => Admin(HttpMethod.Delete, $"/api/v1/runs/{tenant}", null), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode(); // not found: a restarted silo had already forgotten it
+        }
+
+        _runs.TryRemove(tenant, out _);
+    }
+
+    /// <inheritdoc />
+    public async Task<MeshStats> StatsAsync(CancellationToken cancellationToken) =>
+        await SendAsync<MeshStats>(HttpMethod.Get, "/api/v1/activity/stats", null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
@@ -284,7 +300,7 @@ public sealed class HttpMeshSession : IMeshSession
         {
             // The run's settings, with its clock where it had got to; its durable queues and holds are woken by the silo.
             using var resume = Admin(HttpMethod.Post, "/api/v1/runs",
-                new { runId, settings = run.Settings with { ClockStart = run.Clock }, resume = true, sequence = run.Sequence });
+                new { runId, settings = run.Settings with { ClockStart = run.Clock }, resume = true, sequence = run.Sequence, listed = run.Listed });
             using var response = await _http.SendAsync(resume, cancellationToken);
         }
     }

@@ -19,8 +19,14 @@ public interface IMeshSession : IAsyncDisposable
     /// <summary>The storage behind the silo: memory, sqlite or postgres.</summary>
     string Storage { get; }
 
-    /// <summary>Configures a fresh tenant for a run.</summary>
-    Task StartTenantAsync(string tenant, RunSettings settings, CancellationToken cancellationToken);
+    /// <summary>Configures a fresh tenant for a run; <paramref name="listed"/> false keeps it off the silo's run list (a load's tenants).</summary>
+    Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken);
+
+    /// <summary>Retires a finished tenant, so its settings and timeline leave the silo's memory; its data stays in storage.</summary>
+    Task EndTenantAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>The silo's activations, pending deliveries, tenants and process memory now.</summary>
+    Task<Grains.Hosting.MeshStats> StatsAsync(CancellationToken cancellationToken);
 
     /// <summary>Publishes an event for the tenant.</summary>
     Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken);

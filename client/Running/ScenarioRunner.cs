@@ -20,9 +20,6 @@ public sealed record RunOutcome(string BundlePath, Scorecard Scorecard, Manifest
 /// </summary>
 public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock)
 {
-    /// <summary>How long after the last beat the run waits (on its clock) for retries and queues to finish.</summary>
-    public static readonly TimeSpan SettleLimit = TimeSpan.FromDays(7);
-
     /// <summary>Runs a scenario. Bad input throws before anything is written.</summary>
     public async Task<RunOutcome> RunAsync(RunOptions options, CancellationToken cancellationToken = default)
     {
@@ -35,43 +32,18 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
         var startedAt = wallClock.GetUtcNow();
         var runId = RunId(scenario, seed, startedAt);
+        var day = new TenantDay(session, wallClock);
 
         progress.Phase("control run (no chaos)");
-        var control = await RunDayAsync(session, scenario, $"{runId}-ctl", Settings(scenario, seed, options, chaos: false), withProgress: false, cancellationToken);
+        var control = await day.ReplayAsync(scenario, $"{runId}-ctl", Settings(scenario, seed, options, chaos: false), listed: true, progress: null, cancellationToken);
         var controlState = TenantStateReader.Canonical(await session.AppsAsync(control.Tenant, cancellationToken));
 
         progress.Phase($"chaos run (seed {seed})");
-        var run = await RunDayAsync(session, scenario, runId, Settings(scenario, seed, options, chaos: true), withProgress: true, cancellationToken);
+        var settings = Settings(scenario, seed, options, chaos: true);
+        var run = await day.ReplayAsync(scenario, runId, settings, listed: true, progress, cancellationToken);
 
         progress.Phase("reading the evidence back from the silo");
-        var apps = await session.AppsAsync(runId, cancellationToken);
-        var keys = new Dictionary<string, Grains.Idempotency.IdempotencyState?>();
-        foreach (var beat in scenario.Beats)
-        {
-            keys[beat.Event.IdempotencyKey] = await session.IdempotencyAsync(runId, beat.Event.IdempotencyKey, cancellationToken);
-        }
-
-        var record = new RunRecord
-        {
-            RunId = runId,
-            Scenario = scenario,
-            Seed = seed,
-            Silo = session.Silo,
-            Storage = session.Storage,
-            Clock = options.Clock.ToString().ToLowerInvariant(),
-            TimeScale = options.Clock == RunClock.Real ? options.TimeScale : 0,
-            Publishes = run.Publishes,
-            BeatCircuits = run.BeatCircuits,
-            Apps = apps,
-            Receipts = await session.ReceiptsAsync(runId, cancellationToken),
-            Circuits = await session.CircuitsAsync(runId, cancellationToken),
-            Queues = await session.QueuesAsync(runId, cancellationToken),
-            Keys = keys,
-            FinalState = TenantStateReader.Canonical(apps),
-            ControlState = controlState,
-            StartedAt = startedAt,
-            FinishedAt = wallClock.GetUtcNow(),
-        };
+        var record = await day.ReadBackAsync(scenario, run, settings, controlState, startedAt, cancellationToken);
         var files = EvidenceFiles.From(record);
         var metrics = RunMetrics.From(files.Events);
         var scorecard = Scorecard.Evaluate(record, files, metrics);
@@ -82,48 +54,6 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         progress.Finished(scorecard, path, manifest);
         return new RunOutcome(path, scorecard, manifest);
     }
-
-    private sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<BeatCircuitStates> BeatCircuits);
-
-    private async Task<DayRun> RunDayAsync(IMeshSession session, Scenario scenario, string tenant, RunSettings settings, bool withProgress, CancellationToken cancellationToken)
-    {
-        await session.StartTenantAsync(tenant, settings, cancellationToken);
-        var publishes = new List<PublishRecord>();
-        var circuits = new List<BeatCircuitStates>();
-        IReadOnlyDictionary<string, CircuitStatus>? before = null;
-        foreach (var beat in scenario.Beats)
-        {
-            await session.AdvanceAsync(tenant, beat.Time, cancellationToken);
-            var now = await StatusesAsync(session, tenant, cancellationToken);
-            if (before is not null)
-            {
-                circuits.Add(new BeatCircuitStates(beat.Number - 1, before, now));
-            }
-
-            before = now;
-            var receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
-            publishes.Add(new PublishRecord(beat.Number, beat.Event, receipt, Repeated: false));
-            Grains.Idempotency.PublishReceipt? repeated = null;
-            if (withProgress && beat.Chaos.Duplicate)
-            {
-                // The scenario scripts a duplicate: the client sends the same event again.
-                repeated = await session.PublishAsync(tenant, beat.Event, cancellationToken);
-                publishes.Add(new PublishRecord(beat.Number, beat.Event, repeated, Repeated: true));
-            }
-
-            if (withProgress)
-            {
-                progress.BeatPublished(new BeatProgress(beat, receipt, repeated, now));
-            }
-        }
-
-        await session.SettleAsync(tenant, scenario.Beats[^1].Time + SettleLimit, cancellationToken);
-        circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!, await StatusesAsync(session, tenant, cancellationToken)));
-        return new DayRun(tenant, publishes, circuits);
-    }
-
-    private static async Task<IReadOnlyDictionary<string, CircuitStatus>> StatusesAsync(IMeshSession session, string tenant, CancellationToken cancellationToken) =>
-        (await session.CircuitsAsync(tenant, cancellationToken)).ToDictionary(c => c.Key, c => c.Value.Status);
 
     /// <summary>The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options).</summary>
     public static RunSettings Settings(Scenario scenario, long seed, RunOptions options, bool chaos)

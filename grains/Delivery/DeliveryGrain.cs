@@ -28,6 +28,7 @@ public sealed class DeliveryGrain(
     private Tenant CurrentTenant => tenants.Get(_tenantId);
     private string _target = null!;
     private (Tenant For, ResiliencePipeline Pipeline)? _attemptPipeline;
+    private int _reportedDepth;
 
     private DeliveryQueueState Queue => state.State;
 
@@ -60,6 +61,15 @@ public sealed class DeliveryGrain(
     {
         (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
         ScheduleNext(); // items left from before a restart resume
+        ReportDepth();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        telemetry.QueueDepthChanged(-_reportedDepth);
+        _reportedDepth = 0;
         return Task.CompletedTask;
     }
 
@@ -81,7 +91,15 @@ public sealed class DeliveryGrain(
             InjectedDelay = delay,
             NextDueAt = now + delay,
         });
-        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        try
+        {
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+        finally
+        {
+            ReportDepth();
+        }
+
         ScheduleNext();
     }
 
@@ -112,6 +130,7 @@ public sealed class DeliveryGrain(
         }
         finally
         {
+            ReportDepth();
             ScheduleNext();
         }
     }
@@ -216,6 +235,14 @@ public sealed class DeliveryGrain(
         {
             return (false, null, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>Tells telemetry how the queue's length changed since it last reported.</summary>
+    private void ReportDepth()
+    {
+        var depth = Queue.Pending.Count;
+        telemetry.QueueDepthChanged(depth - _reportedDepth);
+        _reportedDepth = depth;
     }
 
     private void ScheduleNext()

@@ -26,6 +26,7 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
         services.AddSingleton<MeshTelemetry>();
+        services.AddSingleton<MeshStatsReader>();
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
         services.AddSingleton<OutboxDispatcher>();

@@ -35,6 +35,7 @@ public sealed class MeshTelemetry : IDisposable
     private readonly LinkedList<MeshActivity> _feed = new();
     private readonly Queue<(DateTimeOffset At, double Ms)> _latencies = new();
     private readonly List<Channel<MeshActivity>> _subscribers = [];
+    private long _pendingDeliveries;
 
     /// <summary>Creates the instruments.</summary>
     public MeshTelemetry(TimeProvider wall)
@@ -45,7 +46,14 @@ public sealed class MeshTelemetry : IDisposable
         _deliveries = _meter.CreateCounter<long>("apex.deliveries", description: "Deliveries completed, by target and outcome");
         _transitions = _meter.CreateCounter<long>("apex.circuit.transitions", description: "Circuit transitions, by target and new state");
         _latency = _meter.CreateHistogram<double>("apex.delivery.latency", "ms", "Wall-clock time the mesh spent per delivery (its attempts), injected delays excluded");
+        _meter.CreateObservableGauge("apex.delivery.pending", () => PendingDeliveries, description: "Deliveries waiting in the queues of active delivery grains");
     }
+
+    /// <summary>Deliveries waiting in the queues of active delivery grains, across tenants.</summary>
+    public long PendingDeliveries => Interlocked.Read(ref _pendingDeliveries);
+
+    /// <summary>A delivery queue's length changed by <paramref name="delta"/> (it reports each change once, and its whole length when it goes).</summary>
+    public void QueueDepthChanged(long delta) => Interlocked.Add(ref _pendingDeliveries, delta);
 
     /// <summary>Adds an observable gauge to the meter (the silo adds activation counts).</summary>
     public void Observe(string name, Func<long> value, string description) => _meter.CreateObservableGauge(name, value, description: description);

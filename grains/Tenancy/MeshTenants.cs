@@ -30,6 +30,32 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
     /// <summary>All tenants known to this silo.</summary>
     public IReadOnlyCollection<Tenant> All => _tenants.Values.ToList();
 
+    /// <summary>How many tenants this silo knows now.</summary>
+    public int Count => _tenants.Count;
+
+    /// <summary>The tenant <paramref name="id"/> if this silo knows it, without creating it.</summary>
+    public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Tenant? tenant) => _tenants.TryGetValue(id, out tenant);
+
+    /// <summary>
+    /// Forgets a finished tenant: its timeline stops and its settings leave memory (its grains' state stays in
+    /// storage, and its idle activations are collected as usual). A load retires each tenant after reading its
+    /// evidence, so thousands of tenants do not pile up in the silo. Returns false when the tenant is unknown.
+    /// </summary>
+    public async Task<bool> RetireAsync(string id)
+    {
+        Tenant? retired;
+        lock (_creating)
+        {
+            if (!_tenants.TryRemove(id, out retired))
+            {
+                return false;
+            }
+        }
+
+        await retired.Timeline.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>
     /// Configures a tenant; refuses one a run already configured, so a run cannot change another's rules. A tenant
     /// that was only created with defaults when first touched (a read after a restart, before its run resumed) is

@@ -17,6 +17,8 @@ public static class ActivityEndpoints
         activity.MapGet("/latency", (int? sliceSeconds, MeshTelemetry telemetry) =>
                 TypedResults.Ok(telemetry.LatencySeries(TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)))))
             .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time");
+        activity.MapGet("/stats", (MeshStatsReader stats) => TypedResults.Ok(stats.Read()))
+            .WithSummary("Activations, pending deliveries, tenants and process memory now (a load samples it)");
         activity.MapGet("/stream", StreamAsync)
             .WithSummary("Server-sent events: each activity as it happens (the browser passes the admin key as ?key=)");
         routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4"))

@@ -14,7 +14,8 @@ namespace ApexOrleans.Silo.Endpoints;
 public static class RunEndpoints
 {
     /// <summary>Creating a run; with <see cref="Resume"/>, taking up a run this silo lost in a restart at its <see cref="Sequence"/>.</summary>
-    public sealed record CreateRun(string RunId, RunSettings Settings, bool Resume = false, long Sequence = 0);
+    /// <remarks><see cref="Listed"/> false keeps a load's many tenants out of the dashboard's run list.</remarks>
+    public sealed record CreateRun(string RunId, RunSettings Settings, bool Resume = false, long Sequence = 0, bool Listed = true);
 
     /// <summary>A moment of the run's clock.</summary>
     public sealed record ClockTime(DateTimeOffset Time);
@@ -47,6 +48,9 @@ public static class RunEndpoints
                     return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
                 }))
             .WithSummary("Run until nothing is left to do, up to a limit");
+        runs.MapDelete("/{runId}", async (string runId, MeshTenants tenants) =>
+                await tenants.RetireAsync(runId) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}' on this silo."))
+            .WithSummary("Retire a finished run's tenant: its timeline stops and its settings leave the silo's memory; its data stays in storage");
         runs.MapPut("/{runId}/scorecard", async (string runId, JsonElement scorecard, IGrainFactory grains) =>
                 await Catalog(grains).AttachScorecardAsync(runId, scorecard) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}'."))
             .WithSummary("Store the scorecard the runner computed");
@@ -94,8 +98,12 @@ public static class RunEndpoints
             await gateway.ResumeAsync(runId);
         }
 
-        await Catalog(grains).RegisterAsync(new RunEntry(runId, request.Settings.Chaos.Seed,
-            request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
+        if (request.Listed)
+        {
+            await Catalog(grains).RegisterAsync(new RunEntry(runId, request.Settings.Chaos.Seed,
+                request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
+        }
+
         var now = new ClockTime(tenants.Get(runId).Clock.GetUtcNow());
         return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", now) : TypedResults.Ok(now);
     }
@@ -103,8 +111,8 @@ public static class RunEndpoints
     private static IRunCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IRunCatalogGrain>("runs");
 
     private static IResult Known(string runId, MeshTenants tenants, Func<Tenant, IResult> then) =>
-        tenants.All.FirstOrDefault(t => t.Id == runId) is { } tenant ? then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+        tenants.TryGet(runId, out var tenant) ? then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
 
     private static async Task<IResult> KnownAsync(string runId, MeshTenants tenants, Func<Tenant, Task<IResult>> then) =>
-        tenants.All.FirstOrDefault(t => t.Id == runId) is { } tenant ? await then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+        tenants.TryGet(runId, out var tenant) ? await then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
 }

@@ -1,0 +1,102 @@
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>What replaying a scenario's day for one tenant did: its publishes, circuit states around beats, and each publish's wall time.</summary>
+public sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<BeatCircuitStates> BeatCircuits, List<double> PublishMilliseconds);
+
+/// <summary>
+/// One tenant's day: configure the tenant, publish each beat at its time on the tenant's clock (and a scripted
+/// duplicate again), let retries and queues settle, then read the evidence back. <c>apex run</c> replays one day
+/// (and its control); <c>apex load</c> replays many at once.
+/// </summary>
+public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
+{
+    /// <summary>How long after the last beat the run waits (on its clock) for retries and queues to finish.</summary>
+    public static readonly TimeSpan SettleLimit = TimeSpan.FromDays(7);
+
+    /// <summary>Replays <paramref name="scenario"/> as <paramref name="tenant"/>; <paramref name="progress"/> gets each beat when given.</summary>
+    public async Task<DayRun> ReplayAsync(Scenario scenario, string tenant, RunSettings settings, bool listed, IRunProgress? progress, CancellationToken cancellationToken)
+    {
+        await session.StartTenantAsync(tenant, settings, listed, cancellationToken);
+        var publishes = new List<PublishRecord>();
+        var circuits = new List<BeatCircuitStates>();
+        var publishMs = new List<double>();
+        IReadOnlyDictionary<string, CircuitStatus>? before = null;
+        foreach (var beat in scenario.Beats)
+        {
+            await session.AdvanceAsync(tenant, beat.Time, cancellationToken);
+            var now = await StatusesAsync(tenant, cancellationToken);
+            if (before is not null)
+            {
+                circuits.Add(new BeatCircuitStates(beat.Number - 1, before, now));
+            }
+
+            before = now;
+            var receipt = await TimedPublishAsync(tenant, beat, publishMs, cancellationToken);
+            publishes.Add(new PublishRecord(beat.Number, beat.Event, receipt, Repeated: false));
+            PublishReceipt? repeated = null;
+            if (!settings.Control && beat.Chaos.Duplicate)
+            {
+                // The scenario scripts a duplicate: the client sends the same event again.
+                repeated = await TimedPublishAsync(tenant, beat, publishMs, cancellationToken);
+                publishes.Add(new PublishRecord(beat.Number, beat.Event, repeated, Repeated: true));
+            }
+
+            progress?.BeatPublished(new BeatProgress(beat, receipt, repeated, now));
+        }
+
+        await session.SettleAsync(tenant, scenario.Beats[^1].Time + SettleLimit, cancellationToken);
+        circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!, await StatusesAsync(tenant, cancellationToken)));
+        return new DayRun(tenant, publishes, circuits, publishMs);
+    }
+
+    /// <summary>Reads everything the bundle needs back from the silo once the day has settled.</summary>
+    public async Task<RunRecord> ReadBackAsync(Scenario scenario, DayRun day, RunSettings settings, string controlState, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var tenant = day.Tenant;
+        var apps = await session.AppsAsync(tenant, cancellationToken);
+        var keys = new Dictionary<string, IdempotencyState?>();
+        foreach (var beat in scenario.Beats)
+        {
+            keys[beat.Event.IdempotencyKey] = await session.IdempotencyAsync(tenant, beat.Event.IdempotencyKey, cancellationToken);
+        }
+
+        return new RunRecord
+        {
+            RunId = tenant,
+            Scenario = scenario,
+            Seed = settings.Chaos.Seed,
+            Silo = session.Silo,
+            Storage = session.Storage,
+            Clock = settings.Clock.ToString().ToLowerInvariant(),
+            TimeScale = settings.Clock == RunClock.Real ? settings.TimeScale : 0,
+            Publishes = day.Publishes,
+            BeatCircuits = day.BeatCircuits,
+            Apps = apps,
+            Receipts = await session.ReceiptsAsync(tenant, cancellationToken),
+            Circuits = await session.CircuitsAsync(tenant, cancellationToken),
+            Queues = await session.QueuesAsync(tenant, cancellationToken),
+            Keys = keys,
+            FinalState = TenantStateReader.Canonical(apps),
+            ControlState = controlState,
+            StartedAt = startedAt,
+            FinishedAt = wallClock.GetUtcNow(),
+        };
+    }
+
+    private async Task<PublishReceipt> TimedPublishAsync(string tenant, ScenarioBeat beat, List<double> publishMs, CancellationToken cancellationToken)
+    {
+        var started = wallClock.GetTimestamp();
+        var receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+        publishMs.Add(wallClock.GetElapsedTime(started).TotalMilliseconds);
+        return receipt;
+    }
+
+    private async Task<IReadOnlyDictionary<string, CircuitStatus>> StatusesAsync(string tenant, CancellationToken cancellationToken) =>
+        (await session.CircuitsAsync(tenant, cancellationToken)).ToDictionary(c => c.Key, c => c.Value.Status);
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Runtime.Hosting;
+
+namespace ApexOrleans.Grains.Hosting;
+
+/// <summary>A moment's figures of a silo running the mesh: activations, pending deliveries, tenants and process memory.</summary>
+public sealed record MeshStats(int Activations, long PendingDeliveries, int Tenants, long WorkingSetBytes, long ManagedHeapBytes);
+
+/// <summary>Reads <see cref="MeshStats"/> of this process; a load samples it (in-process or over the silo's API) while it runs.</summary>
+public sealed class MeshStatsReader(Silo silo, MeshTelemetry telemetry, MeshTenants tenants)
+{
+    /// <summary>The figures now.</summary>
+    public MeshStats Read()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new MeshStats(silo.ActivationCount, telemetry.PendingDeliveries, tenants.Count, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+}
