@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
@@ -8,7 +9,7 @@ using Spectre.Console;
 
 namespace ApexOrleans.Client.Cli;
 
-/// <summary>The <c>apex</c> command line: <c>run</c> and <c>verify</c>.</summary>
+/// <summary>The <c>apex</c> command line: <c>run</c>, <c>load</c> and <c>verify</c>.</summary>
 public static class ApexCommands
 {
     /// <summary>Exit code when every must-pass criterion held (run) or every invariant held (verify).</summary>
@@ -27,8 +28,68 @@ public static class ApexCommands
             "apex: replay a business day against the ApexOrleans mesh with seeded chaos, and prove from the evidence that nothing was " +
             "charged twice, nothing was lost, and an outage stayed isolated.");
         root.Subcommands.Add(RunCommand(console));
+        root.Subcommands.Add(LoadCommand(console));
         root.Subcommands.Add(VerifyCommand(console));
         return root;
+    }
+
+    private static Command LoadCommand(IAnsiConsole console)
+    {
+        var scenario = new Option<string>("--scenario") { Description = "Scenario every tenant replays.", DefaultValueFactory = _ => DefaultScenario() };
+        var tenants = new Option<int?>("--tenants") { Description = $"How many tenants replay the day, each once as its own tenant (default {LoadOptions.DefaultTenants}; with --duration alone: as many as fit)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "How many tenants' days are in flight at once.", DefaultValueFactory = _ => 32 };
+        var duration = new Option<string?>("--duration") { Description = "Stop starting tenants after this long: 30s, 2m, 1h (days already started finish)." };
+        var seed = new Option<long?>("--seed") { Description = "First tenant's seed; tenant i uses seed + i (default: the scenario's seed)." };
+        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
+        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
+        storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
+        var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex-load.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
+        var collectionAge = new Option<string>("--collection-age") { Description = "Embedded silo: idle time after which an activation is collected (its state stays in storage).", DefaultValueFactory = _ => "30s" };
+        var output = new Option<string>("--out") { Description = "Folder for the load bundle <loadId>.zip.", DefaultValueFactory = _ => "evidence" };
+        var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
+        var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: its keys file (as for run)." };
+        var command = new Command("load",
+            "Replay a scenario's day for many tenants at once against one silo, with seeded chaos (tenant i: seed + i), and report events/s, " +
+            "deliveries/s, mesh latency, retries, queue depth, activations and memory. Every tenant is scored like apex run: exits 0 only when all pass.")
+        {
+            scenario, tenants, concurrency, duration, seed, silo, storage, database, collectionAge, output, catalog, keys,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var options = new LoadOptions
+                {
+                    ScenarioPath = result.GetValue(scenario)!,
+                    Tenants = result.GetValue(tenants),
+                    Concurrency = result.GetValue(concurrency),
+                    Duration = result.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
+                    Seed = result.GetValue(seed),
+                    Silo = result.GetValue(silo)!,
+                    Storage = result.GetValue(storage)!,
+                    Database = result.GetValue(database),
+                    CollectionAge = DurationText.Parse(result.GetValue(collectionAge)!, "--collection-age"),
+                    OutputDirectory = result.GetValue(output)!,
+                    CatalogPath = result.GetValue(catalog)!,
+                    KeysFile = result.GetValue(keys),
+                };
+                var outcome = await new LoadRunner(new ConsoleLoadProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
+                return outcome.Summary.Passed ? Passed : Failed;
+            }
+            catch (ScenarioException e)
+            {
+                return Refuse(console, e.Message);
+            }
+            catch (AppCatalogException e)
+            {
+                return Refuse(console, e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                return Refuse(console, e.Message);
+            }
+        });
+        return command;
     }
 
     private static Command RunCommand(IAnsiConsole console)
@@ -103,7 +164,7 @@ public static class ApexCommands
 
     private static Command VerifyCommand(IAnsiConsole console)
     {
-        var bundle = new Argument<string>("bundle") { Description = "An evidence bundle (.zip) written by apex run." };
+        var bundle = new Argument<string>("bundle") { Description = "An evidence bundle (.zip) written by apex run, or a load bundle written by apex load (every tenant is checked)." };
         var command = new Command("verify", "Re-check a bundle's invariants from the bundle alone. Exits 1 naming the broken invariant.") { bundle };
         command.SetAction(result =>
         {
@@ -116,7 +177,8 @@ public static class ApexCommands
             IReadOnlyList<InvariantCheck> checks;
             try
             {
-                checks = BundleVerifier.Verify(path);
+                using var load = LoadBundleReader.TryOpen(path);
+                checks = load is null ? BundleVerifier.Verify(path) : LoadVerifier.Verify(load);
             }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
             {

@@ -35,11 +35,15 @@ public sealed class EmbeddedMeshSession : IMeshSession
 
     private AppCatalog Catalog => _host.Services.GetRequiredService<AppCatalog>();
 
-    /// <summary>Starts a silo with the mesh on <paramref name="storage"/>.</summary>
-    public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken)
+    /// <summary>Starts a silo with the mesh on <paramref name="storage"/>; <paramref name="configure"/> may tune it further (a load shortens idle collection).</summary>
+    public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseSilo(silo => silo.UseGrainStorage(storage).AddMesh(o => o.CatalogPath = catalogPath));
+        builder.UseSilo(silo =>
+        {
+            silo.UseGrainStorage(storage).AddMesh(o => o.CatalogPath = catalogPath);
+            configure?.Invoke(silo);
+        });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         _ = host.Services.GetRequiredService<AppCatalog>(); // load and check the catalog now, not at the first event

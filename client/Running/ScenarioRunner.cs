@@ -35,11 +35,11 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var day = new TenantDay(session, wallClock);
 
         progress.Phase("control run (no chaos)");
-        var control = await day.ReplayAsync(scenario, $"{runId}-ctl", Settings(scenario, seed, options, chaos: false), listed: true, progress: null, cancellationToken);
+        var control = await day.ReplayAsync(scenario, $"{runId}-ctl", Settings(scenario, seed, options.Clock, options.TimeScale, chaos: false), listed: true, progress: null, cancellationToken);
         var controlState = TenantStateReader.Canonical(await session.AppsAsync(control.Tenant, cancellationToken));
 
         progress.Phase($"chaos run (seed {seed})");
-        var settings = Settings(scenario, seed, options, chaos: true);
+        var settings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: true);
         var run = await day.ReplayAsync(scenario, runId, settings, listed: true, progress, cancellationToken);
 
         progress.Phase("reading the evidence back from the silo");
@@ -56,7 +56,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     }
 
     /// <summary>The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options).</summary>
-    public static RunSettings Settings(Scenario scenario, long seed, RunOptions options, bool chaos)
+    public static RunSettings Settings(Scenario scenario, long seed, RunClock clock, double timeScale, bool chaos)
     {
         var c = scenario.Chaos;
         var delivery = c.ToDeliveryOptions();
@@ -69,9 +69,9 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         return new RunSettings
         {
             Delivery = delivery,
-            Clock = options.Clock,
+            Clock = clock,
             ClockStart = start,
-            TimeScale = options.TimeScale,
+            TimeScale = timeScale,
             Chaos = new ChaosSettings
             {
                 Seed = seed,

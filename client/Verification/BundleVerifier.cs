@@ -18,9 +18,11 @@ public static class BundleVerifier
         [("Closed", "Open"), ("Open", "HalfOpen"), ("HalfOpen", "Closed"), ("HalfOpen", "Open")];
 
     /// <summary>Checks the bundle at <paramref name="path"/>.</summary>
-    public static IReadOnlyList<InvariantCheck> Verify(string path)
+    public static IReadOnlyList<InvariantCheck> Verify(string path) => Verify(EvidenceBundle.Read(path));
+
+    /// <summary>Checks a bundle's files (a run bundle, or one tenant of a load bundle).</summary>
+    public static IReadOnlyList<InvariantCheck> Verify(IReadOnlyDictionary<string, string> files)
     {
-        var files = EvidenceBundle.Read(path);
         var missing = new[] { "manifest.json", "control-state.json", "scorecard.json", "metrics.json" }.Concat(BundleDigest.Files).Where(f => !files.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {

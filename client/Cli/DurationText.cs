@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace ApexOrleans.Client.Cli;
+
+/// <summary>Durations as people type them on a command line: 500ms, 30s, 2m, 1h.</summary>
+public static class DurationText
+{
+    /// <summary>Parses <paramref name="text"/>; a bad value throws <see cref="ArgumentException"/> naming <paramref name="option"/>.</summary>
+    public static TimeSpan Parse(string text, string option)
+    {
+        var units = new (string Suffix, Func<double, TimeSpan> Make)[]
+        {
+            ("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours),
+        };
+        foreach (var (suffix, make) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value > 0 && !double.IsInfinity(value))
+            {
+                return make(value);
+            }
+        }
+
+        throw new ArgumentException($"{option} '{text}' is not a duration greater than 0 such as 500ms, 30s, 2m or 1h.");
+    }
+}
