@@ -9,7 +9,7 @@ namespace ApexOrleans.Runtime.Storage;
 /// the serializer's text exactly (jsonb reorders keys, which breaks polymorphic metadata, and refuses \u0000),
 /// and operators can still query it with the json operators.
 /// </summary>
-public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
+public sealed class PostgresGrainStorage : SqlGrainStorage
 {
     // Any fixed number works: every ApexOrleans process takes this advisory lock while it creates the schema.
     private const long SchemaLockKey = 0x4150_4558_4752_4E53; // "APEXGRNS"
@@ -19,7 +19,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
 
     /// <summary>Creates the provider; the schema and table are created on first use.</summary>
     public PostgresGrainStorage(PostgresGrainStorageOptions options, IGrainStateSerializer serializer, TimeProvider timeProvider)
-        : base(serializer, timeProvider)
+        : base(serializer, timeProvider, options.Batching)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -68,9 +68,13 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    protected override void AddPayloadParameter(DbCommand command, string? payload) =>
-        command.Parameters.Add(new NpgsqlParameter("@payload", NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value });
+    protected override DbParameter PayloadParameter(string? payload) =>
+        new NpgsqlParameter("@payload", NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value };
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -11,4 +11,7 @@ public sealed class PostgresGrainStorageOptions
 
     /// <summary>The table grain state is kept in.</summary>
     public string TableName { get; set; } = "grain_state";
+
+    /// <summary>Group commit of writes across grains.</summary>
+    public WriteBatchingOptions Batching { get; set; } = new();
 }

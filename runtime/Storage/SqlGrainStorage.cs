@@ -1,16 +1,36 @@
 using System.Data.Common;
+using System.Threading.Channels;
 
 namespace ApexOrleans.Runtime.Storage;
 
 /// <summary>
 /// The ADO.NET storage shared by SQLite and PostgreSQL: one row per (grain type, key, state name) with a
 /// version counter as ETag. Every write is a single conditional statement, so a stale ETag changes nothing.
-/// The schema is created on first use; subclasses make that safe to run twice and from two processes at once.
+/// Writes are group-committed (<see cref="WriteBatchingOptions"/>): those waiting at the same moment go in one
+/// transaction, and each caller is answered after it commits. The schema is created on first use; subclasses
+/// make that safe to run twice and from two processes at once.
 /// </summary>
-public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProvider timeProvider) : IGrainStorage
+public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 {
+    private readonly IGrainStateSerializer _serializer;
+    private readonly TimeProvider _timeProvider;
+    private readonly WriteBatchingOptions _batching;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>();
+    private readonly Lock _writersGate = new();
+    private Task[]? _writers;
     private volatile bool _schemaReady;
+    private long _transactions;
+    private long _writes;
+
+    /// <summary>Creates the storage.</summary>
+    protected SqlGrainStorage(IGrainStateSerializer serializer, TimeProvider timeProvider, WriteBatchingOptions batching)
+    {
+        batching.Validate();
+        _serializer = serializer;
+        _timeProvider = timeProvider;
+        _batching = batching;
+    }
 
     /// <summary>The (possibly schema-qualified) table name, already validated as an identifier.</summary>
     protected abstract string Table { get; }
@@ -21,8 +41,14 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
     /// <summary>Creates the table if it is missing; must be idempotent and safe under concurrent callers.</summary>
     protected abstract Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>Adds the payload parameter in the store's own column type.</summary>
-    protected abstract void AddPayloadParameter(DbCommand command, string? payload);
+    /// <summary>The payload parameter (named <c>@payload</c>) in the store's own column type.</summary>
+    protected abstract DbParameter PayloadParameter(string? payload);
+
+    /// <summary>Write transactions committed so far (with <see cref="CommittedWrites"/>: how well writes are grouped).</summary>
+    public long CommittedTransactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>Writes committed so far.</summary>
+    public long CommittedWrites => Interlocked.Read(ref _writes);
 
     /// <summary>Creates the schema now instead of on first use (the silo does this at start to fail fast).</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
@@ -52,15 +78,14 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
     {
         await using var connection = await OpenAsync().ConfigureAwait(false);
-        StoredState.Load(await ReadRowAsync(connection, stateName, grainId).ConfigureAwait(false), grainState, serializer);
+        StoredState.Load(await ReadRowAsync(connection, stateName, grainId).ConfigureAwait(false), grainState, _serializer);
     }
 
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
     {
-        var payload = serializer.Serialize(grainState.State);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        var version = await ReplaceAsync(connection, stateName, grainId, grainState.ETag, payload).ConfigureAwait(false);
+        var payload = _serializer.Serialize(grainState.State);
+        var version = await ReplaceAsync(stateName, grainId, grainState.ETag, payload).ConfigureAwait(false);
         grainState.ETag = new StoredState(version, payload).ETag;
         grainState.RecordExists = true;
     }
@@ -68,15 +93,36 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
     {
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        if (grainState.ETag is null && await ReadRowAsync(connection, stateName, grainId).ConfigureAwait(false) is null)
+        if (grainState.ETag is null)
         {
-            StoredState.Load(null, grainState, serializer);
-            return;
+            await using var connection = await OpenAsync().ConfigureAwait(false);
+            if (await ReadRowAsync(connection, stateName, grainId).ConfigureAwait(false) is null)
+            {
+                StoredState.Load(null, grainState, _serializer);
+                return;
+            }
         }
 
-        var version = await ReplaceAsync(connection, stateName, grainId, grainState.ETag, payload: null).ConfigureAwait(false);
-        StoredState.Load(new StoredState(version, null), grainState, serializer);
+        var version = await ReplaceAsync(stateName, grainId, grainState.ETag, payload: null).ConfigureAwait(false);
+        StoredState.Load(new StoredState(version, null), grainState, _serializer);
+    }
+
+    /// <summary>Stops the writers once the writes already handed to them are committed.</summary>
+    public virtual async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        Task[]? writers;
+        lock (_writersGate)
+        {
+            writers = _writers;
+        }
+
+        if (writers is not null)
+        {
+            await Task.WhenAll(writers).ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     private async Task<DbConnection> OpenAsync()
@@ -87,9 +133,9 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
 
     private async Task<StoredState?> ReadRowAsync(DbConnection connection, string stateName, GrainId grainId)
     {
-        await using var command = Command(connection,
-            $"SELECT version, payload FROM {Table} WHERE grain_type = @type AND grain_key = @key AND state_name = @state",
-            stateName, grainId);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT version, payload FROM {Table} WHERE grain_type = @type AND grain_key = @key AND state_name = @state";
+        AddKey(command.Parameters, command.CreateParameter, stateName, grainId);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false))
         {
@@ -99,41 +145,182 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
         return new StoredState(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
-    /// <summary>Inserts (no ETag) or updates (ETag = stored version) in one statement; returns the new version.</summary>
-    private async Task<long> ReplaceAsync(DbConnection connection, string stateName, GrainId grainId, string? etag, string? payload)
+    /// <summary>A write waiting for its group commit.</summary>
+    private sealed record PendingWrite(string StateName, GrainId GrainId, string? ETag, long? Expected, string? Payload)
     {
-        DbCommand command;
-        if (etag is null)
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Inserts (no ETag) or updates (ETag = stored version) through the group commit; returns the new version.</summary>
+    private async Task<long> ReplaceAsync(string stateName, GrainId grainId, string? etag, string? payload)
+    {
+        long? expected = null;
+        if (etag is not null)
         {
-            command = Command(connection,
-                $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
-                "VALUES (@type, @key, @state, 1, @payload, @now) ON CONFLICT DO NOTHING RETURNING version",
-                stateName, grainId);
+            if (!StoredState.TryParseETag(etag, out var parsed))
+            {
+                await using var connection = await OpenAsync().ConfigureAwait(false);
+                throw await ConflictAsync(connection, stateName, grainId, etag).ConfigureAwait(false);
+            }
+
+            expected = parsed;
         }
-        else if (StoredState.TryParseETag(etag, out var expected))
+
+        await EnsureSchemaAsync().ConfigureAwait(false);
+        StartWriters();
+        var write = new PendingWrite(stateName, grainId, etag, expected, payload);
+        if (!_pending.Writer.TryWrite(write))
         {
-            command = Command(connection,
-                $"UPDATE {Table} SET version = version + 1, payload = @payload, modified_at = @now " +
-                "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version",
-                stateName, grainId);
-            AddParameter(command, "@expected", expected);
+            throw new ObjectDisposedException(GetType().Name, "The grain storage is shut down.");
+        }
+
+        return await write.Done.Task.ConfigureAwait(false);
+    }
+
+    private void StartWriters()
+    {
+        if (Volatile.Read(ref _writers) is not null)
+        {
+            return;
+        }
+
+        lock (_writersGate)
+        {
+            _writers ??= Enumerable.Range(0, _batching.MaxConcurrentBatches).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _pending.Reader;
+        var batch = new List<PendingWrite>(_batching.MaxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _batching.MaxBatchSize && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch and answers each write. If the transaction fails, each write is tried again on its own, so
+    /// one bad write cannot fail the others; a write whose ETag did not match gets the conflict with the stored ETag.
+    /// </summary>
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        long?[] versions;
+        try
+        {
+            versions = await ExecuteAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            foreach (var write in batch)
+            {
+                await CommitAsync([write]).ConfigureAwait(false);
+            }
+
+            return;
+        }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(e);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var write = batch[i];
+            if (versions[i] is { } version)
+            {
+                write.Done.TrySetResult(version);
+                continue;
+            }
+
+            try
+            {
+                await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+                write.Done.TrySetException(await ConflictAsync(connection, write.StateName, write.GrainId, write.ETag).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                write.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>Runs the batch's statements in one transaction (one round trip where the driver batches); null marks a stale ETag.</summary>
+    private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch)
+    {
+        var versions = new long?[batch.Count];
+        var now = _timeProvider.GetUtcNow();
+        await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        if (connection.CanCreateBatch)
+        {
+            await using var commands = connection.CreateBatch();
+            commands.Transaction = transaction;
+            foreach (var write in batch)
+            {
+                var command = commands.CreateBatchCommand();
+                command.CommandText = Statement(write);
+                AddWrite(command.Parameters, command.CreateParameter, write, now);
+                commands.BatchCommands.Add(command);
+            }
+
+            await using var reader = await commands.ExecuteReaderAsync().ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync().ConfigureAwait(false);
+                }
+
+                versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt64(0) : null;
+            }
         }
         else
         {
-            throw await ConflictAsync(connection, stateName, grainId, etag).ConfigureAwait(false);
-        }
-
-        await using (command)
-        {
-            AddPayloadParameter(command, payload);
-            AddParameter(command, "@now", timeProvider.GetUtcNow());
-            if (await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull)
+            for (var i = 0; i < batch.Count; i++)
             {
-                return Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = Statement(batch[i]);
+                AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
+                versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
+                    ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
             }
         }
 
-        throw await ConflictAsync(connection, stateName, grainId, etag).ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref _transactions);
+        Interlocked.Add(ref _writes, versions.Count(v => v is not null));
+        return versions;
+    }
+
+    private string Statement(PendingWrite write) => write.Expected is null
+        ? $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
+          "VALUES (@type, @key, @state, 1, @payload, @now) ON CONFLICT DO NOTHING RETURNING version"
+        : $"UPDATE {Table} SET version = version + 1, payload = @payload, modified_at = @now " +
+          "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version";
+
+    private void AddWrite(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write, DateTimeOffset now)
+    {
+        AddKey(parameters, create, write.StateName, write.GrainId);
+        parameters.Add(PayloadParameter(write.Payload));
+        Add(parameters, create, "@now", now);
+        if (write.Expected is { } expected)
+        {
+            Add(parameters, create, "@expected", expected);
+        }
     }
 
     private async Task<InconsistentStateException> ConflictAsync(DbConnection connection, string stateName, GrainId grainId, string? etag)
@@ -142,22 +329,18 @@ public abstract class SqlGrainStorage(IGrainStateSerializer serializer, TimeProv
         return new InconsistentStateException(grainId, stateName, etag, stored?.ETag);
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, string stateName, GrainId grainId)
+    private static void AddKey(DbParameterCollection parameters, Func<DbParameter> create, string stateName, GrainId grainId)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddParameter(command, "@type", grainId.Type);
-        AddParameter(command, "@key", grainId.Key);
-        AddParameter(command, "@state", stateName);
-        return command;
+        Add(parameters, create, "@type", grainId.Type);
+        Add(parameters, create, "@key", grainId.Key);
+        Add(parameters, create, "@state", stateName);
     }
 
-    /// <summary>Adds a named parameter with its value.</summary>
-    protected static void AddParameter(DbCommand command, string name, object? value)
+    private static void Add(DbParameterCollection parameters, Func<DbParameter> create, string name, object? value)
     {
-        var parameter = command.CreateParameter();
+        var parameter = create();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        parameters.Add(parameter);
     }
 }

@@ -13,7 +13,7 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
 
     /// <summary>Creates the provider; the file and table are created on first use.</summary>
     public SqliteGrainStorage(SqliteGrainStorageOptions options, IGrainStateSerializer serializer, TimeProvider timeProvider)
-        : base(serializer, timeProvider)
+        : base(serializer, timeProvider, options.Batching)
     {
         Table = SqlIdentifier.Require(options.TableName, "SQLite table name");
         var path = Path.GetFullPath(options.DataSource);
@@ -58,5 +58,5 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     }
 
     /// <inheritdoc />
-    protected override void AddPayloadParameter(DbCommand command, string? payload) => AddParameter(command, "@payload", payload);
+    protected override DbParameter PayloadParameter(string? payload) => new SqliteParameter("@payload", SqliteType.Text) { Value = (object?)payload ?? DBNull.Value };
 }

@@ -11,4 +11,7 @@ public sealed class SqliteGrainStorageOptions
 
     /// <summary>How long a statement waits for a lock held by another connection or process.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Group commit; SQLite has one writer at a time, so one transaction commits at a time.</summary>
+    public WriteBatchingOptions Batching { get; set; } = new() { MaxConcurrentBatches = 1 };
 }

@@ -17,6 +17,8 @@ public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposab
     protected override IGrainStorage CreateStorage() =>
         new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = _folder.File("nested/dir/apex.db") }, new JsonGrainStateSerializer(), TimeProvider.System);
 
+    protected override void AssertGroupedWrites(IGrainStorage storage) => SqlGrouping.AssertGrouped((SqlGrainStorage)storage);
+
     public void Dispose() => _folder.Dispose();
 }
 
@@ -39,6 +41,8 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
         return storage;
     }
 
+    protected override void AssertGroupedWrites(IGrainStorage storage) => SqlGrouping.AssertGrouped((SqlGrainStorage)storage);
+
     public override async Task DisposeAsync()
     {
         foreach (var storage in _created)
@@ -53,5 +57,16 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
             drop.CommandText = $"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE";
             await drop.ExecuteNonQueryAsync();
         }
+    }
+}
+
+internal static class SqlGrouping
+{
+    /// <summary>202 writes were committed; with group commit they took clearly fewer transactions than one each.</summary>
+    public static void AssertGrouped(SqlGrainStorage storage)
+    {
+        Assert.Equal(202, storage.CommittedWrites);
+        Assert.True(storage.CommittedTransactions < storage.CommittedWrites / 4,
+            $"{storage.CommittedWrites} writes in {storage.CommittedTransactions} transactions: the writes were not grouped");
     }
 }

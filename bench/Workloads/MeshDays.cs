@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Hosting;
+
+namespace ApexOrleans.Bench.Workloads;
+
+/// <summary>What a mesh workload did: events accepted, the time until every delivery was done, and each publish's wall time.</summary>
+public sealed record DaysResult(long Events, TimeSpan Elapsed, LatencyFigures PublishMs, long Tenants)
+{
+    /// <summary>Events per second, end to end (until every delivery of every event was done).</summary>
+    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+}
+
+/// <summary>Where a workload publishes: the embedded gateway or the silo's HTTP API.</summary>
+public interface IMeshTarget
+{
+    /// <summary>Publishes one event for a tenant.</summary>
+    Task PublishAsync(string tenant, EventEnvelope envelope);
+
+    /// <summary>Whether the tenant has no work left (every delivery done).</summary>
+    bool IsSettled(string tenant);
+
+    /// <summary>Forgets a settled tenant (its data stays in storage).</summary>
+    Task RetireAsync(string tenant);
+}
+
+/// <summary>
+/// The mesh workloads: tenants replay the scenario's business day (its beats as real events, with their fan-out,
+/// holds and reactions; no chaos, the silo's clock) through the same gateway <c>apex run</c> uses. Every event
+/// counts only once every delivery it caused is done.
+/// </summary>
+public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
+{
+    private static long s_prefix;
+
+    /// <summary>Events in one tenant's day.</summary>
+    public int EventsPerDay => beats.Count;
+
+    /// <summary>The beats of <paramref name="scenarioPath"/>.</summary>
+    public static MeshDays Load(string scenarioPath, string catalogPath) =>
+        new(ScenarioLoader.Load(scenarioPath, AppCatalog.Load(catalogPath)).Beats.Select(b => b.Event).ToList());
+
+    /// <summary>
+    /// Closed loop: <paramref name="clients"/> publishers replay whole days for fresh tenants back to back until the
+    /// window ends or <paramref name="maxDays"/> days have started; settled tenants are retired as it goes.
+    /// </summary>
+    public async Task<DaysResult> ClosedLoopAsync(IMeshTarget target, int clients, TimeSpan? window, long? maxDays, Action<DaysProgress>? progress = null)
+    {
+        var prefix = Prefix();
+        var stopwatch = Stopwatch.StartNew();
+        var publishMs = new ConcurrentBag<double>();
+        var unsettled = new ConcurrentQueue<string>();
+        long days = 0, events = 0;
+        using var sweeping = new CancellationTokenSource();
+        var sweeper = SweepAsync(target, unsettled, sweeping.Token, () => progress?.Invoke(new DaysProgress(stopwatch.Elapsed, Interlocked.Read(ref events), unsettled.Count)));
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while ((window is null || stopwatch.Elapsed < window) && Interlocked.Increment(ref days) is var day && (maxDays is null || day <= maxDays))
+            {
+                var tenant = $"{prefix}-{day}";
+                foreach (var beat in beats)
+                {
+                    publishMs.Add(await TimedAsync(() => target.PublishAsync(tenant, beat)));
+                    Interlocked.Increment(ref events);
+                }
+
+                unsettled.Enqueue(tenant);
+            }
+        })));
+        await sweeping.CancelAsync();
+        await sweeper;
+        await SettleAllAsync(target, unsettled);
+        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), Math.Min(days, maxDays ?? long.MaxValue));
+    }
+
+    /// <summary>All <paramref name="tenants"/> at once: each beat is published for every tenant (at most <paramref name="clients"/> in flight) before the next beat.</summary>
+    public async Task<DaysResult> AllAtOnceAsync(IMeshTarget target, int tenants, int clients)
+    {
+        var prefix = Prefix();
+        var stopwatch = Stopwatch.StartNew();
+        var publishMs = new ConcurrentBag<double>();
+        var ids = Enumerable.Range(0, tenants).Select(i => $"{prefix}-{i}").ToList();
+        foreach (var beat in beats)
+        {
+            await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = clients },
+                async (tenant, _) => publishMs.Add(await TimedAsync(() => target.PublishAsync(tenant, beat))));
+        }
+
+        await SettleAllAsync(target, new ConcurrentQueue<string>(ids));
+        return new DaysResult((long)tenants * beats.Count, stopwatch.Elapsed, LatencyFigures.Of(publishMs), tenants);
+    }
+
+    /// <summary>Open loop: publishes at <paramref name="rate"/> events/s for <paramref name="duration"/> (whole days for fresh tenants), then settles.</summary>
+    public async Task<DaysResult> PacedAsync(IMeshTarget target, double rate, TimeSpan duration, int publishers = 64)
+    {
+        var prefix = Prefix();
+        var stopwatch = Stopwatch.StartNew();
+        var publishMs = new ConcurrentBag<double>();
+        var unsettled = new ConcurrentQueue<string>();
+        long events = 0, days = 0;
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(worker => Task.Run(async () =>
+        {
+            var slot = 0L;
+            while (stopwatch.Elapsed < duration)
+            {
+                var tenant = $"{prefix}-{Interlocked.Increment(ref days)}";
+                foreach (var beat in beats)
+                {
+                    var due = TimeSpan.FromSeconds((slot++ * publishers + worker) / rate);
+                    if (due > stopwatch.Elapsed)
+                    {
+                        await Task.Delay(due - stopwatch.Elapsed);
+                    }
+
+                    publishMs.Add(await TimedAsync(() => target.PublishAsync(tenant, beat)));
+                    Interlocked.Increment(ref events);
+                }
+
+                unsettled.Enqueue(tenant);
+            }
+        })));
+        await SettleAllAsync(target, unsettled);
+        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), days);
+    }
+
+    private static string Prefix() => $"b{Interlocked.Increment(ref s_prefix)}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static async Task<double> TimedAsync(Func<Task> publish)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await publish();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static async Task SweepAsync(IMeshTarget target, ConcurrentQueue<string> unsettled, CancellationToken cancellationToken, Action report)
+    {
+        var lastReport = Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await RetireSettledAsync(target, unsettled);
+            if (lastReport.Elapsed >= TimeSpan.FromSeconds(1))
+            {
+                report();
+                lastReport.Restart();
+            }
+
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task SettleAllAsync(IMeshTarget target, ConcurrentQueue<string> unsettled)
+    {
+        while (!unsettled.IsEmpty)
+        {
+            await RetireSettledAsync(target, unsettled);
+            if (!unsettled.IsEmpty)
+            {
+                await Task.Delay(2);
+            }
+        }
+    }
+
+    /// <summary>One pass over the queue: settled tenants are retired, the rest go back.</summary>
+    private static async Task RetireSettledAsync(IMeshTarget target, ConcurrentQueue<string> unsettled)
+    {
+        var pending = new List<string>();
+        while (unsettled.TryDequeue(out var tenant))
+        {
+            if (target.IsSettled(tenant))
+            {
+                await target.RetireAsync(tenant);
+            }
+            else
+            {
+                pending.Add(tenant);
+            }
+        }
+
+        foreach (var tenant in pending)
+        {
+            unsettled.Enqueue(tenant);
+        }
+    }
+}
+
+/// <summary>A workload's state at one moment.</summary>
+public sealed record DaysProgress(TimeSpan Elapsed, long Events, int Unsettled);
+
+/// <summary>Publishes through the embedded silo's gateway.</summary>
+public sealed class EmbeddedTarget(BenchSilo silo) : IMeshTarget
+{
+    /// <inheritdoc />
+    public Task PublishAsync(string tenant, EventEnvelope envelope) => silo.Gateway.PublishAsync(tenant, envelope);
+
+    /// <inheritdoc />
+    public bool IsSettled(string tenant) => silo.IsSettled(tenant);
+
+    /// <inheritdoc />
+    public Task RetireAsync(string tenant) => silo.Tenants.RetireAsync(tenant);
+}
