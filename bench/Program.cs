@@ -1,1 +1,3 @@
-return 0;
+using ApexOrleans.Bench;
+
+return await BenchCommand.RunAsync(args);

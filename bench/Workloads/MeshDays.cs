@@ -36,8 +36,8 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
 {
     private static long s_prefix;
 
-    /// <summary>Events in one tenant's day.</summary>
-    public int EventsPerDay => beats.Count;
+    /// <summary>The events of one tenant's day, in order.</summary>
+    public IReadOnlyList<EventEnvelope> Beats => beats;
 
     /// <summary>The beats of <paramref name="scenarioPath"/>.</summary>
     public static MeshDays Load(string scenarioPath, string catalogPath) =>

@@ -19,6 +19,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
 
     private readonly Lock _gate = new();
     private readonly Queue<GrainCall> _mailbox = new();
+    private readonly List<GrainCall> _running = [];
     private Status _status;
     private int _pending;             // accepted calls not yet finished, queued or running
     private bool _turnLoopScheduled;
@@ -127,12 +128,46 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Adds the calls this activation holds, queued or running, that were made before <paramref name="timestamp"/>.</summary>
+    public void CollectCallsStartedBefore(long timestamp, List<GrainCall> calls)
+    {
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var call in _running)
+            {
+                if (call.Started < timestamp && !call.IsCompleted)
+                {
+                    calls.Add(call);
+                }
+            }
+
+            foreach (var call in _mailbox)
+            {
+                if (call.Started < timestamp && !call.IsCompleted)
+                {
+                    calls.Add(call);
+                }
+            }
+        }
+    }
+
     private async Task RunCallAsync(GrainCall call)
     {
+        lock (_gate)
+        {
+            _running.Add(call);
+        }
+
         await call.RunAsync(_grain!).ConfigureAwait(false);
         bool finishDeactivation;
         lock (_gate)
         {
+            _running.Remove(call);
             _pending--;
             _lastActivity = Runtime.TimeProvider.GetTimestamp();
             finishDeactivation = _status == Status.Deactivating && _pending == 0 && !_deactivationStarted;

@@ -14,6 +14,7 @@ internal sealed class GrainRuntime
 {
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly TimeSpan _responseTimeout;
+    private readonly ResponseTimeouts? _timeouts;
     private volatile bool _accepting;
     private int _dispatching; // callers between the _accepting check and TryAccept; StopAsync waits for them
 
@@ -24,6 +25,7 @@ internal sealed class GrainRuntime
         TimeProvider = timeProvider;
         Logger = logger;
         _responseTimeout = options.Value.ResponseTimeout;
+        _timeouts = _responseTimeout == Timeout.InfiniteTimeSpan ? null : new ResponseTimeouts(this, _responseTimeout);
         GrainFactory = new GrainFactory(this, registry);
     }
 
@@ -39,16 +41,21 @@ internal sealed class GrainRuntime
 
     public ICollection<GrainActivation> Activations => _activations.Values;
 
-    public void Start() => _accepting = true;
+    public void Start()
+    {
+        _timeouts?.Start();
+        _accepting = true;
+    }
 
     public Task<TResult> InvokeAsync<TResult>(GrainId grainId, GrainClass grainClass, GrainMethod<TResult> method, object?[] arguments)
     {
-        var call = new GrainCall<TResult>(method, arguments, grainClass.IsReentrant || method.AlwaysInterleave);
+        // The response timeout counts from here; the sweep of ResponseTimeouts finds the call in its activation.
+        var call = new GrainCall<TResult>(grainId, method, arguments, grainClass.IsReentrant || method.AlwaysInterleave) { Started = TimeProvider.GetTimestamp() };
         return TryDispatch(grainId, grainClass, call, out var deactivating) switch
         {
-            Dispatch.Accepted => WithResponseTimeout(grainId, call, TimeProvider.GetTimestamp()),
+            Dispatch.Accepted => call.Completion,
             Dispatch.Unavailable => Task.FromException<TResult>(Unavailable(grainId)),
-            _ => DispatchAfterAsync(deactivating, grainId, grainClass, call, TimeProvider.GetTimestamp()),
+            _ => DispatchAfterAsync(deactivating, grainId, grainClass, call),
         };
     }
 
@@ -79,6 +86,8 @@ internal sealed class GrainRuntime
         {
             await DeactivateAllAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        _timeouts?.Dispose();
     }
 
     public void Remove(GrainActivation activation) =>
@@ -109,39 +118,25 @@ internal sealed class GrainRuntime
         }
     }
 
-    private async Task<TResult> DispatchAfterAsync<TResult>(Task deactivating, GrainId grainId, GrainClass grainClass, GrainCall<TResult> call, long started)
+    private async Task<TResult> DispatchAfterAsync<TResult>(Task deactivating, GrainId grainId, GrainClass grainClass, GrainCall<TResult> call)
     {
         // The wait for a deactivating activation counts against the response timeout: a deactivation that
         // calls back into its own grain must end in a TimeoutException, not hang.
         Dispatch dispatch;
         do
         {
-            await WithinResponseTimeout(deactivating, grainId, call.Method.Name, started).ConfigureAwait(false);
+            await WithinResponseTimeout(deactivating, grainId, call.Method.Name, call.Started).ConfigureAwait(false);
             dispatch = TryDispatch(grainId, grainClass, call, out deactivating);
         }
         while (dispatch == Dispatch.Deactivating);
 
         return dispatch == Dispatch.Unavailable
             ? throw Unavailable(grainId)
-            : await WithResponseTimeout(grainId, call, started).ConfigureAwait(false);
+            : await call.Completion.ConfigureAwait(false);
     }
 
     private static SiloUnavailableException Unavailable(GrainId grainId) =>
         new($"Cannot call {grainId}: the silo is not running (not started yet, or stopped).");
-
-    private Task<TResult> WithResponseTimeout<TResult>(GrainId grainId, GrainCall<TResult> call, long started)
-    {
-        var completion = call.Completion;
-        return completion.IsCompleted || _responseTimeout == Timeout.InfiniteTimeSpan
-            ? completion
-            : AwaitWithTimeoutAsync(grainId, call, started);
-    }
-
-    private async Task<TResult> AwaitWithTimeoutAsync<TResult>(GrainId grainId, GrainCall<TResult> call, long started)
-    {
-        await WithinResponseTimeout(call.Completion, grainId, call.Method.Name, started).ConfigureAwait(false);
-        return await call.Completion.ConfigureAwait(false);
-    }
 
     private async Task WithinResponseTimeout(Task task, GrainId grainId, string method, long started)
     {
@@ -163,10 +158,7 @@ internal sealed class GrainRuntime
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException(
-                $"{method} on {grainId} did not answer within {_responseTimeout}. A non-reentrant grain whose call " +
-                "chain comes back to itself waits for itself until this timeout; mark the grain [Reentrant] or the method " +
-                "[AlwaysInterleave] only where that interleaving is safe.");
+            throw ResponseTimeouts.Expired(method, grainId, _responseTimeout);
         }
     }
 }

@@ -1,0 +1,68 @@
+using System.Text;
+using ApexOrleans.Bench.Baselines;
+using ApexOrleans.Bench.Harness;
+using ApexOrleans.Bench.Workloads;
+using ApexOrleans.Client.Running;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Bench.Suites;
+
+/// <summary>
+/// (c) Publishing through the silo's HTTP API (keys, validation, idempotency, the whole mesh behind it; memory storage,
+/// so this compares the HTTP and mesh path, not a disk) against a bare minimal-API POST of the same CloudEvent body.
+/// </summary>
+public static class HttpSuite
+{
+    /// <summary>Measures both and checks HTTP publishes/s ≥ 50 % of bare POSTs/s.</summary>
+    public static async Task RunAsync(BenchOptions options, BenchReport report, MeshDays days, Action<string> log)
+    {
+        log($"(c) silo HTTP publish vs a bare minimal-API POST, {options.Clients} clients over loopback");
+        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", "--Apex:Apps", options.CatalogPath, "--Logging:LogLevel:Default", "Warning"]);
+        await app.StartAsync();
+        try
+        {
+            var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            await using var session = await HttpMeshSession.ConnectAsync(url, null, CancellationToken.None);
+            var target = new HttpTarget(session, app.Services.GetRequiredService<MeshTenants>());
+            await using var bare = await BareHttpEndpoint.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(bare.Url) };
+            var bodies = days.Beats.Select(CloudEventWriter.ToJson).ToArray();
+            async Task Post(int client, long i)
+            {
+                using var content = new StringContent(bodies[i % bodies.Length], Encoding.UTF8, "application/cloudevents+json");
+                using var response = await http.PostAsync("/events", content);
+                response.EnsureSuccessStatusCode();
+            }
+
+            Task<double> Bare() => Throughput.MeasureAsync(options.Clients, options.Window, Post);
+            async Task<double> Silo() => (await days.ClosedLoopAsync(target, options.Clients, options.Window, null)).EventsPerSecond;
+            await Bare();
+            await Silo();
+            var (baseline, subject) = await Throughput.PairAsync(options.Repetitions, "bare minimal-API POSTs", Bare, "silo HTTP publishes (every delivery done)", Silo, "per s", log);
+            report.Measurements.Add(baseline);
+            report.Measurements.Add(subject);
+            report.Ratio("HTTP publish ≥ 50 % of the bare minimal-API POST rate", baseline, subject, 0.5);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Publishes over HTTP; settles and retires through the in-process silo it is talking to.</summary>
+    private sealed class HttpTarget(HttpMeshSession session, MeshTenants tenants) : IMeshTarget
+    {
+        public Task PublishAsync(string tenant, EventEnvelope envelope) => session.PublishAsync(tenant, envelope, CancellationToken.None);
+
+        public bool IsSettled(string tenant) => !tenants.TryGet(tenant, out var t) || t.Timeline.IsIdle;
+
+        public Task RetireAsync(string tenant) => tenants.RetireAsync(tenant);
+    }
+}

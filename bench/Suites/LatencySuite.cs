@@ -1,0 +1,59 @@
+using ApexOrleans.Bench.Harness;
+using ApexOrleans.Bench.Workloads;
+using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.TestSupport;
+
+namespace ApexOrleans.Bench.Suites;
+
+/// <summary>
+/// Mesh latency at half of the measured peak: the peak is the median closed-loop events/s; then events are published
+/// at half that rate (open loop) and the mesh's own delivery latency is recorded. No chaos, so nothing injected is in it.
+/// </summary>
+public static class LatencySuite
+{
+    /// <summary>Measures on SQLite (the embedded default) and on PostgreSQL.</summary>
+    public static async Task RunAsync(BenchOptions options, BenchReport report, MeshDays days, BenchPostgres postgres, Action<string> log)
+    {
+        using var folder = new TempFolder();
+        await MeasureAsync("SQLite", GrainStorageChoice.Sqlite(folder.File("latency.db")), options, report, days, log);
+        await MeasureAsync("PostgreSQL", GrainStorageChoice.Postgres(await postgres.ConnectionStringAsync(), $"lat_{Guid.NewGuid():N}"[..16]), options, report, days, log);
+    }
+
+    private static async Task MeasureAsync(string storage, GrainStorageChoice choice, BenchOptions options, BenchReport report, MeshDays days, Action<string> log)
+    {
+        log($"latency on {storage}: peak rate, then half of it");
+        await using var silo = await BenchSilo.StartAsync(choice, options.CatalogPath);
+        var target = new EmbeddedTarget(silo);
+        await days.ClosedLoopAsync(target, options.Clients, options.Window, null); // warm-up
+        var peaks = new List<double>();
+        for (var i = 0; i < options.Repetitions; i++)
+        {
+            peaks.Add(Math.Round((await days.ClosedLoopAsync(target, options.Clients, options.Window, null)).EventsPerSecond, 1));
+        }
+
+        var peak = new Measurement($"{storage} peak mesh events", "per s", peaks);
+        var half = peak.Median / 2;
+        using var recorder = new LatencyRecorder();
+        var p99s = new List<double>();
+        var publishP99s = new List<double>();
+        var achieved = new List<double>();
+        for (var i = 0; i < options.Repetitions; i++)
+        {
+            recorder.Take();
+            var run = await days.PacedAsync(target, half, options.Window * 2);
+            var latency = recorder.Take();
+            p99s.Add(latency.P99);
+            publishP99s.Add(run.PublishMs.P99);
+            achieved.Add(Math.Round(run.EventsPerSecond, 1));
+            log($"    at {half:N0} events/s: mesh latency p50 {latency.P50} ms, p99 {latency.P99} ms, max {latency.Max} ms over {latency.Count} deliveries; publish p99 {run.PublishMs.P99} ms");
+        }
+
+        var p99 = new Measurement($"{storage} mesh latency p99 at half peak", "ms", p99s);
+        report.Measurements.Add(peak);
+        report.Measurements.Add(new Measurement($"{storage} achieved rate at half peak", "per s", achieved));
+        report.Measurements.Add(p99);
+        report.Measurements.Add(new Measurement($"{storage} publish latency p99 at half peak (client view, durable accept)", "ms", publishP99s));
+        report.Targets.Add(new TargetResult($"mesh latency p99 < 5 ms at half of the peak rate ({storage})", p99.Name, p99.Median, "< 5 ms", p99.Median < 5,
+            $"peak {peak.Median:N0} events/s, paced at {half:N0}/s; medians of {options.Repetitions}"));
+    }
+}
