@@ -122,7 +122,7 @@ public static class BenchCommand
           latency   mesh latency p99 at half of the measured peak rate            target: < 5 ms
           day       the 13-beat day on the virtual clock, wall time after start-up  target: < 1 s
           memory    1,000,000 distinct idempotency keys in a child process, peak RSS   target: < 1 GiB
-          scaling   events/s and p99 at 1 .. 10,000 tenants: bench/results/scaling.md and scaling.svg
+          scaling   events/s and p99 at 1 .. 10,000 tenants: bench/results/scaling-curve.md and .svg
           micro     BenchmarkDotNet: envelope parse, chaos decision, breaker check, receipt lookup (with allocations)
 
         options:

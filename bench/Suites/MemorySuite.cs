@@ -15,6 +15,9 @@ namespace ApexOrleans.Bench.Suites;
 /// </summary>
 public static class MemorySuite
 {
+    /// <summary>Concurrent publishers: enough to keep the durable writes' group commits full.</summary>
+    private const int Publishers = 128;
+
     /// <summary>The hidden command the child runs.</summary>
     public const string ChildCommand = "memory-child";
 
@@ -87,7 +90,7 @@ public static class MemorySuite
             }
         });
         var maxDays = (keys + days.Beats.Count - 1) / days.Beats.Count;
-        var result = await days.ClosedLoopAsync(new EmbeddedTarget(silo), 32, null, maxDays, p =>
+        var result = await days.ClosedLoopAsync(new EmbeddedTarget(silo), Publishers, null, maxDays, p =>
         {
             var stats = silo.Stats;
             Console.WriteLine($"[{p.Elapsed.TotalSeconds,5:0}s] {p.Events:N0} keys claimed, {p.Unsettled} tenants settling, {stats.Activations:N0} activations, rss {stats.WorkingSetBytes / 1048576.0:N0} MiB");

@@ -11,7 +11,7 @@ namespace ApexOrleans.Bench.Suites;
 /// <summary>
 /// The scaling curve: N tenants at once (each beat published for every tenant before the next beat, 64 publishers),
 /// on a fresh embedded silo on SQLite per point; events/s until every delivery is done, and the mesh's p99 latency.
-/// Written to bench/results/scaling.md, scaling.json and scaling.svg.
+/// Written to bench/results/scaling-curve.md, .json and .svg.
 /// </summary>
 public static class ScalingSuite
 {
@@ -40,10 +40,10 @@ public static class ScalingSuite
         }
 
         Directory.CreateDirectory(options.ResultsDirectory);
-        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling.json"), JsonSerializer.Serialize(new { at, machine, points }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling.md"), Table(points, machine, at));
-        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling.svg"), Plot(points));
-        log($"    scaling curve: {Path.Combine(options.ResultsDirectory, "scaling.md")} and scaling.svg");
+        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling-curve.json"), JsonSerializer.Serialize(new { at, machine, points }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling-curve.md"), Table(points, machine, at));
+        File.WriteAllText(Path.Combine(options.ResultsDirectory, "scaling-curve.svg"), Plot(points));
+        log($"    scaling curve: {Path.Combine(options.ResultsDirectory, "scaling-curve.md")} and scaling-curve.svg");
     }
 
     private static string Table(List<Point> points, MachineFacts machine, DateTimeOffset at)
@@ -63,7 +63,7 @@ public static class ScalingSuite
             previous = p;
         }
 
-        md.AppendLine().AppendLine("\"time growth / work growth\" above 1 means the cost grew faster than linear from the previous point. ![scaling](scaling.svg)");
+        md.AppendLine().AppendLine("\"time growth / work growth\" above 1 means the cost grew faster than linear from the previous point. ![scaling curve](scaling-curve.svg)");
         return md.ToString();
     }
 

@@ -28,13 +28,16 @@ public static class StorageSuite
     {
         var connectionString = await postgres.ConnectionStringAsync();
         await using var source = NpgsqlDataSource.Create(connectionString + ";Maximum Pool Size=200");
-        await using (var show = source.CreateCommand("SHOW synchronous_commit"))
+        await using (var show = source.CreateCommand("SELECT current_setting('synchronous_commit'), current_setting('fsync')"))
+        await using (var reader = await show.ExecuteReaderAsync())
         {
-            var setting = (string)(await show.ExecuteScalarAsync())!;
-            report.Notes.Add($"PostgreSQL synchronous_commit = {setting} for both the raw inserts and the mesh{(postgres.Throwaway ? " (a throwaway cluster on 127.0.0.1 started by the bench)" : "")}.");
-            if (setting != "on")
+            await reader.ReadAsync();
+            var (synchronousCommit, fsync) = (reader.GetString(0), reader.GetString(1));
+            report.Notes.Add($"PostgreSQL synchronous_commit = {synchronousCommit}, fsync = {fsync} for both the raw inserts and the mesh" +
+                $"{(postgres.Throwaway ? " (a throwaway cluster on 127.0.0.1 started by the bench)" : "")}.");
+            if (synchronousCommit != "on" || fsync != "on")
             {
-                throw new InvalidOperationException($"synchronous_commit is '{setting}': the comparison must run with synchronous_commit=on.");
+                throw new InvalidOperationException($"synchronous_commit is '{synchronousCommit}' and fsync '{fsync}': the comparison must run at full durability.");
             }
         }
 

@@ -2,7 +2,7 @@ using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Workloads;
 
-/// <summary>The PostgreSQL of a bench run: $APEX_POSTGRES, or one throwaway cluster on 127.0.0.1 started on first use and stopped at the end.</summary>
+/// <summary>The PostgreSQL of a bench run: $APEX_POSTGRES, or one throwaway cluster on 127.0.0.1 (fsync on) started on first use and stopped at the end.</summary>
 public sealed class BenchPostgres(string? configured) : IAsyncDisposable
 {
     private ThrowawayPostgresCluster? _cluster;
@@ -18,7 +18,7 @@ public sealed class BenchPostgres(string? configured) : IAsyncDisposable
             return configured;
         }
 
-        _cluster ??= await ThrowawayPostgresCluster.StartAsync();
+        _cluster ??= await ThrowawayPostgresCluster.StartAsync(durable: true);
         return _cluster.ConnectionString;
     }
 

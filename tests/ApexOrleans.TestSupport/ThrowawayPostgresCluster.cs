@@ -52,8 +52,11 @@ public sealed class ThrowawayPostgresCluster : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Creates and starts a cluster; throws with initdb's or pg_ctl's own output when that fails.</summary>
-    public static async Task<ThrowawayPostgresCluster> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates and starts a cluster; throws with initdb's or pg_ctl's own output when that fails. <paramref name="durable"/>
+    /// keeps fsync on (benchmarks compare at real durability); tests run with it off.
+    /// </summary>
+    public static async Task<ThrowawayPostgresCluster> StartAsync(CancellationToken cancellationToken = default, bool durable = false)
     {
         if (WhyUnavailable() is { } reason)
         {
@@ -72,8 +75,8 @@ public sealed class ThrowawayPostgresCluster : IAsyncDisposable
         try
         {
             await cluster.RunPgAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], cancellationToken);
-            // fsync off: this cluster lives for one test run; the tests prove the silo's guarantees, not the disk's.
-            var serverOptions = $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c fsync=off -c max_connections=200";
+            // fsync off for tests: this cluster lives for one test run; the tests prove the silo's guarantees, not the disk's.
+            var serverOptions = $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c fsync={(durable ? "on" : "off")} -c max_connections=200";
             await cluster.RunPgAsync("pg_ctl", ["-D", cluster.DataDirectory, "-l", Path.Combine(folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"], cancellationToken);
             await using var connection = new NpgsqlConnection(cluster.ConnectionString);
             await connection.OpenAsync(cancellationToken);
