@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using ApexOrleans.Runtime.State;
 using ApexOrleans.Runtime.Storage;
@@ -10,6 +11,9 @@ internal sealed class GrainClass
 {
     private readonly ConstructorInfo _constructor;
     private readonly ParameterInfo[] _parameters;
+    private readonly Func<object?[], Grain> _construct;
+    private readonly Func<GrainId, IGrainStorage, object>?[] _stateFactories;
+    private readonly PersistentStateAttribute?[] _stateAttributes;
 
     public GrainClass(Type type)
     {
@@ -30,14 +34,23 @@ internal sealed class GrainClass
             _ => constructors.OrderByDescending(c => c.GetParameters().Length).First(),
         };
         _parameters = _constructor.GetParameters();
-        foreach (var parameter in _parameters)
+        _stateAttributes = new PersistentStateAttribute?[_parameters.Length];
+        _stateFactories = new Func<GrainId, IGrainStorage, object>?[_parameters.Length];
+        for (var i = 0; i < _parameters.Length; i++)
         {
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not null && PersistentStateType(parameter) is null)
+            var parameter = _parameters[i];
+            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not { } attribute)
             {
-                throw new ArgumentException(
-                    $"Parameter '{parameter.Name}' of {type.FullName} has [PersistentState] but is not an IPersistentState<T>.");
+                continue;
             }
+
+            var stateType = PersistentStateType(parameter) ?? throw new ArgumentException(
+                $"Parameter '{parameter.Name}' of {type.FullName} has [PersistentState] but is not an IPersistentState<T>.");
+            _stateAttributes[i] = attribute;
+            _stateFactories[i] = StateFactory(stateType, attribute.StateName);
         }
+
+        _construct = Constructor(_constructor);
     }
 
     public Type Type { get; }
@@ -54,20 +67,19 @@ internal sealed class GrainClass
         var arguments = new object?[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
         {
-            var parameter = _parameters[i];
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } stateAttribute)
+            if (_stateAttributes[i] is { } stateAttribute)
             {
                 var storageName = stateAttribute.StorageName ?? GrainStorageNames.Default;
                 var storage = services.GetKeyedService<IGrainStorage>(storageName)
                     ?? throw new InvalidOperationException(
                         $"Grain {Type.Name} asks for storage '{storageName}' for state '{stateAttribute.StateName}', but no such storage provider is configured.");
-                var stateType = typeof(PersistentState<>).MakeGenericType(PersistentStateType(parameter)!);
-                var state = Activator.CreateInstance(stateType, activation.GrainId, stateAttribute.StateName, storage)!;
+                var state = _stateFactories[i]!(activation.GrainId, storage);
                 states.Add((IActivationStateLoader)state);
                 arguments[i] = state;
             }
             else
             {
+                var parameter = _parameters[i];
                 arguments[i] = services.GetService(parameter.ParameterType)
                     ?? throw new InvalidOperationException(
                         $"Grain {Type.Name} needs a {parameter.ParameterType.Name} ('{parameter.Name}') that is not registered in the silo's services.");
@@ -77,17 +89,33 @@ internal sealed class GrainClass
         GrainActivation.Constructing = activation;
         try
         {
-            return (Grain)_constructor.Invoke(arguments);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
+            return _construct(arguments);
         }
         finally
         {
             GrainActivation.Constructing = null;
         }
+    }
+
+    /// <summary>
+    /// Compiled once per class: reflection's invoke stubs are dropped and re-emitted under memory pressure, which at
+    /// thousands of activations a second kept the JIT busy.
+    /// </summary>
+    private static Func<object?[], Grain> Constructor(ConstructorInfo constructor)
+    {
+        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
+        var parameters = constructor.GetParameters().Select((p, i) =>
+            (Expression)Expression.Convert(Expression.ArrayIndex(arguments, Expression.Constant(i)), p.ParameterType));
+        return Expression.Lambda<Func<object?[], Grain>>(Expression.Convert(Expression.New(constructor, parameters), typeof(Grain)), arguments).Compile();
+    }
+
+    private static Func<GrainId, IGrainStorage, object> StateFactory(Type stateType, string stateName)
+    {
+        var constructor = typeof(PersistentState<>).MakeGenericType(stateType).GetConstructor([typeof(GrainId), typeof(string), typeof(IGrainStorage)])!;
+        var grainId = Expression.Parameter(typeof(GrainId), "grainId");
+        var storage = Expression.Parameter(typeof(IGrainStorage), "storage");
+        return Expression.Lambda<Func<GrainId, IGrainStorage, object>>(
+            Expression.New(constructor, grainId, Expression.Constant(stateName), storage), grainId, storage).Compile();
     }
 
     private static Type? PersistentStateType(ParameterInfo parameter) =>

@@ -15,6 +15,9 @@ public class GrainReference : DispatchProxy
     /// <summary>The identity this reference calls.</summary>
     public GrainId GrainId { get; private set; }
 
+    /// <summary>A new proxy of the same generated type, not yet bound (a shallow copy of this template's proxy fields).</summary>
+    internal GrainReference CopyUnbound() => (GrainReference)MemberwiseClone();
+
     internal void Bind(GrainRuntime runtime, GrainId grainId, GrainClass grainClass)
     {
         _runtime = runtime;
