@@ -59,14 +59,23 @@ public static class StorageSuite
             return Throughput.MeasureAsync(options.Clients, options.Window, (c, i) => RawInserts.InsertAsync(connections[c], table, $"{batch}-{c}-{i}"));
         }
 
-        async Task<double> Mesh() => (await days.ClosedLoopAsync(target, options.Clients, options.Window, null)).EventsPerSecond;
+        var accepted = new List<double>();
+        async Task<double> Mesh()
+        {
+            var result = await days.ClosedLoopAsync(target, options.Clients, options.Window, null);
+            accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
+            return result.EventsPerSecond;
+        }
+
         await Raw();
         await Mesh();
+        accepted.Clear();
         var storage = (SqlGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
         var (writes, transactions) = (storage.CommittedWrites, storage.CommittedTransactions);
         var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "PostgreSQL raw single-row inserts", Raw, "PostgreSQL durable mesh events", Mesh, "per s", log);
         report.Measurements.Add(raw);
         report.Measurements.Add(mesh);
+        report.Measurements.Add(new Measurement("PostgreSQL mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
         report.Ratio("durable mesh events/s on PostgreSQL ≥ raw single-row insert rate", raw, mesh, 1.0);
         report.Notes.Add($"PostgreSQL group commit in the measured runs: {storage.CommittedWrites - writes:N0} state writes in {storage.CommittedTransactions - transactions:N0} transactions " +
             $"({(storage.CommittedWrites - writes) / (double)Math.Max(1, storage.CommittedTransactions - transactions):0.0} writes per commit).");
@@ -97,12 +106,21 @@ public static class StorageSuite
             return Throughput.MeasureAsync(options.Clients, options.Window, (c, i) => RawInserts.InsertAsync(connections[c], $"{batch}-{c}-{i}"));
         }
 
-        async Task<double> Mesh() => (await days.ClosedLoopAsync(target, options.Clients, options.Window, null)).EventsPerSecond;
+        var accepted = new List<double>();
+        async Task<double> Mesh()
+        {
+            var result = await days.ClosedLoopAsync(target, options.Clients, options.Window, null);
+            accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
+            return result.EventsPerSecond;
+        }
+
         await Raw();
         await Mesh();
+        accepted.Clear();
         var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "SQLite raw single-row inserts", Raw, "SQLite durable mesh events", Mesh, "per s", log);
         report.Measurements.Add(raw);
         report.Measurements.Add(mesh);
+        report.Measurements.Add(new Measurement("SQLite mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
         report.Ratio("durable mesh events/s on SQLite ≥ raw single-row insert rate", raw, mesh, 1.0);
         foreach (var connection in connections)
         {

@@ -8,10 +8,13 @@ using ApexOrleans.Grains.Hosting;
 namespace ApexOrleans.Bench.Workloads;
 
 /// <summary>What a mesh workload did: events accepted, the time until every delivery was done, and each publish's wall time.</summary>
-public sealed record DaysResult(long Events, TimeSpan Elapsed, LatencyFigures PublishMs, long Tenants)
+public sealed record DaysResult(long Events, TimeSpan Elapsed, LatencyFigures PublishMs, long Tenants, TimeSpan Publishing)
 {
     /// <summary>Events per second, end to end (until every delivery of every event was done).</summary>
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+
+    /// <summary>Publishes accepted per second while publishing (deliveries still running behind them).</summary>
+    public double AcceptedPerSecond => Events / Publishing.TotalSeconds;
 }
 
 /// <summary>Where a workload publishes: the embedded gateway or the silo's HTTP API.</summary>
@@ -70,10 +73,11 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
                 unsettled.Enqueue(tenant);
             }
         })));
+        var publishing = stopwatch.Elapsed;
         await sweeping.CancelAsync();
         await sweeper;
         await SettleAllAsync(target, unsettled);
-        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), Math.Min(days, maxDays ?? long.MaxValue));
+        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), Math.Min(days, maxDays ?? long.MaxValue), publishing);
     }
 
     /// <summary>All <paramref name="tenants"/> at once: each beat is published for every tenant (at most <paramref name="clients"/> in flight) before the next beat.</summary>
@@ -89,8 +93,9 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
                 async (tenant, _) => publishMs.Add(await TimedAsync(() => target.PublishAsync(tenant, beat))));
         }
 
+        var publishing = stopwatch.Elapsed;
         await SettleAllAsync(target, new ConcurrentQueue<string>(ids));
-        return new DaysResult((long)tenants * beats.Count, stopwatch.Elapsed, LatencyFigures.Of(publishMs), tenants);
+        return new DaysResult((long)tenants * beats.Count, stopwatch.Elapsed, LatencyFigures.Of(publishMs), tenants, publishing);
     }
 
     /// <summary>Open loop: publishes at <paramref name="rate"/> events/s for <paramref name="duration"/> (whole days for fresh tenants), then settles.</summary>
@@ -122,8 +127,9 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
                 unsettled.Enqueue(tenant);
             }
         })));
+        var publishing = stopwatch.Elapsed;
         await SettleAllAsync(target, unsettled);
-        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), days);
+        return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), days, publishing);
     }
 
     private static string Prefix() => $"b{Interlocked.Increment(ref s_prefix)}-{Guid.NewGuid().ToString("N")[..6]}";
