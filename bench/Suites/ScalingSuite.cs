@@ -53,7 +53,7 @@ public static class ScalingSuite
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {at:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench -- scaling` on {machine.Cores} cores, {machine.MemoryGiB} GiB.");
         md.AppendLine("Each point: a fresh embedded silo on SQLite; every tenant replays the scenario's day (each beat published for all tenants before the next, 64 publishers); " +
             "events/s until every delivery is done; mesh latency is the mesh's own per-delivery wall time.").AppendLine();
-        md.AppendLine("| tenants | events | seconds | events/s | mesh p50 ms | mesh p99 ms | publish p99 ms | activations | RSS MiB | time growth / work growth |");
+        md.AppendLine("| tenants | events | seconds | events/s | mesh p50 ms | mesh p99 ms | publish p99 ms | activations | bench process RSS MiB | time growth / work growth |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Point? previous = null;
         foreach (var p in points)

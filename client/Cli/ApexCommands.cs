@@ -180,7 +180,7 @@ public static class ApexCommands
                 using var load = LoadBundleReader.TryOpen(path);
                 checks = load is null ? BundleVerifier.Verify(path) : LoadVerifier.Verify(load);
             }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or ArgumentException)
             {
                 return Refuse(console, $"{path} is not a readable evidence bundle: {e.Message}");
             }

@@ -18,7 +18,14 @@ public static class DurationText
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                 && value > 0 && !double.IsInfinity(value))
             {
-                return make(value);
+                try
+                {
+                    return make(value);
+                }
+                catch (OverflowException)
+                {
+                    break; // longer than a TimeSpan holds
+                }
             }
         }
 

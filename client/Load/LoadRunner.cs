@@ -83,11 +83,18 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = SampleAsync(session, tally, started, () => running, total, sampling.Token);
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(WorkAsync, cancellationToken)));
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(WorkAsync, cancellationToken)));
+        }
+        finally
+        {
+            await sampling.CancelAsync();
+            await sampler; // it never throws: a sample that fails is skipped
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var wall = wallClock.GetElapsedTime(started);
-        await sampling.CancelAsync();
-        await sampler;
 
         var summary = tally.Summarize(new LoadSummary
         {
@@ -103,7 +110,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
             StartedAt = startedAt,
             FinishedAt = wallClock.GetUtcNow(),
             WallSeconds = Math.Round(wall.TotalSeconds, 3),
-        }, await session.StatsAsync(cancellationToken));
+        }, await FinalStatsAsync(session, tally, cancellationToken));
         var path = bundle.Complete(summary);
         progress.Finished(summary, path);
         return new LoadOutcome(path, summary);
@@ -135,8 +142,35 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         {
             if (!cancellationToken.IsCancellationRequested)
             {
-                await session.EndTenantAsync(tenant, CancellationToken.None);
+                await RetireAsync(session, tenant, tally);
             }
+        }
+    }
+
+    /// <summary>Retires a finished tenant; a silo that cannot is noted, and the load goes on (the tenant's evidence is already read).</summary>
+    private static async Task RetireAsync(IMeshSession session, string tenant, LoadTally tally)
+    {
+        try
+        {
+            await session.EndTenantAsync(tenant, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            tally.AddWarning($"{tenant}: not retired on the silo ({e.Message})");
+        }
+    }
+
+    /// <summary>The silo's figures at the end; if the silo cannot answer, the last sample stands.</summary>
+    private static async Task<Grains.Hosting.MeshStats> FinalStatsAsync(IMeshSession session, LoadTally tally, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.StatsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            tally.AddWarning($"final silo figures unavailable ({e.Message}); the last sample is reported");
+            return tally.LastSample;
         }
     }
 
@@ -147,7 +181,16 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var stats = await session.StatsAsync(cancellationToken);
+                Grains.Hosting.MeshStats stats;
+                try
+                {
+                    stats = await session.StatsAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    continue; // a slow or restarting silo: skip this sample, the load goes on
+                }
+
                 var p99 = tally.Sample(stats);
                 var elapsed = wallClock.GetElapsedTime(started);
                 progress.Tick(new LoadTick(elapsed, tally.Tenants + tally.Errors, running(), total,

@@ -81,11 +81,24 @@ public sealed class LoadTally
         }
     }
 
+    /// <summary>Notes something that went wrong around the tenants without breaking a guarantee (kept with the failures, not counted as one).</summary>
+    public void AddWarning(string warning)
+    {
+        lock (_gate)
+        {
+            Note($"warning: {warning}");
+        }
+    }
+
+    /// <summary>The last sample of the silo's figures (zeros before the first).</summary>
+    public MeshStats LastSample { get; private set; } = new(0, 0, 0, 0, 0);
+
     /// <summary>Notes a sample of the silo's figures; returns the p99 of deliveries since the last sample.</summary>
     public double Sample(MeshStats stats)
     {
         lock (_gate)
         {
+            LastSample = stats;
             _peakQueue = Math.Max(_peakQueue, stats.PendingDeliveries);
             _peakActivations = Math.Max(_peakActivations, stats.Activations);
             _peakWorkingSet = Math.Max(_peakWorkingSet, stats.WorkingSetBytes);

@@ -103,13 +103,12 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task EndTenantAsync(string tenant, CancellationToken cancellationToken)
     {
+        _runs.TryRemove(tenant, out _); // first: a recovery running meanwhile must not take the run up again
         using var response = await WithRecoveryAsync(null, () => Admin(HttpMethod.Delete, $"/api/v1/runs/{tenant}", null), cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
             response.EnsureSuccessStatusCode(); // not found: a restarted silo had already forgotten it
         }
-
-        _runs.TryRemove(tenant, out _);
     }
 
     /// <inheritdoc />

@@ -39,17 +39,26 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
     /// <summary>
     /// Forgets a finished tenant: its timeline stops and its settings leave memory (its grains' state stays in
     /// storage, and its idle activations are collected as usual). A load retires each tenant after reading its
-    /// evidence, so thousands of tenants do not pile up in the silo. Returns false when the tenant is unknown.
+    /// evidence, so thousands of tenants do not pile up in the silo. A tenant with work still scheduled or running is
+    /// refused (<see cref="InvalidOperationException"/>): its work would otherwise bring it back with default settings.
+    /// Returns false when the tenant is unknown.
     /// </summary>
     public async Task<bool> RetireAsync(string id)
     {
         Tenant? retired;
         lock (_creating)
         {
-            if (!_tenants.TryRemove(id, out retired))
+            if (!_tenants.TryGetValue(id, out retired))
             {
                 return false;
             }
+
+            if (!retired.Timeline.IsIdle)
+            {
+                throw new InvalidOperationException($"Tenant '{id}' still has work scheduled or running; settle it before retiring it.");
+            }
+
+            _tenants.TryRemove(id, out _);
         }
 
         await retired.Timeline.DisposeAsync().ConfigureAwait(false);

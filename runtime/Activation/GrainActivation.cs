@@ -65,6 +65,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
             if (call.Interleaves && _status == Status.Valid)
             {
                 runInterleaved = true;
+                _running.Add(call);
             }
             else
             {
@@ -115,6 +116,8 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
                     _turnLoopScheduled = false;
                     return;
                 }
+
+                _running.Add(call);
             }
 
             if (call.Interleaves)
@@ -156,14 +159,14 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Runs a call already in <see cref="_running"/>; one that timed out while it waited is dropped, as Orleans drops expired requests.</summary>
     private async Task RunCallAsync(GrainCall call)
     {
-        lock (_gate)
+        if (!call.IsCompleted)
         {
-            _running.Add(call);
+            await call.RunAsync(_grain!).ConfigureAwait(false);
         }
 
-        await call.RunAsync(_grain!).ConfigureAwait(false);
         bool finishDeactivation;
         lock (_gate)
         {

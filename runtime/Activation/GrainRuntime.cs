@@ -41,6 +41,15 @@ internal sealed class GrainRuntime
 
     public ICollection<GrainActivation> Activations => _activations.Values;
 
+    /// <summary>The activations, enumerated without locking or copying the directory (for periodic sweeps).</summary>
+    public IEnumerable<GrainActivation> EnumerateActivations()
+    {
+        foreach (var entry in _activations)
+        {
+            yield return entry.Value;
+        }
+    }
+
     public void Start()
     {
         _timeouts?.Start();
@@ -82,12 +91,17 @@ internal sealed class GrainRuntime
             }
         }
 
-        while (!_activations.IsEmpty)
+        try
         {
-            await DeactivateAllAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+            while (!_activations.IsEmpty)
+            {
+                await DeactivateAllAsync(reason).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
-
-        _timeouts?.Dispose();
+        finally
+        {
+            _timeouts?.Stop();
+        }
     }
 
     public void Remove(GrainActivation activation) =>

@@ -18,8 +18,19 @@ internal sealed class ResponseTimeouts(GrainRuntime runtime, TimeSpan timeout) :
     /// <summary>How often the sweep runs: an eighth of the timeout, between 1 ms and 1 s.</summary>
     public TimeSpan Period { get; } = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 8, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
 
-    /// <summary>Starts the sweep.</summary>
-    public void Start() => _timer ??= runtime.TimeProvider.CreateTimer(_ => Sweep(), null, Period, Period);
+    /// <summary>Starts the sweep (again, after a stop).</summary>
+    public void Start()
+    {
+        Stop();
+        _timer = runtime.TimeProvider.CreateTimer(_ => Sweep(), null, Period, Period);
+    }
+
+    /// <summary>Stops the sweep.</summary>
+    public void Stop()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
 
     /// <summary>Fails every call held longer than the timeout.</summary>
     public void Sweep()
@@ -33,7 +44,7 @@ internal sealed class ResponseTimeouts(GrainRuntime runtime, TimeSpan timeout) :
         {
             var expired = new List<GrainCall>();
             var before = runtime.TimeProvider.GetTimestamp() - _timeoutTicks;
-            foreach (var activation in runtime.Activations)
+            foreach (var activation in runtime.EnumerateActivations())
             {
                 activation.CollectCallsStartedBefore(before, expired);
             }
@@ -56,5 +67,5 @@ internal sealed class ResponseTimeouts(GrainRuntime runtime, TimeSpan timeout) :
         "[AlwaysInterleave] only where that interleaving is safe.");
 
     /// <inheritdoc />
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose() => Stop();
 }

@@ -74,7 +74,13 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync().ConfigureAwait(false);
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -186,7 +186,14 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 
         lock (_writersGate)
         {
-            _writers ??= Enumerable.Range(0, _batching.MaxConcurrentBatches).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+            if (_writers is null)
+            {
+                // The writers outlive the grain turn that starts them: they must not carry its ExecutionContext.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _writers = Enumerable.Range(0, _batching.MaxConcurrentBatches).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+                }
+            }
         }
     }
 
@@ -210,8 +217,10 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     /// <summary>
-    /// Commits a batch and answers each write. If the transaction fails, each write is tried again on its own, so
-    /// one bad write cannot fail the others; a write whose ETag did not match gets the conflict with the stored ETag.
+    /// Commits a batch and answers each write; a write whose ETag did not match gets the conflict with the stored ETag.
+    /// A statement the store refused (not a transient or connection failure) is isolated by trying each write on its
+    /// own, so one bad write cannot fail the others. Any other failure fails the whole batch at once with the store's
+    /// own error, and a commit whose outcome is unknown is never retried: its callers get the error, not a conflict.
     /// </summary>
     private async Task CommitAsync(List<PendingWrite> batch)
     {
@@ -220,7 +229,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         {
             versions = await ExecuteAsync(batch).ConfigureAwait(false);
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (DbException e) when (batch.Count > 1 && !e.IsTransient)
         {
             foreach (var write in batch)
             {
@@ -231,19 +240,30 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            var error = e is CommitOutcomeUnknown unknown ? unknown.InnerException! : e;
+            foreach (var write in batch)
+            {
+                write.Done.TrySetException(error);
+            }
+
             return;
         }
 
+        var stale = new List<PendingWrite>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var write = batch[i];
             if (versions[i] is { } version)
             {
-                write.Done.TrySetResult(version);
-                continue;
+                batch[i].Done.TrySetResult(version);
             }
+            else
+            {
+                stale.Add(batch[i]);
+            }
+        }
 
+        foreach (var write in stale)
+        {
             try
             {
                 await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
@@ -255,6 +275,9 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The commit itself failed: the transaction may or may not have been stored.</summary>
+    private sealed class CommitOutcomeUnknown(Exception inner) : Exception("The commit failed; its outcome is unknown.", inner);
 
     /// <summary>Runs the batch's statements in one transaction (one round trip where the driver batches); null marks a stale ETag.</summary>
     private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch)
@@ -300,7 +323,15 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
             }
         }
 
-        await transaction.CommitAsync().ConfigureAwait(false);
+        try
+        {
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw new CommitOutcomeUnknown(e);
+        }
+
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _writes, versions.Count(v => v is not null));
         return versions;

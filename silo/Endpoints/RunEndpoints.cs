@@ -48,8 +48,7 @@ public static class RunEndpoints
                     return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
                 }))
             .WithSummary("Run until nothing is left to do, up to a limit");
-        runs.MapDelete("/{runId}", async (string runId, MeshTenants tenants) =>
-                await tenants.RetireAsync(runId) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}' on this silo."))
+        runs.MapDelete("/{runId}", RetireAsync)
             .WithSummary("Retire a finished run's tenant: its timeline stops and its settings leave the silo's memory; its data stays in storage");
         runs.MapPut("/{runId}/scorecard", async (string runId, JsonElement scorecard, IGrainFactory grains) =>
                 await Catalog(grains).AttachScorecardAsync(runId, scorecard) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}'."))
@@ -106,6 +105,18 @@ public static class RunEndpoints
 
         var now = new ClockTime(tenants.Get(runId).Clock.GetUtcNow());
         return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", now) : TypedResults.Ok(now);
+    }
+
+    private static async Task<IResult> RetireAsync(string runId, MeshTenants tenants)
+    {
+        try
+        {
+            return await tenants.RetireAsync(runId) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+        }
+        catch (InvalidOperationException e)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "run_not_settled", e.Message);
+        }
     }
 
     private static IRunCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IRunCatalogGrain>("runs");

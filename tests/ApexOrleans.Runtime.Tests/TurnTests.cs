@@ -38,6 +38,24 @@ public sealed class TurnTests
     }
 
     [Fact]
+    public async Task ACallThatTimedOutWaitingForItsTurnIsNeverRunLater()
+    {
+        await using var silo = await RuntimeSilo.StartAsync(configure: s =>
+            s.Configure<GrainRuntimeOptions>(o => o.ResponseTimeout = TimeSpan.FromMilliseconds(400)));
+        var grain = silo.Grains.GetGrain<ITurnProbeGrain>("expired");
+        var release = new TaskCompletionSource();
+        var holding = grain.HoldAsync(release.Task);
+        await Eventually.HoldsAsync(() => silo.Observer.MaxConcurrent("turns:turnprobe/expired") == 1, "the holding turn started");
+
+        // Its caller gets the timeout; the grain must not do the work afterwards behind the caller's back.
+        await Assert.ThrowsAsync<TimeoutException>(() => grain.WorkAsync());
+        release.SetResult();
+        await holding.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.Equal(1, await grain.WorkAsync());
+    }
+
+    [Fact]
     public async Task AlwaysInterleaveMethodRunsWhileATurnIsOpen()
     {
         await using var silo = await RuntimeSilo.StartAsync();
