@@ -17,4 +17,20 @@ public static class EffectCount
             .Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}: {g.Count()} apply receipts");
         return byAttempts.Concat(byReceipts).ToList();
     }
+
+    /// <summary>
+    /// Whether an attempt's injected duplicate or lost response reached the target twice, so the target must show a
+    /// refusal. Not when the attempt failed first for a reason of its own (storage down, say): then the injection
+    /// never took effect, the attempt shows that real error, and a later attempt delivers once.
+    /// </summary>
+    public static bool ReachedTargetTwice(AttemptLine attempt) => attempt.Fault switch
+    {
+        "Duplicate" => attempt.Succeeded,
+        "ResponseLost" => attempt.Error?.StartsWith("ResponseLost:", StringComparison.Ordinal) == true,
+        _ => false,
+    };
+
+    /// <summary>An injected duplicate or lost response that a real failure of the same attempt came before.</summary>
+    public static bool Preempted(AttemptLine attempt) =>
+        attempt.Fault is "Duplicate" or "ResponseLost" && !attempt.Succeeded && !ReachedTargetTwice(attempt) && !string.IsNullOrEmpty(attempt.Error);
 }

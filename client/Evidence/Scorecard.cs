@@ -74,7 +74,7 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         problems.AddRange(repeated.Where(p => p.Receipt.Status == Grains.Idempotency.PublishStatus.Accepted)
             .Select(p => $"repeated publish of beat {p.Beat} was accepted again"));
         var duplicated = files.Events.Where(e => e.Kind == "delivery")
-            .Where(d => d.Attempts.Any(a => a.Fault is "Duplicate" or "ResponseLost") && d.Status == "delivered").ToList();
+            .Where(d => d.Attempts.Any(EffectCount.ReachedTargetTwice) && d.Status == "delivered").ToList();
         foreach (var delivery in duplicated)
         {
             var receipts = applies.Where(a => a.IdempotencyKey == delivery.IdempotencyKey && a.App == delivery.Target && a.Role == delivery.Role).ToList();

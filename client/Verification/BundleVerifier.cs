@@ -176,11 +176,12 @@ public static class BundleVerifier
                 default:
                     var attempt = delivery?.Attempts.FirstOrDefault(a => a.Number == injection.Attempt);
                     var shouldFail = injection.Fault != "Duplicate";
-                    if (attempt is null || attempt.Fault != injection.Fault || attempt.Succeeded == shouldFail)
+                    var preempted = attempt is not null && EffectCount.Preempted(attempt);
+                    if (attempt is null || attempt.Fault != injection.Fault || (attempt.Succeeded == shouldFail && !preempted))
                     {
                         problems.Add($"{injection.IdempotencyKey}→{injection.Target} attempt {injection.Attempt}: {injection.Fault} without its outcome");
                     }
-                    else if (injection.Fault is "Duplicate" or "ResponseLost" && delivery!.Status == "delivered"
+                    else if (attempt is not null && EffectCount.ReachedTargetTwice(attempt) && delivery!.Status == "delivered"
                              && !applies.Any(a => a.IdempotencyKey == injection.IdempotencyKey && a.App == injection.Target && a.DuplicatesRefused > 0))
                     {
                         problems.Add($"{injection.IdempotencyKey}→{injection.Target}: {injection.Fault} but the target refused no duplicate");

@@ -177,6 +177,7 @@ internal sealed class GrainActivation : IThreadPoolWorkItem
             _deactivationStarted |= finishDeactivation;
         }
 
+        call.Complete();
         if (finishDeactivation)
         {
             await FinishDeactivationAsync().ConfigureAwait(false);

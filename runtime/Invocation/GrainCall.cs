@@ -18,8 +18,14 @@ internal abstract class GrainCall(GrainId grainId, string methodName, bool inter
     /// <summary>Whether this call may run beside other turns (reentrant class or [AlwaysInterleave] method).</summary>
     public bool Interleaves { get; } = interleaves;
 
-    /// <summary>Runs the method on the grain; never throws: the outcome goes to the caller.</summary>
+    /// <summary>Runs the method on the grain and keeps its outcome for <see cref="Complete"/>; never throws.</summary>
     public abstract Task RunAsync(Grain grain);
+
+    /// <summary>
+    /// Hands the kept outcome to the caller. The activation calls it after recording the call as finished, so a caller
+    /// that has its answer never finds the activation still busy with it (idle collection, deactivation).
+    /// </summary>
+    public abstract void Complete();
 
     /// <summary>Completes the call with an error unless it already has its outcome (no activation, or no answer in time).</summary>
     public abstract void Fail(Exception exception);
@@ -38,16 +44,30 @@ internal sealed class GrainCall<TResult>(GrainId grainId, GrainMethod<TResult> m
 
     public override bool IsCompleted => _completion.Task.IsCompleted;
 
+    private TResult? _result;
+    private Exception? _error;
+
     public override async Task RunAsync(Grain grain)
     {
         try
         {
-            _completion.TrySetResult(await method.Invoke(grain, arguments).ConfigureAwait(false));
+            _result = await method.Invoke(grain, arguments).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            // The caller gets the grain's own exception object: same type, same message.
-            _completion.TrySetException(exception);
+            _error = exception;
+        }
+    }
+
+    public override void Complete()
+    {
+        if (_error is not null)
+        {
+            _completion.TrySetException(_error); // the grain's own exception object: same type, same message
+        }
+        else
+        {
+            _completion.TrySetResult(_result!);
         }
     }
 
