@@ -60,19 +60,14 @@ public static class StorageSuite
         }
 
         var accepted = new List<double>();
-        async Task<double> Mesh()
-        {
-            var result = await days.ClosedLoopAsync(target, options.Clients, options.Window, null);
-            accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
-            return result.EventsPerSecond;
-        }
+        var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted);
 
         await Raw();
-        await Mesh();
+        await meshRate();
         accepted.Clear();
         var storage = (SqlGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
         var (writes, transactions) = (storage.CommittedWrites, storage.CommittedTransactions);
-        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "PostgreSQL raw single-row inserts", Raw, "PostgreSQL durable mesh events", Mesh, "per s", log);
+        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "PostgreSQL raw single-row inserts", Raw, "PostgreSQL durable mesh events", meshRate, "per s", log);
         report.Measurements.Add(raw);
         report.Measurements.Add(mesh);
         report.Measurements.Add(new Measurement("PostgreSQL mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
@@ -107,17 +102,12 @@ public static class StorageSuite
         }
 
         var accepted = new List<double>();
-        async Task<double> Mesh()
-        {
-            var result = await days.ClosedLoopAsync(target, options.Clients, options.Window, null);
-            accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
-            return result.EventsPerSecond;
-        }
+        var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted);
 
         await Raw();
-        await Mesh();
+        await meshRate();
         accepted.Clear();
-        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "SQLite raw single-row inserts", Raw, "SQLite durable mesh events", Mesh, "per s", log);
+        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "SQLite raw single-row inserts", Raw, "SQLite durable mesh events", meshRate, "per s", log);
         report.Measurements.Add(raw);
         report.Measurements.Add(mesh);
         report.Measurements.Add(new Measurement("SQLite mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));

@@ -80,6 +80,17 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
         return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), Math.Min(days, maxDays ?? long.MaxValue), publishing);
     }
 
+    /// <summary>
+    /// One closed-loop window as a measurement for <see cref="Harness.Throughput.PairAsync"/>: events/s end to end; the
+    /// rate accepted while publishing is added to <paramref name="accepted"/>.
+    /// </summary>
+    public Func<Task<double>> EndToEndRate(IMeshTarget target, int clients, TimeSpan window, List<double> accepted) => async () =>
+    {
+        var result = await ClosedLoopAsync(target, clients, window, null);
+        accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
+        return result.EventsPerSecond;
+    };
+
     /// <summary>All <paramref name="tenants"/> at once: each beat is published for every tenant (at most <paramref name="clients"/> in flight) before the next beat.</summary>
     public async Task<DaysResult> AllAtOnceAsync(IMeshTarget target, int tenants, int clients)
     {

@@ -76,15 +76,7 @@ public static class ApexCommands
                 var outcome = await new LoadRunner(new ConsoleLoadProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
                 return outcome.Summary.Passed ? Passed : Failed;
             }
-            catch (ScenarioException e)
-            {
-                return Refuse(console, e.Message);
-            }
-            catch (AppCatalogException e)
-            {
-                return Refuse(console, e.Message);
-            }
-            catch (ArgumentException e)
+            catch (Exception e) when (IsBadInput(e))
             {
                 return Refuse(console, e.Message);
             }
@@ -146,15 +138,7 @@ public static class ApexCommands
 
                 return outcome.Scorecard.Passed ? Passed : Failed;
             }
-            catch (ScenarioException e)
-            {
-                return Refuse(console, e.Message);
-            }
-            catch (AppCatalogException e)
-            {
-                return Refuse(console, e.Message);
-            }
-            catch (ArgumentException e)
+            catch (Exception e) when (IsBadInput(e))
             {
                 return Refuse(console, e.Message);
             }
@@ -196,6 +180,9 @@ public static class ApexCommands
         });
         return command;
     }
+
+    /// <summary>What run and load refuse before anything is run or written: a bad scenario, app catalog or option.</summary>
+    private static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or ArgumentException;
 
     private static int Refuse(IAnsiConsole console, string message)
     {
