@@ -65,7 +65,7 @@ public static class HttpSuite
     {
         public Task PublishAsync(string tenant, EventEnvelope envelope) => session.PublishAsync(tenant, envelope, CancellationToken.None);
 
-        public bool IsSettled(string tenant) => !tenants.TryGet(tenant, out var t) || t.Timeline.IsIdle;
+        public bool IsSettled(string tenant) => tenants.IsSettled(tenant);
 
         public Task RetireAsync(string tenant) => tenants.RetireAsync(tenant);
     }

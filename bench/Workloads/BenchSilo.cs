@@ -46,9 +46,6 @@ public sealed class BenchSilo : IAsyncDisposable
         return new BenchSilo(host);
     }
 
-    /// <summary>Whether the tenant has no work scheduled or running (an unknown tenant has none).</summary>
-    public bool IsSettled(string tenant) => !Tenants.TryGet(tenant, out var t) || t.Timeline.IsIdle;
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -220,7 +220,7 @@ public sealed class EmbeddedTarget(BenchSilo silo) : IMeshTarget
     public Task PublishAsync(string tenant, EventEnvelope envelope) => silo.Gateway.PublishAsync(tenant, envelope);
 
     /// <inheritdoc />
-    public bool IsSettled(string tenant) => silo.IsSettled(tenant);
+    public bool IsSettled(string tenant) => silo.Tenants.IsSettled(tenant);
 
     /// <inheritdoc />
     public Task RetireAsync(string tenant) => silo.Tenants.RetireAsync(tenant);

@@ -30,6 +30,9 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
     /// <summary>All tenants known to this silo.</summary>
     public IReadOnlyCollection<Tenant> All => _tenants.Values.ToList();
 
+    /// <summary>Whether the tenant has no work scheduled or running (a tenant this silo does not know has none).</summary>
+    public bool IsSettled(string id) => !_tenants.TryGetValue(id, out var tenant) || tenant.Timeline.IsIdle;
+
     /// <summary>How many tenants this silo knows now.</summary>
     public int Count => _tenants.Count;
 

@@ -9,7 +9,6 @@ namespace ApexOrleans.Runtime.Activation;
 /// <summary>What the runtime knows about one grain class: its type name, turn policy, collection age and how to build it.</summary>
 internal sealed class GrainClass
 {
-    private readonly ConstructorInfo _constructor;
     private readonly ParameterInfo[] _parameters;
     private readonly Func<object?[], Grain> _construct;
     private readonly Func<GrainId, IGrainStorage, object>?[] _stateFactories;
@@ -27,13 +26,13 @@ internal sealed class GrainClass
         IsReentrant = type.IsDefined(typeof(ReentrantAttribute), inherit: true);
         CollectionAge = type.GetCustomAttribute<CollectionAgeLimitAttribute>(inherit: true)?.Age;
         var constructors = type.GetConstructors();
-        _constructor = constructors.Length switch
+        var constructor = constructors.Length switch
         {
             0 => throw new ArgumentException($"Grain class {type.FullName} has no public constructor."),
             1 => constructors[0],
             _ => constructors.OrderByDescending(c => c.GetParameters().Length).First(),
         };
-        _parameters = _constructor.GetParameters();
+        _parameters = constructor.GetParameters();
         _stateAttributes = new PersistentStateAttribute?[_parameters.Length];
         _stateFactories = new Func<GrainId, IGrainStorage, object>?[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
@@ -50,7 +49,7 @@ internal sealed class GrainClass
             _stateFactories[i] = StateFactory(stateType, attribute.StateName);
         }
 
-        _construct = Constructor(_constructor);
+        _construct = Constructor(constructor);
     }
 
     public Type Type { get; }

@@ -39,9 +39,7 @@ internal sealed class GrainRuntime
 
     public int ActivationCount => _activations.Count;
 
-    public ICollection<GrainActivation> Activations => _activations.Values;
-
-    /// <summary>The activations, enumerated without locking or copying the directory (for periodic sweeps).</summary>
+    /// <summary>The activations, enumerated without locking or copying the directory (collection and timeout sweeps).</summary>
     public IEnumerable<GrainActivation> EnumerateActivations()
     {
         foreach (var entry in _activations)

@@ -27,7 +27,7 @@ internal sealed class ActivationCollector(GrainRuntime runtime, IOptions<GrainCo
     public async Task<int> CollectAsync(TimeSpan? ageLimit)
     {
         var collecting = new List<Task>();
-        foreach (var activation in runtime.Activations)
+        foreach (var activation in runtime.EnumerateActivations())
         {
             if (activation.TryCollect(ageLimit ?? AgeOf(activation.GrainClass)) is { } deactivated)
             {
