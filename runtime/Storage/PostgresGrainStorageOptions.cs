@@ -12,6 +12,9 @@ public sealed class PostgresGrainStorageOptions
     /// <summary>The table grain state is kept in.</summary>
     public string TableName { get; set; } = "grain_state";
 
+    /// <summary>How many statements each connection keeps prepared, unless the connection string sets <c>Max Auto Prepare</c>.</summary>
+    public int PreparedStatements { get; set; } = 16;
+
     /// <summary>Group commit of writes across grains.</summary>
     public WriteBatchingOptions Batching { get; set; } = new();
 }

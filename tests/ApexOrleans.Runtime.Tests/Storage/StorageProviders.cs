@@ -43,6 +43,24 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
 
     protected override void AssertGroupedWrites(IGrainStorage storage) => SqlGrouping.AssertGrouped((SqlGrainStorage)storage);
 
+    [SkippableFact]
+    public async Task LargeStatesAreStoredLz4CompressedAndReadBackExactly()
+    {
+        var grain = new GrainId("ledger", "large");
+        var entries = Enumerable.Range(0, 2_000).Select(i => $"inv-{i:D5} paid in full").ToList();
+        await CreateStorage().WriteStateAsync("ledger", grain, new GrainState<Ledger> { State = new Ledger { Owner = "Sarah", Entries = entries } });
+
+        var read = new GrainState<Ledger>();
+        await CreateStorage().ReadStateAsync("ledger", grain, read);
+        await using var connection = await postgres.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT pg_column_compression(payload) FROM \"{_schema}\".grain_state WHERE grain_key = 'large'";
+        var compression = await command.ExecuteScalarAsync();
+
+        Assert.Equal(entries, read.State.Entries);
+        Assert.Equal("lz4", compression);
+    }
+
     public override async Task DisposeAsync()
     {
         foreach (var storage in _created)
