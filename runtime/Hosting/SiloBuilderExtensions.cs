@@ -33,7 +33,8 @@ public static class SiloBuilderExtensions
     /// <summary>Adds the storage provider <paramref name="choice"/> describes under <paramref name="name"/>.</summary>
     public static ISiloBuilder UseGrainStorage(this ISiloBuilder builder, GrainStorageChoice choice, string name = GrainStorageNames.Default)
     {
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => choice.CreateStorage(services));
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) =>
+            services.GetServices<IGrainStorageFilter>().Aggregate(choice.CreateStorage(services), (storage, filter) => filter.Wrap(storage)));
         return builder;
     }
 }
