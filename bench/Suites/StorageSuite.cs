@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
@@ -65,7 +66,7 @@ public static class StorageSuite
         await Raw();
         await meshRate();
         accepted.Clear();
-        var storage = (SqlGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
+        var storage = (SqlGrainStorage)((ChaosFilteredGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default)).Inner;
         var (writes, transactions) = (storage.CommittedWrites, storage.CommittedTransactions);
         var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "PostgreSQL raw single-row inserts", Raw, "PostgreSQL durable mesh events", meshRate, "per s", log);
         report.Measurements.Add(raw);

@@ -20,6 +20,7 @@ public sealed class DeliveryGrain(
     MeshTenants tenants,
     MeshTelemetry telemetry,
     CrashPoints crash,
+    FaultSwitchboard faults,
     TimeProvider wallClock) : Grain, IDeliveryGrain
 {
     private string _tenantId = null!;
@@ -83,6 +84,11 @@ public sealed class DeliveryGrain(
         }
 
         var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
+        if (delivery.Role == DeliveryRole.Target)
+        {
+            delay += faults.DelayFor(_tenantId, _target); // an experiment's injected delay comes on top of the run's own
+        }
+
         Queue.Pending.Add(new DeliveryItem
         {
             Id = Queue.NextId++,
@@ -165,7 +171,8 @@ public sealed class DeliveryGrain(
         }
 
         var number = item.Attempts.Count + 1;
-        var decision = CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
+        var decision = faults.Decide(_tenantId, _target)
+            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
         var started = wallClock.GetTimestamp();
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,

@@ -2,7 +2,9 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +28,8 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
         services.AddSingleton<MeshTelemetry>();
+        services.AddSingleton<FaultSwitchboard>();
+        services.AddSingleton<IGrainStorageFilter, StorageChaosFilter>();
         services.AddSingleton<MeshStatsReader>();
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));

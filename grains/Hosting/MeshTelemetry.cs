@@ -12,6 +12,21 @@ public sealed record MeshActivity(DateTimeOffset At, DateTimeOffset RunTime, str
 /// <summary>Latency percentiles of deliveries completed in one slice of wall-clock time.</summary>
 public sealed record LatencyPoint(DateTimeOffset From, int Count, double P50, double P95, double P99);
 
+/// <summary>Attempts and failed attempts to one target since the silo started.</summary>
+public sealed record TargetFlow(long Attempts, long Failed);
+
+/// <summary>
+/// The mesh's running totals (publishes, delivery attempts and failures, deliveries, per target), circuits not closed
+/// now, and the latency of the deliveries completed in the last <see cref="RecentSeconds"/>.
+/// </summary>
+public sealed record MeshFlow(
+    long Published, long Attempts, long FailedAttempts, long Delivered, long CircuitsNotClosed,
+    IReadOnlyDictionary<string, TargetFlow> ByTarget, double RecentSeconds, LatencyFigures RecentLatencyMs)
+{
+    /// <summary>Nothing yet.</summary>
+    public static MeshFlow Empty { get; } = new(0, 0, 0, 0, 0, new Dictionary<string, TargetFlow>(), 0, LatencyFigures.Of([]));
+}
+
 /// <summary>
 /// The mesh's observability: System.Diagnostics.Metrics instruments (meter <see cref="MeterName"/>: publishes,
 /// attempts by fault and result, deliveries, circuit transitions, delivery latency) and a bounded feed of recent
@@ -36,6 +51,12 @@ public sealed class MeshTelemetry : IDisposable
     private readonly Queue<(DateTimeOffset At, double Ms)> _latencies = new();
     private readonly List<Channel<MeshActivity>> _subscribers = [];
     private long _pendingDeliveries;
+    private long _publishedTotal;
+    private long _attemptsTotal;
+    private long _failedAttemptsTotal;
+    private long _deliveredTotal;
+    private long _circuitsNotClosed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TargetFlowCounter> _byTarget = new();
 
     /// <summary>Creates the instruments.</summary>
     public MeshTelemetry(TimeProvider wall)
@@ -62,6 +83,7 @@ public sealed class MeshTelemetry : IDisposable
     public void Published(PublishReceipt receipt, DateTimeOffset runTime)
     {
         _published.Add(1, new KeyValuePair<string, object?>("source", receipt.SourceApp));
+        Interlocked.Increment(ref _publishedTotal);
         Record(new MeshActivity(_wall.GetUtcNow(), runTime, receipt.Tenant, "publish", receipt.EventType,
             $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null));
     }
@@ -70,14 +92,20 @@ public sealed class MeshTelemetry : IDisposable
     public void Attempted(string tenant, string target, DeliveryItem item, AttemptRecord attempt)
     {
         _attempts.Add(1, new("target", target), new("fault", attempt.Fault.ToString()), new("result", attempt.Succeeded ? "ok" : "failed"));
+        Interlocked.Increment(ref _attemptsTotal);
+        var counter = _byTarget.GetOrAdd(target, _ => new TargetFlowCounter());
+        Interlocked.Increment(ref counter.Attempts);
         if (!attempt.Succeeded)
         {
+            Interlocked.Increment(ref _failedAttemptsTotal);
+            Interlocked.Increment(ref counter.Failed);
             Record(new MeshActivity(_wall.GetUtcNow(), attempt.At, tenant, "attempt", target,
                 $"{item.Delivery.Envelope.EventType} attempt {attempt.Number} failed: {attempt.Error}", null));
             return;
         }
 
         var latency = item.Attempts.Sum(a => a.WallMilliseconds);
+        Interlocked.Increment(ref _deliveredTotal);
         _deliveries.Add(1, new KeyValuePair<string, object?>("target", target), new("outcome", attempt.Outcome?.ToString()));
         _latency.Record(latency, new KeyValuePair<string, object?>("target", target));
         lock (_gate)
@@ -97,6 +125,15 @@ public sealed class MeshTelemetry : IDisposable
     public void CircuitMoved(string tenant, string target, CircuitTransition transition)
     {
         _transitions.Add(1, new KeyValuePair<string, object?>("target", target), new("to", transition.To.ToString()));
+        if (transition.From == CircuitStatus.Closed && transition.To != CircuitStatus.Closed)
+        {
+            Interlocked.Increment(ref _circuitsNotClosed);
+        }
+        else if (transition.From != CircuitStatus.Closed && transition.To == CircuitStatus.Closed)
+        {
+            Interlocked.Decrement(ref _circuitsNotClosed);
+        }
+
         Record(new MeshActivity(_wall.GetUtcNow(), transition.At, tenant, "circuit", target, $"{transition.From} → {transition.To}: {transition.Cause}", null));
     }
 
@@ -107,6 +144,27 @@ public sealed class MeshTelemetry : IDisposable
         {
             return _feed.Where(a => tenant is null || a.Tenant == tenant).TakeLast(count).ToList();
         }
+    }
+
+    /// <summary>
+    /// The mesh's running totals since the silo started (publishes, attempts, failures, deliveries, by target), circuits
+    /// not closed now, and the latency of deliveries completed in the last <paramref name="recent"/>: what experiments
+    /// probe, by differencing two readings.
+    /// </summary>
+    public MeshFlow Flow(TimeSpan recent)
+    {
+        var since = _wall.GetUtcNow() - recent;
+        List<double> latencies;
+        lock (_gate)
+        {
+            latencies = _latencies.Where(l => l.At >= since).Select(l => l.Ms).ToList();
+        }
+
+        return new MeshFlow(
+            Interlocked.Read(ref _publishedTotal), Interlocked.Read(ref _attemptsTotal), Interlocked.Read(ref _failedAttemptsTotal),
+            Interlocked.Read(ref _deliveredTotal), Interlocked.Read(ref _circuitsNotClosed),
+            _byTarget.ToDictionary(t => t.Key, t => new TargetFlow(Interlocked.Read(ref t.Value.Attempts), Interlocked.Read(ref t.Value.Failed))),
+            recent.TotalSeconds, LatencyFigures.Of(latencies));
     }
 
     /// <summary>Delivery latency percentiles per slice of wall-clock time, oldest first.</summary>
@@ -169,4 +227,11 @@ public sealed class MeshTelemetry : IDisposable
             }
         }
     }
+}
+
+/// <summary>One target's counters (fields, so they can be incremented atomically).</summary>
+internal sealed class TargetFlowCounter
+{
+    public long Attempts;
+    public long Failed;
 }
