@@ -12,7 +12,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         var (status, code, detail) = exception switch
         {
             SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
-            System.Data.Common.DbException or System.Net.Sockets.SocketException =>
+            System.Data.Common.DbException or System.Net.Sockets.SocketException or Grains.Chaos.InjectedStorageOutageException =>
                 (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The silo's storage does not answer; nothing half-done was kept. Retry shortly."),
             BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "timeout", "The mesh did not answer in time; retry shortly."),

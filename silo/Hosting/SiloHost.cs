@@ -58,6 +58,8 @@ public static class SiloHost
         app.MapRunEndpoints();
         app.MapTenantEndpoints();
         app.MapActivityEndpoints();
+        app.MapFaultEndpoints();
+        app.MapExperimentEndpoints();
         return app;
     }
 }

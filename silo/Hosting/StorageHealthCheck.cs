@@ -1,4 +1,3 @@
-using ApexOrleans.Runtime;
 using ApexOrleans.Runtime.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -8,18 +7,8 @@ namespace ApexOrleans.Silo.Hosting;
 public sealed class StorageHealthCheck([FromKeyedServices(GrainStorageNames.Default)] IGrainStorage storage) : IHealthCheck
 {
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await storage.ReadStateAsync("probe", new GrainId("health", "probe"), new GrainState<ProbeState>()).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-            return HealthCheckResult.Healthy("storage answers");
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy($"storage does not answer: {e.GetType().Name}");
-        }
-    }
-
-    private sealed class ProbeState;
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await StorageProbe.FailureAsync(storage, TimeSpan.FromSeconds(3), cancellationToken) is { } failure
+            ? HealthCheckResult.Unhealthy($"storage does not answer: {failure}")
+            : HealthCheckResult.Healthy("storage answers");
 }
