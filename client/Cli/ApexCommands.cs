@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace ApexOrleans.Client.Cli;
 
-/// <summary>The <c>apex</c> command line: <c>run</c>, <c>load</c> and <c>verify</c>.</summary>
+/// <summary>The <c>apex</c> command line: <c>run</c>, <c>load</c>, <c>verify</c> and <c>experiment</c>.</summary>
 public static class ApexCommands
 {
     /// <summary>Exit code when every must-pass criterion held (run) or every invariant held (verify).</summary>
@@ -30,6 +30,7 @@ public static class ApexCommands
         root.Subcommands.Add(RunCommand(console));
         root.Subcommands.Add(LoadCommand(console));
         root.Subcommands.Add(VerifyCommand(console));
+        root.Subcommands.Add(ExperimentCommands.Build(console));
         return root;
     }
 
@@ -181,10 +182,10 @@ public static class ApexCommands
         return command;
     }
 
-    /// <summary>What run and load refuse before anything is run or written: a bad scenario, app catalog or option.</summary>
-    private static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or ArgumentException;
+    /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
+    internal static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or Experiments.ExperimentException or ArgumentException;
 
-    private static int Refuse(IAnsiConsole console, string message)
+    internal static int Refuse(IAnsiConsole console, string message)
     {
         console.MarkupLine($"[red]apex: {Markup.Escape(message)}[/]");
         return BadInput;

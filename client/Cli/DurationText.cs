@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ApexOrleans.Client.Cli;
 
-/// <summary>Durations as people type them on a command line: 500ms, 30s, 2m, 1h.</summary>
+/// <summary>Durations as people type them on a command line: 500ms, 30s, 2m, 1h, 7d.</summary>
 public static class DurationText
 {
     /// <summary>Parses <paramref name="text"/>; a bad value throws <see cref="ArgumentException"/> naming <paramref name="option"/>.</summary>
@@ -10,7 +10,7 @@ public static class DurationText
     {
         var units = new (string Suffix, Func<double, TimeSpan> Make)[]
         {
-            ("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours),
+            ("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours), ("d", TimeSpan.FromDays),
         };
         foreach (var (suffix, make) in units)
         {
@@ -29,6 +29,6 @@ public static class DurationText
             }
         }
 
-        throw new ArgumentException($"{option} '{text}' is not a duration greater than 0 such as 500ms, 30s, 2m or 1h.");
+        throw new ArgumentException($"{option} '{text}' is not a duration greater than 0 such as 500ms, 30s, 2m, 1h or 7d.");
     }
 }

@@ -1,4 +1,5 @@
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
@@ -7,6 +8,7 @@ using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Runtime;
 using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -110,6 +112,26 @@ public sealed class EmbeddedMeshSession : IMeshSession
     /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken) =>
         Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
+
+    /// <inheritdoc />
+    public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().Inject(request));
+
+    /// <inheritdoc />
+    public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().Revert(id));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) =>
+        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().RevertAll(owner));
+
+    /// <inheritdoc />
+    public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>
+        await StorageProbe.FailureAsync(_host.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), TimeSpan.FromSeconds(3), cancellationToken) is null;
+
+    /// <inheritdoc />
+    public Task RecordExperimentAsync(System.Text.Json.JsonElement record, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // an embedded silo ends with the experiment; the journal file is the record
 
     /// <inheritdoc />
     public Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
@@ -203,6 +204,66 @@ public sealed class HttpMeshSession : IMeshSession
         using var response = await WithRecoveryAsync(tenant, () => Admin(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{Uri.EscapeDataString(key)}", null), cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read<IdempotencyState>(response, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken)
+    {
+        using var message = Admin(HttpMethod.Post, "/api/v1/faults", request);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        return await Read<InjectedFault>(response, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken)
+    {
+        using var message = Admin(HttpMethod.Delete, $"/api/v1/faults/{Uri.EscapeDataString(id)}", null);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken)
+    {
+        // Straight to the silo, no waiting for readiness: the kill switch must work while storage is down.
+        using var message = Admin(HttpMethod.Delete, owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}", null);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        return (await Read<RevertedFaults>(response, cancellationToken)).Faults;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync("/health/ready", cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RecordExperimentAsync(JsonElement record, CancellationToken cancellationToken)
+    {
+        using var response = await WithRecoveryAsync(null, () => Admin(HttpMethod.Post, "/api/v1/experiments", record), cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The experiment runs reported to this silo, newest first, with their journals.</summary>
+    public async Task<IReadOnlyList<Experiments.ExperimentJournal>> ExperimentRecordsAsync(CancellationToken cancellationToken)
+    {
+        using var message = Admin(HttpMethod.Get, "/api/v1/experiments", null);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        return (await Read<List<ReportedExperiment>>(response, cancellationToken)).Select(r => r.Journal).ToList();
+    }
+
+    /// <summary>One record as the silo stores it; the journal inside is the whole record.</summary>
+    private sealed record ReportedExperiment(Experiments.ExperimentJournal Journal);
+
+    /// <summary>What the silo's kill switch answers.</summary>
+    private sealed record RevertedFaults(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At);
 
     /// <inheritdoc />
     public async Task ReportAsync(string tenant, JsonElement scorecard, CancellationToken cancellationToken)

@@ -55,6 +55,21 @@ public interface IMeshSession : IAsyncDisposable
     /// <summary>The record of one idempotency key, or null.</summary>
     Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken);
 
+    /// <summary>Switches a fault on in the silo (an experiment's injection).</summary>
+    Task<Grains.Chaos.InjectedFault> InjectFaultAsync(Grains.Chaos.FaultRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Switches one fault off; false when it was not on.</summary>
+    Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The kill switch: switches off every fault of <paramref name="owner"/> (every fault when null) and returns them. Never waits for storage.</summary>
+    Task<IReadOnlyList<Grains.Chaos.InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken);
+
+    /// <summary>Whether the silo is ready: its storage answers.</summary>
+    Task<bool> ReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Leaves an experiment run's record (with its journal) with the silo, for its dashboard.</summary>
+    Task RecordExperimentAsync(System.Text.Json.JsonElement record, CancellationToken cancellationToken);
+
     /// <summary>Leaves the run's scorecard with the silo, for its dashboard.</summary>
     Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken);
 }

@@ -10,6 +10,34 @@ namespace ApexOrleans.Client.Running;
 public sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<BeatCircuitStates> BeatCircuits, List<double> PublishMilliseconds);
 
 /// <summary>
+/// How a day goes on through a silo that fails calls for a while (an experiment's storage outage): a failed call
+/// is tried again every <see cref="Interval"/> until <see cref="GiveUpAfter"/>; each try is reported to <see cref="Tried"/> and each failure to <see cref="Failed"/>.
+/// A publish the mesh refused (<see cref="Grains.Envelope.PublishRejectedException"/>) is an answer, never retried.
+/// </summary>
+public sealed record CallRetry(TimeSpan Interval, TimeSpan GiveUpAfter, Action Tried, Action<Exception> Failed)
+{
+    /// <summary>Runs <paramref name="call"/> under this policy (once, when <paramref name="retry"/> is null).</summary>
+    public static async Task<T> RunAsync<T>(CallRetry? retry, TimeProvider wallClock, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var started = wallClock.GetTimestamp();
+        while (true)
+        {
+            retry?.Tried();
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (retry is not null && e is not Grains.Envelope.PublishRejectedException && e is not OperationCanceledException
+                                      && wallClock.GetElapsedTime(started) < retry.GiveUpAfter)
+            {
+                retry.Failed(e);
+                await Task.Delay(retry.Interval, wallClock, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>
 /// One tenant's day: configure the tenant, publish each beat at its time on the tenant's clock (and a scripted
 /// duplicate again), let retries and queues settle, then read the evidence back. <c>apex run</c> replays one day
 /// (and its control); <c>apex load</c> replays many at once.
@@ -20,7 +48,9 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
     public static readonly TimeSpan SettleLimit = TimeSpan.FromDays(7);
 
     /// <summary>Replays <paramref name="scenario"/> as <paramref name="tenant"/>; <paramref name="progress"/> gets each beat when given.</summary>
-    public async Task<DayRun> ReplayAsync(Scenario scenario, string tenant, RunSettings settings, bool listed, IRunProgress? progress, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="retry"/>, reads and publishes that fail are tried again (the same event, the same key).</remarks>
+    public async Task<DayRun> ReplayAsync(Scenario scenario, string tenant, RunSettings settings, bool listed, IRunProgress? progress, CancellationToken cancellationToken,
+        CallRetry? retry = null)
     {
         await session.StartTenantAsync(tenant, settings, listed, cancellationToken);
         var publishes = new List<PublishRecord>();
@@ -30,20 +60,20 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
         foreach (var beat in scenario.Beats)
         {
             await session.AdvanceAsync(tenant, beat.Time, cancellationToken);
-            var now = await StatusesAsync(tenant, cancellationToken);
+            var now = await CallRetry.RunAsync(retry, wallClock, () => StatusesAsync(tenant, cancellationToken), cancellationToken);
             if (before is not null)
             {
                 circuits.Add(new BeatCircuitStates(beat.Number - 1, before, now));
             }
 
             before = now;
-            var receipt = await TimedPublishAsync(tenant, beat, publishMs, cancellationToken);
+            var receipt = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, publishMs, cancellationToken), cancellationToken);
             publishes.Add(new PublishRecord(beat.Number, beat.Event, receipt, Repeated: false));
             PublishReceipt? repeated = null;
             if (!settings.Control && beat.Chaos.Duplicate)
             {
                 // The scenario scripts a duplicate: the client sends the same event again.
-                repeated = await TimedPublishAsync(tenant, beat, publishMs, cancellationToken);
+                repeated = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, publishMs, cancellationToken), cancellationToken);
                 publishes.Add(new PublishRecord(beat.Number, beat.Event, repeated, Repeated: true));
             }
 
@@ -51,7 +81,8 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
         }
 
         await session.SettleAsync(tenant, scenario.Beats[^1].Time + SettleLimit, cancellationToken);
-        circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!, await StatusesAsync(tenant, cancellationToken)));
+        circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!,
+            await CallRetry.RunAsync(retry, wallClock, () => StatusesAsync(tenant, cancellationToken), cancellationToken)));
         return new DayRun(tenant, publishes, circuits, publishMs);
     }
 
