@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Silo.Security;
 
@@ -17,8 +18,13 @@ public static class FaultEndpoints
     {
         var faults = routes.MapGroup("/api/v1/faults").WithTags("faults").RequireAdminKey();
         faults.MapGet("/", (FaultSwitchboard board) => TypedResults.Ok(board.Active)).WithSummary("The faults injected now");
-        faults.MapPost("/", (FaultRequest request, FaultSwitchboard board) =>
+        faults.MapPost("/", (FaultRequest request, FaultSwitchboard board, AppCatalog catalog) =>
             {
+                if (request.App is { } app && catalog.Find(app) is null)
+                {
+                    return ApiProblems.BadRequest("invalid_fault", $"'{app}' is not an app of this silo's catalog.");
+                }
+
                 try
                 {
                     var fault = board.Inject(request);

@@ -51,6 +51,25 @@ function renderRuns() {
   card.dataset.passed = sc.passed;
 }
 
+function renderExperiments(entries, faults) {
+  const body = $("experiments").tBodies[0];
+  body.replaceChildren(...(entries.length === 0
+    ? [el("tr", {}, el("td", { colSpan: 7, className: "muted", textContent: "no experiment reported yet: apex experiment run experiments/… --silo this-url" }))]
+    : entries.map((x) => {
+      const row = el("tr", {},
+        el("td", { textContent: x.runId }), el("td", { textContent: `${x.experimentId} ${x.title}` }), el("td", { textContent: x.owner }),
+        el("td", { textContent: new Date(x.startedAt).toLocaleString() }),
+        el("td", {}, el("span", { className: `badge ${x.passed ? "passed" : "failed"}`, textContent: x.status })),
+        el("td", { textContent: x.recoverySeconds == null ? "n/a" : `${x.recoverySeconds} s / ${x.rtoSeconds} s` }),
+        el("td", { className: "muted", textContent: x.verdict }));
+      row.dataset.testid = `experiment-${x.runId}`;
+      row.dataset.status = x.status;
+      return row;
+    })));
+  $("faults-on").textContent = faults.length === 0 ? "— no fault injected now"
+    : `— ON now: ${faults.map((f) => `${f.id} ${f.request.kind}${f.request.app ? " " + f.request.app : ""}`).join(", ")}`;
+}
+
 function renderApps(apps, circuits, queues) {
   $("tenant-name").textContent = `— ${state.tenant}`;
   $("apps").replaceChildren(...Object.keys(circuits).sort().map((id) => {
@@ -144,5 +163,6 @@ async function tick(task, every) {
   openStream();
   tick(refreshRuns, 1000);
   tick(refreshTenant, 400);
+  tick(async () => renderExperiments(await api("/api/v1/experiments"), await api("/api/v1/faults")), 2000);
   tick(async () => renderLatency(await api("/api/v1/activity/latency?sliceSeconds=2")), 2000);
 })();

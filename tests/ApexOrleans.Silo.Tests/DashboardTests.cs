@@ -55,4 +55,67 @@ public sealed class DashboardTests
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });
     }
+
+    [SkippableFact]
+    public async Task TheDashboardShowsAnExperimentsFaultWhileItIsOnAndItsRecordOnceItEnds()
+    {
+        Skip.If(!File.Exists(Chromium) && !PostgresFixture.InCi, $"{Chromium} is not installed (apt-get install -y chromium).");
+        using var folder = new TempFolder();
+        await using var silo = await RunningSilo.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
+        await page.GotoAsync(silo.Url);
+        await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("no fault injected now");
+        var file = folder.File("experiment.json");
+        await File.WriteAllTextAsync(file, $$"""
+            {
+              "id": "EX-UI", "title": "dashboard experiment", "owner": "tests", "hypothesis": "an outage stays isolated",
+              "steadyState": { "window": "1s", "probes": [{ "probe": "lost-events", "max": 0 }] },
+              "method": { "scenario": {{System.Text.Json.JsonSerializer.Serialize(Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json"))}},
+                          "beatInterval": "100ms", "tenantsPerSecond": 2, "duration": "8s",
+                          "faults": [{ "kind": "app-outage", "app": "trutalk", "at": "1s", "for": "6s" }] },
+              "expected": { "outcome": "isolated", "probes": [{ "probe": "error-rate", "except": ["trutalk"], "max": 0.05 }] },
+              "safeguards": [{ "probe": "client-error-rate", "max": 0.9 }],
+              "rollback": "revert", "rto": "30s"
+            }
+            """);
+
+        var run = new Client.Experiments.ExperimentRunner(new SilentExperimentProgress(), TimeProvider.System).RunAsync(new Client.Experiments.ExperimentOptions
+        {
+            ExperimentPath = file, Silo = silo.Url, RecordsFolder = folder.File("records"),
+        });
+
+        await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("app-outage trutalk", new() { Timeout = 60_000 });
+        var outcome = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        var row = page.Locator($"[data-testid=experiment-{outcome.Journal.RunId}]");
+        await Expect(row).ToHaveAttributeAsync("data-status", outcome.Journal.Status, new() { Timeout = 10_000 });
+        await Expect(row).ToContainTextAsync("EX-UI");
+        await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("no fault injected now");
+        Assert.Equal(Client.Experiments.ExperimentStatus.Completed, outcome.Journal.Status);
+    }
+
+    private sealed class SilentExperimentProgress : Client.Experiments.IExperimentProgress
+    {
+        public void Phase(string text)
+        {
+        }
+
+        public void Sampled(Client.Experiments.ProbeSample sample, int tenantsInFlight)
+        {
+        }
+
+        public void Noted(string text)
+        {
+        }
+
+        public void Finished(Client.Experiments.ExperimentJournal journal, string path)
+        {
+        }
+    }
 }
