@@ -4,6 +4,8 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Runtime;
+using ApexOrleans.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Polly;
 
 namespace ApexOrleans.Grains.Delivery;
@@ -30,6 +32,7 @@ public sealed class DeliveryGrain(
     private string _target = null!;
     private (Tenant For, ResiliencePipeline Pipeline)? _attemptPipeline;
     private int _reportedDepth;
+    private DeliveryHistory _history = null!;
 
     private DeliveryQueueState Queue => state.State;
 
@@ -61,6 +64,7 @@ public sealed class DeliveryGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
+        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId);
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
         return Task.CompletedTask;
@@ -124,6 +128,11 @@ public sealed class DeliveryGrain(
                     await AttemptAsync(item, circuit, now);
                 }
 
+                if (Queue.Delivered.Count >= Options.HistoryPageSize)
+                {
+                    await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
+                }
+
                 crash.Pass("delivery.before-queue-write");
                 await state.WriteStateAsync();
             }
@@ -149,9 +158,9 @@ public sealed class DeliveryGrain(
     }
 
     /// <inheritdoc />
-    public Task<DeliveryQueueSnapshot> GetAsync() => Task.FromResult(new DeliveryQueueSnapshot(
+    public async Task<DeliveryQueueSnapshot> GetAsync() => new(
         _target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
-        [.. Queue.Pending], [.. Queue.Delivered], [.. Queue.DeadLetters]));
+        [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters]);
 
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
@@ -187,10 +196,6 @@ public sealed class DeliveryGrain(
             Queue.Pending.Remove(item);
             Queue.Delivered.Add(item);
             Queue.DeliveredCount++;
-            if (Queue.Delivered.Count > Options.DeliveredHistoryLimit)
-            {
-                Queue.Delivered.RemoveRange(0, Queue.Delivered.Count - Options.DeliveredHistoryLimit);
-            }
         }
         else if (number >= Options.DeadLetterAfterAttempts)
         {

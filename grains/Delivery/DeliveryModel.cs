@@ -50,8 +50,14 @@ public sealed class DeliveryQueueState
     /// <summary>Not yet delivered: waiting for a first attempt, a retry, or the circuit.</summary>
     public List<DeliveryItem> Pending { get; set; } = [];
 
-    /// <summary>Delivered, most recent last (bounded by <see cref="DeliveryOptions.DeliveredHistoryLimit"/>).</summary>
+    /// <summary>Delivered since the last history page was sealed, most recent last (fewer than <see cref="DeliveryOptions.HistoryPageSize"/>).</summary>
     public List<DeliveryItem> Delivered { get; set; } = [];
+
+    /// <summary>The number the next sealed history page gets (<see cref="DeliveryHistory"/>).</summary>
+    public long NextHistoryPage { get; set; }
+
+    /// <summary>The oldest history page still kept (older ones were pruned past <see cref="DeliveryOptions.DeliveredHistoryLimit"/>).</summary>
+    public long FirstHistoryPage { get; set; }
 
     /// <summary>Given up on after too many attempts; shown, never dropped.</summary>
     public List<DeliveryItem> DeadLetters { get; set; } = [];

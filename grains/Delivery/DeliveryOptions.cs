@@ -18,8 +18,11 @@ public sealed record DeliveryOptions
     /// <summary>Attempts after which a delivery is moved to the dead letters, where the target's state shows it.</summary>
     public int DeadLetterAfterAttempts { get; init; } = 40;
 
-    /// <summary>Delivered items kept in the target's history for evidence and dashboards (oldest dropped first).</summary>
+    /// <summary>Delivered items kept in the target's history for evidence and dashboards (oldest pages dropped first).</summary>
     public int DeliveredHistoryLimit { get; init; } = 10_000;
+
+    /// <summary>Delivered items sealed together into one immutable history page, out of the queue's hot state.</summary>
+    public int HistoryPageSize { get; init; } = 8;
 
     /// <summary>The backoff before attempt <paramref name="nextAttempt"/> (2 = first retry).</summary>
     public TimeSpan BackoffBefore(int nextAttempt)
@@ -37,11 +40,11 @@ public sealed record DeliveryOptions
     public void Validate()
     {
         if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
-            || DeadLetterAfterAttempts <= MaxRetries + 1 || DeliveredHistoryLimit < 0)
+            || DeadLetterAfterAttempts <= MaxRetries + 1 || DeliveredHistoryLimit < 0 || HistoryPageSize < 1)
         {
             throw new ArgumentException(
                 "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeout > 0, max queue backoff ≥ base backoff, " +
-                "and dead-lettering only after more attempts than the retries allow.");
+                "dead-lettering only after more attempts than the retries allow, and history pages of at least 1 item.");
         }
     }
 }

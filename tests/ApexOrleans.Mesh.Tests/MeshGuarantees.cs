@@ -274,6 +274,50 @@ public abstract class MeshGuarantees
     }
 
     [SkippableFact]
+    public async Task DeliveredHistoryIsSealedOutOfTheQueueStateAndReadBackWholeAfterARestart()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("history", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
+        var keys = Enumerable.Range(1, 10).Select(i => $"hist-{i:00}").ToList();
+        foreach (var key in keys)
+        {
+            await silo.PublishAsync(tenant, Call(key));
+            await MeshSilo.SettleAsync(tenant);
+        }
+
+        var stoppedAt = tenant.Clock.GetUtcNow();
+        await silo.Cluster.RestartAsync();
+        var resumed = silo.Tenant("history", start: stoppedAt, adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
+        var stored = new ApexOrleans.Runtime.GrainState<ApexOrleans.Grains.Delivery.DeliveryQueueState>();
+        await silo.Cluster.Services.GetRequiredKeyedService<ApexOrleans.Runtime.Storage.IGrainStorage>(ApexOrleans.Runtime.Storage.GrainStorageNames.Default)
+            .ReadStateAsync("queue", new ApexOrleans.Runtime.GrainId("delivery", MeshKeys.For(resumed.Id, "jubeelove")), stored);
+        var queue = await silo.QueueAsync(resumed, "jubeelove");
+
+        // Ten deliveries: three sealed pages of three, and only the tenth still in the queue's own state.
+        Assert.Equal((3L, 1), (stored.State.NextHistoryPage, stored.State.Delivered.Count));
+        Assert.Equal(keys, queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
+        Assert.Equal(10L, queue.DeliveredCount);
+    }
+
+    [SkippableFact]
+    public async Task DeliveredHistoryPastItsLimitDropsItsOldestPages()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("history-limit", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 2, DeliveredHistoryLimit = 4 } });
+        foreach (var i in Enumerable.Range(1, 9))
+        {
+            await silo.PublishAsync(tenant, Call($"limit-{i}"));
+            await MeshSilo.SettleAsync(tenant);
+        }
+
+        var queue = await silo.QueueAsync(tenant, "jubeelove");
+
+        // Four pages sealed, the two oldest dropped: items 5 to 8 in pages, 9 still recent.
+        Assert.Equal(["limit-5", "limit-6", "limit-7", "limit-8", "limit-9"], queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
+        Assert.Equal(9L, queue.DeliveredCount);
+    }
+
+    [SkippableFact]
     public async Task TheDayInAnyOrderEndsInTheSameStateAsInOrder()
     {
         await using var silo = await MeshSilo.StartAsync(Storage);
