@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ApexOrleans.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Grains.Tenancy;
@@ -7,7 +8,7 @@ namespace ApexOrleans.Grains.Tenancy;
 /// The tenants a silo serves. A tenant that was never configured gets the defaults on the silo's clock;
 /// a run configures its own tenant (virtual clock, seeded chaos) before publishing.
 /// </summary>
-public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, Silo silo) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new();
     private readonly ILogger _logger = loggers.CreateLogger<TenantTimeline>();
@@ -40,32 +41,45 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers) 
     public bool TryGet(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Tenant? tenant) => _tenants.TryGetValue(id, out tenant);
 
     /// <summary>
-    /// Forgets a finished tenant: its timeline stops and its settings leave memory (its grains' state stays in
-    /// storage, and its idle activations are collected as usual). A load retires each tenant after reading its
-    /// evidence, so thousands of tenants do not pile up in the silo. A tenant with work still scheduled or running is
-    /// refused (<see cref="InvalidOperationException"/>): its work would otherwise bring it back with default settings.
-    /// Returns false when the tenant is unknown.
+    /// Forgets a finished tenant: its idle activations are deactivated at once, its timeline stops and its settings
+    /// leave memory (its grains' state stays in storage). A load retires each tenant after reading its evidence, so
+    /// thousands of tenants do not pile up in the silo: neither their settings nor their grains, whose heap would
+    /// otherwise make every garbage collection slower until idle collection came round. A tenant with work still
+    /// scheduled or running is refused (<see cref="InvalidOperationException"/>): its work would otherwise bring it
+    /// back with default settings. Returns false when the tenant is unknown.
     /// </summary>
     public async Task<bool> RetireAsync(string id)
     {
-        Tenant? retired;
+        if (!_tenants.TryGetValue(id, out var retired))
+        {
+            return false;
+        }
+
+        EnsureIdle(retired);
+        // While the tenant is still known: a grain that looks its tenant up while deactivating must not recreate it.
+        var prefix = MeshKeys.For(id, "");
+        await silo.CollectIdleActivationsAsync(TimeSpan.Zero, grain => grain.Key.StartsWith(prefix, StringComparison.Ordinal)).ConfigureAwait(false);
         lock (_creating)
         {
-            if (!_tenants.TryGetValue(id, out retired))
+            if (!_tenants.TryGetValue(id, out var current) || current != retired)
             {
-                return false;
+                return false; // retired or replaced meanwhile
             }
 
-            if (!retired.Timeline.IsIdle)
-            {
-                throw new InvalidOperationException($"Tenant '{id}' still has work scheduled or running; settle it before retiring it.");
-            }
-
+            EnsureIdle(retired);
             _tenants.TryRemove(id, out _);
         }
 
         await retired.Timeline.DisposeAsync().ConfigureAwait(false);
         return true;
+    }
+
+    private static void EnsureIdle(Tenant tenant)
+    {
+        if (!tenant.Timeline.IsIdle)
+        {
+            throw new InvalidOperationException($"Tenant '{tenant.Id}' still has work scheduled or running; settle it before retiring it.");
+        }
     }
 
     /// <summary>

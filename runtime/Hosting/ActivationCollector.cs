@@ -23,13 +23,16 @@ internal sealed class ActivationCollector(GrainRuntime runtime, IOptions<GrainCo
         }
     }
 
-    /// <summary>Collects every activation idle for its age limit (or <paramref name="ageLimit"/>); returns how many.</summary>
-    public async Task<int> CollectAsync(TimeSpan? ageLimit)
+    /// <summary>
+    /// Collects every activation idle for its age limit (or <paramref name="ageLimit"/>), of those <paramref name="where"/>
+    /// accepts when given; returns how many.
+    /// </summary>
+    public async Task<int> CollectAsync(TimeSpan? ageLimit, Func<GrainId, bool>? where = null)
     {
         var collecting = new List<Task>();
         foreach (var activation in runtime.EnumerateActivations())
         {
-            if (activation.TryCollect(ageLimit ?? AgeOf(activation.GrainClass)) is { } deactivated)
+            if ((where is null || where(activation.GrainId)) && activation.TryCollect(ageLimit ?? AgeOf(activation.GrainClass)) is { } deactivated)
             {
                 collecting.Add(deactivated);
             }

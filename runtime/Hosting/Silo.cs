@@ -49,7 +49,8 @@ public sealed class Silo : IHostedService
 
     /// <summary>
     /// Collects idle activations now (Orleans' ForceActivationCollection): those idle for at least
-    /// <paramref name="ageLimit"/>, or for their configured age when null. Returns how many were deactivated.
+    /// <paramref name="ageLimit"/>, or for their configured age when null, and only those <paramref name="where"/>
+    /// accepts when given. Busy activations are left alone. Returns how many were deactivated.
     /// </summary>
-    public Task<int> CollectIdleActivationsAsync(TimeSpan? ageLimit = null) => _collector.CollectAsync(ageLimit);
+    public Task<int> CollectIdleActivationsAsync(TimeSpan? ageLimit = null, Func<GrainId, bool>? where = null) => _collector.CollectAsync(ageLimit, where);
 }
