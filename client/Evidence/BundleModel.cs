@@ -33,10 +33,10 @@ public sealed record EventLine
     /// <summary>The app delivered to (deliveries only).</summary>
     public string? Target { get; init; }
 
-    /// <summary>"Source" (own fact) or "Target" (deliveries only).</summary>
+    /// <summary>"Source" (own fact), "Target" or "Fallback" (in place of a target; deliveries only).</summary>
     public string? Role { get; init; }
 
-    /// <summary>Publishes: accepted, duplicate or in-progress. Deliveries: delivered, pending or dead-letter.</summary>
+    /// <summary>Publishes: accepted, duplicate or in-progress. Deliveries: delivered, failed-over, pending or dead-letter.</summary>
     public required string Status { get; init; }
 
     /// <summary>Deliveries: what the app did (Applied, Duplicate, Held).</summary>
@@ -59,6 +59,19 @@ public sealed record EventLine
 
     /// <summary>Deliveries: every attempt.</summary>
     public IReadOnlyList<AttemptLine> Attempts { get; init; } = [];
+
+    /// <summary>Deliveries with status failed-over: the fallback app it was handed to while its target's circuit was open.</summary>
+    public string? FailedOverTo { get; init; }
+
+    /// <summary>Deliveries in the role Fallback: the target app this one stood in for.</summary>
+    public string? StandsInFor { get; init; }
+
+    /// <summary>
+    /// Deliveries: it ended where it should: delivered, or failed over (then the fallback's own delivery carries it on,
+    /// and is judged in turn). Anything else (pending, dead-letter) is not done.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Ended => Status is "delivered" or "failed-over";
 
     /// <summary>The envelope as a CloudEvent.</summary>
     public required JsonNode CloudEvent { get; init; }
@@ -85,8 +98,11 @@ public sealed record ReceiptLine
     /// <summary>Apply: the app; claims: the source app.</summary>
     public string? App { get; init; }
 
-    /// <summary>Apply: Source or Target.</summary>
+    /// <summary>Apply: Source, Target or Fallback.</summary>
     public string? Role { get; init; }
+
+    /// <summary>Apply as a fallback: the target app it stood in for.</summary>
+    public string? StandsInFor { get; init; }
 
     /// <summary>When (run clock).</summary>
     public DateTimeOffset At { get; init; }

@@ -7,15 +7,22 @@ namespace ApexOrleans.Client.Evidence;
 /// </summary>
 public static class EffectCount
 {
-    /// <summary>(key, app, role) pairs that took more than one effect, by attempts or by receipts, with the counts.</summary>
+    /// <summary>
+    /// (key, app, role) pairs that took more than one effect, by attempts or by receipts, with the counts; and any event
+    /// that took effect both at a target and at the fallback standing in for it (one effect across the two).
+    /// </summary>
     public static IReadOnlyList<string> Repeated(IEnumerable<EventLine> deliveries, IEnumerable<ReceiptLine> applies)
     {
         var byAttempts = deliveries
-            .SelectMany(d => d.Attempts.Where(a => a.Outcome is "Applied" or "Held").Select(_ => (d.IdempotencyKey, App: d.Target, d.Role)))
+            .SelectMany(d => d.Attempts.Where(a => a.Outcome is "Applied" or "Held").Select(_ => (d.IdempotencyKey, App: d.Target, d.Role, d.StandsInFor)))
             .GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}: {g.Count()} effects by its attempts");
-        var byReceipts = applies.GroupBy(a => (a.IdempotencyKey, a.App, a.Role)).Where(g => g.Count() > 1)
+        var receipts = applies.ToList();
+        var byReceipts = receipts.GroupBy(a => (a.IdempotencyKey, a.App, a.Role, a.StandsInFor)).Where(g => g.Count() > 1)
             .Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}: {g.Count()} apply receipts");
-        return byAttempts.Concat(byReceipts).ToList();
+        var targeted = receipts.Where(a => a.Role == "Target").Select(a => (a.IdempotencyKey, a.App)).ToHashSet();
+        var acrossFallback = receipts.Where(a => a.Role == "Fallback" && targeted.Contains((a.IdempotencyKey, a.StandsInFor)))
+            .Select(a => $"{a.IdempotencyKey} at {a.StandsInFor}: applied there and at its fallback {a.App}");
+        return byAttempts.Concat(byReceipts).Concat(acrossFallback).ToList();
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record EvidenceFiles(
         }
 
         var deliveries = run.Queues.OrderBy(q => q.Key, StringComparer.Ordinal).SelectMany(q =>
-            q.Value.Delivered.Select(i => (Target: q.Key, Item: i, Status: "delivered"))
+            q.Value.Delivered.Select(i => (Target: q.Key, Item: i, Status: i.FailedOverTo is null ? "delivered" : "failed-over"))
                 .Concat(q.Value.Pending.Select(i => (Target: q.Key, Item: i, Status: "pending")))
                 .Concat(q.Value.DeadLetters.Select(i => (Target: q.Key, Item: i, Status: "dead-letter")))
                 .OrderBy(d => d.Item.Id)).ToList();
@@ -43,6 +43,8 @@ public sealed record EvidenceFiles(
                 CompletedAt = item.CompletedAt,
                 Attempts = item.Attempts.Select(a => new AttemptLine(a.Number, a.At, a.Fault.ToString(), a.Succeeded, a.Probe, a.Error,
                     a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3))).ToList(),
+                FailedOverTo = item.FailedOverTo,
+                StandsInFor = item.Delivery.StandsInFor,
             });
         }
 
@@ -89,7 +91,7 @@ public sealed record EvidenceFiles(
             lines.AddRange(receipts.Select(r => new ReceiptLine
             {
                 Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Role = r.Role.ToString(), At = r.AppliedAt,
-                Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince, Reactions = r.Reactions,
+                Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince, Reactions = r.Reactions, StandsInFor = r.StandsInFor,
             }));
         }
 

@@ -29,7 +29,7 @@ public sealed record RunMetrics(
         var deliveries = events.Where(e => e.Kind == "delivery").ToList();
         var attempts = deliveries.Sum(d => d.Attempts.Count);
         var failed = deliveries.Sum(d => d.Attempts.Count(a => !a.Succeeded));
-        var undelivered = deliveries.Count(d => d.Status != "delivered");
+        var undelivered = deliveries.Count(d => !d.Ended);
         return new RunMetrics(
             LatencyFigures.Of(deliveries.Select(MeshLatency)),
             deliveries.GroupBy(d => d.Beat).OrderBy(g => g.Key).Select(g => new BeatLatency(g.Key, LatencyFigures.Of(g.Select(MeshLatency)))).ToList(),

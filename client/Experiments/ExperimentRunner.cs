@@ -453,6 +453,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
             {
                 "duplicate-effects" => scores.Sum(s => s.DuplicateEffects),
                 "lost-events" => scores.Sum(s => s.LostDeliveries),
+                "failed-over" => scores.Sum(s => s.FailedOver),
                 "state-divergence" => scores.Count(s => s.DivergedFromControl),
                 "failed-tenants" => scores.Count(s => !s.Passed) + _traffic.InFlight,
                 "dropped-tenants" => traffic.TenantsSkipped,

@@ -11,7 +11,8 @@ using ApexOrleans.Grains.Tenancy;
 namespace ApexOrleans.Client.Experiments;
 
 /// <summary>What one tenant of the traffic ended as: its guarantees, scored like apex run, or why it could not be scored.</summary>
-public sealed record TenantScore(string Tenant, bool Passed, int DuplicateEffects, int LostDeliveries, bool DivergedFromControl, string? Error, IReadOnlyList<string>? Broken = null);
+public sealed record TenantScore(
+    string Tenant, bool Passed, int DuplicateEffects, int LostDeliveries, bool DivergedFromControl, string? Error, IReadOnlyList<string>? Broken = null, int FailedOver = 0);
 
 /// <summary>
 /// The experiment's traffic: tenants replaying the scenario's day on a real clock, a new one every
@@ -125,9 +126,10 @@ public sealed class ExperimentTraffic(
             var files = EvidenceFiles.From(record);
             var scorecard = Scorecard.Evaluate(record, files, RunMetrics.From(files.Events));
             var twice = scorecard.Criteria.Single(c => c.Id == "idempotency").Figures["appliedTwice"] is int n ? n : 0;
-            var lost = files.Events.Count(e => e.Kind == "delivery" && e.Status != "delivered");
+            var lost = files.Events.Count(e => e.Kind == "delivery" && !e.Ended);
+            var failedOver = files.Events.Count(e => e.Kind == "delivery" && e.Status == "failed-over");
             _scores.Enqueue(new TenantScore(tenant, scorecard.Passed, twice, lost, record.FinalState != record.ControlState, null,
-                scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList()));
+                scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList(), failedOver));
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {

@@ -109,16 +109,21 @@ public static class BundleVerifier
                 {
                     problems.Add($"{source.IdempotencyKey} has no delivery to {target}");
                 }
-                else if (delivery.Status is not ("delivered" or "pending" or "dead-letter"))
+                else if (delivery.Status is not ("delivered" or "failed-over" or "pending" or "dead-letter"))
                 {
                     problems.Add($"{source.IdempotencyKey}→{target} has status {delivery.Status}");
+                }
+                else if (delivery.Status == "failed-over" && !byEvent[source.EventId].Any(d => d.Role == "Fallback" && d.Target == delivery.FailedOverTo && d.StandsInFor == target))
+                {
+                    problems.Add($"{source.IdempotencyKey}→{target} failed over to {delivery.FailedOverTo}, which has no delivery of it");
                 }
             }
         }
 
-        var shown = deliveries.Count(d => d.Status != "delivered");
+        var shown = deliveries.Count(d => !d.Ended);
+        var failedOver = deliveries.Count(d => d.Status == "failed-over");
         return new InvariantCheck("every accepted event reached every target", problems.Count == 0,
-            problems.Count == 0 ? $"{deliveries.Count} deliveries; {shown} shown pending or dead-lettered" : string.Join("; ", problems.Distinct()));
+            problems.Count == 0 ? $"{deliveries.Count} deliveries; {failedOver} failed over to a fallback; {shown} shown pending or dead-lettered" : string.Join("; ", problems.Distinct()));
     }
 
     /// <summary>Reactions never pass a source queue: their first delivery stands for their publication.</summary>

@@ -31,14 +31,18 @@ public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode
 /// <summary>An event an app publishes: its own record of it, and where it goes by default.</summary>
 public sealed record PublishedEvent(string Action, RecordEffect Effect, IReadOnlyList<string> Targets);
 
-/// <summary>One app of the mesh, as configured.</summary>
+/// <summary>
+/// One app of the mesh, as configured. <see cref="Fallback"/> names an app that takes the deliveries meant for this one
+/// while this one's circuit is open (a second provider): it records them as this app would have.
+/// </summary>
 public sealed record AppDefinition(
     string Id,
     string Name,
     string Purpose,
     IReadOnlyDictionary<string, PublishedEvent> Publishes,
     IReadOnlyDictionary<string, RecordEffect> Consumes,
-    JsonElement Settings)
+    JsonElement Settings,
+    string? Fallback = null)
 {
     /// <summary>The wildcard consumer entry: records every event delivered to the app.</summary>
     public const string AnyEvent = "*";
@@ -222,7 +226,14 @@ public sealed partial class AppCatalog
         }
 
         var settings = element.TryGetProperty("settings", out var s) ? s.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
-        return new AppDefinition(id, Text(element, "name") ?? id, Text(element, "purpose") ?? "", publishes, consumes, settings);
+        var fallback = Text(element, "fallback");
+        if (element.TryGetProperty("fallback", out var f) && (fallback is null || !EnvelopeParser.IsAppId(fallback)))
+        {
+            problems.Add($"{where}.fallback: must be the id of another app ({f.ValueKind.ToString().ToLowerInvariant()} given)");
+            fallback = null;
+        }
+
+        return new AppDefinition(id, Text(element, "name") ?? id, Text(element, "purpose") ?? "", publishes, consumes, settings, fallback);
     }
 
     private static RecordEffect? ReadEffect(JsonElement element, string where, List<string> problems)
@@ -294,6 +305,11 @@ public sealed partial class AppCatalog
                 }
             }
 
+            if (app.Fallback is { } fallbackId)
+            {
+                CheckFallback(apps, app, fallbackId, problems);
+            }
+
             foreach (var eventType in app.Consumes.Keys.Where(k => k != AppDefinition.AnyEvent))
             {
                 EnvelopeParser.TrySplitEventType(eventType, out var sourceId, out var action);
@@ -301,6 +317,46 @@ public sealed partial class AppCatalog
                 {
                     problems.Add($"app '{app.Id}' consumes '{eventType}', which no app of the catalog publishes");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fallback is another app, one hop only (so failing over can never come back round), that records every event
+    /// routed to the app it stands in for, at once: an insert with no prerequisite, since it never had the records the
+    /// target's own holds wait for.
+    /// </summary>
+    private static void CheckFallback(Dictionary<string, AppDefinition> apps, AppDefinition app, string fallbackId, List<string> problems)
+    {
+        if (!apps.TryGetValue(fallbackId, out var fallback))
+        {
+            problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which is not an app of the catalog");
+            return;
+        }
+
+        if (fallback.Id == app.Id || fallback.Fallback is not null)
+        {
+            problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which {(fallback.Id == app.Id ? "is itself" : "has a fallback of its own (one hop only)")}");
+            return;
+        }
+
+        var routed = apps.Values.SelectMany(source => source.Publishes.Values.Where(p => p.Targets.Contains(app.Id)).Select(p => (EventType: $"{source.Id}:{p.Action}", p.Targets))).ToList();
+        foreach (var (eventType, _) in routed.Where(r => r.Targets.Contains(fallbackId)))
+        {
+            problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which already receives '{eventType}' itself: it could not tell the two apart");
+        }
+
+        foreach (var eventType in routed.Select(r => r.EventType).Distinct().Order(StringComparer.Ordinal))
+        {
+            var effect = fallback.ConsumerEffect(eventType);
+            if (effect is null || effect.Mode != EffectMode.Insert || effect.Requires.Count > 0)
+            {
+                problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which must record '{eventType}' as a plain insert with no prerequisite");
+            }
+
+            if (app.ConsumerEffect(eventType) is { Mode: EffectMode.Merge })
+            {
+                problems.Add($"app '{app.Id}' merges '{eventType}' into a record of its own, which a fallback cannot stand in for");
             }
         }
     }

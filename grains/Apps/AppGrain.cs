@@ -130,7 +130,7 @@ public sealed class AppGrain(
         var holdTimeout = CurrentTenant.Settings.Ordering.HoldTimeout;
         var tables = Data.Tables.ToDictionary(
             t => t.Key,
-            t => (IReadOnlyList<RecordView>)t.Value.Values.Select(r => new RecordView(r.Key, r.EventId, r.EventType, r.IdempotencyKey, r.View())).ToList());
+            t => (IReadOnlyList<RecordView>)t.Value.Values.Select(r => new RecordView(r.Key, r.EventId, r.EventType, r.IdempotencyKey, r.View(), r.StandsIn)).ToList());
         var held = Data.Held.Select(h => new HeldView(h.Delivery.Envelope.Id, h.Delivery.Envelope.EventType, h.Delivery.Envelope.IdempotencyKey,
             h.HeldSince, now - h.HeldSince > holdTimeout, h.WaitingFor)).ToList();
         return Task.FromResult(new AppSnapshot(CurrentTenant.Id, _app.Id, tables, Data.Inbox.Count, held, Data.Outbox.Count, [.. Data.Conflicts]));
@@ -194,8 +194,8 @@ public sealed class AppGrain(
     {
         var envelope = delivery.Envelope;
         var effect = EffectOf(delivery);
-        var key = effect.KeyField == RecordEffect.IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(effect.KeyField)!;
-        WriteRecord(effect, key, envelope);
+        var key = KeyOf(effect, envelope);
+        WriteRecord(effect, key, envelope, StandInFor(delivery));
         var receipt = new ApplyReceipt
         {
             IdempotencyKey = envelope.IdempotencyKey,
@@ -206,6 +206,7 @@ public sealed class AppGrain(
             AppliedAt = now,
             Effects = [$"{effect.Table}/{key}"],
             HeldSince = heldSince,
+            StandsInFor = delivery.StandsInFor,
         };
         Data.Inbox[delivery.InboxKey] = receipt;
         Data.AppliedEvents.Add(envelope.Id);
@@ -250,7 +251,23 @@ public sealed class AppGrain(
         return receipt;
     }
 
-    private void WriteRecord(RecordEffect effect, string key, EventEnvelope envelope)
+    private static string KeyOf(RecordEffect effect, EventEnvelope envelope) =>
+        effect.KeyField == RecordEffect.IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(effect.KeyField)!;
+
+    /// <summary>As a fallback: the record the target would have written (the catalog checked it takes the event).</summary>
+    private StandIn? StandInFor(Delivery.Delivery delivery)
+    {
+        if (delivery.StandsInFor is not { } target)
+        {
+            return null;
+        }
+
+        var effect = catalog.Find(target)?.ConsumerEffect(delivery.Envelope.EventType)
+            ?? throw new InvalidOperationException($"'{_app.Id}' stands in for '{target}', which does not take '{delivery.Envelope.EventType}'.");
+        return new StandIn(target, effect.Table, KeyOf(effect, delivery.Envelope));
+    }
+
+    private void WriteRecord(RecordEffect effect, string key, EventEnvelope envelope, StandIn? standsIn)
     {
         if (!Data.Tables.TryGetValue(effect.Table, out var table))
         {
@@ -266,7 +283,7 @@ public sealed class AppGrain(
         var record = new AppRecord
         {
             Key = key, EventId = envelope.Id, EventType = envelope.EventType, IdempotencyKey = envelope.IdempotencyKey,
-            Time = envelope.Time, Data = envelope.Data,
+            Time = envelope.Time, Data = envelope.Data, StandsIn = standsIn,
         };
         if (!table.TryGetValue(key, out var existing))
         {

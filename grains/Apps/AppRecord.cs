@@ -27,6 +27,9 @@ public sealed class AppRecord
     /// <summary>The payload as created.</summary>
     public JsonElement Data { get; set; }
 
+    /// <summary>Written by a fallback app in place of another: the record that app would have written.</summary>
+    public StandIn? StandsIn { get; set; }
+
     /// <summary>Merges, keyed by the merging event's idempotency key, applied in key order.</summary>
     public SortedDictionary<string, JsonElement> Merges { get; set; } = new(StringComparer.Ordinal);
 
@@ -53,3 +56,6 @@ public sealed class AppRecord
         _ => null,
     };
 }
+
+/// <summary>The record a fallback wrote stands in for: the target app, its table and its key.</summary>
+public sealed record StandIn(string App, string Table, string Key);

@@ -16,8 +16,8 @@ public sealed record AppSnapshot(
     public IReadOnlyList<RecordView> Rows(string table) => Tables.TryGetValue(table, out var rows) ? rows : [];
 }
 
-/// <summary>One record as a reader sees it: key, the event behind it, and the merged fields.</summary>
-public sealed record RecordView(string Key, string EventId, string EventType, string IdempotencyKey, JsonObject Data);
+/// <summary>One record as a reader sees it: key, the event behind it, the merged fields, and whose record it stands in for.</summary>
+public sealed record RecordView(string Key, string EventId, string EventType, string IdempotencyKey, JsonObject Data, StandIn? StandsIn = null);
 
 /// <summary>A held event: what it waits for and whether it has waited longer than the hold timeout.</summary>
 public sealed record HeldView(string EventId, string EventType, string IdempotencyKey, DateTimeOffset HeldSince, bool Overdue, IReadOnlyList<string> WaitingFor);

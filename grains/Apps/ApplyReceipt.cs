@@ -20,8 +20,11 @@ public sealed class ApplyReceipt
     /// <summary>The app that applied it.</summary>
     public string App { get; set; } = "";
 
-    /// <summary>Whether the app applied it as its own fact or as a target.</summary>
+    /// <summary>Whether the app applied it as its own fact, as a target, or as a fallback.</summary>
     public DeliveryRole Role { get; set; }
+
+    /// <summary>As a fallback: the target app it stood in for.</summary>
+    public string? StandsInFor { get; set; }
 
     /// <summary>When it was applied, on the tenant's clock.</summary>
     public DateTimeOffset AppliedAt { get; set; }

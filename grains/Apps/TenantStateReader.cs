@@ -21,19 +21,39 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
     /// </summary>
     public async Task<string> CanonicalAsync(string tenant) => Canonical(await ReadAsync(tenant).ConfigureAwait(false));
 
-    /// <summary>The canonical rendering of snapshots read with <see cref="ReadAsync"/>.</summary>
+    /// <summary>
+    /// The canonical rendering of snapshots read with <see cref="ReadAsync"/>. A record a fallback wrote in place of
+    /// its target is rendered as the target's record, where the target would have written it: the business state of
+    /// a day whose deliveries failed over equals the state of the same day without the outage.
+    /// </summary>
     public static string Canonical(IReadOnlyDictionary<string, AppSnapshot> apps)
     {
+        var rowsByApp = apps.Keys.ToDictionary(id => id, _ => new SortedDictionary<string, SortedDictionary<string, RecordView>>(StringComparer.Ordinal));
+        foreach (var (id, app) in apps)
+        {
+            foreach (var (table, rows) in app.Tables)
+            {
+                foreach (var row in rows)
+                {
+                    var (owner, ownerTable, key) = row.StandsIn is { } standIn && rowsByApp.ContainsKey(standIn.App) ? (standIn.App, standIn.Table, standIn.Key) : (id, table, row.Key);
+                    var tableRows = rowsByApp[owner].TryGetValue(ownerTable, out var existing)
+                        ? existing
+                        : rowsByApp[owner][ownerTable] = new SortedDictionary<string, RecordView>(StringComparer.Ordinal);
+                    tableRows[key] = row;
+                }
+            }
+        }
+
         var root = new JsonObject();
         foreach (var (id, app) in apps.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             var tables = new JsonObject();
-            foreach (var (table, rows) in app.Tables.OrderBy(t => t.Key, StringComparer.Ordinal))
+            foreach (var (table, rows) in rowsByApp[id])
             {
                 var rendered = new JsonObject();
-                foreach (var row in rows.OrderBy(r => r.Key, StringComparer.Ordinal))
+                foreach (var (key, row) in rows)
                 {
-                    rendered[row.Key] = new JsonObject
+                    rendered[key] = new JsonObject
                     {
                         ["event"] = row.IdempotencyKey,
                         ["data"] = Sorted(row.Data),

@@ -5,13 +5,20 @@ using ApexOrleans.Grains.Envelope;
 namespace ApexOrleans.Grains.Delivery;
 
 /// <summary>
-/// One event brought to one app: as its own fact (source) or as a target. <see cref="HoldUntilApplied"/>
-/// names an event the app must have applied first (a reaction's cause); <see cref="FanOut"/> overrides the
-/// envelope's targets with per-target holds when the app publishes a reaction.
+/// One event brought to one app: as its own fact (source), as a target, or as the fallback of a target
+/// (<see cref="StandsInFor"/>). <see cref="HoldUntilApplied"/> names an event the app must have applied first (a
+/// reaction's cause); <see cref="FanOut"/> overrides the envelope's targets with per-target holds when the app
+/// publishes a reaction.
 /// </summary>
-public sealed record Delivery(EventEnvelope Envelope, DeliveryRole Role, string? HoldUntilApplied = null, IReadOnlyList<OutboxTarget>? FanOut = null)
+public sealed record Delivery(
+    EventEnvelope Envelope, DeliveryRole Role, string? HoldUntilApplied = null, IReadOnlyList<OutboxTarget>? FanOut = null, string? StandsInFor = null)
 {
-    /// <summary>The key under which the receiving app keeps the receipt.</summary>
+    /// <summary>The key under which the receiving app keeps the receipt (a fallback keeps one per target it stands in for).</summary>
     [JsonIgnore]
-    public string InboxKey => $"{(Role == DeliveryRole.Source ? "source" : "target")}:{Envelope.IdempotencyKey}";
+    public string InboxKey => Role switch
+    {
+        DeliveryRole.Source => $"source:{Envelope.IdempotencyKey}",
+        DeliveryRole.Fallback => $"fallback-{StandsInFor}:{Envelope.IdempotencyKey}",
+        _ => $"target:{Envelope.IdempotencyKey}",
+    };
 }

@@ -19,6 +19,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// </summary>
 public sealed class DeliveryGrain(
     [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
+    AppCatalog catalog,
     MeshTenants tenants,
     MeshTelemetry telemetry,
     CrashPoints crash,
@@ -33,6 +34,7 @@ public sealed class DeliveryGrain(
     private (Tenant For, ResiliencePipeline Pipeline)? _attemptPipeline;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
+    private string? _fallback;
 
     private DeliveryQueueState Queue => state.State;
 
@@ -65,6 +67,7 @@ public sealed class DeliveryGrain(
     {
         (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
         _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId);
+        _fallback = catalog.Find(_target)?.Fallback;
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
         return Task.CompletedTask;
@@ -88,7 +91,7 @@ public sealed class DeliveryGrain(
         }
 
         var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
-        if (delivery.Role == DeliveryRole.Target)
+        if (delivery.Role != DeliveryRole.Source)
         {
             delay += faults.DelayFor(_tenantId, _target); // an experiment's injected delay comes on top of the run's own
         }
@@ -165,7 +168,19 @@ public sealed class DeliveryGrain(
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
         var envelope = item.Delivery.Envelope;
+        if (item.FailedOverTo is not null)
+        {
+            await FailOverAsync(item, now); // handed over before a restart, or its handing-over failed: finish it
+            return;
+        }
+
         var permit = await circuit.TryAcquireAsync(now, envelope.Id);
+        if (!permit.Allowed && CanFailOver(item))
+        {
+            await FailOverAsync(item, now);
+            return;
+        }
+
         if (!permit.Allowed)
         {
             item.Queued = true;
@@ -215,6 +230,38 @@ public sealed class DeliveryGrain(
                 item.QueuedBecause = "retries exhausted";
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the item may go to this target's fallback instead: only a delivery to this app as a target (never its
+    /// own fact, never one it stands in for), and only if no attempt may have reached it. An attempt that timed out,
+    /// lost its answer or threw may have applied the effect here: failing it over could apply it twice, so it waits.
+    /// </summary>
+    private bool CanFailOver(DeliveryItem item) =>
+        _fallback is not null && item.Delivery.Role == DeliveryRole.Target
+        && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
+
+    /// <summary>
+    /// Hands the item to the fallback's queue. The decision is stored first, so the item is never delivered here as
+    /// well, whatever happens next; the fallback's enqueue is idempotent, so repeating it after a crash changes nothing.
+    /// </summary>
+    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now)
+    {
+        if (item.FailedOverTo is null)
+        {
+            item.FailedOverTo = _fallback;
+            item.QueuedBecause = $"circuit not closed; failed over to {_fallback}";
+            await state.WriteStateAsync();
+        }
+
+        crash.Pass("delivery.before-failover");
+        await GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(_tenantId, item.FailedOverTo!))
+            .EnqueueAsync(new Delivery(item.Delivery.Envelope, DeliveryRole.Fallback, StandsInFor: _target));
+        item.CompletedAt = now;
+        Queue.Pending.Remove(item);
+        Queue.Delivered.Add(item);
+        Queue.FailedOverCount++;
+        telemetry.FailedOver(CurrentTenant.Id, _target, item.FailedOverTo!, item);
     }
 
     /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>

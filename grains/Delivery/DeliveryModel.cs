@@ -42,6 +42,12 @@ public sealed class DeliveryItem
 
     /// <summary>Why it was dead-lettered, if it was.</summary>
     public string? DeadLetterReason { get; set; }
+
+    /// <summary>
+    /// The fallback app it was handed to while this target's circuit was open. Once set (and stored) it is never
+    /// delivered here; it ends in the history, not as delivered here but as failed over.
+    /// </summary>
+    public string? FailedOverTo { get; set; }
 }
 
 /// <summary>The persisted queue of one target.</summary>
@@ -50,7 +56,10 @@ public sealed class DeliveryQueueState
     /// <summary>Not yet delivered: waiting for a first attempt, a retry, or the circuit.</summary>
     public List<DeliveryItem> Pending { get; set; } = [];
 
-    /// <summary>Delivered since the last history page was sealed, most recent last (fewer than <see cref="DeliveryOptions.HistoryPageSize"/>).</summary>
+    /// <summary>
+    /// Ended since the last history page was sealed, most recent last (fewer than <see cref="DeliveryOptions.HistoryPageSize"/>):
+    /// delivered here, or failed over to the fallback (<see cref="DeliveryItem.FailedOverTo"/>).
+    /// </summary>
     public List<DeliveryItem> Delivered { get; set; } = [];
 
     /// <summary>The number the next sealed history page gets (<see cref="DeliveryHistory"/>).</summary>
@@ -70,6 +79,9 @@ public sealed class DeliveryQueueState
 
     /// <summary>How many items were ever delivered.</summary>
     public long DeliveredCount { get; set; }
+
+    /// <summary>How many items were ever handed to the fallback app while this target's circuit was open.</summary>
+    public long FailedOverCount { get; set; }
 }
 
 /// <summary>A target's queue as read back: depths and the items themselves.</summary>

@@ -8,4 +8,10 @@ public enum DeliveryRole
 
     /// <summary>A target app applies the event's effect.</summary>
     Target,
+
+    /// <summary>
+    /// A fallback app applies the event in place of a target whose circuit is open (<see cref="Delivery.StandsInFor"/>):
+    /// recorded as the target would have recorded it, and never delivered to the target as well.
+    /// </summary>
+    Fallback,
 }

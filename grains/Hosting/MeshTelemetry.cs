@@ -44,6 +44,7 @@ public sealed class MeshTelemetry : IDisposable
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _transitions;
+    private readonly Counter<long> _failovers;
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _wall;
     private readonly Lock _gate = new();
@@ -56,6 +57,7 @@ public sealed class MeshTelemetry : IDisposable
     private long _failedAttemptsTotal;
     private long _deliveredTotal;
     private long _circuitsNotClosed;
+    private long _failedOverTotal;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TargetFlowCounter> _byTarget = new();
 
     /// <summary>Creates the instruments.</summary>
@@ -66,6 +68,7 @@ public sealed class MeshTelemetry : IDisposable
         _attempts = _meter.CreateCounter<long>("apex.delivery.attempts", description: "Delivery attempts, by target, injected fault and result");
         _deliveries = _meter.CreateCounter<long>("apex.deliveries", description: "Deliveries completed, by target and outcome");
         _transitions = _meter.CreateCounter<long>("apex.circuit.transitions", description: "Circuit transitions, by target and new state");
+        _failovers = _meter.CreateCounter<long>("apex.delivery.failovers", description: "Deliveries handed to a fallback app while their target's circuit was open, by target and fallback");
         _latency = _meter.CreateHistogram<double>("apex.delivery.latency", "ms", "Wall-clock time the mesh spent per delivery (its attempts), injected delays excluded");
         _meter.CreateObservableGauge("apex.delivery.pending", () => PendingDeliveries, description: "Deliveries waiting in the queues of active delivery grains");
     }
@@ -86,6 +89,18 @@ public sealed class MeshTelemetry : IDisposable
         Interlocked.Increment(ref _publishedTotal);
         Record(new MeshActivity(_wall.GetUtcNow(), runTime, receipt.Tenant, "publish", receipt.EventType,
             $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null));
+    }
+
+    /// <summary>Deliveries handed to a fallback app since the silo started.</summary>
+    public long FailedOverTotal => Interlocked.Read(ref _failedOverTotal);
+
+    /// <summary>A delivery to <paramref name="target"/> was handed to its fallback <paramref name="fallback"/>.</summary>
+    public void FailedOver(string tenant, string target, string fallback, DeliveryItem item)
+    {
+        _failovers.Add(1, new KeyValuePair<string, object?>("target", target), new("fallback", fallback));
+        Interlocked.Increment(ref _failedOverTotal);
+        Record(new MeshActivity(_wall.GetUtcNow(), item.CompletedAt ?? default, tenant, "failover", target,
+            $"{item.Delivery.Envelope.EventType} ({item.Delivery.Envelope.IdempotencyKey}) failed over to {fallback}", null));
     }
 
     /// <summary>An attempt of a delivery ended.</summary>

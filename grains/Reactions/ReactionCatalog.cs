@@ -14,6 +14,8 @@ public sealed class ReactionCatalog
         var active = reactions.Where(r => apps.Find(r.App) is not null).ToList();
         var missing = active.SelectMany(r => r.Produces.Where(action => !apps.Find(r.App)!.Publishes.ContainsKey(action))
             .Select(action => $"{r.GetType().Name} makes '{r.App}' publish '{action}', which the catalog does not list for it")).ToList();
+        missing.AddRange(active.Where(r => r.Role == DeliveryRole.Target && apps.Find(r.App)!.Fallback is { } fallback)
+            .Select(r => $"{r.GetType().Name} reacts at '{r.App}' to '{r.EventType}', but '{r.App}' falls back to '{apps.Find(r.App)!.Fallback}', which would skip it"));
         if (missing.Count > 0)
         {
             throw new AppCatalogException("the app catalog and the reactions disagree", missing);

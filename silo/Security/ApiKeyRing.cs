@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace ApexOrleans.Silo.Security;
 
 /// <summary>
-/// The silo's keys: one per app (it may publish only as itself) and one admin key (runs, dashboards, reads).
+/// The silo's keys: one per app that publishes (it may publish only as itself) and one admin key (runs, dashboards, reads).
 /// They come from configuration (<c>Apex:Keys:Admin</c>, <c>Apex:Keys:Apps:{app}</c>) or the environment;
 /// in development mode any missing key is generated; production mode refuses to start without every key.
 /// </summary>
@@ -47,7 +47,8 @@ public sealed class ApiKeyRing
 
         var missing = new List<string>();
         var admin = KeyOr(keys["Admin"], "the admin (Apex:Keys:Admin)", missing);
-        var apps = catalog.Apps.Keys.Order(StringComparer.Ordinal)
+        // A key is what lets an app publish as itself: an app that publishes nothing (a standby, say) needs none.
+        var apps = catalog.Apps.Values.Where(a => a.Publishes.Count > 0).Select(a => a.Id).Order(StringComparer.Ordinal)
             .ToDictionary(app => app, app => KeyOr(keys[$"Apps:{app}"], $"app '{app}' (Apex:Keys:Apps:{app})", missing));
         if (missing.Count > 0)
         {

@@ -93,6 +93,46 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task ADayWithAnOmniHubOutageFailsOverToItsStandbyAndTheBundleVerifies()
+    {
+        using var folder = new TempFolder();
+        var scenario = JsonNode.Parse(File.ReadAllText(Apex.SarahsDay))!;
+        scenario["name"] = "omnihub-outage";
+        scenario["chaos"]!["outage"] = JsonNode.Parse("""{ "app": "omnihub", "fromBeat": 2, "toBeat": 9 }""");
+        var path = folder.File("omnihub-outage.json");
+        File.WriteAllText(path, scenario.ToJsonString());
+
+        var outcome = await Apex.RunScenarioAsync(folder.Path, scenario: path);
+        var files = EvidenceBundle.Read(outcome.BundlePath);
+        var events = files["events.jsonl"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var failedOver = events.Where(e => e["status"]!.GetValue<string>() == "failed-over").ToList();
+
+        var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).ToList();
+        Assert.True(failed.Count == 0, string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}")));
+        Assert.NotEmpty(failedOver);
+        Assert.All(failedOver, e => Assert.Equal(("omnihub", "omnistandby"), (e["target"]!.GetValue<string>(), e["failedOverTo"]!.GetValue<string>())));
+        Assert.All(failedOver, e => Assert.Contains(events, f => f["role"]?.GetValue<string>() == "Fallback" && f["status"]!.GetValue<string>() == "delivered"
+            && f["idempotencyKey"]!.GetValue<string>() == e["idempotencyKey"]!.GetValue<string>() && f["standsInFor"]?.GetValue<string>() == "omnihub"));
+        Assert.All(outcome.Scorecard.Beats, beat => Assert.True(beat.Passed, $"beat {beat.Beat}"));
+        Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"{check.Name}: {check.Detail}"));
+
+        // The same bundle with the standby's deliveries taken out: the failed-over events have gone nowhere.
+        var edited = Path.Combine(folder.Path, "edited.zip");
+        File.Copy(outcome.BundlePath, edited);
+        using (var zip = ZipFile.Open(edited, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("events.jsonl")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("events.jsonl").Open());
+            writer.Write(string.Concat(files["events.jsonl"].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Where(l => !l.Contains("\"role\":\"Fallback\"")).Select(l => l + "\n")));
+        }
+
+        var reached = BundleVerifier.Verify(edited).Single(c => c.Name == "every accepted event reached every target");
+        Assert.False(reached.Passed);
+        Assert.Contains("failed over to omnistandby, which has no delivery of it", reached.Detail);
+    }
+
+    [Fact]
     public async Task EverySeedFromOneToFiftyHoldsEveryMustPassCriterion()
     {
         using var folder = new TempFolder();

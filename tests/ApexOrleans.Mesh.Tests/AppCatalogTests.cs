@@ -9,31 +9,59 @@ namespace ApexOrleans.Mesh.Tests;
 public sealed class AppCatalogTests
 {
     [Fact]
-    public void TheShippedCatalogHoldsTheElevenAppsOfTheStory()
+    public void TheShippedCatalogHoldsTheElevenAppsOfTheStoryAndOmniHubsStandby()
     {
         var catalog = AppCatalog.Load(AppCatalog.DefaultPath);
 
         Assert.Equal(
-            ["aspiral", "autorepai", "bright", "careconnect", "flowbills", "flowc", "jubeelove", "keepsafe", "omnihub", "tradeline247", "trutalk"],
+            ["aspiral", "autorepai", "bright", "careconnect", "flowbills", "flowc", "jubeelove", "keepsafe", "omnihub", "omnistandby", "tradeline247", "trutalk"],
             catalog.Apps.Keys.Order());
+        Assert.Equal("omnistandby", catalog.Find("omnihub")!.Fallback);
         Assert.All(SarahsDay.Beats, beat => catalog.Route(beat.Event));
     }
 
     [Fact]
-    public void ABrokenCatalogIsRefusedWithEveryProblemListed()
+    public void AFallbackThatCouldNotStandInIsRefusedWithEveryProblemListed()
     {
         var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
             { "apps": [
-              { "id": "alpha", "publishes": { "thing.done": { "table": "Things!", "key": "id", "targets": ["ghost", "beta"] } } },
-              { "id": "beta", "consumes": { "gamma:x.y": { "table": "xs", "key": "id" } } },
-              { "id": "alpha" }
+              { "id": "shop", "publishes": {
+                  "order.placed": { "table": "orders", "key": "orderId", "targets": ["mailer", "ledger"] },
+                  "order.paid": { "table": "orders", "key": "orderId", "mode": "merge", "targets": ["ledger"] } } },
+              { "id": "mailer", "fallback": "ghost", "consumes": { "*": { "table": "mails", "key": "$idempotencyKey" } } },
+              { "id": "ledger", "fallback": "books", "consumes": {
+                  "shop:order.placed": { "table": "orders", "key": "orderId" },
+                  "shop:order.paid": { "table": "orders", "key": "orderId", "mode": "merge" } } },
+              { "id": "books", "consumes": { "shop:order.placed": { "table": "orders", "key": "orderId", "requires": [{ "table": "customers", "key": "customerId" }] } } },
+              { "id": "archive", "fallback": "mailer", "consumes": {} },
+              { "id": "cards", "publishes": { "card.issued": { "table": "cards", "key": "cardId", "targets": ["vault", "safe"] } } },
+              { "id": "vault", "fallback": "safe", "consumes": { "*": { "table": "cards", "key": "cardId" } } },
+              { "id": "safe", "consumes": { "*": { "table": "cards", "key": "cardId" } } },
+              { "id": "echo", "fallback": "echo", "consumes": {} },
+              { "id": "oddity", "fallback": 7, "consumes": {} }
             ] }
             """));
 
-        Assert.Contains(error.Problems, p => p.Contains("table"));
-        Assert.Contains(error.Problems, p => p.Contains("appears twice"));
-        Assert.Contains(error.Problems, p => p.Contains("gamma:x.y"));
-        Assert.True(error.Problems.Count >= 3);
+        Assert.Contains("app 'mailer' falls back to 'ghost', which is not an app of the catalog", error.Problems);
+        Assert.Contains("app 'archive' falls back to 'mailer', which has a fallback of its own (one hop only)", error.Problems);
+        Assert.Contains("app 'echo' falls back to 'echo', which is itself", error.Problems);
+        Assert.Contains(error.Problems, p => p.StartsWith("app 'oddity'.fallback: must be the id of another app", StringComparison.Ordinal));
+        Assert.Contains("app 'ledger' falls back to 'books', which must record 'shop:order.placed' as a plain insert with no prerequisite", error.Problems);
+        Assert.Contains("app 'ledger' falls back to 'books', which must record 'shop:order.paid' as a plain insert with no prerequisite", error.Problems);
+        Assert.Contains("app 'ledger' merges 'shop:order.paid' into a record of its own, which a fallback cannot stand in for", error.Problems);
+        Assert.Contains("app 'vault' falls back to 'safe', which already receives 'cards:card.issued' itself: it could not tell the two apart", error.Problems);
+    }
+
+    [Fact]
+    public void AFallbackThatWouldSkipAReactionStopsTheSiloAtStart()
+    {
+        var catalog = JsonNode.Parse(File.ReadAllText(AppCatalog.DefaultPath))!;
+        catalog["apps"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "aspiral")!["fallback"] = "omnistandby";
+        var apps = AppCatalog.Parse(catalog.ToJsonString());
+
+        var error = Assert.Throws<AppCatalogException>(() => new ApexOrleans.Grains.Reactions.ReactionCatalog(apps, ApexOrleans.Grains.Reactions.ReactionCatalog.BuiltIn));
+
+        Assert.Contains(error.Problems, p => p.StartsWith("ReorderTask reacts at 'aspiral' to 'omnihub:alert.created', but 'aspiral' falls back to 'omnistandby'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -53,7 +81,7 @@ public sealed class AppCatalogTests
     }
 
     [Fact]
-    public async Task ATwelfthAppIsAConfigurationChange()
+    public async Task AnotherAppIsAConfigurationChange()
     {
         using var folder = new TempFolder();
         var catalog = JsonNode.Parse(File.ReadAllText(AppCatalog.DefaultPath))!;
@@ -65,7 +93,7 @@ public sealed class AppCatalogTests
         var path = folder.File("apps.json");
         File.WriteAllText(path, catalog.ToJsonString());
         await using var silo = await MeshSilo.StartAsync(GrainStorageChoice.Memory(), path);
-        var tenant = silo.Tenant("twelfth");
+        var tenant = silo.Tenant("another-app");
 
         await silo.PublishAsync(tenant, EnvelopeParser.Parse("""
             { "eventType": "stylebook:fitting.booked", "target": "omnihub", "idempotencyKey": "fit-1", "payload": { "fittingId": "fit-1", "client": "Sarah" } }

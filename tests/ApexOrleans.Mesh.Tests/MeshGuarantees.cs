@@ -274,6 +274,61 @@ public abstract class MeshGuarantees
     }
 
     [SkippableFact]
+    public async Task AnOpenCircuitFailsOverToTheFallbackOnceAndTheDayEndsAsWithoutTheOutage()
+    {
+        // OmniHub is down while the day is at beats 2 to 8; its catalog entry falls back to omnistandby.
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.CurrentSequence is >= 2 and < 9 ? FaultKind.Outage : FaultKind.None);
+        var (silo, tenant, control) = await DayAndControlAsync("failover", chaos);
+        await using var _ = silo;
+
+        var omnihub = await silo.QueueAsync(tenant, "omnihub");
+        var failedOver = omnihub.Delivered.Where(i => i.FailedOverTo == "omnistandby").Select(i => i.Delivery.Envelope.IdempotencyKey).ToHashSet();
+        var standby = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnistandby")).ReceiptsAsync();
+        var atOmnihub = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub")).ReceiptsAsync();
+        Assert.NotEmpty(failedOver);
+        Assert.Equal(failedOver, standby.Where(r => r.StandsInFor == "omnihub").Select(r => r.IdempotencyKey).ToHashSet());
+        Assert.All(failedOver, key => Assert.DoesNotContain(atOmnihub, r => r.IdempotencyKey == key && r.Role == ApexOrleans.Grains.Delivery.DeliveryRole.Target));
+        Assert.All((await silo.AppAsync(tenant, "omnistandby")).Rows("feed"), row => Assert.Equal("omnihub", row.StandsIn?.App));
+        Assert.Equal(0, omnihub.PendingCount);
+        Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "omnihub")).Status);
+        await AssertSameStateAsync(silo, tenant, control);
+    }
+
+    [SkippableFact]
+    public async Task ADeliveryThatMayHaveReachedItsTargetIsNeverFailedOver()
+    {
+        // Every answer from OmniHub is lost while the day is at beats 1 to 4: each attempt applied there, then counted failed.
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.CurrentSequence is >= 1 and < 5 ? FaultKind.ResponseLost : FaultKind.None);
+        var (silo, tenant, control) = await DayAndControlAsync("in-doubt", chaos);
+        await using var _ = silo;
+
+        var omnihub = await silo.QueueAsync(tenant, "omnihub");
+        var inDoubt = omnihub.Delivered.Where(i => i.Attempts.Any(a => a.Fault == FaultKind.ResponseLost)).ToList();
+        Assert.NotEmpty(inDoubt);
+        Assert.All(inDoubt, item => Assert.Null(item.FailedOverTo));
+        var standby = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnistandby")).ReceiptsAsync();
+        Assert.All(inDoubt, item => Assert.DoesNotContain(standby, r => r.IdempotencyKey == item.Delivery.Envelope.IdempotencyKey));
+        await AssertSameStateAsync(silo, tenant, control);
+    }
+
+    /// <summary>A silo on which tenant <paramref name="name"/> played the whole day under <paramref name="chaos"/>, and its control without.</summary>
+    private async Task<(MeshSilo Silo, Tenant Tenant, Tenant Control)> DayAndControlAsync(string name, ScriptedChaos chaos)
+    {
+        var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant(name, chaos);
+        var control = silo.Tenant($"{name}-control");
+        await PublishBeatsAsync(silo, control, SarahsDay.Beats.Count);
+        await PublishBeatsAsync(silo, tenant, SarahsDay.Beats.Count);
+        return (silo, tenant, control);
+    }
+
+    private static async Task AssertSameStateAsync(MeshSilo silo, Tenant tenant, Tenant control)
+    {
+        var reader = silo.Cluster.Services.GetRequiredService<TenantStateReader>();
+        Assert.Equal(await reader.CanonicalAsync(control.Id), await reader.CanonicalAsync(tenant.Id));
+    }
+
+    [SkippableFact]
     public async Task DeliveredHistoryIsSealedOutOfTheQueueStateAndReadBackWholeAfterARestart()
     {
         await using var silo = await MeshSilo.StartAsync(Storage);
