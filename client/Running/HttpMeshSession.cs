@@ -23,14 +23,16 @@ public sealed class HttpMeshSession : IMeshSession
     private readonly HttpClient _http;
     private readonly string? _keysFile;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
+    private readonly IReadOnlyList<string> _apps;
     private SiloKeys _keys;
 
-    private HttpMeshSession(HttpClient http, SiloKeys keys, string? keysFile, string storage)
+    private HttpMeshSession(HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info)
     {
         _http = http;
         _keys = keys;
         _keysFile = keysFile;
-        Storage = storage;
+        _apps = info.Apps;
+        Storage = info.Storage;
     }
 
     /// <summary>How long the session waits for a silo that went away to be ready again before it gives up.</summary>
@@ -73,7 +75,7 @@ public sealed class HttpMeshSession : IMeshSession
 
             var keys = await KeysAsync(http, keysFile, info.Mode, cancellationToken)
                 ?? throw new ArgumentException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
-            return new HttpMeshSession(http, keys, keysFile, info.Storage);
+            return new HttpMeshSession(http, keys, keysFile, info);
         }
         catch
         {
@@ -182,7 +184,8 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken)
     {
         var receipts = new SortedDictionary<string, IReadOnlyList<ApplyReceipt>>(StringComparer.Ordinal);
-        foreach (var app in _keys.Apps.Keys.Order(StringComparer.Ordinal))
+        // Every app of the silo's catalog: an app that publishes nothing has no key but does have receipts.
+        foreach (var app in _apps.Order(StringComparer.Ordinal))
         {
             receipts[app] = await SendAsync<List<ApplyReceipt>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps/{app}/receipts", null, cancellationToken, tenant);
         }

@@ -254,7 +254,7 @@ public sealed class DeliveryGrain(
             await state.WriteStateAsync();
         }
 
-        crash.Pass("delivery.before-failover");
+        crash.Pass(CrashPoints.FailoverPoint);
         await GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(_tenantId, item.FailedOverTo!))
             .EnqueueAsync(new Delivery(item.Delivery.Envelope, DeliveryRole.Fallback, StandsInFor: _target));
         item.CompletedAt = now;

@@ -5,7 +5,7 @@ namespace ApexOrleans.Grains.Hosting;
 /// <summary>
 /// Named places where the crash tests kill the silo with SIGKILL, exactly there: after an effect is committed but
 /// before its answer, before a queue's state is written, while a queue drains, between an idempotency claim and
-/// the enqueue. Armed only by <c>APEX_CRASH_AT=point:n</c> (the n-th pass kills); otherwise each pass is a no-op.
+/// the enqueue, between a failover's decision and its hand-over. Armed only by <c>APEX_CRASH_AT=point:n</c> (the n-th pass kills); otherwise each pass is a no-op.
 /// </summary>
 public sealed class CrashPoints
 {
@@ -16,7 +16,11 @@ public sealed class CrashPoints
     public static readonly string[] All =
     [
         "gateway.after-claim", "gateway.after-enqueue", "delivery.before-apply", "app.after-commit", "delivery.before-queue-write", "queue.drain",
+        FailoverPoint,
     ];
+
+    /// <summary>Between storing a delivery's failover and handing it to the fallback (passed only while a circuit with a fallback is open).</summary>
+    public const string FailoverPoint = "delivery.before-failover";
 
     private readonly string? _point;
     private readonly int _at;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.TestSupport;
@@ -24,12 +25,18 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
             .ToList();
         var killed = 0;
         using var folder = new TempFolder();
+        // A failover happens only while a circuit with a fallback is open: that point is tried on a day with OmniHub down.
+        var omnihubDown = JsonNode.Parse(File.ReadAllText(SarahsDay))!;
+        omnihubDown["name"] = "omnihub-outage";
+        omnihubDown["chaos"]!["outage"] = JsonNode.Parse("""{ "app": "omnihub", "fromBeat": 2, "toBeat": 9 }""");
+        File.WriteAllText(folder.File("omnihub-outage.json"), omnihubDown.ToJsonString());
         foreach (var (crashAt, seed, killAfterMs) in cases)
         {
             await using var silo = await SiloProcess.StartAsync(["--Apex:Storage", "postgres", "--Apex:Database", postgres.ConnectionString], crashAt);
+            var scenario = crashAt?.StartsWith(CrashPoints.FailoverPoint, StringComparison.Ordinal) == true ? folder.File("omnihub-outage.json") : SarahsDay;
             var run = new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
             {
-                ScenarioPath = SarahsDay, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path,
+                ScenarioPath = scenario, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path,
             });
             if (killAfterMs > 0)
             {
