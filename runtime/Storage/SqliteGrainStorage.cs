@@ -46,14 +46,16 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     protected override async Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // Both statements are idempotent; SQLite's file lock serialises two processes creating it at once,
-        // and the connection's busy timeout makes the second one wait instead of failing.
+        // and the connection's busy timeout makes the second one wait instead of failing. A rowid table, not
+        // WITHOUT ROWID: states are kilobytes, and SQLite keeps rows that large far cheaper in a rowid table (its
+        // single writer spent a quarter more time per mesh event on the clustered layout). Files made before keep theirs.
         await using var command = connection.CreateCommand();
         command.CommandText =
             "PRAGMA journal_mode = WAL;" +
             $"CREATE TABLE IF NOT EXISTS {Table} (" +
             "grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL, " +
             "version INTEGER NOT NULL, payload TEXT NULL, modified_at TEXT NOT NULL, " +
-            "PRIMARY KEY (grain_type, grain_key, state_name)) WITHOUT ROWID;";
+            "PRIMARY KEY (grain_type, grain_key, state_name));";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
