@@ -114,12 +114,18 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         var opened = transitions.FirstOrDefault(t => t.To == "Open" && t.At >= window.From && t.At < window.To);
         var others = deliveries.Where(d => d.Target != outage.App && d.At >= window.From && d.At < window.To).ToList();
         var stuck = others.Where(d => !d.Ended).ToList();
-        var touchedOutageApp = deliveries.Any(d => d.Target == outage.App && d.At >= window.From && d.At < window.To);
-        var passed = (opened is not null || !touchedOutageApp) && stuck.Count == 0;
+        // Contained: its circuit opened, or whatever reached for it went to its fallback (a second provider) instead.
+        var toOutageApp = deliveries.Where(d => d.Target == outage.App && d.At >= window.From && d.At < window.To).ToList();
+        var failedOver = toOutageApp.Count(d => d.Status == "failed-over");
+        var contained = opened is not null || toOutageApp.All(d => d.Status == "failed-over");
+        var passed = contained && stuck.Count == 0;
         return new("circuit-breaker", $"The {outage.App} outage stays isolated", CriterionLevel.Must, passed,
-            Figures(("app", outage.App), ("openedAt", opened?.At), ("otherDeliveriesDuringOutage", others.Count), ("otherDeliveriesStuck", stuck.Count)),
-            opened is null && touchedOutageApp ? $"{outage.App}'s circuit never opened during its outage"
-            : stuck.Count > 0 ? $"{stuck.Count} deliveries to other apps did not complete" : $"{outage.App}'s circuit opened; every other app kept working");
+            Figures(("app", outage.App), ("openedAt", opened?.At), ("failedOverDuringOutage", failedOver),
+                ("otherDeliveriesDuringOutage", others.Count), ("otherDeliveriesStuck", stuck.Count)),
+            !contained ? $"{outage.App}'s circuit never opened during its outage"
+            : stuck.Count > 0 ? $"{stuck.Count} deliveries to other apps did not complete"
+            : opened is null && failedOver > 0 ? $"{outage.App}'s deliveries failed over to its fallback; every other app kept working"
+            : $"{outage.App}'s circuit opened; every other app kept working");
     }
 
     private static Criterion Recovery(RunRecord run, EvidenceFiles files)
@@ -201,7 +207,9 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
 
         var closed = run.Circuits[outage.App].Transitions.LastOrDefault(t => t.To.ToString() == "Closed");
         var lastBeat = run.Scenario.Beats[^1].Time;
-        var passed = closed is not null && closed.At <= lastBeat && run.Circuits[outage.App].Status.ToString() == "Closed";
+        // A circuit that never opened (its deliveries failed over first) had nothing to recover from.
+        var everOpened = run.Circuits[outage.App].Transitions.Any(t => t.To.ToString() == "Open");
+        var passed = (!everOpened || (closed is not null && closed.At <= lastBeat)) && run.Circuits[outage.App].Status.ToString() == "Closed";
         return new("autonomous-recovery", "The system recovers autonomously", CriterionLevel.Should, passed,
             Figures(("closedAt", closed?.At), ("lastBeatAt", lastBeat)),
             passed ? "recovered during the day, by probes on its own clock, with no action from the runner" : "not recovered before the last beat");

@@ -10,7 +10,7 @@ using ApexOrleans.Grains.Tenancy;
 
 namespace ApexOrleans.Client.Experiments;
 
-/// <summary>What one tenant of the traffic ended as: its guarantees, scored like apex run, or why it could not be scored.</summary>
+/// <summary>What one tenant of the traffic ended as: its guarantees, scored like apex run (and its deliveries failed over to a fallback), or why it could not be scored.</summary>
 public sealed record TenantScore(
     string Tenant, bool Passed, int DuplicateEffects, int LostDeliveries, bool DivergedFromControl, string? Error, IReadOnlyList<string>? Broken = null, int FailedOver = 0);
 

@@ -154,6 +154,16 @@ public sealed partial class AppCatalog
             var effect = app.ConsumerEffect(envelope.EventType)
                 ?? throw Reject("unroutable_target", "target", $"app '{target}' does not take '{envelope.EventType}'");
             RequireFields(envelope, effect, target);
+            if (app.Fallback is { } fallback)
+            {
+                // The fallback may have to record it in the target's place: it must be able to, and must not get it twice.
+                if (envelope.Targets.Contains(fallback))
+                {
+                    throw Reject("unroutable_target", "target", $"'{fallback}' stands in for '{target}' when it is down, so it cannot be a target beside it");
+                }
+
+                RequireFields(envelope, Find(fallback)!.ConsumerEffect(envelope.EventType)!, fallback);
+            }
         }
 
         return published;
@@ -229,7 +239,7 @@ public sealed partial class AppCatalog
         var fallback = Text(element, "fallback");
         if (element.TryGetProperty("fallback", out var f) && (fallback is null || !EnvelopeParser.IsAppId(fallback)))
         {
-            problems.Add($"{where}.fallback: must be the id of another app ({f.ValueKind.ToString().ToLowerInvariant()} given)");
+            problems.Add($"{where}.fallback: must be the id of another app, not {f.GetRawText()}");
             fallback = null;
         }
 
@@ -322,9 +332,10 @@ public sealed partial class AppCatalog
     }
 
     /// <summary>
-    /// A fallback is another app, one hop only (so failing over can never come back round), that records every event
-    /// routed to the app it stands in for, at once: an insert with no prerequisite, since it never had the records the
-    /// target's own holds wait for.
+    /// A fallback is another app, one hop only (so failing over can never come back round), of this app alone, that
+    /// records every event this app takes, at once: a plain insert with no prerequisite, since it never had the records
+    /// holds wait for. The app itself must take each of them as a plain insert too: an event it would hold for a record
+    /// of its own, or merge into one, could wait forever once that record went to the fallback.
     /// </summary>
     private static void CheckFallback(Dictionary<string, AppDefinition> apps, AppDefinition app, string fallbackId, List<string> problems)
     {
@@ -340,23 +351,24 @@ public sealed partial class AppCatalog
             return;
         }
 
-        var routed = apps.Values.SelectMany(source => source.Publishes.Values.Where(p => p.Targets.Contains(app.Id)).Select(p => (EventType: $"{source.Id}:{p.Action}", p.Targets))).ToList();
-        foreach (var (eventType, _) in routed.Where(r => r.Targets.Contains(fallbackId)))
+        if (apps.Values.FirstOrDefault(other => other.Id != app.Id && other.Fallback == fallbackId) is { } sharing)
         {
-            problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which already receives '{eventType}' itself: it could not tell the two apart");
+            problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which is the fallback of '{sharing.Id}' too: one fallback stands in for one app");
         }
 
-        foreach (var eventType in routed.Select(r => r.EventType).Distinct().Order(StringComparer.Ordinal))
+        var taken = app.Consumes.ContainsKey(AppDefinition.AnyEvent)
+            ? apps.Values.SelectMany(source => source.Publishes.Keys.Select(action => $"{source.Id}:{action}"))
+            : app.Consumes.Keys;
+        foreach (var eventType in taken.Distinct().Order(StringComparer.Ordinal))
         {
-            var effect = fallback.ConsumerEffect(eventType);
-            if (effect is null || effect.Mode != EffectMode.Insert || effect.Requires.Count > 0)
+            if (fallback.ConsumerEffect(eventType) is not { Mode: EffectMode.Insert, Requires.Count: 0 })
             {
                 problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which must record '{eventType}' as a plain insert with no prerequisite");
             }
 
-            if (app.ConsumerEffect(eventType) is { Mode: EffectMode.Merge })
+            if (app.ConsumerEffect(eventType) is { } own && (own.Mode != EffectMode.Insert || own.Requires.Count > 0))
             {
-                problems.Add($"app '{app.Id}' merges '{eventType}' into a record of its own, which a fallback cannot stand in for");
+                problems.Add($"app '{app.Id}' {(own.Mode == EffectMode.Merge ? "merges" : "holds")} '{eventType}' for a record of its own, which a fallback cannot stand in for");
             }
         }
     }

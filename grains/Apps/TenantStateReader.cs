@@ -29,6 +29,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
     public static string Canonical(IReadOnlyDictionary<string, AppSnapshot> apps)
     {
         var rowsByApp = apps.Keys.ToDictionary(id => id, _ => new SortedDictionary<string, SortedDictionary<string, RecordView>>(StringComparer.Ordinal));
+        var collisions = apps.Keys.ToDictionary(id => id, _ => new List<string>());
         foreach (var (id, app) in apps)
         {
             foreach (var (table, rows) in app.Tables)
@@ -39,7 +40,11 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
                     var tableRows = rowsByApp[owner].TryGetValue(ownerTable, out var existing)
                         ? existing
                         : rowsByApp[owner][ownerTable] = new SortedDictionary<string, RecordView>(StringComparer.Ordinal);
-                    tableRows[key] = row;
+                    if (!tableRows.TryAdd(key, row))
+                    {
+                        // A stand-in landed on a record the app has too: never hidden by the projection, always shown.
+                        collisions[owner].Add($"{ownerTable}/{key}: {tableRows[key].IdempotencyKey} here and {row.IdempotencyKey} at its fallback");
+                    }
                 }
             }
         }
@@ -67,7 +72,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
             {
                 ["tables"] = tables,
                 ["held"] = new JsonArray(app.Held.Select(h => (JsonNode)JsonValue.Create(h.IdempotencyKey)).OrderBy(n => n!.GetValue<string>(), StringComparer.Ordinal).ToArray()),
-                ["conflicts"] = new JsonArray(app.Conflicts.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
+                ["conflicts"] = new JsonArray(app.Conflicts.Concat(collisions[id].Order(StringComparer.Ordinal)).Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
                 ["outbox"] = app.OutboxDepth,
             };
         }

@@ -30,9 +30,9 @@ public sealed class SeededChaosPolicy : IChaosPolicy
             return TimeSpan.Zero; // out-of-order is about deliveries to targets
         }
 
-        if (_settings.Scripts.TryGetValue(envelope.IdempotencyKey, out var script))
+        if (role == DeliveryRole.Target && _settings.Scripts.TryGetValue(envelope.IdempotencyKey, out var script))
         {
-            return script.Delay ?? TimeSpan.Zero;
+            return script.Delay ?? TimeSpan.Zero; // scripted for the delivery to the target, not again for a fallback's
         }
 
         return Roll(envelope, target, role, 0, "delay") < _settings.OutOfOrderRate

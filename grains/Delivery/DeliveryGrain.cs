@@ -66,7 +66,7 @@ public sealed class DeliveryGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
-        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId);
+        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId, Queue.FirstHistoryPage);
         _fallback = catalog.Find(_target)?.Fallback;
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
@@ -131,13 +131,10 @@ public sealed class DeliveryGrain(
                     await AttemptAsync(item, circuit, now);
                 }
 
-                if (Queue.Delivered.Count >= Options.HistoryPageSize)
-                {
-                    await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
-                }
-
+                await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
                 await state.WriteStateAsync();
+                await _history.PruneAsync(Queue);
             }
         }
         catch
@@ -163,7 +160,7 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task<DeliveryQueueSnapshot> GetAsync() => new(
         _target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
-        [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters]);
+        [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
 
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
@@ -197,6 +194,14 @@ public sealed class DeliveryGrain(
         var number = item.Attempts.Count + 1;
         var decision = faults.Decide(_tenantId, _target)
             ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
+        if (_fallback is not null && !item.MayHaveReached && ReachesTarget(decision.Fault))
+        {
+            // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
+            // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
+            item.MayHaveReached = true;
+            await state.WriteStateAsync();
+        }
+
         var started = wallClock.GetTimestamp();
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
@@ -224,7 +229,11 @@ public sealed class DeliveryGrain(
             // A timed-out attempt held the caller for the whole timeout before the backoff starts.
             var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
             item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
-            if (number > Options.MaxRetries)
+            if (number > Options.MaxRetries && CanFailOver(item))
+            {
+                await FailOverAsync(item, now); // its retries are spent here: the second provider takes it
+            }
+            else if (number > Options.MaxRetries)
             {
                 item.Queued = true;
                 item.QueuedBecause = "retries exhausted";
@@ -234,12 +243,16 @@ public sealed class DeliveryGrain(
 
     /// <summary>
     /// Whether the item may go to this target's fallback instead: only a delivery to this app as a target (never its
-    /// own fact, never one it stands in for), and only if no attempt may have reached it. An attempt that timed out,
-    /// lost its answer or threw may have applied the effect here: failing it over could apply it twice, so it waits.
+    /// own fact, never one it stands in for), and only if no attempt may have reached it. An attempt that was sent to
+    /// the app (even one whose answer was lost or never recorded), or that timed out, may have applied the effect here:
+    /// failing it over could apply it twice, so it waits for this target as any other delivery does.
     /// </summary>
     private bool CanFailOver(DeliveryItem item) =>
-        _fallback is not null && item.Delivery.Role == DeliveryRole.Target
+        _fallback is not null && item.Delivery.Role == DeliveryRole.Target && !item.MayHaveReached
         && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
+
+    /// <summary>Whether an attempt with this injected fault calls the target app (the others fail before it).</summary>
+    private static bool ReachesTarget(FaultKind fault) => fault is FaultKind.None or FaultKind.Duplicate or FaultKind.ResponseLost;
 
     /// <summary>
     /// Hands the item to the fallback's queue. The decision is stored first, so the item is never delivered here as

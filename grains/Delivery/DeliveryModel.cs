@@ -44,7 +44,13 @@ public sealed class DeliveryItem
     public string? DeadLetterReason { get; set; }
 
     /// <summary>
-    /// The fallback app it was handed to while this target's circuit was open. Once set (and stored) it is never
+    /// Whether an attempt was sent to the target app (stored before sending, for targets with a fallback): then it may
+    /// have been applied there and is never failed over.
+    /// </summary>
+    public bool MayHaveReached { get; set; }
+
+    /// <summary>
+    /// The fallback app it was handed to, its retries spent or the target's circuit open. Once set (and stored) it is never
     /// delivered here; it ends in the history, not as delivered here but as failed over.
     /// </summary>
     public string? FailedOverTo { get; set; }
@@ -84,7 +90,7 @@ public sealed class DeliveryQueueState
     public long FailedOverCount { get; set; }
 }
 
-/// <summary>A target's queue as read back: depths and the items themselves.</summary>
+/// <summary>A target's queue as read back: depths, the items themselves (delivered and failed over alike in <c>Delivered</c>), and how many failed over.</summary>
 public sealed record DeliveryQueueSnapshot(
     string Target, int PendingCount, int QueuedCount, long DeliveredCount,
-    IReadOnlyList<DeliveryItem> Pending, IReadOnlyList<DeliveryItem> Delivered, IReadOnlyList<DeliveryItem> DeadLetters);
+    IReadOnlyList<DeliveryItem> Pending, IReadOnlyList<DeliveryItem> Delivered, IReadOnlyList<DeliveryItem> DeadLetters, long FailedOverCount = 0);

@@ -57,7 +57,6 @@ public sealed class MeshTelemetry : IDisposable
     private long _failedAttemptsTotal;
     private long _deliveredTotal;
     private long _circuitsNotClosed;
-    private long _failedOverTotal;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TargetFlowCounter> _byTarget = new();
 
     /// <summary>Creates the instruments.</summary>
@@ -91,14 +90,10 @@ public sealed class MeshTelemetry : IDisposable
             $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null));
     }
 
-    /// <summary>Deliveries handed to a fallback app since the silo started.</summary>
-    public long FailedOverTotal => Interlocked.Read(ref _failedOverTotal);
-
     /// <summary>A delivery to <paramref name="target"/> was handed to its fallback <paramref name="fallback"/>.</summary>
     public void FailedOver(string tenant, string target, string fallback, DeliveryItem item)
     {
         _failovers.Add(1, new KeyValuePair<string, object?>("target", target), new("fallback", fallback));
-        Interlocked.Increment(ref _failedOverTotal);
         Record(new MeshActivity(_wall.GetUtcNow(), item.CompletedAt ?? default, tenant, "failover", target,
             $"{item.Delivery.Envelope.EventType} ({item.Delivery.Envelope.IdempotencyKey}) failed over to {fallback}", null));
     }

@@ -14,8 +14,13 @@ public sealed class ReactionCatalog
         var active = reactions.Where(r => apps.Find(r.App) is not null).ToList();
         var missing = active.SelectMany(r => r.Produces.Where(action => !apps.Find(r.App)!.Publishes.ContainsKey(action))
             .Select(action => $"{r.GetType().Name} makes '{r.App}' publish '{action}', which the catalog does not list for it")).ToList();
-        missing.AddRange(active.Where(r => r.Role == DeliveryRole.Target && apps.Find(r.App)!.Fallback is { } fallback)
+        missing.AddRange(active.Where(r => r.Role == DeliveryRole.Target && apps.Find(r.App)!.Fallback is not null)
             .Select(r => $"{r.GetType().Name} reacts at '{r.App}' to '{r.EventType}', but '{r.App}' falls back to '{apps.Find(r.App)!.Fallback}', which would skip it"));
+        // A reaction reaches the targets of its cause held behind the cause: if the cause went to a fallback, it would wait for ever.
+        missing.AddRange(active.SelectMany(r => r.Produces.Where(action => apps.Find(r.App)!.Publishes.ContainsKey(action))
+                .SelectMany(action => apps.Find(r.App)!.Publishes[action].Targets.Select(target => (Reaction: r, Action: action, Target: target))))
+            .Where(x => apps.Find(x.Target)?.Fallback is not null)
+            .Select(x => $"{x.Reaction.GetType().Name} sends '{x.Reaction.App}:{x.Action}' to '{x.Target}', which falls back to '{apps.Find(x.Target)!.Fallback}': a reaction held behind a cause that failed over would wait for ever"));
         if (missing.Count > 0)
         {
             throw new AppCatalogException("the app catalog and the reactions disagree", missing);

@@ -115,7 +115,7 @@ function openStream() {
   $("feed").replaceChildren();
   const url = `/api/v1/activity/stream?tenant=${encodeURIComponent(state.tenant)}&key=${encodeURIComponent(state.key)}`;
   state.stream = new EventSource(url);
-  for (const kind of ["publish", "attempt", "delivered", "circuit"]) {
+  for (const kind of ["publish", "attempt", "delivered", "failover", "circuit"]) {
     state.stream.addEventListener(kind, (e) => addFeed(JSON.parse(e.data)));
   }
 }

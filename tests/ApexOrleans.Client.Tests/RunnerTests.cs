@@ -93,13 +93,13 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public async Task ADayWithAnOmniHubOutageFailsOverToItsStandbyAndTheBundleVerifies()
+    public async Task ADayWithACareConnectOutageFailsOverToItsStandbyAndTheBundleVerifies()
     {
         using var folder = new TempFolder();
         var scenario = JsonNode.Parse(File.ReadAllText(Apex.SarahsDay))!;
-        scenario["name"] = "omnihub-outage";
-        scenario["chaos"]!["outage"] = JsonNode.Parse("""{ "app": "omnihub", "fromBeat": 2, "toBeat": 9 }""");
-        var path = folder.File("omnihub-outage.json");
+        scenario["name"] = "careconnect-outage";
+        scenario["chaos"]!["outage"] = JsonNode.Parse("""{ "app": "careconnect", "fromBeat": 2, "toBeat": 5 }""");
+        var path = folder.File("careconnect-outage.json");
         File.WriteAllText(path, scenario.ToJsonString());
 
         var outcome = await Apex.RunScenarioAsync(folder.Path, scenario: path);
@@ -110,9 +110,9 @@ public sealed class RunnerTests
         var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).ToList();
         Assert.True(failed.Count == 0, string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}")));
         Assert.NotEmpty(failedOver);
-        Assert.All(failedOver, e => Assert.Equal(("omnihub", "omnistandby"), (e["target"]!.GetValue<string>(), e["failedOverTo"]!.GetValue<string>())));
-        Assert.All(failedOver, e => Assert.Contains(events, f => f["role"]?.GetValue<string>() == "Fallback" && f["status"]!.GetValue<string>() == "delivered"
-            && f["idempotencyKey"]!.GetValue<string>() == e["idempotencyKey"]!.GetValue<string>() && f["standsInFor"]?.GetValue<string>() == "omnihub"));
+        Assert.All(failedOver, e => Assert.Equal(("careconnect", "carestandby"), (e["target"]!.GetValue<string>(), e["failedOverTo"]!.GetValue<string>())));
+        Assert.All(failedOver, e => Assert.Single(events, f => f["role"]?.GetValue<string>() == "Fallback" && f["status"]!.GetValue<string>() == "delivered"
+            && f["idempotencyKey"]!.GetValue<string>() == e["idempotencyKey"]!.GetValue<string>() && f["standsInFor"]?.GetValue<string>() == "careconnect"));
         Assert.All(outcome.Scorecard.Beats, beat => Assert.True(beat.Passed, $"beat {beat.Beat}"));
         Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"{check.Name}: {check.Detail}"));
 
@@ -129,7 +129,7 @@ public sealed class RunnerTests
 
         var reached = BundleVerifier.Verify(edited).Single(c => c.Name == "every accepted event reached every target");
         Assert.False(reached.Passed);
-        Assert.Contains("failed over to omnistandby, which has no delivery of it", reached.Detail);
+        Assert.Contains("failed over to carestandby, which has no delivery of it", reached.Detail);
     }
 
     [Fact]

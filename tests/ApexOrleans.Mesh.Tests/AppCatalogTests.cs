@@ -9,15 +9,32 @@ namespace ApexOrleans.Mesh.Tests;
 public sealed class AppCatalogTests
 {
     [Fact]
-    public void TheShippedCatalogHoldsTheElevenAppsOfTheStoryAndOmniHubsStandby()
+    public void TheShippedCatalogHoldsTheElevenAppsOfTheStoryAndCareConnectsStandby()
     {
         var catalog = AppCatalog.Load(AppCatalog.DefaultPath);
 
         Assert.Equal(
-            ["aspiral", "autorepai", "bright", "careconnect", "flowbills", "flowc", "jubeelove", "keepsafe", "omnihub", "omnistandby", "tradeline247", "trutalk"],
+            ["aspiral", "autorepai", "bright", "careconnect", "carestandby", "flowbills", "flowc", "jubeelove", "keepsafe", "omnihub", "tradeline247", "trutalk"],
             catalog.Apps.Keys.Order());
-        Assert.Equal("omnistandby", catalog.Find("omnihub")!.Fallback);
+        Assert.Equal("carestandby", catalog.Find("careconnect")!.Fallback);
         Assert.All(SarahsDay.Beats, beat => catalog.Route(beat.Event));
+    }
+
+    [Fact]
+    public void ABrokenCatalogIsRefusedWithEveryProblemListed()
+    {
+        var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
+            { "apps": [
+              { "id": "alpha", "publishes": { "thing.done": { "table": "Things!", "key": "id", "targets": ["ghost", "beta"] } } },
+              { "id": "beta", "consumes": { "gamma:x.y": { "table": "xs", "key": "id" } } },
+              { "id": "alpha" }
+            ] }
+            """));
+
+        Assert.Contains(error.Problems, p => p.Contains("table"));
+        Assert.Contains(error.Problems, p => p.Contains("appears twice"));
+        Assert.Contains(error.Problems, p => p.Contains("gamma:x.y"));
+        Assert.True(error.Problems.Count >= 3);
     }
 
     [Fact]
@@ -30,13 +47,13 @@ public sealed class AppCatalogTests
                   "order.paid": { "table": "orders", "key": "orderId", "mode": "merge", "targets": ["ledger"] } } },
               { "id": "mailer", "fallback": "ghost", "consumes": { "*": { "table": "mails", "key": "$idempotencyKey" } } },
               { "id": "ledger", "fallback": "books", "consumes": {
-                  "shop:order.placed": { "table": "orders", "key": "orderId" },
+                  "shop:order.placed": { "table": "orders", "key": "orderId", "requires": [{ "table": "customers", "key": "customerId" }] },
                   "shop:order.paid": { "table": "orders", "key": "orderId", "mode": "merge" } } },
               { "id": "books", "consumes": { "shop:order.placed": { "table": "orders", "key": "orderId", "requires": [{ "table": "customers", "key": "customerId" }] } } },
               { "id": "archive", "fallback": "mailer", "consumes": {} },
-              { "id": "cards", "publishes": { "card.issued": { "table": "cards", "key": "cardId", "targets": ["vault", "safe"] } } },
-              { "id": "vault", "fallback": "safe", "consumes": { "*": { "table": "cards", "key": "cardId" } } },
-              { "id": "safe", "consumes": { "*": { "table": "cards", "key": "cardId" } } },
+              { "id": "vault", "fallback": "safe", "consumes": {} },
+              { "id": "locker", "fallback": "safe", "consumes": {} },
+              { "id": "safe", "consumes": { "*": { "table": "items", "key": "$idempotencyKey" } } },
               { "id": "echo", "fallback": "echo", "consumes": {} },
               { "id": "oddity", "fallback": 7, "consumes": {} }
             ] }
@@ -45,23 +62,39 @@ public sealed class AppCatalogTests
         Assert.Contains("app 'mailer' falls back to 'ghost', which is not an app of the catalog", error.Problems);
         Assert.Contains("app 'archive' falls back to 'mailer', which has a fallback of its own (one hop only)", error.Problems);
         Assert.Contains("app 'echo' falls back to 'echo', which is itself", error.Problems);
-        Assert.Contains(error.Problems, p => p.StartsWith("app 'oddity'.fallback: must be the id of another app", StringComparison.Ordinal));
+        Assert.Contains("app 'oddity'.fallback: must be the id of another app, not 7", error.Problems);
         Assert.Contains("app 'ledger' falls back to 'books', which must record 'shop:order.placed' as a plain insert with no prerequisite", error.Problems);
         Assert.Contains("app 'ledger' falls back to 'books', which must record 'shop:order.paid' as a plain insert with no prerequisite", error.Problems);
-        Assert.Contains("app 'ledger' merges 'shop:order.paid' into a record of its own, which a fallback cannot stand in for", error.Problems);
-        Assert.Contains("app 'vault' falls back to 'safe', which already receives 'cards:card.issued' itself: it could not tell the two apart", error.Problems);
+        Assert.Contains("app 'ledger' holds 'shop:order.placed' for a record of its own, which a fallback cannot stand in for", error.Problems);
+        Assert.Contains("app 'ledger' merges 'shop:order.paid' for a record of its own, which a fallback cannot stand in for", error.Problems);
+        Assert.Contains(error.Problems, p => p.StartsWith("app 'vault' falls back to 'safe', which is the fallback of 'locker' too", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void AFallbackThatWouldSkipAReactionStopsTheSiloAtStart()
+    public void AnEventNamingATargetAndItsFallbackIsRefused()
+    {
+        var catalog = AppCatalog.Load(AppCatalog.DefaultPath);
+        var check = SarahsDay.Get(3).Event;
+
+        var refusal = Assert.Throws<PublishRejectedException>(() => catalog.Route(check with { Targets = ["careconnect", "carestandby"] })).Rejection;
+
+        Assert.Equal(("unroutable_target", "target"), (refusal.Code, refusal.Field));
+        Assert.Contains("'carestandby' stands in for 'careconnect'", refusal.Reason);
+    }
+
+    [Theory]
+    [InlineData("aspiral", "ReorderTask reacts at 'aspiral' to 'omnihub:alert.created', but 'aspiral' falls back to 'standby', which would skip it")]
+    [InlineData("omnihub", "ReorderTask sends 'aspiral:task.created' to 'omnihub', which falls back to 'standby': a reaction held behind a cause that failed over would wait for ever")]
+    public void AFallbackThatWouldSkipOrStrandAReactionIsRefusedByTheReactionCatalog(string app, string problem)
     {
         var catalog = JsonNode.Parse(File.ReadAllText(AppCatalog.DefaultPath))!;
-        catalog["apps"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "aspiral")!["fallback"] = "omnistandby";
+        catalog["apps"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == app)!["fallback"] = "standby";
+        catalog["apps"]!.AsArray().Add(JsonNode.Parse("""{ "id": "standby", "consumes": { "*": { "table": "log", "key": "$idempotencyKey" } } }"""));
         var apps = AppCatalog.Parse(catalog.ToJsonString());
 
         var error = Assert.Throws<AppCatalogException>(() => new ApexOrleans.Grains.Reactions.ReactionCatalog(apps, ApexOrleans.Grains.Reactions.ReactionCatalog.BuiltIn));
 
-        Assert.Contains(error.Problems, p => p.StartsWith("ReorderTask reacts at 'aspiral' to 'omnihub:alert.created', but 'aspiral' falls back to 'omnistandby'", StringComparison.Ordinal));
+        Assert.Contains(problem, error.Problems);
     }
 
     [Fact]

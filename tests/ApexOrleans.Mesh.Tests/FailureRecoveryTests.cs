@@ -1,4 +1,5 @@
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Reactions;
@@ -27,6 +28,52 @@ public sealed class FailureRecoveryTests
         Assert.True(tenant.Timeline.IsIdle);
         Assert.Equal(0, (await silo.QueueAsync(tenant, "omnihub")).PendingCount);
         Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
+    }
+
+    [Fact]
+    public async Task AQueueWriteThatFailsAfterAPageWasSealedLosesNoHistoryAndShowsNothingTwice()
+    {
+        // Pages of two: the second delivery seals page 0, then the queue write that would forget those items fails.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/omnihub", failOnWrite: 4);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("reseal", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 2 } });
+
+        foreach (var key in new[] { "s-1", "s-2", "s-3" })
+        {
+            await silo.PublishAsync(tenant, Session with
+            {
+                Id = EnvelopeParser.DerivedId("jubeelove", key), IdempotencyKey = key, Data = System.Text.Json.JsonSerializer.SerializeToElement(new { sessionId = key }),
+            });
+            await MeshSilo.SettleAsync(tenant);
+        }
+
+        var queue = await silo.QueueAsync(tenant, "omnihub");
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal(["s-1", "s-2", "s-3"], queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
+        Assert.Equal(3, (await silo.AppAsync(tenant, "omnihub")).Rows("feed").Count);
+    }
+
+    [Fact]
+    public async Task AnAttemptWhoseRecordWasLostIsNeverFailedOver()
+    {
+        // The first attempt reaches CareConnect and applies; the queue write that would record it fails, so the attempt is
+        // forgotten. Then CareConnect goes down until the retries are spent: the item must wait, not go to the fallback.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/careconnect", failOnWrite: 3);
+        var decided = 0;
+        var chaos = new ScriptedChaos(a => a.Target != "careconnect" ? FaultKind.None
+            : Interlocked.Increment(ref decided) switch { 1 => FaultKind.None, <= 5 => FaultKind.Outage, _ => FaultKind.None });
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("lost-attempt", chaos);
+
+        await silo.PublishAsync(tenant, MeshGuarantees.SafetyCheck("chk-lost"));
+        await MeshSilo.SettleAsync(tenant);
+
+        var item = Assert.Single((await silo.QueueAsync(tenant, "careconnect")).Delivered);
+        Assert.Equal(1, flaky.Failures);
+        Assert.True(item.MayHaveReached);
+        Assert.Null(item.FailedOverTo);
+        Assert.Empty((await silo.AppAsync(tenant, "carestandby")).Rows("coordination_log"));
+        Assert.Single((await silo.AppAsync(tenant, "careconnect")).Rows("compliance_tracking"));
     }
 
     [Fact]

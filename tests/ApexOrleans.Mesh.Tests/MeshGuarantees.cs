@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
@@ -274,40 +275,61 @@ public abstract class MeshGuarantees
     }
 
     [SkippableFact]
-    public async Task AnOpenCircuitFailsOverToTheFallbackOnceAndTheDayEndsAsWithoutTheOutage()
+    public async Task ADeliveryWhoseRetriesAreSpentFailsOverToTheFallbackOnceAndTheDayEndsAsWithoutTheOutage()
     {
-        // OmniHub is down while the day is at beats 2 to 8; its catalog entry falls back to omnistandby.
-        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.CurrentSequence is >= 2 and < 9 ? FaultKind.Outage : FaultKind.None);
+        // CareConnect is down while the day is at beat 3 (the safety check); its catalog entry falls back to carestandby.
+        var chaos = new ScriptedChaos(a => a.Target == "careconnect" && a.CurrentSequence == 3 ? FaultKind.Outage : FaultKind.None);
         var (silo, tenant, control) = await DayAndControlAsync("failover", chaos);
         await using var _ = silo;
 
-        var omnihub = await silo.QueueAsync(tenant, "omnihub");
-        var failedOver = omnihub.Delivered.Where(i => i.FailedOverTo == "omnistandby").Select(i => i.Delivery.Envelope.IdempotencyKey).ToHashSet();
-        var standby = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnistandby")).ReceiptsAsync();
-        var atOmnihub = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub")).ReceiptsAsync();
-        Assert.NotEmpty(failedOver);
-        Assert.Equal(failedOver, standby.Where(r => r.StandsInFor == "omnihub").Select(r => r.IdempotencyKey).ToHashSet());
-        Assert.All(failedOver, key => Assert.DoesNotContain(atOmnihub, r => r.IdempotencyKey == key && r.Role == ApexOrleans.Grains.Delivery.DeliveryRole.Target));
-        Assert.All((await silo.AppAsync(tenant, "omnistandby")).Rows("feed"), row => Assert.Equal("omnihub", row.StandsIn?.App));
-        Assert.Equal(0, omnihub.PendingCount);
-        Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "omnihub")).Status);
+        var item = Assert.Single((await silo.QueueAsync(tenant, "careconnect")).Delivered, i => i.Delivery.Role == DeliveryRole.Target);
+        var standby = await silo.QueueAsync(tenant, "carestandby");
+        var standIn = Assert.Single(standby.Delivered);
+        Assert.Equal(("carestandby", 3), (item.FailedOverTo, item.Attempts.Count));
+        Assert.All(item.Attempts, a => Assert.Equal(FaultKind.Outage, a.Fault));
+        Assert.Equal((DeliveryRole.Fallback, "careconnect", ApplyStatus.Applied), (standIn.Delivery.Role, standIn.Delivery.StandsInFor, standIn.Outcome));
+        Assert.Equal(item.Delivery.Envelope.IdempotencyKey, standIn.Delivery.Envelope.IdempotencyKey);
+        Assert.DoesNotContain(await ReceiptsAsync(silo, tenant, "careconnect"), r => r.Role == DeliveryRole.Target);
+        var record = Assert.Single((await silo.AppAsync(tenant, "carestandby")).Rows("coordination_log"));
+        Assert.Equal(new StandIn("careconnect", "compliance_tracking", "safety-001"), record.StandsIn);
+        Assert.Empty((await silo.AppAsync(tenant, "careconnect")).Rows("compliance_tracking"));
         await AssertSameStateAsync(silo, tenant, control);
+    }
+
+    [SkippableFact]
+    public async Task AnOpenCircuitHandsNewDeliveriesToTheFallbackWithoutTryingTheTarget()
+    {
+        var chaos = new ScriptedChaos(a => a.Target == "careconnect" ? FaultKind.Outage : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("failover-open", chaos);
+        foreach (var check in new[] { "chk-1", "chk-2", "chk-3" })
+        {
+            await silo.PublishAsync(tenant, SafetyCheck(check));
+            await MeshSilo.SettleAsync(tenant);
+        }
+
+        // chk-1 spends its 3 attempts; chk-2 opens the circuit at the fifth failure in a row; chk-3 is never tried.
+        var items = (await silo.QueueAsync(tenant, "careconnect")).Delivered.ToDictionary(i => i.Delivery.Envelope.IdempotencyKey);
+        Assert.Equal([3, 2, 0], new[] { "chk-1", "chk-2", "chk-3" }.Select(k => items[k].Attempts.Count));
+        Assert.All(items.Values, i => Assert.Equal("carestandby", i.FailedOverTo));
+        Assert.Equal(CircuitStatus.Open, (await silo.CircuitAsync(tenant, "careconnect")).Status);
+        Assert.Equal(["chk-1", "chk-2", "chk-3"], (await silo.AppAsync(tenant, "carestandby")).Rows("coordination_log").Select(r => r.StandsIn!.Key).Order());
     }
 
     [SkippableFact]
     public async Task ADeliveryThatMayHaveReachedItsTargetIsNeverFailedOver()
     {
-        // Every answer from OmniHub is lost while the day is at beats 1 to 4: each attempt applied there, then counted failed.
-        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.CurrentSequence is >= 1 and < 5 ? FaultKind.ResponseLost : FaultKind.None);
+        // Every answer from CareConnect is lost while the day is at beat 3: each attempt applied there, then counted failed.
+        var chaos = new ScriptedChaos(a => a.Target == "careconnect" && a.CurrentSequence == 3 ? FaultKind.ResponseLost : FaultKind.None);
         var (silo, tenant, control) = await DayAndControlAsync("in-doubt", chaos);
         await using var _ = silo;
 
-        var omnihub = await silo.QueueAsync(tenant, "omnihub");
-        var inDoubt = omnihub.Delivered.Where(i => i.Attempts.Any(a => a.Fault == FaultKind.ResponseLost)).ToList();
-        Assert.NotEmpty(inDoubt);
-        Assert.All(inDoubt, item => Assert.Null(item.FailedOverTo));
-        var standby = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnistandby")).ReceiptsAsync();
-        Assert.All(inDoubt, item => Assert.DoesNotContain(standby, r => r.IdempotencyKey == item.Delivery.Envelope.IdempotencyKey));
+        var item = Assert.Single((await silo.QueueAsync(tenant, "careconnect")).Delivered, i => i.Delivery.Role == DeliveryRole.Target);
+        Assert.True(item.Attempts.Count(a => a.Fault == FaultKind.ResponseLost) > 3, "its retries were spent on lost answers");
+        Assert.True(item.MayHaveReached);
+        Assert.Null(item.FailedOverTo);
+        Assert.Empty((await silo.AppAsync(tenant, "carestandby")).Rows("coordination_log"));
+        Assert.Single(await ReceiptsAsync(silo, tenant, "careconnect"), r => r.Role == DeliveryRole.Target && r.DuplicatesRefused > 0);
         await AssertSameStateAsync(silo, tenant, control);
     }
 
@@ -327,6 +349,16 @@ public abstract class MeshGuarantees
         var reader = silo.Cluster.Services.GetRequiredService<TenantStateReader>();
         Assert.Equal(await reader.CanonicalAsync(control.Id), await reader.CanonicalAsync(tenant.Id));
     }
+
+    private static Task<IReadOnlyList<ApplyReceipt>> ReceiptsAsync(MeshSilo silo, Tenant tenant, string app) =>
+        silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, app)).ReceiptsAsync();
+
+    internal static EventEnvelope SafetyCheck(string checkId) => SarahsDay.Get(3).Event with
+    {
+        Id = EnvelopeParser.DerivedId("keepsafe", checkId),
+        IdempotencyKey = checkId,
+        Data = System.Text.Json.JsonSerializer.SerializeToElement(new { checkId }),
+    };
 
     [SkippableFact]
     public async Task DeliveredHistoryIsSealedOutOfTheQueueStateAndReadBackWholeAfterARestart()
@@ -366,9 +398,18 @@ public abstract class MeshGuarantees
         }
 
         var queue = await silo.QueueAsync(tenant, "jubeelove");
+        var storage = silo.Cluster.Services.GetRequiredKeyedService<ApexOrleans.Runtime.Storage.IGrainStorage>(ApexOrleans.Runtime.Storage.GrainStorageNames.Default);
+        var pagesKept = new List<bool>();
+        foreach (var page in Enumerable.Range(0, 4))
+        {
+            var stored = new ApexOrleans.Runtime.GrainState<DeliveryHistoryPage>();
+            await storage.ReadStateAsync($"queue-history-{page}", new ApexOrleans.Runtime.GrainId("delivery", MeshKeys.For(tenant.Id, "jubeelove")), stored);
+            pagesKept.Add(stored.RecordExists);
+        }
 
-        // Four pages sealed, the two oldest dropped: items 5 to 8 in pages, 9 still recent.
+        // Four pages sealed, the two oldest dropped (and cleared in storage): items 5 to 8 in pages, 9 still recent.
         Assert.Equal(["limit-5", "limit-6", "limit-7", "limit-8", "limit-9"], queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
+        Assert.Equal([false, false, true, true], pagesKept);
         Assert.Equal(9L, queue.DeliveredCount);
     }
 
