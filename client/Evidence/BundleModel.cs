@@ -60,7 +60,7 @@ public sealed record EventLine
     /// <summary>Deliveries: every attempt.</summary>
     public IReadOnlyList<AttemptLine> Attempts { get; init; } = [];
 
-    /// <summary>Deliveries with status failed-over: the fallback app it was handed to while its target's circuit was open.</summary>
+    /// <summary>Deliveries with status failed-over: the fallback app it was handed to (its retries spent, or its target's circuit open).</summary>
     public string? FailedOverTo { get; init; }
 
     /// <summary>Deliveries in the role Fallback: the target app this one stood in for.</summary>

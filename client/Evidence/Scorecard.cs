@@ -138,11 +138,17 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         var circuit = files.Circuits.Circuits[outage.App];
         var closed = circuit.Transitions.LastOrDefault(t => t.To == "Closed");
         var queue = run.Queues[outage.App];
-        var passed = circuit.Status == "Closed" && queue.PendingCount == 0 && queue.DeadLetters.Count == 0;
+        // An app with a fallback may end with its circuit never probed again: everything after it opened went to the fallback.
+        var opened = circuit.Transitions.LastOrDefault(t => t.To == "Open");
+        var handedOn = circuit.Status != "Closed" && opened is not null && queue.FailedOverCount > 0
+            && files.Events.Where(e => e.Kind == "delivery" && e.Target == outage.App && e.Role == "Target" && e.At >= opened.At).All(e => e.Status == "failed-over");
+        var passed = (circuit.Status == "Closed" || handedOn) && queue.PendingCount == 0 && queue.DeadLetters.Count == 0;
         return new("recovery", $"{outage.App} recovers and its queue drains once", CriterionLevel.Must, passed,
             Figures(("closedAt", closed?.At), ("recoveryAfterOutageMs", closed is null || window.To == DateTimeOffset.MaxValue ? null : (closed.At - window.To).TotalMilliseconds),
-                ("pending", queue.PendingCount), ("deadLetters", queue.DeadLetters.Count)),
-            passed ? $"{outage.App}'s circuit closed and every queued delivery was delivered" : $"{outage.App} is {circuit.Status} with {queue.PendingCount} pending");
+                ("pending", queue.PendingCount), ("deadLetters", queue.DeadLetters.Count), ("failedOver", queue.FailedOverCount)),
+            !passed ? $"{outage.App} is {circuit.Status} with {queue.PendingCount} pending"
+            : handedOn ? $"{outage.App}'s circuit was not probed again: nothing waited for it, everything after it opened went to its fallback"
+            : $"{outage.App}'s circuit closed and every queued delivery was delivered");
     }
 
     private static Criterion Retries(List<EventLine> deliveries)
@@ -212,7 +218,9 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         var passed = (!everOpened || (closed is not null && closed.At <= lastBeat)) && run.Circuits[outage.App].Status.ToString() == "Closed";
         return new("autonomous-recovery", "The system recovers autonomously", CriterionLevel.Should, passed,
             Figures(("closedAt", closed?.At), ("lastBeatAt", lastBeat)),
-            passed ? "recovered during the day, by probes on its own clock, with no action from the runner" : "not recovered before the last beat");
+            !passed ? "not recovered before the last beat"
+            : everOpened ? "recovered during the day, by probes on its own clock, with no action from the runner"
+            : "its circuit never opened: what it could not take went to its fallback");
     }
 
     private static BeatResult Beat(RunRecord run, ScenarioBeat beat)

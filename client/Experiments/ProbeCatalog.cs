@@ -27,7 +27,7 @@ public static class ProbeCatalog
         new ProbeDefinition("open-circuits", ProbeTiming.Live, "circuits", "circuits not closed now, over the silo's tenants"),
         new ProbeDefinition("duplicate-effects", ProbeTiming.Record, "effects", "(idempotency key, app) pairs that took more than one effect, over every tenant"),
         new ProbeDefinition("lost-events", ProbeTiming.Record, "deliveries", "accepted events' deliveries that did not end delivered (or failed over to a fallback that delivered them), over every tenant"),
-        new ProbeDefinition("failed-over", ProbeTiming.Record, "deliveries", "deliveries handed to a target's fallback app while the target's circuit was open, over every tenant"),
+        new ProbeDefinition("failed-over", ProbeTiming.Record, "deliveries", "deliveries handed to a target's fallback app (their retries spent, or the target's circuit open), over every tenant"),
         new ProbeDefinition("state-divergence", ProbeTiming.Record, "tenants", "tenants whose final data differs from the control day's"),
         new ProbeDefinition("failed-tenants", ProbeTiming.Record, "tenants", "tenants that failed a must-pass criterion of apex run's scorecard"),
         new ProbeDefinition("dropped-tenants", ProbeTiming.Record, "tenants", "tenants the traffic could not start because maxTenantsInFlight were still running (work the mesh did not keep up with)"),

@@ -32,8 +32,8 @@ public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode
 public sealed record PublishedEvent(string Action, RecordEffect Effect, IReadOnlyList<string> Targets);
 
 /// <summary>
-/// One app of the mesh, as configured. <see cref="Fallback"/> names an app that takes the deliveries meant for this one
-/// while this one's circuit is open (a second provider): it records them as this app would have.
+/// One app of the mesh, as configured. <see cref="Fallback"/> names an app (a second provider) that takes the deliveries
+/// this one cannot (their retries spent, or its circuit open): it records them as this app would have.
 /// </summary>
 public sealed record AppDefinition(
     string Id,
@@ -356,10 +356,26 @@ public sealed partial class AppCatalog
             problems.Add($"app '{app.Id}' falls back to '{fallbackId}', which is the fallback of '{sharing.Id}' too: one fallback stands in for one app");
         }
 
-        var taken = app.Consumes.ContainsKey(AppDefinition.AnyEvent)
-            ? apps.Values.SelectMany(source => source.Publishes.Keys.Select(action => $"{source.Id}:{action}"))
-            : app.Consumes.Keys;
-        foreach (var eventType in taken.Distinct().Order(StringComparer.Ordinal))
+        var taken = (app.Consumes.ContainsKey(AppDefinition.AnyEvent)
+            ? apps.Values.Where(source => source.Id != app.Id).SelectMany(source => source.Publishes.Keys.Select(action => $"{source.Id}:{action}"))
+            : app.Consumes.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var (source, published) in apps.Values.SelectMany(s => s.Publishes.Values.Select(p => (s, p)))
+                     .Where(x => x.p.Targets.Contains(app.Id) && x.p.Targets.Contains(fallbackId)))
+        {
+            problems.Add($"app '{source.Id}' sends '{published.Action}' to both '{app.Id}' and its fallback '{fallbackId}': a failover could not be told apart");
+        }
+
+        // Its own facts must not wait for records its consumed events write: those may have gone to the fallback.
+        var filled = taken.Select(t => app.ConsumerEffect(t)?.Table).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var published in app.Publishes.Values)
+        {
+            foreach (var requirement in published.Effect.AllRequirements.Where(r => filled.Contains(r.Table)))
+            {
+                problems.Add($"app '{app.Id}' publishes '{published.Action}' only once '{requirement.Table}' holds its record, which a failover would have put at '{fallbackId}'");
+            }
+        }
+
+        foreach (var eventType in taken)
         {
             if (fallback.ConsumerEffect(eventType) is not { Mode: EffectMode.Insert, Requires.Count: 0 })
             {

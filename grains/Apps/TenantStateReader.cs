@@ -40,10 +40,21 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
                     var tableRows = rowsByApp[owner].TryGetValue(ownerTable, out var existing)
                         ? existing
                         : rowsByApp[owner][ownerTable] = new SortedDictionary<string, RecordView>(StringComparer.Ordinal);
-                    if (!tableRows.TryAdd(key, row))
+                    if (!tableRows.TryGetValue(key, out var other))
                     {
-                        // A stand-in landed on a record the app has too: never hidden by the projection, always shown.
-                        collisions[owner].Add($"{ownerTable}/{key}: {tableRows[key].IdempotencyKey} here and {row.IdempotencyKey} at its fallback");
+                        tableRows[key] = row;
+                    }
+                    else if (other.IdempotencyKey == row.IdempotencyKey)
+                    {
+                        // One event recorded at an app and at its fallback: never hidden by the projection, always shown.
+                        collisions[owner].Add($"{ownerTable}/{key}: {row.IdempotencyKey} applied at {owner} and at its fallback");
+                    }
+                    else
+                    {
+                        // Two events on one key, one of them at the fallback: settled as the app settles it (AppGrain.WriteRecord).
+                        var (winner, loser) = string.CompareOrdinal(row.IdempotencyKey, other.IdempotencyKey) < 0 ? (row, other) : (other, row);
+                        tableRows[key] = winner;
+                        collisions[owner].Add($"{ownerTable}/{key}: kept {winner.IdempotencyKey} over {loser.IdempotencyKey}");
                     }
                 }
             }
@@ -72,7 +83,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
             {
                 ["tables"] = tables,
                 ["held"] = new JsonArray(app.Held.Select(h => (JsonNode)JsonValue.Create(h.IdempotencyKey)).OrderBy(n => n!.GetValue<string>(), StringComparer.Ordinal).ToArray()),
-                ["conflicts"] = new JsonArray(app.Conflicts.Concat(collisions[id].Order(StringComparer.Ordinal)).Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
+                ["conflicts"] = new JsonArray(app.Conflicts.Concat(collisions[id]).Distinct().Order(StringComparer.Ordinal).Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
                 ["outbox"] = app.OutboxDepth,
             };
         }

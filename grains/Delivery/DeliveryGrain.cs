@@ -121,6 +121,7 @@ public sealed class DeliveryGrain(
     {
         var now = CurrentTenant.Clock.GetUtcNow();
         var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
+        var written = false;
         try
         {
             if (due.Count > 0)
@@ -134,7 +135,7 @@ public sealed class DeliveryGrain(
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
                 await state.WriteStateAsync();
-                await _history.PruneAsync(Queue);
+                written = true;
             }
         }
         catch
@@ -147,6 +148,11 @@ public sealed class DeliveryGrain(
         {
             ReportDepth();
             ScheduleNext();
+        }
+
+        if (written)
+        {
+            await _history.PruneAsync(Queue); // tidying after the batch is stored: it never fails the batch
         }
     }
 
@@ -167,14 +173,14 @@ public sealed class DeliveryGrain(
         var envelope = item.Delivery.Envelope;
         if (item.FailedOverTo is not null)
         {
-            await FailOverAsync(item, now); // handed over before a restart, or its handing-over failed: finish it
+            await FailOverAsync(item, now, item.QueuedBecause ?? "failed over"); // handed over before a restart, or its handing-over failed: finish it
             return;
         }
 
         var permit = await circuit.TryAcquireAsync(now, envelope.Id);
         if (!permit.Allowed && CanFailOver(item))
         {
-            await FailOverAsync(item, now);
+            await FailOverAsync(item, now, $"circuit {permit.Status}");
             return;
         }
 
@@ -194,7 +200,7 @@ public sealed class DeliveryGrain(
         var number = item.Attempts.Count + 1;
         var decision = faults.Decide(_tenantId, _target)
             ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
-        if (_fallback is not null && !item.MayHaveReached && ReachesTarget(decision.Fault))
+        if (ReachesTarget(decision.Fault) && CanFailOver(item))
         {
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
             // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
@@ -231,7 +237,7 @@ public sealed class DeliveryGrain(
             item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
             if (number > Options.MaxRetries && CanFailOver(item))
             {
-                await FailOverAsync(item, now); // its retries are spent here: the second provider takes it
+                await FailOverAsync(item, now, "retries exhausted"); // the second provider takes it
             }
             else if (number > Options.MaxRetries)
             {
@@ -251,19 +257,21 @@ public sealed class DeliveryGrain(
         _fallback is not null && item.Delivery.Role == DeliveryRole.Target && !item.MayHaveReached
         && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
 
-    /// <summary>Whether an attempt with this injected fault calls the target app (the others fail before it).</summary>
-    private static bool ReachesTarget(FaultKind fault) => fault is FaultKind.None or FaultKind.Duplicate or FaultKind.ResponseLost;
+    /// <summary>Whether an attempt with this injected fault calls the target app: every fault but those <see cref="SendAsync"/> fails before the app.</summary>
+    private static bool ReachesTarget(FaultKind fault) => !FailsBeforeTheApp(fault);
+
+    private static bool FailsBeforeTheApp(FaultKind fault) => fault is FaultKind.NetworkFailure or FaultKind.Timeout or FaultKind.ServerError or FaultKind.Outage;
 
     /// <summary>
     /// Hands the item to the fallback's queue. The decision is stored first, so the item is never delivered here as
     /// well, whatever happens next; the fallback's enqueue is idempotent, so repeating it after a crash changes nothing.
     /// </summary>
-    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now)
+    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now, string reason)
     {
         if (item.FailedOverTo is null)
         {
             item.FailedOverTo = _fallback;
-            item.QueuedBecause = $"circuit not closed; failed over to {_fallback}";
+            item.QueuedBecause = $"{reason}; failed over to {_fallback}";
             await state.WriteStateAsync();
         }
 
@@ -280,13 +288,9 @@ public sealed class DeliveryGrain(
     /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>
     private async Task<(bool Succeeded, ApplyStatus? Outcome, string? Error)> SendAsync(Delivery delivery, ChaosDecision decision)
     {
-        switch (decision.Fault)
+        if (FailsBeforeTheApp(decision.Fault))
         {
-            case FaultKind.NetworkFailure:
-            case FaultKind.Timeout:
-            case FaultKind.ServerError:
-            case FaultKind.Outage:
-                return (false, null, $"{decision.Fault}: {decision.Reason}");
+            return (false, null, $"{decision.Fault}: {decision.Reason}");
         }
 
         var app = GrainFactory.GetGrain<IAppGrain>(GetPrimaryKeyString());

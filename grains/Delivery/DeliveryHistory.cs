@@ -60,7 +60,8 @@ internal sealed class DeliveryHistory(IGrainStorage storage, GrainId queue, long
 
     /// <summary>
     /// Clears the pages the stored queue state no longer names; call after that state was written. Clearing is tidying,
-    /// not durability: a storage failure stops it, and the next call goes on from the same page.
+    /// not durability: a storage failure stops it, and the next call of this activation goes on from the same page; a page
+    /// left by a crash before its clearing is never read again, only kept.
     /// </summary>
     public async Task PruneAsync(DeliveryQueueState stored)
     {
@@ -73,9 +74,9 @@ internal sealed class DeliveryHistory(IGrainStorage storage, GrainId queue, long
                 await storage.ReadStateAsync(PageName(_clearedBelow), queue, page).ConfigureAwait(false);
                 await storage.ClearStateAsync(PageName(_clearedBelow), queue, page).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or InconsistentStateException or IOException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return;
+                return; // a page not cleared now is cleared by the next call of this activation (or left behind: it is never read)
             }
         }
     }

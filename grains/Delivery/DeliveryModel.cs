@@ -86,7 +86,7 @@ public sealed class DeliveryQueueState
     /// <summary>How many items were ever delivered.</summary>
     public long DeliveredCount { get; set; }
 
-    /// <summary>How many items were ever handed to the fallback app while this target's circuit was open.</summary>
+    /// <summary>How many items were ever handed to the fallback app (their retries spent, or this target's circuit open).</summary>
     public long FailedOverCount { get; set; }
 }
 

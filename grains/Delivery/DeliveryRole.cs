@@ -10,7 +10,7 @@ public enum DeliveryRole
     Target,
 
     /// <summary>
-    /// A fallback app applies the event in place of a target whose circuit is open (<see cref="Delivery.StandsInFor"/>):
+    /// A fallback app applies the event in place of a target that could not take it (<see cref="Delivery.StandsInFor"/>):
     /// recorded as the target would have recorded it, and never delivered to the target as well.
     /// </summary>
     Fallback,

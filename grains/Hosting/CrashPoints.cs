@@ -19,7 +19,7 @@ public sealed class CrashPoints
         FailoverPoint,
     ];
 
-    /// <summary>Between storing a delivery's failover and handing it to the fallback (passed only while a circuit with a fallback is open).</summary>
+    /// <summary>Between storing a delivery's failover and handing it to the fallback (passed only when a target with a fallback cannot take a delivery).</summary>
     public const string FailoverPoint = "delivery.before-failover";
 
     private readonly string? _point;

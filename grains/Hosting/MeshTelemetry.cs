@@ -67,7 +67,7 @@ public sealed class MeshTelemetry : IDisposable
         _attempts = _meter.CreateCounter<long>("apex.delivery.attempts", description: "Delivery attempts, by target, injected fault and result");
         _deliveries = _meter.CreateCounter<long>("apex.deliveries", description: "Deliveries completed, by target and outcome");
         _transitions = _meter.CreateCounter<long>("apex.circuit.transitions", description: "Circuit transitions, by target and new state");
-        _failovers = _meter.CreateCounter<long>("apex.delivery.failovers", description: "Deliveries handed to a fallback app while their target's circuit was open, by target and fallback");
+        _failovers = _meter.CreateCounter<long>("apex.delivery.failovers", description: "Deliveries handed to a fallback app (retries spent or circuit open), by target and fallback");
         _latency = _meter.CreateHistogram<double>("apex.delivery.latency", "ms", "Wall-clock time the mesh spent per delivery (its attempts), injected delays excluded");
         _meter.CreateObservableGauge("apex.delivery.pending", () => PendingDeliveries, description: "Deliveries waiting in the queues of active delivery grains");
     }
