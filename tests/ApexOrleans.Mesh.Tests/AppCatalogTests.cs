@@ -55,7 +55,14 @@ public sealed class AppCatalogTests
               { "id": "locker", "fallback": "safe", "consumes": {} },
               { "id": "safe", "consumes": { "*": { "table": "items", "key": "$idempotencyKey" } } },
               { "id": "echo", "fallback": "echo", "consumes": {} },
-              { "id": "oddity", "fallback": 7, "consumes": {} }
+              { "id": "oddity", "fallback": 7, "consumes": {} },
+              { "id": "clinic", "fallback": "clinicb",
+                "publishes": { "visit.done": { "table": "visits", "key": "visitId", "requires": [{ "table": "orders", "key": "orderId" }], "targets": [] } },
+                "consumes": { "shop:order.placed": { "table": "orders", "key": "orderId" } } },
+              { "id": "clinicb", "consumes": { "*": { "table": "log", "key": "$idempotencyKey" } } },
+              { "id": "cards", "publishes": { "card.issued": { "table": "cards", "key": "cardId", "targets": ["bank", "bankb"] } } },
+              { "id": "bank", "fallback": "bankb", "consumes": { "*": { "table": "cards", "key": "$idempotencyKey" } } },
+              { "id": "bankb", "consumes": { "*": { "table": "cards", "key": "$idempotencyKey" } } }
             ] }
             """));
 
@@ -68,6 +75,8 @@ public sealed class AppCatalogTests
         Assert.Contains("app 'ledger' holds 'shop:order.placed' for a record of its own, which a fallback cannot stand in for", error.Problems);
         Assert.Contains("app 'ledger' merges 'shop:order.paid' for a record of its own, which a fallback cannot stand in for", error.Problems);
         Assert.Contains(error.Problems, p => p.StartsWith("app 'vault' falls back to 'safe', which is the fallback of 'locker' too", StringComparison.Ordinal));
+        Assert.Contains("app 'clinic' publishes 'visit.done' only once 'orders' holds its record, which a failover would have put at 'clinicb'", error.Problems);
+        Assert.Contains("app 'cards' sends 'card.issued' to both 'bank' and its fallback 'bankb': a failover could not be told apart", error.Problems);
     }
 
     [Fact]
