@@ -32,6 +32,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         catalog.Route(envelope);
         var tenantState = tenants.Get(tenant);
         var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.IdempotencyKey));
+        tenantState.UsedKey(envelope.IdempotencyKey);
         var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
         switch (claim.Outcome)
         {

@@ -8,7 +8,7 @@ namespace ApexOrleans.Grains.Tenancy;
 /// The tenants a silo serves. A tenant that was never configured gets the defaults on the silo's clock;
 /// a run configures its own tenant (virtual clock, seeded chaos) before publishing.
 /// </summary>
-public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, Silo silo) : IAsyncDisposable
+public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, Silo silo, Apps.AppCatalog catalog) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new();
     private readonly ILogger _logger = loggers.CreateLogger<TenantTimeline>();
@@ -56,9 +56,11 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, 
         }
 
         EnsureIdle(retired);
-        // While the tenant is still known: a grain that looks its tenant up while deactivating must not recreate it.
-        var prefix = MeshKeys.For(id, "");
-        await silo.CollectIdleActivationsAsync(TimeSpan.Zero, grain => grain.Key.StartsWith(prefix, StringComparison.Ordinal)).ConfigureAwait(false);
+        // While the tenant is still known: a grain that looks its tenant up while deactivating must not recreate it. Its
+        // grains are its apps' (app, queue, circuit) and its keys': looked up by key, since walking every activation
+        // for each retired tenant grows with the tenants squared.
+        var keys = catalog.Apps.Keys.Concat(retired.KeysUsed).Select(name => MeshKeys.For(id, name)).ToList();
+        await silo.CollectIdleActivationsAsync(TimeSpan.Zero, keys).ConfigureAwait(false);
         lock (_creating)
         {
             if (!_tenants.TryGetValue(id, out var current) || current != retired)

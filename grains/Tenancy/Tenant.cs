@@ -4,6 +4,7 @@ namespace ApexOrleans.Grains.Tenancy;
 public sealed class Tenant
 {
     private long _currentSequence;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _keysUsed = new(StringComparer.Ordinal);
 
     internal Tenant(string id, TenantSettings settings, TenantTimeline timeline, bool configured)
     {
@@ -27,6 +28,12 @@ public sealed class Tenant
 
     /// <summary>The tenant's clock.</summary>
     public TimeProvider Clock => Timeline.Clock;
+
+    /// <summary>The idempotency keys published under (each one a grain of this tenant), for retiring its grains at once.</summary>
+    internal IEnumerable<string> KeysUsed => _keysUsed.Keys;
+
+    /// <summary>Notes that a publish used <paramref name="idempotencyKey"/>.</summary>
+    internal void UsedKey(string idempotencyKey) => _keysUsed.TryAdd(idempotencyKey, 0);
 
     /// <summary>The highest sequence number published so far (outage windows are stated in sequence numbers).</summary>
     public long CurrentSequence => Interlocked.Read(ref _currentSequence);

@@ -7,10 +7,11 @@ namespace ApexOrleans.Runtime.Activation;
 internal sealed class GrainClassRegistry
 {
     private readonly Dictionary<Type, GrainClass> _byInterface = [];
+    private readonly Dictionary<string, GrainClass> _byTypeName = [];
 
     public GrainClassRegistry(IEnumerable<Type> grainClasses)
     {
-        var byTypeName = new Dictionary<string, GrainClass>();
+        var byTypeName = _byTypeName;
         foreach (var type in grainClasses.Distinct())
         {
             var grainClass = new GrainClass(type);
@@ -31,6 +32,9 @@ internal sealed class GrainClassRegistry
             }
         }
     }
+
+    /// <summary>The grain type names of every registered class.</summary>
+    public IReadOnlyCollection<string> TypeNames => _byTypeName.Keys;
 
     public GrainClass Resolve(Type grainInterface) =>
         _byInterface.TryGetValue(grainInterface, out var grainClass)

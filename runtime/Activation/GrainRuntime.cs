@@ -39,6 +39,10 @@ internal sealed class GrainRuntime
 
     public int ActivationCount => _activations.Count;
 
+    /// <summary>The activation of <paramref name="grainId"/>, if it has one now.</summary>
+    public bool TryGetActivation(GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GrainActivation? activation) =>
+        _activations.TryGetValue(grainId, out activation);
+
     /// <summary>The activations, enumerated without locking or copying the directory (collection and timeout sweeps).</summary>
     public IEnumerable<GrainActivation> EnumerateActivations()
     {

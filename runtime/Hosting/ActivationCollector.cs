@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ApexOrleans.Runtime.Hosting;
 
 /// <summary>Deactivates activations idle past their collection age, every collection quantum on the silo's clock.</summary>
-internal sealed class ActivationCollector(GrainRuntime runtime, IOptions<GrainCollectionOptions> options)
+internal sealed class ActivationCollector(GrainRuntime runtime, GrainClassRegistry registry, IOptions<GrainCollectionOptions> options)
 {
     private readonly GrainCollectionOptions _options = options.Value;
 
@@ -23,18 +23,37 @@ internal sealed class ActivationCollector(GrainRuntime runtime, IOptions<GrainCo
         }
     }
 
-    /// <summary>
-    /// Collects every activation idle for its age limit (or <paramref name="ageLimit"/>), of those <paramref name="where"/>
-    /// accepts when given; returns how many.
-    /// </summary>
-    public async Task<int> CollectAsync(TimeSpan? ageLimit, Func<GrainId, bool>? where = null)
+    /// <summary>Collects every activation idle for its age limit (or <paramref name="ageLimit"/>); returns how many.</summary>
+    public async Task<int> CollectAsync(TimeSpan? ageLimit)
     {
         var collecting = new List<Task>();
         foreach (var activation in runtime.EnumerateActivations())
         {
-            if ((where is null || where(activation.GrainId)) && activation.TryCollect(ageLimit ?? AgeOf(activation.GrainClass)) is { } deactivated)
+            if (activation.TryCollect(ageLimit ?? AgeOf(activation.GrainClass)) is { } deactivated)
             {
                 collecting.Add(deactivated);
+            }
+        }
+
+        await Task.WhenAll(collecting).ConfigureAwait(false);
+        return collecting.Count;
+    }
+
+    /// <summary>
+    /// Collects the activations with these keys (of any grain type) that have been idle for <paramref name="ageLimit"/>:
+    /// looked up, not found by walking every activation, so it costs what it collects.
+    /// </summary>
+    public async Task<int> CollectAsync(TimeSpan ageLimit, IEnumerable<string> keys)
+    {
+        var collecting = new List<Task>();
+        foreach (var key in keys)
+        {
+            foreach (var type in registry.TypeNames)
+            {
+                if (runtime.TryGetActivation(new GrainId(type, key), out var activation) && activation.TryCollect(ageLimit) is { } deactivated)
+                {
+                    collecting.Add(deactivated);
+                }
             }
         }
 

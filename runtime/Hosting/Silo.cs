@@ -49,8 +49,13 @@ public sealed class Silo : IHostedService
 
     /// <summary>
     /// Collects idle activations now (Orleans' ForceActivationCollection): those idle for at least
-    /// <paramref name="ageLimit"/>, or for their configured age when null, and only those <paramref name="where"/>
-    /// accepts when given. Busy activations are left alone. Returns how many were deactivated.
+    /// <paramref name="ageLimit"/>, or for their configured age when null. Returns how many were deactivated.
     /// </summary>
-    public Task<int> CollectIdleActivationsAsync(TimeSpan? ageLimit = null, Func<GrainId, bool>? where = null) => _collector.CollectAsync(ageLimit, where);
+    public Task<int> CollectIdleActivationsAsync(TimeSpan? ageLimit = null) => _collector.CollectAsync(ageLimit);
+
+    /// <summary>
+    /// Collects the activations with <paramref name="keys"/>, of any grain type, idle for at least <paramref name="ageLimit"/>
+    /// (busy ones are left alone); each key is looked up, so the cost follows the keys, not the silo's activations.
+    /// </summary>
+    public Task<int> CollectIdleActivationsAsync(TimeSpan ageLimit, IEnumerable<string> keys) => _collector.CollectAsync(ageLimit, keys);
 }

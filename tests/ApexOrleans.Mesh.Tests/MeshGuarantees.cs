@@ -387,6 +387,25 @@ public abstract class MeshGuarantees
     }
 
     [SkippableFact]
+    public async Task RetiringATenantDeactivatesItsGrainsAndNoOtherTenantsOnes()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var retired = silo.Tenant("retired");
+        var kept = silo.Tenant("kept");
+        await PublishBeatsAsync(silo, retired, SarahsDay.Beats.Count);
+        await PublishBeatsAsync(silo, kept, SarahsDay.Beats.Count);
+        var before = silo.Cluster.Silo.ActivationCount;
+
+        Assert.True(await silo.Tenants.RetireAsync(retired.Id));
+        var after = silo.Cluster.Silo.ActivationCount;
+        Assert.True(await silo.Tenants.RetireAsync(kept.Id));
+
+        // Each day activates its 13 keys and, for every app, its app grain (12) and most queues and circuits.
+        Assert.InRange(before - after, SarahsDay.Beats.Count + 12, before / 2);
+        Assert.True(after - silo.Cluster.Silo.ActivationCount >= SarahsDay.Beats.Count + 12, "the kept tenant's grains were still there");
+    }
+
+    [SkippableFact]
     public async Task DeliveredHistoryPastItsLimitDropsItsOldestPages()
     {
         await using var silo = await MeshSilo.StartAsync(Storage);
