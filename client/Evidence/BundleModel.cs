@@ -71,7 +71,11 @@ public sealed record EventLine
     /// and is judged in turn). Anything else (pending, dead-letter) is not done.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool Ended => Status is "delivered" or "failed-over";
+    public bool Ended => Status == "delivered" || FailedOver;
+
+    /// <summary>Deliveries: handed to the target's fallback app (<see cref="FailedOverTo"/>) instead of delivered to it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool FailedOver => Status == "failed-over";
 
     /// <summary>The envelope as a CloudEvent.</summary>
     public required JsonNode CloudEvent { get; init; }

@@ -116,8 +116,8 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         var stuck = others.Where(d => !d.Ended).ToList();
         // Contained: its circuit opened, or whatever reached for it went to its fallback (a second provider) instead.
         var toOutageApp = deliveries.Where(d => d.Target == outage.App && d.At >= window.From && d.At < window.To).ToList();
-        var failedOver = toOutageApp.Count(d => d.Status == "failed-over");
-        var contained = opened is not null || toOutageApp.All(d => d.Status == "failed-over");
+        var failedOver = toOutageApp.Count(d => d.FailedOver);
+        var contained = opened is not null || toOutageApp.All(d => d.FailedOver);
         var passed = contained && stuck.Count == 0;
         return new("circuit-breaker", $"The {outage.App} outage stays isolated", CriterionLevel.Must, passed,
             Figures(("app", outage.App), ("openedAt", opened?.At), ("failedOverDuringOutage", failedOver),
@@ -141,7 +141,7 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
         // An app with a fallback may end with its circuit never probed again: everything after it opened went to the fallback.
         var opened = circuit.Transitions.LastOrDefault(t => t.To == "Open");
         var handedOn = circuit.Status != "Closed" && opened is not null && queue.FailedOverCount > 0
-            && files.Events.Where(e => e.Kind == "delivery" && e.Target == outage.App && e.Role == "Target" && e.At >= opened.At).All(e => e.Status == "failed-over");
+            && files.Events.Where(e => e.Kind == "delivery" && e.Target == outage.App && e.Role == "Target" && e.At >= opened.At).All(e => e.FailedOver);
         var passed = (circuit.Status == "Closed" || handedOn) && queue.PendingCount == 0 && queue.DeadLetters.Count == 0;
         return new("recovery", $"{outage.App} recovers and its queue drains once", CriterionLevel.Must, passed,
             Figures(("closedAt", closed?.At), ("recoveryAfterOutageMs", closed is null || window.To == DateTimeOffset.MaxValue ? null : (closed.At - window.To).TotalMilliseconds),

@@ -127,7 +127,7 @@ public sealed class ExperimentTraffic(
             var scorecard = Scorecard.Evaluate(record, files, RunMetrics.From(files.Events));
             var twice = scorecard.Criteria.Single(c => c.Id == "idempotency").Figures["appliedTwice"] is int n ? n : 0;
             var lost = files.Events.Count(e => e.Kind == "delivery" && !e.Ended);
-            var failedOver = files.Events.Count(e => e.Kind == "delivery" && e.Status == "failed-over");
+            var failedOver = files.Events.Count(e => e.Kind == "delivery" && e.FailedOver);
             _scores.Enqueue(new TenantScore(tenant, scorecard.Passed, twice, lost, record.FinalState != record.ControlState, null,
                 scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList(), failedOver));
         }

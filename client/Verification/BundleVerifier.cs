@@ -113,7 +113,7 @@ public static class BundleVerifier
                 {
                     problems.Add($"{source.IdempotencyKey}→{target} has status {delivery.Status}");
                 }
-                else if (delivery.Status == "failed-over" && !byEvent[source.EventId].Any(d => d.Role == "Fallback" && d.Target == delivery.FailedOverTo && d.StandsInFor == target))
+                else if (delivery.FailedOver && !byEvent[source.EventId].Any(d => d.Role == "Fallback" && d.Target == delivery.FailedOverTo && d.StandsInFor == target))
                 {
                     problems.Add($"{source.IdempotencyKey}→{target} failed over to {delivery.FailedOverTo}, which has no delivery of it");
                 }
@@ -121,7 +121,7 @@ public static class BundleVerifier
         }
 
         var shown = deliveries.Count(d => !d.Ended);
-        var failedOver = deliveries.Count(d => d.Status == "failed-over");
+        var failedOver = deliveries.Count(d => d.FailedOver);
         return new InvariantCheck("every accepted event reached every target", problems.Count == 0,
             problems.Count == 0 ? $"{deliveries.Count} deliveries; {failedOver} failed over to a fallback; {shown} shown pending or dead-lettered" : string.Join("; ", problems.Distinct()));
     }

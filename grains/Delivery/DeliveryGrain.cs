@@ -173,7 +173,7 @@ public sealed class DeliveryGrain(
         var envelope = item.Delivery.Envelope;
         if (item.FailedOverTo is not null)
         {
-            await FailOverAsync(item, now, item.QueuedBecause ?? "failed over"); // handed over before a restart, or its handing-over failed: finish it
+            await FailOverAsync(item, now, reason: null); // handed over before a restart, or its handing-over failed: finish it
             return;
         }
 
@@ -200,7 +200,7 @@ public sealed class DeliveryGrain(
         var number = item.Attempts.Count + 1;
         var decision = faults.Decide(_tenantId, _target)
             ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
-        if (ReachesTarget(decision.Fault) && CanFailOver(item))
+        if (!FailsBeforeTheApp(decision.Fault) && CanFailOver(item))
         {
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
             // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
@@ -257,16 +257,15 @@ public sealed class DeliveryGrain(
         _fallback is not null && item.Delivery.Role == DeliveryRole.Target && !item.MayHaveReached
         && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
 
-    /// <summary>Whether an attempt with this injected fault calls the target app: every fault but those <see cref="SendAsync"/> fails before the app.</summary>
-    private static bool ReachesTarget(FaultKind fault) => !FailsBeforeTheApp(fault);
-
+    /// <summary>Whether an attempt with this injected fault fails before it calls the target app (every other one calls it).</summary>
     private static bool FailsBeforeTheApp(FaultKind fault) => fault is FaultKind.NetworkFailure or FaultKind.Timeout or FaultKind.ServerError or FaultKind.Outage;
 
     /// <summary>
-    /// Hands the item to the fallback's queue. The decision is stored first, so the item is never delivered here as
-    /// well, whatever happens next; the fallback's enqueue is idempotent, so repeating it after a crash changes nothing.
+    /// Hands the item to the fallback's queue. The decision is stored first (with <paramref name="reason"/>; null when it
+    /// was stored before), so the item is never delivered here as well, whatever happens next; the fallback's enqueue is
+    /// idempotent, so repeating it after a crash changes nothing.
     /// </summary>
-    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now, string reason)
+    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now, string? reason)
     {
         if (item.FailedOverTo is null)
         {

@@ -11,14 +11,13 @@ internal sealed class GrainClassRegistry
 
     public GrainClassRegistry(IEnumerable<Type> grainClasses)
     {
-        var byTypeName = _byTypeName;
         foreach (var type in grainClasses.Distinct())
         {
             var grainClass = new GrainClass(type);
-            if (!byTypeName.TryAdd(grainClass.TypeName, grainClass))
+            if (!_byTypeName.TryAdd(grainClass.TypeName, grainClass))
             {
                 throw new InvalidOperationException(
-                    $"Grain classes {byTypeName[grainClass.TypeName].Type.FullName} and {type.FullName} share the grain type name '{grainClass.TypeName}'; give one a [GrainType(\"...\")].");
+                    $"Grain classes {_byTypeName[grainClass.TypeName].Type.FullName} and {type.FullName} share the grain type name '{grainClass.TypeName}'; give one a [GrainType(\"...\")].");
             }
 
             foreach (var grainInterface in type.GetInterfaces().Where(IsGrainInterface))
