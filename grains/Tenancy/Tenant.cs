@@ -32,8 +32,21 @@ public sealed class Tenant
     /// <summary>The idempotency keys published under (each one a grain of this tenant), for retiring its grains at once.</summary>
     internal IEnumerable<string> KeysUsed => _keysUsed.Keys;
 
-    /// <summary>Notes that a publish used <paramref name="idempotencyKey"/>.</summary>
-    internal void UsedKey(string idempotencyKey) => _keysUsed.TryAdd(idempotencyKey, 0);
+    /// <summary>
+    /// Notes that a publish used <paramref name="idempotencyKey"/>, up to <see cref="KeysTracked"/>: a long-lived tenant (the
+    /// silo's default one, which is never retired) must not keep every key it ever saw; past the limit its key grains are
+    /// left to idle collection, as before.
+    /// </summary>
+    internal void UsedKey(string idempotencyKey)
+    {
+        if (_keysUsed.Count < KeysTracked)
+        {
+            _keysUsed.TryAdd(idempotencyKey, 0);
+        }
+    }
+
+    /// <summary>The most idempotency keys a tenant remembers for its retirement.</summary>
+    internal const int KeysTracked = 4096;
 
     /// <summary>The highest sequence number published so far (outage windows are stated in sequence numbers).</summary>
     public long CurrentSequence => Interlocked.Read(ref _currentSequence);
