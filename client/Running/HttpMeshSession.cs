@@ -320,7 +320,7 @@ public sealed class HttpMeshSession : IMeshSession
                     return response;
                 }
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
             {
             }
 
@@ -334,6 +334,12 @@ public sealed class HttpMeshSession : IMeshSession
         }
     }
 
+    /// <summary>
+    /// The silo went away under the request: HttpClient says so with an HttpRequestException, except when the socket dies
+    /// between connecting and reading its endpoint, which surfaces as a bare SocketException.
+    /// </summary>
+    private static bool IsConnectionFailure(Exception e) => e is HttpRequestException or System.Net.Sockets.SocketException;
+
     private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
     {
         while (true)
@@ -346,7 +352,7 @@ public sealed class HttpMeshSession : IMeshSession
                     break;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (IsConnectionFailure(e))
             {
             }
 
