@@ -38,7 +38,7 @@ public sealed class MemoryGrainStorage(MemoryGrainStore store, IGrainStateSerial
         return Task.CompletedTask;
     }
 
-    private StoredState Replace(string stateName, GrainId grainId, string? etag, string? payload)
+    private StoredState Replace(string stateName, GrainId grainId, string? etag, byte[]? payload)
     {
         long? expected = null;
         if (etag is not null)

@@ -24,7 +24,7 @@ public sealed class MemoryGrainStore
     }
 
     /// <summary>Replaces the row if its version equals <paramref name="expectedVersion"/> (null: no row may exist).</summary>
-    internal bool TryReplace(GrainId grainId, string stateName, long? expectedVersion, string? payload, out StoredState? current)
+    internal bool TryReplace(GrainId grainId, string stateName, long? expectedVersion, byte[]? payload, out StoredState? current)
     {
         var key = (grainId.Type, grainId.Key, stateName);
         lock (_gate)

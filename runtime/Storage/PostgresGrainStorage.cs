@@ -94,7 +94,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
     }
 
     /// <inheritdoc />
-    protected override DbParameter PayloadParameter(string? payload) =>
+    protected override DbParameter PayloadParameter(byte[]? payload) =>
         new NpgsqlParameter("@payload", NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value };
 
     /// <inheritdoc />

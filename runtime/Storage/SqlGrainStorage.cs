@@ -42,7 +42,10 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     protected abstract Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>The payload parameter (named <c>@payload</c>) in the store's own column type.</summary>
-    protected abstract DbParameter PayloadParameter(string? payload);
+    protected abstract DbParameter PayloadParameter(byte[]? payload);
+
+    /// <summary>How a statement stores the <c>@payload</c> parameter in the payload column (a provider may convert it there).</summary>
+    protected virtual string PayloadValue => "@payload";
 
     /// <summary>Write transactions committed so far (with <see cref="CommittedWrites"/>: how well writes are grouped).</summary>
     public long CommittedTransactions => Interlocked.Read(ref _transactions);
@@ -142,17 +145,17 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
             return null;
         }
 
-        return new StoredState(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        return new StoredState(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1));
     }
 
     /// <summary>A write waiting for its group commit.</summary>
-    private sealed record PendingWrite(string StateName, GrainId GrainId, string? ETag, long? Expected, string? Payload)
+    private sealed record PendingWrite(string StateName, GrainId GrainId, string? ETag, long? Expected, byte[]? Payload)
     {
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Inserts (no ETag) or updates (ETag = stored version) through the group commit; returns the new version.</summary>
-    private async Task<long> ReplaceAsync(string stateName, GrainId grainId, string? etag, string? payload)
+    private async Task<long> ReplaceAsync(string stateName, GrainId grainId, string? etag, byte[]? payload)
     {
         long? expected = null;
         if (etag is not null)
@@ -339,8 +342,8 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 
     private string Statement(PendingWrite write) => write.Expected is null
         ? $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
-          "VALUES (@type, @key, @state, 1, @payload, @now) ON CONFLICT DO NOTHING RETURNING version"
-        : $"UPDATE {Table} SET version = version + 1, payload = @payload, modified_at = @now " +
+          $"VALUES (@type, @key, @state, 1, {PayloadValue}, @now) ON CONFLICT DO NOTHING RETURNING version"
+        : $"UPDATE {Table} SET version = version + 1, payload = {PayloadValue}, modified_at = @now " +
           "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version";
 
     private void AddWrite(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write, DateTimeOffset now)

@@ -60,5 +60,9 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     }
 
     /// <inheritdoc />
-    protected override DbParameter PayloadParameter(string? payload) => new SqliteParameter("@payload", SqliteType.Text) { Value = (object?)payload ?? DBNull.Value };
+    protected override DbParameter PayloadParameter(byte[]? payload) => new SqliteParameter("@payload", SqliteType.Blob) { Value = (object?)payload ?? DBNull.Value };
+
+    /// <inheritdoc />
+    /// <remarks>The serializer's UTF-8 bytes are bound as a blob (no transcoding) and stored as the text they are.</remarks>
+    protected override string PayloadValue => "CAST(@payload AS TEXT)";
 }

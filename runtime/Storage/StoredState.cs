@@ -4,7 +4,7 @@ namespace ApexOrleans.Runtime.Storage;
 /// One stored row: a version counter and a payload. A cleared state keeps its row with a null payload
 /// and a bumped version, so an ETag read before the clear can never match a later incarnation.
 /// </summary>
-internal readonly record struct StoredState(long Version, string? Payload)
+internal readonly record struct StoredState(long Version, byte[]? Payload)
 {
     public string ETag => Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
