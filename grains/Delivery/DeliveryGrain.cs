@@ -104,6 +104,15 @@ public sealed class DeliveryGrain(
             InjectedDelay = delay,
             NextDueAt = now + delay,
         });
+        if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && !CurrentTenant.Timeline.IsVirtual)
+        {
+            // Due now with nothing ahead of it: attempted in this turn, so the enqueue and the attempt's outcome are one
+            // durable write, not two, and the delivery skips a trip through the timeline. A backlog is never drained here
+            // (it runs as timeline work, so no caller waits for it); a virtual clock orders every attempt on its timeline.
+            await RunDueAsync();
+            return;
+        }
+
         try
         {
             await state.WriteOrRevertAsync(DeactivateOnIdle);

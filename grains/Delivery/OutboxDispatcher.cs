@@ -24,12 +24,10 @@ public sealed class OutboxDispatcher(IGrainFactory grains, MeshTenants tenants)
         var entries = await source.PendingOutboxAsync().ConfigureAwait(false);
         foreach (var entry in entries)
         {
-            foreach (var target in entry.Targets)
-            {
-                await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, target.App))
-                    .EnqueueAsync(new Delivery(entry.Envelope, DeliveryRole.Target, target.HoldUntilApplied))
-                    .ConfigureAwait(false);
-            }
+            // An entry's targets are different queues: handed over together (a queue may attempt its delivery at once).
+            // Entries stay in order, so each target still gets an app's events in the order it published them.
+            await Task.WhenAll(entry.Targets.Select(target => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, target.App))
+                .EnqueueAsync(new Delivery(entry.Envelope, DeliveryRole.Target, target.HoldUntilApplied)))).ConfigureAwait(false);
         }
 
         if (entries.Count > 0)

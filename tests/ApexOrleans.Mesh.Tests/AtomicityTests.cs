@@ -49,6 +49,49 @@ public sealed class AtomicityTests
         Assert.Empty(stored.State.Held);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnEnqueueAttemptedAtOnceWhoseOneWriteFailsIsAppliedOnceAndCompletedOnRetry(bool commitThenFail)
+    {
+        var store = new MemoryGrainStore();
+        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
+        await using var silo = await MeshSilo.StartAsync(configure: s =>
+            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        // A real clock: a delivery into an empty queue is attempted in the enqueue's turn, and the queue's one write holds
+        // both the item and its outcome. A retried publish resumes its abandoned claim at once.
+        var tenant = silo.Tenant(commitThenFail ? "rt-ack-lost" : "rt-write-lost", adjust: s => s with
+        {
+            Clock = TimeProvider.System, Idempotency = s.Idempotency with { InProgressTimeout = TimeSpan.Zero },
+        });
+        var invoice = SarahsDay.Get(1).Event;
+        flaky.FailNext("queue", invoice.SourceApp, times: 1, afterCommit: commitThenFail);
+
+        // The source app applied the invoice before its queue's write failed: the publish fails, the effect is durable.
+        await Assert.ThrowsAsync<IOException>(() => silo.PublishAsync(tenant, invoice));
+        var applied = new GrainState<AppState>();
+        await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/{invoice.SourceApp}"), applied);
+        Assert.Single(applied.State.Inbox.Values, r => r.EventId == invoice.Id);
+        var retried = await silo.PublishAsync(tenant, invoice);
+        await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
+        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero); // memory gone: only the store speaks now
+
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal(Grains.Idempotency.PublishStatus.Accepted, retried.Status);
+        foreach (var app in invoice.Targets.Append(invoice.SourceApp))
+        {
+            var stored = new GrainState<AppState>();
+            await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/{app}"), stored);
+            Assert.Single(stored.State.Inbox.Values, r => r.EventId == retried.EventId);
+            Assert.Empty(stored.State.Outbox);
+
+            var queue = new GrainState<Grains.Delivery.DeliveryQueueState>();
+            await flaky.Inner.ReadStateAsync("queue", new GrainId("delivery", $"{tenant.Id}/{app}"), queue);
+            Assert.Empty(queue.State.Pending);
+            Assert.Equal(1, queue.State.DeliveredCount);
+        }
+    }
+
     /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>
     private sealed class FlakyGrainStorage(IGrainStorage inner) : IGrainStorage
     {
