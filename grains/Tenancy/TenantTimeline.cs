@@ -17,6 +17,7 @@ public sealed class TenantTimeline : IAsyncDisposable
     private readonly Dictionary<string, (DateTimeOffset Due, Func<Task> Work)> _items = [];
     private readonly Dictionary<string, int> _failures = [];
     private int _inFlight;
+    private int _disposed;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -128,6 +129,13 @@ public sealed class TenantTimeline : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Twice is normal: a silo stopping disposes every timeline while a retirement may be disposing this one.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _loop.ConfigureAwait(false);
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _stopping.Dispose();
