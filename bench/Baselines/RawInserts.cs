@@ -33,7 +33,8 @@ public static class RawInserts
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;" +
+        // The same log settings as the mesh's SQLite storage.
+        command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {new Runtime.Storage.SqliteGrainStorageOptions().WalAutoCheckpointPages};" +
             (create ? "CREATE TABLE IF NOT EXISTS raw (id TEXT PRIMARY KEY, payload TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID;" : "");
         await command.ExecuteNonQueryAsync();
         return connection;

@@ -10,12 +10,16 @@ namespace ApexOrleans.Runtime.Storage;
 public sealed class SqliteGrainStorage : SqlGrainStorage
 {
     private readonly string _connectionString;
+    private readonly int _walAutoCheckpointPages;
 
     /// <summary>Creates the provider; the file and table are created on first use.</summary>
     public SqliteGrainStorage(SqliteGrainStorageOptions options, IGrainStateSerializer serializer, TimeProvider timeProvider)
         : base(serializer, timeProvider, options.Batching)
     {
         Table = SqlIdentifier.Require(options.TableName, "SQLite table name");
+        _walAutoCheckpointPages = options.WalAutoCheckpointPages > 0
+            ? options.WalAutoCheckpointPages
+            : throw new ArgumentException("SQLite's WalAutoCheckpointPages must be at least 1.", nameof(options));
         var path = Path.GetFullPath(options.DataSource);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -35,9 +39,9 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Per-connection setting: FULL syncs the WAL on every commit (NORMAL could lose the last commits on power loss).
+        // Per-connection settings: FULL syncs the WAL on every commit (NORMAL could lose the last commits on power loss).
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL";
+        pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {_walAutoCheckpointPages}";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
