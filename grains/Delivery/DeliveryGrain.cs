@@ -31,7 +31,8 @@ public sealed class DeliveryGrain(
     // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
     private Tenant CurrentTenant => tenants.Get(_tenantId);
     private string _target = null!;
-    private (Tenant For, ResiliencePipeline Pipeline)? _attemptPipeline;
+    private (Tenant For, ResiliencePipeline Queued, ResiliencePipeline AtOnce)? _attemptPipelines;
+    private bool _attemptingAtOnce;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
     private string? _fallback;
@@ -39,26 +40,30 @@ public sealed class DeliveryGrain(
     private DeliveryQueueState Queue => state.State;
 
     /// <summary>
-    /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt. On a virtual clock
-    /// timeouts are injected by the chaos filter instead, at no wall-clock cost.
+    /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt (sooner for an attempt made
+    /// inside its enqueue, whose caller waits for it). On a virtual clock timeouts are injected by the chaos filter
+    /// instead, at no wall-clock cost.
     /// </summary>
     private ResiliencePipeline AttemptPipeline
     {
         get
         {
             var tenant = CurrentTenant;
-            if (_attemptPipeline is { } cached && cached.For == tenant)
+            if (_attemptPipelines is not { } cached || cached.For != tenant)
             {
-                return cached.Pipeline;
+                var options = tenant.Settings.Delivery;
+                cached = tenant.Timeline.IsVirtual
+                    ? (tenant, ResiliencePipeline.Empty, ResiliencePipeline.Empty)
+                    : (tenant, Timeout(tenant, options.AttemptTimeout), Timeout(tenant, options.AtOnceAttemptTimeout < options.AttemptTimeout ? options.AtOnceAttemptTimeout : options.AttemptTimeout));
+                _attemptPipelines = cached;
             }
 
-            var pipeline = tenant.Timeline.IsVirtual
-                ? ResiliencePipeline.Empty
-                : new ResiliencePipelineBuilder { TimeProvider = tenant.Clock }.AddTimeout(tenant.Settings.Delivery.AttemptTimeout).Build();
-            _attemptPipeline = (tenant, pipeline);
-            return pipeline;
+            return _attemptingAtOnce ? cached.AtOnce : cached.Queued;
         }
     }
+
+    private static ResiliencePipeline Timeout(Tenant tenant, TimeSpan timeout) =>
+        new ResiliencePipelineBuilder { TimeProvider = tenant.Clock }.AddTimeout(timeout).Build();
 
     private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
 
@@ -104,12 +109,23 @@ public sealed class DeliveryGrain(
             InjectedDelay = delay,
             NextDueAt = now + delay,
         });
-        if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && !CurrentTenant.Timeline.IsVirtual)
+        if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && delivery.Role != DeliveryRole.Fallback && !CurrentTenant.Timeline.IsVirtual)
         {
             // Due now with nothing ahead of it: attempted in this turn, so the enqueue and the attempt's outcome are one
-            // durable write, not two, and the delivery skips a trip through the timeline. A backlog is never drained here
-            // (it runs as timeline work, so no caller waits for it); a virtual clock orders every attempt on its timeline.
-            await RunDueAsync();
+            // durable write, not two, and the delivery skips a trip through the timeline. The attempt is held to the
+            // shorter at-once timeout, since the caller waits for it. Never here: a backlog (timeline work, so no caller
+            // waits for it), a failed-over delivery (its caller is another queue, possibly failing over many), and any
+            // attempt on a virtual clock, which orders every attempt on its timeline.
+            _attemptingAtOnce = true;
+            try
+            {
+                await RunDueAsync(now);
+            }
+            finally
+            {
+                _attemptingAtOnce = false;
+            }
+
             return;
         }
 
@@ -126,9 +142,11 @@ public sealed class DeliveryGrain(
     }
 
     /// <inheritdoc />
-    public async Task RunDueAsync()
+    public Task RunDueAsync() => RunDueAsync(CurrentTenant.Clock.GetUtcNow());
+
+    /// <summary>Attempts every item due at <paramref name="now"/>, then writes the queue once.</summary>
+    private async Task RunDueAsync(DateTimeOffset now)
     {
-        var now = CurrentTenant.Clock.GetUtcNow();
         var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
         var written = false;
         try

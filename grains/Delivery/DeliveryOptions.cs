@@ -12,6 +12,13 @@ public sealed record DeliveryOptions
     /// <summary>How long an attempt may take before it counts as timed out.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Real clock: how long an attempt made inside its enqueue may take (a due-now delivery into an empty queue), so
+    /// the enqueuing caller is never held near its own response timeout; past it the attempt counts as timed out and
+    /// the delivery is retried from the timeline with <see cref="AttemptTimeout"/>. Never more than that timeout.
+    /// </summary>
+    public TimeSpan AtOnceAttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest wait between two attempts of a queued delivery (the backoff keeps doubling up to this).</summary>
     public TimeSpan MaxQueueBackoff { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -39,11 +46,11 @@ public sealed record DeliveryOptions
     /// <summary>Checks the values make sense together.</summary>
     public void Validate()
     {
-        if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
+        if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || AtOnceAttemptTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
             || DeadLetterAfterAttempts <= MaxRetries + 1 || DeliveredHistoryLimit < 0 || HistoryPageSize < 1)
         {
             throw new ArgumentException(
-                "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeout > 0, max queue backoff ≥ base backoff, " +
+                "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeouts > 0, max queue backoff ≥ base backoff, " +
                 "dead-lettering only after more attempts than the retries allow, and history pages of at least 1 item.");
         }
     }

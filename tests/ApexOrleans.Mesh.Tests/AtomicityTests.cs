@@ -78,6 +78,10 @@ public sealed class AtomicityTests
 
         Assert.Equal(1, flaky.Failures);
         Assert.Equal(Grains.Idempotency.PublishStatus.Accepted, retried.Status);
+        // Lost before the write: the retry reached the app again, which refused it. Lost after: the queue knew it was done.
+        var source = new GrainState<AppState>();
+        await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/{invoice.SourceApp}"), source);
+        Assert.Equal(commitThenFail ? 0 : 1, Assert.Single(source.State.Inbox.Values).DuplicatesRefused);
         foreach (var app in invoice.Targets.Append(invoice.SourceApp))
         {
             var stored = new GrainState<AppState>();
@@ -92,6 +96,35 @@ public sealed class AtomicityTests
         }
     }
 
+    [Fact]
+    public async Task APublishToAnAppSlowerThanTheAtOnceTimeoutIsAcceptedAndAppliedOnce()
+    {
+        var store = new MemoryGrainStore();
+        var slow = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
+        await using var silo = await MeshSilo.StartAsync(configure: s =>
+            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => slow));
+        var tenant = silo.Tenant("rt-slow-app", adjust: s => s with
+        {
+            Clock = TimeProvider.System,
+            Delivery = s.Delivery with { AtOnceAttemptTimeout = TimeSpan.FromMilliseconds(100), BaseBackoff = TimeSpan.FromMilliseconds(50) },
+        });
+        var invoice = SarahsDay.Get(1).Event;
+        slow.DelayNext("app", invoice.SourceApp, TimeSpan.FromSeconds(1));
+
+        // The enqueue gives up on the slow attempt after the at-once timeout: the publish is accepted without waiting for
+        // the app, and the queue retries it from the timeline, where the app refuses what it had applied meanwhile.
+        var receipt = await silo.PublishAsync(tenant, invoice).WaitAsync(TimeSpan.FromSeconds(10));
+        await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Grains.Idempotency.PublishStatus.Accepted, receipt.Status);
+        var queue = await silo.QueueAsync(tenant, invoice.SourceApp);
+        var delivered = Assert.Single(queue.Delivered);
+        Assert.False(delivered.Attempts[0].Succeeded);
+        Assert.Equal(ApplyStatus.Duplicate, delivered.Outcome);
+        var app = await silo.AppAsync(tenant, invoice.SourceApp);
+        Assert.Equal(1, app.Tables.Values.Sum(rows => rows.Count));
+    }
+
     /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>
     private sealed class FlakyGrainStorage(IGrainStorage inner) : IGrainStorage
     {
@@ -99,6 +132,7 @@ public sealed class AtomicityTests
         private string? _keySuffix;
         private int _remaining;
         private bool _afterCommit;
+        private (string StateName, string KeySuffix, TimeSpan Delay)? _delay;
 
         public IGrainStorage Inner => inner;
 
@@ -107,20 +141,36 @@ public sealed class AtomicityTests
         public void FailNext(string stateName, string keySuffix, int times, bool afterCommit) =>
             (_stateName, _keySuffix, _remaining, _afterCommit) = (stateName, $"/{keySuffix}", times, afterCommit);
 
+        /// <summary>Makes the next write of the state wait <paramref name="delay"/> before it is stored.</summary>
+        public void DelayNext(string stateName, string keySuffix, TimeSpan delay) =>
+            _delay = (stateName, $"/{keySuffix}", delay);
+
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
             inner.ReadStateAsync(stateName, grainId, grainState);
 
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
         {
             var fail = false;
+            TimeSpan? delay = null;
             lock (this)
             {
+                if (_delay is { } d && stateName == d.StateName && grainId.Key.EndsWith(d.KeySuffix, StringComparison.Ordinal))
+                {
+                    delay = d.Delay;
+                    _delay = null;
+                }
+
                 if (_remaining > 0 && stateName == _stateName && grainId.Key.EndsWith(_keySuffix!, StringComparison.Ordinal))
                 {
                     _remaining--;
                     Failures++;
                     fail = true;
                 }
+            }
+
+            if (delay is { } wait)
+            {
+                await Task.Delay(wait);
             }
 
             if (fail && !_afterCommit)
