@@ -6,6 +6,7 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Runtime.Hosting;
 using ApexOrleans.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ApexOrleans.Grains.Hosting;
@@ -24,6 +25,7 @@ public static class MeshSiloBuilderExtensions
             services.Configure(configure);
         }
 
+        services.Replace(ServiceDescriptor.Singleton(MeshStateJson.Serializer()));
         services.AddSingleton(sp => AppCatalog.Load(sp.GetRequiredService<IOptions<MeshOptions>>().Value.CatalogPath));
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
