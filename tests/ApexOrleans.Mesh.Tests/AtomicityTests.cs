@@ -12,10 +12,8 @@ public sealed class AtomicityTests
     [InlineData(true)]
     public async Task AFailedStateWriteLosesNothingAndNeverSplitsAnEffectFromItsReceipt(bool commitThenFail)
     {
-        var store = new MemoryGrainStore();
-        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
-        await using var silo = await MeshSilo.StartAsync(configure: s =>
-            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()));
+        await using var silo = await StartOverAsync(flaky);
         var tenant = silo.Tenant(commitThenFail ? "ack-lost" : "write-lost");
         // The payment comes before its invoice, so FLOWBills holds it; the write of that hold fails, before the
         // row is written or after it committed. A retry must not be answered from memory the store never saw.
@@ -54,10 +52,8 @@ public sealed class AtomicityTests
     [InlineData(true)]
     public async Task AnEnqueueAttemptedAtOnceWhoseOneWriteFailsIsAppliedOnceAndCompletedOnRetry(bool commitThenFail)
     {
-        var store = new MemoryGrainStore();
-        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
-        await using var silo = await MeshSilo.StartAsync(configure: s =>
-            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()));
+        await using var silo = await StartOverAsync(flaky);
         // A real clock: a delivery into an empty queue is attempted in the enqueue's turn, and the queue's one write holds
         // both the item and its outcome. A retried publish resumes its abandoned claim at once.
         var tenant = silo.Tenant(commitThenFail ? "rt-ack-lost" : "rt-write-lost", adjust: s => s with
@@ -99,10 +95,8 @@ public sealed class AtomicityTests
     [Fact]
     public async Task APublishToAnAppSlowerThanTheAtOnceTimeoutIsAcceptedAndAppliedOnce()
     {
-        var store = new MemoryGrainStore();
-        var slow = new FlakyGrainStorage(new MemoryGrainStorage(store, new JsonGrainStateSerializer()));
-        await using var silo = await MeshSilo.StartAsync(configure: s =>
-            s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => slow));
+        var slow = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()));
+        await using var silo = await StartOverAsync(slow);
         var tenant = silo.Tenant("rt-slow-app", adjust: s => s with
         {
             Clock = TimeProvider.System,
@@ -124,6 +118,10 @@ public sealed class AtomicityTests
         var app = await silo.AppAsync(tenant, invoice.SourceApp);
         Assert.Equal(1, app.Tables.Values.Sum(rows => rows.Count));
     }
+
+    /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
+    private static Task<MeshSilo> StartOverAsync(IGrainStorage storage) => MeshSilo.StartAsync(configure: s =>
+        s.Services.AddKeyedSingleton(GrainStorageNames.Default, (_, _) => storage));
 
     /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>
     private sealed class FlakyGrainStorage(IGrainStorage inner) : IGrainStorage
