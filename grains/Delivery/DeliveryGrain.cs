@@ -54,7 +54,7 @@ public sealed class DeliveryGrain(
                 var options = tenant.Settings.Delivery;
                 cached = tenant.Timeline.IsVirtual
                     ? (tenant, ResiliencePipeline.Empty, ResiliencePipeline.Empty)
-                    : (tenant, Timeout(tenant, options.AttemptTimeout), Timeout(tenant, options.AtOnceAttemptTimeout < options.AttemptTimeout ? options.AtOnceAttemptTimeout : options.AttemptTimeout));
+                    : (tenant, Timeout(tenant, options.AttemptTimeout), Timeout(tenant, options.AtOnceAttemptLimit));
                 _attemptPipelines = cached;
             }
 

@@ -31,6 +31,9 @@ public sealed record DeliveryOptions
     /// <summary>Delivered items sealed together into one immutable history page, out of the queue's hot state.</summary>
     public int HistoryPageSize { get; init; } = 8;
 
+    /// <summary>What an attempt made inside its enqueue may take: <see cref="AtOnceAttemptTimeout"/>, never more than <see cref="AttemptTimeout"/>.</summary>
+    public TimeSpan AtOnceAttemptLimit => AtOnceAttemptTimeout < AttemptTimeout ? AtOnceAttemptTimeout : AttemptTimeout;
+
     /// <summary>The backoff before attempt <paramref name="nextAttempt"/> (2 = first retry).</summary>
     public TimeSpan BackoffBefore(int nextAttempt)
     {

@@ -17,9 +17,8 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
         : base(serializer, timeProvider, options.Batching)
     {
         Table = SqlIdentifier.Require(options.TableName, "SQLite table name");
-        _walAutoCheckpointPages = options.WalAutoCheckpointPages > 0
-            ? options.WalAutoCheckpointPages
-            : throw new ArgumentException("SQLite's WalAutoCheckpointPages must be at least 1.", nameof(options));
+        options.Validate();
+        _walAutoCheckpointPages = options.WalAutoCheckpointPages;
         var path = Path.GetFullPath(options.DataSource);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder

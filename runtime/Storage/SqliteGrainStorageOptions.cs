@@ -21,4 +21,13 @@ public sealed class SqliteGrainStorageOptions
 
     /// <summary>Group commit; SQLite has one writer at a time, so one transaction commits at a time.</summary>
     public WriteBatchingOptions Batching { get; set; } = new() { MaxConcurrentBatches = 1 };
+
+    /// <summary>Refuses settings that cannot work (the batching is checked by the storage it configures).</summary>
+    public void Validate()
+    {
+        if (WalAutoCheckpointPages < 1)
+        {
+            throw new ArgumentException("SQLite's WalAutoCheckpointPages must be at least 1.");
+        }
+    }
 }
