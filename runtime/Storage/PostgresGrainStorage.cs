@@ -35,6 +35,12 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
             builder.ConnectionStringBuilder.MaxAutoPrepare = options.PreparedStatements;
         }
 
+        if (!builder.ConnectionStringBuilder.ContainsKey("No Reset On Close"))
+        {
+            // The storage sets no session state, so a pooled connection needs no reset (a statement parsed on every reuse).
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
         _dataSource = builder.Build();
     }
 
@@ -94,6 +100,17 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
             // An older or lz4-less server: pglz it is.
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Npgsql sends a batch outside a transaction with one Sync: PostgreSQL runs it as one implicit transaction.</remarks>
+    protected override bool BatchIsOneTransaction => true;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// An ERROR ends the implicit transaction in a rollback; a FATAL or PANIC may come after the commit (the server going away
+    /// before it answered), so its outcome is unknown, as is any failure of the connection itself.
+    /// </remarks>
+    protected override bool ProvesRollback(Exception failure) => failure is PostgresException { InvariantSeverity: "ERROR" };
 
     /// <inheritdoc />
     protected override DbParameter PayloadParameter(byte[]? payload) =>

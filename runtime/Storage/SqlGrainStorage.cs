@@ -282,61 +282,102 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>The commit itself failed: the transaction may or may not have been stored.</summary>
     private sealed class CommitOutcomeUnknown(Exception inner) : Exception("The commit failed; its outcome is unknown.", inner);
 
+    /// <summary>
+    /// Whether one driver batch run outside a transaction is a transaction of its own: committed once its last result is
+    /// read, rolled back whole if any statement fails. Such a batch needs no BEGIN and COMMIT round trips.
+    /// </summary>
+    protected virtual bool BatchIsOneTransaction => false;
+
+    /// <summary>Whether a failure of a batch that is its own transaction proves it was rolled back (the store refused a statement), so its outcome is known.</summary>
+    protected virtual bool ProvesRollback(Exception failure) => false;
+
     /// <summary>Runs the batch's statements in one transaction (one round trip where the driver batches); null marks a stale ETag.</summary>
     private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch)
     {
-        var versions = new long?[batch.Count];
         var now = _timeProvider.GetUtcNow();
         await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        if (connection.CanCreateBatch)
+        long?[] versions;
+        if (connection.CanCreateBatch && BatchIsOneTransaction)
         {
-            await using var commands = connection.CreateBatch();
-            commands.Transaction = transaction;
-            foreach (var write in batch)
+            try
             {
-                var command = commands.CreateBatchCommand();
-                command.CommandText = Statement(write);
-                AddWrite(command.Parameters, command.CreateParameter, write, now);
-                commands.BatchCommands.Add(command);
+                versions = await ExecuteBatchAsync(connection, transaction: null, batch, now).ConfigureAwait(false);
             }
-
-            await using var reader = await commands.ExecuteReaderAsync().ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
+            catch (Exception e) when (!ProvesRollback(e))
             {
-                if (i > 0)
-                {
-                    await reader.NextResultAsync().ConfigureAwait(false);
-                }
-
-                versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt64(0) : null;
+                throw new CommitOutcomeUnknown(e);
             }
         }
         else
         {
-            for (var i = 0; i < batch.Count; i++)
+            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            versions = connection.CanCreateBatch
+                ? await ExecuteBatchAsync(connection, transaction, batch, now).ConfigureAwait(false)
+                : await ExecuteEachAsync(connection, transaction, batch, now).ConfigureAwait(false);
+            try
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = Statement(batch[i]);
-                AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
-                versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
-                    ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
-                    : null;
+                await transaction.CommitAsync().ConfigureAwait(false);
             }
-        }
-
-        try
-        {
-            await transaction.CommitAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            throw new CommitOutcomeUnknown(e);
+            catch (Exception e)
+            {
+                throw new CommitOutcomeUnknown(e);
+            }
         }
 
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _writes, versions.Count(v => v is not null));
+        return versions;
+    }
+
+    /// <summary>Every write as one driver batch; the reader is read to its end, so a batch that is its own transaction has committed on return.</summary>
+    private async Task<long?[]> ExecuteBatchAsync(DbConnection connection, DbTransaction? transaction, List<PendingWrite> batch, DateTimeOffset now)
+    {
+        var versions = new long?[batch.Count];
+        await using var commands = connection.CreateBatch();
+        commands.Transaction = transaction;
+        foreach (var write in batch)
+        {
+            var command = commands.CreateBatchCommand();
+            command.CommandText = Statement(write);
+            AddWrite(command.Parameters, command.CreateParameter, write, now);
+            commands.BatchCommands.Add(command);
+        }
+
+        await using var reader = await commands.ExecuteReaderAsync().ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0)
+            {
+                await reader.NextResultAsync().ConfigureAwait(false);
+            }
+
+            versions[i] = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt64(0) : null;
+        }
+
+        while (await reader.NextResultAsync().ConfigureAwait(false))
+        {
+            // Nothing more is expected: reading to the end surfaces an error of the commit itself.
+        }
+
+        await reader.CloseAsync().ConfigureAwait(false);
+        return versions;
+    }
+
+    /// <summary>Every write as its own statement, for drivers without batches.</summary>
+    private async Task<long?[]> ExecuteEachAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch, DateTimeOffset now)
+    {
+        var versions = new long?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Statement(batch[i]);
+            AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
+            versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
+                ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+
         return versions;
     }
 

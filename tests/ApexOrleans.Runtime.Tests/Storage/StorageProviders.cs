@@ -28,11 +28,12 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
     private readonly string _schema = PostgresFixture.NewSchemaName();
     private readonly List<PostgresGrainStorage> _created = [];
 
-    protected override IGrainStorage CreateStorage()
+    protected override IGrainStorage CreateStorage() => CreateStorage(new JsonGrainStateSerializer());
+
+    private PostgresGrainStorage CreateStorage(IGrainStateSerializer serializer)
     {
         var storage = new PostgresGrainStorage(
-            new PostgresGrainStorageOptions { ConnectionString = postgres.ConnectionString, Schema = _schema },
-            new JsonGrainStateSerializer(), TimeProvider.System);
+            new PostgresGrainStorageOptions { ConnectionString = postgres.ConnectionString, Schema = _schema }, serializer, TimeProvider.System);
         lock (_created)
         {
             _created.Add(storage);
@@ -59,6 +60,42 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
 
         Assert.Equal(entries, read.State.Entries);
         Assert.Equal("lz4", compression);
+    }
+
+    [SkippableFact]
+    public async Task AWriteTheServerRefusesFailsAloneAndTheRestOfItsBatchIsStored()
+    {
+        // Writes made at once are grouped (see ManyGrainsWritingAtOnce...), and a batch is one implicit transaction: the refused
+        // statement rolls back the whole batch, whose other writes must be stored all the same, each on its own.
+        var storage = CreateStorage(new RefusedOwnerSerializer("poison"));
+        var writes = Enumerable.Range(0, 100).Select(i => storage.WriteStateAsync("ledger", new GrainId("ledger", $"tenant-{i}"),
+            new GrainState<Ledger> { State = new Ledger { Owner = i == 50 ? "poison" : $"owner-{i}", Balance = i } })).ToList();
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var failed = writes.Select((w, i) => (w, i)).Where(x => x.w.IsFaulted).ToList();
+        var refusal = Assert.IsType<Npgsql.PostgresException>(Assert.Single(failed).w.Exception!.InnerException);
+        var reader = CreateStorage();
+        var stored = new List<(string, decimal)>();
+        for (var i = 0; i < 100; i++)
+        {
+            var read = new GrainState<Ledger>();
+            await reader.ReadStateAsync("ledger", new GrainId("ledger", $"tenant-{i}"), read);
+            stored.Add((read.State.Owner, read.State.Balance));
+        }
+
+        Assert.Equal(50, failed[0].i);
+        Assert.Equal("22P02", refusal.SqlState); // invalid input syntax for type json
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i == 50 ? ("", 0m) : ($"owner-{i}", (decimal)i)), stored);
+    }
+
+    /// <summary>Writes text that is not JSON for one owner, as a store-refused statement.</summary>
+    private sealed class RefusedOwnerSerializer(string owner) : IGrainStateSerializer
+    {
+        private readonly JsonGrainStateSerializer _json = new();
+
+        public byte[] Serialize<T>(T state) => state is Ledger ledger && ledger.Owner == owner ? "{not json"u8.ToArray() : _json.Serialize(state);
+
+        public T Deserialize<T>(ReadOnlySpan<byte> payload) where T : new() => _json.Deserialize<T>(payload);
     }
 
     public override async Task DisposeAsync()
