@@ -204,6 +204,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     {
         var reader = _pending.Reader;
         var batch = new List<PendingWrite>(_batching.MaxBatchSize);
+        await using var writer = new SqlWriterConnection();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -214,7 +215,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                await CommitAsync(batch, writer).ConfigureAwait(false);
             }
         }
     }
@@ -225,18 +226,18 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     /// own, so one bad write cannot fail the others. Any other failure fails the whole batch at once with the store's
     /// own error, and a commit whose outcome is unknown is never retried: its callers get the error, not a conflict.
     /// </summary>
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(List<PendingWrite> batch, SqlWriterConnection writer)
     {
         long?[] versions;
         try
         {
-            versions = await ExecuteAsync(batch).ConfigureAwait(false);
+            versions = await ExecuteAsync(batch, writer).ConfigureAwait(false);
         }
         catch (DbException e) when (batch.Count > 1 && !e.IsTransient)
         {
             foreach (var write in batch)
             {
-                await CommitAsync([write]).ConfigureAwait(false);
+                await CommitAsync([write], writer).ConfigureAwait(false);
             }
 
             return;
@@ -291,11 +292,41 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>Whether a failure of a batch that is its own transaction proves it was rolled back (the store refused a statement), so its outcome is known.</summary>
     protected virtual bool ProvesRollback(Exception failure) => false;
 
+    /// <summary>
+    /// Whether each writer keeps its connection, and the write statements prepared on it, from batch to batch (for a store
+    /// whose connections are costly to open or whose statements are parsed anew on every command).
+    /// </summary>
+    protected virtual bool WritersKeepConnections => false;
+
+    /// <summary>Runs the batch on the writer's kept connection or a pooled one; a failure drops the kept one.</summary>
+    private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch, SqlWriterConnection writer)
+    {
+        if (!WritersKeepConnections)
+        {
+            await using var pooled = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            return await ExecuteAsync(batch, pooled, writer: null).ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (writer.Connection is null)
+            {
+                writer.Keep(await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false));
+            }
+
+            return await ExecuteAsync(batch, writer.Connection!, writer).ConfigureAwait(false);
+        }
+        catch
+        {
+            await writer.DropAsync().ConfigureAwait(false); // its transaction state is unknown: never reuse it
+            throw;
+        }
+    }
+
     /// <summary>Runs the batch's statements in one transaction (one round trip where the driver batches); null marks a stale ETag.</summary>
-    private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch)
+    private async Task<long?[]> ExecuteAsync(List<PendingWrite> batch, DbConnection connection, SqlWriterConnection? writer)
     {
         var now = _timeProvider.GetUtcNow();
-        await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         long?[] versions;
         if (connection.CanCreateBatch && BatchIsOneTransaction)
         {
@@ -313,7 +344,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
             versions = connection.CanCreateBatch
                 ? await ExecuteBatchAsync(connection, transaction, batch, now).ConfigureAwait(false)
-                : await ExecuteEachAsync(connection, transaction, batch, now).ConfigureAwait(false);
+                : await ExecuteEachAsync(connection, transaction, batch, now, writer).ConfigureAwait(false);
             try
             {
                 await transaction.CommitAsync().ConfigureAwait(false);
@@ -363,19 +394,29 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         return versions;
     }
 
-    /// <summary>Every write as its own statement, for drivers without batches.</summary>
-    private async Task<long?[]> ExecuteEachAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch, DateTimeOffset now)
+    /// <summary>Every write as its own statement, for drivers without batches; on a kept connection the statements stay prepared.</summary>
+    private async Task<long?[]> ExecuteEachAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch, DateTimeOffset now, SqlWriterConnection? writer)
     {
         var versions = new long?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Statement(batch[i]);
-            AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
-            versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
-                ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
-                : null;
+            var command = writer?.Command(Statement(batch[i])) ?? connection.CreateCommand();
+            try
+            {
+                command.Transaction = transaction;
+                command.CommandText = Statement(batch[i]); // a kept command has this text already, and keeps its prepared statement
+                AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
+                versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
+                    ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
+            }
+            finally
+            {
+                if (writer is null)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
 
         return versions;

@@ -63,6 +63,13 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The one writer keeps its connection: its statements stay compiled, the pragmas run once, and its page cache stays
+    /// valid from commit to commit, since no other connection writes the file.
+    /// </remarks>
+    protected override bool WritersKeepConnections => true;
+
+    /// <inheritdoc />
     protected override DbParameter PayloadParameter(byte[]? payload) => new SqliteParameter("@payload", SqliteType.Blob) { Value = (object?)payload ?? DBNull.Value };
 
     /// <inheritdoc />
