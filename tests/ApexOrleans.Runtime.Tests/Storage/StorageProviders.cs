@@ -19,6 +19,38 @@ public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposab
 
     protected override void AssertGroupedWrites(IGrainStorage storage) => SqlGrouping.AssertGrouped((SqlGrainStorage)storage);
 
+    [SkippableFact]
+    public async Task AWriteRefusedByALockedFileFailsAndTheWriterWritesAgainOnceTheLockIsGone()
+    {
+        // The writer keeps its connection between batches: a failure must not leave it stuck on that connection.
+        var path = _folder.File("locked.db");
+        await using var storage = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = path, BusyTimeout = TimeSpan.FromMilliseconds(500) },
+            new JsonGrainStateSerializer(), TimeProvider.System);
+        await storage.WriteStateAsync("ledger", new GrainId("ledger", "before"), new GrainState<Ledger> { State = new Ledger { Owner = "before" } });
+
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var lockFile = other.CreateCommand();
+            lockFile.CommandText = "BEGIN IMMEDIATE";
+            await lockFile.ExecuteNonQueryAsync(); // another process holds the write lock past the busy timeout
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
+                storage.WriteStateAsync("ledger", new GrainId("ledger", "during"), new GrainState<Ledger> { State = new Ledger { Owner = "during" } }));
+        }
+
+        await storage.WriteStateAsync("ledger", new GrainId("ledger", "after"), new GrainState<Ledger> { State = new Ledger { Owner = "after" } });
+        await using var reader = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = path }, new JsonGrainStateSerializer(), TimeProvider.System);
+        var owners = new List<(string, bool)>();
+        foreach (var key in new[] { "before", "during", "after" })
+        {
+            var read = new GrainState<Ledger>();
+            await reader.ReadStateAsync("ledger", new GrainId("ledger", key), read);
+            owners.Add((read.State.Owner, read.RecordExists));
+        }
+
+        Assert.Equal([("before", true), ("", false), ("after", true)], owners);
+    }
+
     public void Dispose() => _folder.Dispose();
 }
 
