@@ -28,24 +28,33 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
 
         _schema = SqlIdentifier.Require(options.Schema, "PostgreSQL schema name");
         Table = $"\"{_schema}\".\"{SqlIdentifier.Require(options.TableName, "PostgreSQL table name")}\"";
-        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            // The same few statements run for every write: prepared, the server skips parsing and planning them.
-            builder.ConnectionStringBuilder.MaxAutoPrepare = options.PreparedStatements;
-        }
-
-        if (!builder.ConnectionStringBuilder.ContainsKey("No Reset On Close"))
-        {
-            // The storage sets no session state, so a pooled connection needs no reset (a statement parsed on every reuse).
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-        }
-
+        var builder = new NpgsqlDataSourceBuilder(ConnectionSettings(options.ConnectionString, options.PreparedStatements).ConnectionString);
         _dataSource = builder.Build();
     }
 
     /// <inheritdoc />
     protected override string Table { get; }
+
+    /// <summary>The connection string as the storage uses it: what it sets itself, unless the given string sets it.</summary>
+    internal static NpgsqlConnectionStringBuilder ConnectionSettings(string connectionString, int preparedStatements)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            // The same few statements run for every write: prepared, the server skips parsing and planning them.
+            settings.MaxAutoPrepare = preparedStatements;
+        }
+
+        // Npgsql's builder answers ContainsKey for every keyword it knows, so what was given is read from the string itself.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            // The storage sets no session state, so a pooled connection needs no reset (a statement parsed on every reuse).
+            settings.NoResetOnClose = true;
+        }
+
+        return settings;
+    }
 
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

@@ -37,12 +37,20 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Per-connection settings: FULL syncs the WAL on every commit (NORMAL could lose the last commits on power loss).
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {_walAutoCheckpointPages}";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Per-connection settings: FULL syncs the WAL on every commit (NORMAL could lose the last commits on power loss).
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {_walAutoCheckpointPages}";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // a connection that failed its settings is never handed out
+            throw;
+        }
     }
 
     /// <inheritdoc />

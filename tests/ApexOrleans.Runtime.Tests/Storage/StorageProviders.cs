@@ -120,6 +120,17 @@ public sealed class PostgresGrainStorageContract(PostgresFixture postgres) : Gra
         Assert.Equal(Enumerable.Range(0, 100).Select(i => i == 50 ? ("", 0m) : ($"owner-{i}", (decimal)i)), stored);
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Username=apex", true, 16)]
+    [InlineData("Host=127.0.0.1;Username=apex;No Reset On Close=false;Max Auto Prepare=4", false, 4)]
+    [InlineData("Host=127.0.0.1;Username=apex;noresetonclose=False", false, 16)]
+    public void PooledConnectionsSkipTheResetAndPrepareStatementsUnlessTheConnectionStringSaysOtherwise(string given, bool noReset, int prepared)
+    {
+        var settings = PostgresGrainStorage.ConnectionSettings(given, preparedStatements: 16);
+
+        Assert.Equal((noReset, prepared), (settings.NoResetOnClose, settings.MaxAutoPrepare));
+    }
+
     /// <summary>Writes text that is not JSON for one owner, as a store-refused statement.</summary>
     private sealed class RefusedOwnerSerializer(string owner) : IGrainStateSerializer
     {
