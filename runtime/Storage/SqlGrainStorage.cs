@@ -22,6 +22,8 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     private volatile bool _schemaReady;
     private long _transactions;
     private long _writes;
+    private string? _insertStatement;
+    private string? _updateStatement;
 
     /// <summary>Creates the storage.</summary>
     protected SqlGrainStorage(IGrainStateSerializer serializer, TimeProvider timeProvider, WriteBatchingOptions batching)
@@ -400,11 +402,12 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         var versions = new long?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var command = writer?.Command(Statement(batch[i])) ?? connection.CreateCommand();
+            var statement = Statement(batch[i]);
+            var command = writer?.Command(statement) ?? connection.CreateCommand();
             try
             {
                 command.Transaction = transaction;
-                command.CommandText = Statement(batch[i]); // a kept command has this text already, and keeps its prepared statement
+                command.CommandText = statement; // a kept command has this text already, and keeps its prepared statement
                 AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
                 versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
                     ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
@@ -422,10 +425,11 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         return versions;
     }
 
+    /// <summary>The write's statement: one of two texts, built once (the table and payload value are the provider's, fixed once it is constructed).</summary>
     private string Statement(PendingWrite write) => write.Expected is null
-        ? $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
+        ? _insertStatement ??= $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
           $"VALUES (@type, @key, @state, 1, {PayloadValue}, @now) ON CONFLICT DO NOTHING RETURNING version"
-        : $"UPDATE {Table} SET version = version + 1, payload = {PayloadValue}, modified_at = @now " +
+        : _updateStatement ??= $"UPDATE {Table} SET version = version + 1, payload = {PayloadValue}, modified_at = @now " +
           "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version";
 
     private void AddWrite(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write, DateTimeOffset now)
