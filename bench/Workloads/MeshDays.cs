@@ -109,7 +109,10 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
         return new DaysResult((long)tenants * beats.Count, stopwatch.Elapsed, LatencyFigures.Of(publishMs), tenants, publishing);
     }
 
-    /// <summary>Open loop: publishes at <paramref name="rate"/> events/s for <paramref name="duration"/> (whole days for fresh tenants), then settles.</summary>
+    /// <summary>
+    /// Open loop: publishes at <paramref name="rate"/> events/s for <paramref name="duration"/> (whole days for fresh tenants), then
+    /// settles; settled tenants are retired as it goes, as in the closed loop that measured the peak.
+    /// </summary>
     public async Task<DaysResult> PacedAsync(IMeshTarget target, double rate, TimeSpan duration, int publishers = 64)
     {
         var prefix = Prefix();
@@ -117,6 +120,8 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
         var publishMs = new ConcurrentBag<double>();
         var unsettled = new ConcurrentQueue<string>();
         long events = 0, days = 0;
+        using var sweeping = new CancellationTokenSource();
+        var sweeper = SweepAsync(target, unsettled, sweeping.Token, () => { });
         await Task.WhenAll(Enumerable.Range(0, publishers).Select(worker => Task.Run(async () =>
         {
             var slot = 0L;
@@ -139,6 +144,8 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
             }
         })));
         var publishing = stopwatch.Elapsed;
+        await sweeping.CancelAsync();
+        await sweeper;
         await SettleAllAsync(target, unsettled);
         return new DaysResult(events, stopwatch.Elapsed, LatencyFigures.Of(publishMs), days, publishing);
     }
