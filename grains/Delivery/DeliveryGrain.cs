@@ -24,6 +24,7 @@ public sealed class DeliveryGrain(
     MeshTelemetry telemetry,
     CrashPoints crash,
     FaultSwitchboard faults,
+    AttemptTimeouts attemptTimeouts,
     TimeProvider wallClock) : Grain, IDeliveryGrain
 {
     private string _tenantId = null!;
@@ -31,7 +32,6 @@ public sealed class DeliveryGrain(
     // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
     private Tenant CurrentTenant => tenants.Get(_tenantId);
     private string _target = null!;
-    private (Tenant For, ResiliencePipeline Queued, ResiliencePipeline AtOnce)? _attemptPipelines;
     private bool _attemptingAtOnce;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
@@ -41,29 +41,9 @@ public sealed class DeliveryGrain(
 
     /// <summary>
     /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt (sooner for an attempt made
-    /// inside its enqueue, whose caller waits for it). On a virtual clock timeouts are injected by the chaos filter
-    /// instead, at no wall-clock cost.
+    /// inside its enqueue, whose caller waits for it).
     /// </summary>
-    private ResiliencePipeline AttemptPipeline
-    {
-        get
-        {
-            var tenant = CurrentTenant;
-            if (_attemptPipelines is not { } cached || cached.For != tenant)
-            {
-                var options = tenant.Settings.Delivery;
-                cached = tenant.Timeline.IsVirtual
-                    ? (tenant, ResiliencePipeline.Empty, ResiliencePipeline.Empty)
-                    : (tenant, Timeout(tenant, options.AttemptTimeout), Timeout(tenant, options.AtOnceAttemptLimit));
-                _attemptPipelines = cached;
-            }
-
-            return _attemptingAtOnce ? cached.AtOnce : cached.Queued;
-        }
-    }
-
-    private static ResiliencePipeline Timeout(Tenant tenant, TimeSpan timeout) =>
-        new ResiliencePipelineBuilder { TimeProvider = tenant.Clock }.AddTimeout(timeout).Build();
+    private ResiliencePipeline AttemptPipeline => attemptTimeouts.For(CurrentTenant, _attemptingAtOnce);
 
     private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
 

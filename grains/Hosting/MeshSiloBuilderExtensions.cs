@@ -36,6 +36,7 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<AttemptTimeouts>();
         services.AddSingleton<MeshGateway>();
         services.AddSingleton<TenantStateReader>();
         services.AddHostedService<MeshStartupCheck>();
