@@ -123,7 +123,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage
 
     /// <inheritdoc />
     protected override DbParameter PayloadParameter(byte[]? payload) =>
-        new NpgsqlParameter("@payload", NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value };
+        new NpgsqlParameter(PayloadName, NpgsqlDbType.Json) { Value = (object?)payload ?? DBNull.Value };
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()

@@ -46,6 +46,9 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>The payload parameter (named <c>@payload</c>) in the store's own column type.</summary>
     protected abstract DbParameter PayloadParameter(byte[]? payload);
 
+    /// <summary>The name <see cref="PayloadParameter"/> gives its parameter.</summary>
+    protected const string PayloadName = "@payload";
+
     /// <summary>How a statement stores the <c>@payload</c> parameter in the payload column (a provider may convert it there).</summary>
     protected virtual string PayloadValue => "@payload";
 
@@ -432,10 +435,19 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         : _updateStatement ??= $"UPDATE {Table} SET version = version + 1, payload = {PayloadValue}, modified_at = @now " +
           "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version";
 
+    /// <summary>Sets the write's parameters: on a kept command the ones its last write added get new values, elsewhere they are added.</summary>
     private void AddWrite(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write, DateTimeOffset now)
     {
         AddKey(parameters, create, write.StateName, write.GrainId);
-        parameters.Add(PayloadParameter(write.Payload));
+        if (parameters.IndexOf(PayloadName) is var payload and >= 0)
+        {
+            parameters[payload].Value = (object?)write.Payload ?? DBNull.Value;
+        }
+        else
+        {
+            parameters.Add(PayloadParameter(write.Payload));
+        }
+
         Add(parameters, create, "@now", now);
         if (write.Expected is { } expected)
         {
@@ -458,6 +470,12 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 
     private static void Add(DbParameterCollection parameters, Func<DbParameter> create, string name, object? value)
     {
+        if (parameters.IndexOf(name) is var index and >= 0)
+        {
+            parameters[index].Value = value ?? DBNull.Value;
+            return;
+        }
+
         var parameter = create();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;

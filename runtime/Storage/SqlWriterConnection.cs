@@ -17,7 +17,10 @@ internal sealed class SqlWriterConnection : IAsyncDisposable
     /// <summary>Keeps <paramref name="connection"/> for the next batches.</summary>
     public void Keep(DbConnection connection) => Connection = connection;
 
-    /// <summary>The command for <paramref name="statement"/> on the kept connection, with its parameters cleared for this write.</summary>
+    /// <summary>
+    /// The command for <paramref name="statement"/> on the kept connection. It keeps the parameters of its last write: every
+    /// write of one statement sets the same ones, so the next write gives them new values instead of new objects.
+    /// </summary>
     public DbCommand Command(string statement)
     {
         var connection = Connection ?? throw new InvalidOperationException("No connection is kept.");
@@ -28,7 +31,6 @@ internal sealed class SqlWriterConnection : IAsyncDisposable
             _commands[statement] = command;
         }
 
-        command.Parameters.Clear();
         return command;
     }
 

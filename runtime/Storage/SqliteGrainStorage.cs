@@ -78,7 +78,7 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     protected override bool WritersKeepConnections => true;
 
     /// <inheritdoc />
-    protected override DbParameter PayloadParameter(byte[]? payload) => new SqliteParameter("@payload", SqliteType.Blob) { Value = (object?)payload ?? DBNull.Value };
+    protected override DbParameter PayloadParameter(byte[]? payload) => new SqliteParameter(PayloadName, SqliteType.Blob) { Value = (object?)payload ?? DBNull.Value };
 
     /// <inheritdoc />
     /// <remarks>The serializer's UTF-8 bytes are bound as a blob (no transcoding) and stored as the text they are.</remarks>
