@@ -54,6 +54,37 @@ public sealed class FailureRecoveryTests
     }
 
     [Fact]
+    public async Task AnOutboxAcknowledgementLostAtDeactivationIsDispatchedAgainAndDeliveredOnce()
+    {
+        // JubeeLove's acknowledgement of its dispatched fact rides on its next write. None comes, so its deactivation writes
+        // it, and that write fails: the entry is still stored, and the next activation must hand it on again, harmlessly.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "app", "/jubeelove", failOnWrite: 2);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("lost-ack");
+        var source = new GrainId("app", $"{tenant.Id}/jubeelove");
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+        Assert.Equal(0, (await silo.AppAsync(tenant, "jubeelove")).OutboxDepth);
+        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero);
+        var stored = new GrainState<AppState>();
+        await flaky.ReadStateAsync("app", source, stored);
+        Assert.Equal(1, flaky.Failures);
+        Assert.Single(stored.State.Outbox);
+
+        await silo.Gateway.ResumeAsync(tenant.Id);
+        await MeshSilo.SettleAsync(tenant);
+        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero);
+
+        await flaky.ReadStateAsync("app", source, stored);
+        Assert.Empty(stored.State.Outbox);
+        var queue = await silo.QueueAsync(tenant, "omnihub");
+        Assert.Equal(1, queue.DeliveredCount);
+        Assert.Single(queue.Delivered);
+        Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
+    }
+
+    [Fact]
     public async Task AnAttemptWhoseRecordWasLostIsNeverFailedOver()
     {
         // The first attempt reaches CareConnect and applies; the queue write that would record it fails, so the attempt is
