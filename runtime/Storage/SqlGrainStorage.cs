@@ -24,6 +24,8 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     private long _writes;
     private string? _insertStatement;
     private string? _updateStatement;
+    private string? _insertReturning;
+    private string? _updateReturning;
 
     /// <summary>Creates the storage.</summary>
     protected SqlGrainStorage(IGrainStateSerializer serializer, TimeProvider timeProvider, WriteBatchingOptions batching)
@@ -374,7 +376,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         foreach (var write in batch)
         {
             var command = commands.CreateBatchCommand();
-            command.CommandText = Statement(write);
+            command.CommandText = ReturningStatement(write);
             AddWrite(command.Parameters, command.CreateParameter, write, now);
             commands.BatchCommands.Add(command);
         }
@@ -412,9 +414,8 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
                 command.Transaction = transaction;
                 command.CommandText = statement; // a kept command has this text already, and keeps its prepared statement
                 AddWrite(command.Parameters, command.CreateParameter, batch[i], now);
-                versions[i] = await command.ExecuteScalarAsync().ConfigureAwait(false) is { } version and not DBNull
-                    ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
-                    : null;
+                // One row changed: the insert made version 1, or the update bumped the expected version. None: a stale ETag.
+                versions[i] = await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1 ? (batch[i].Expected ?? 0) + 1 : null;
             }
             finally
             {
@@ -428,12 +429,20 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
         return versions;
     }
 
-    /// <summary>The write's statement: one of two texts, built once (the table and payload value are the provider's, fixed once it is constructed).</summary>
+    /// <summary>
+    /// The write's statement: one of two texts, built once (the table and payload value are the provider's, fixed once it is
+    /// constructed). It changes one row or, for a stale ETag, none; the new version follows from which.
+    /// </summary>
     private string Statement(PendingWrite write) => write.Expected is null
         ? _insertStatement ??= $"INSERT INTO {Table} (grain_type, grain_key, state_name, version, payload, modified_at) " +
-          $"VALUES (@type, @key, @state, 1, {PayloadValue}, @now) ON CONFLICT DO NOTHING RETURNING version"
+          $"VALUES (@type, @key, @state, 1, {PayloadValue}, @now) ON CONFLICT DO NOTHING"
         : _updateStatement ??= $"UPDATE {Table} SET version = version + 1, payload = {PayloadValue}, modified_at = @now " +
-          "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version";
+          "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected";
+
+    /// <summary>The statement answering with the new version, for driver batches, whose statements' results are read one by one.</summary>
+    private string ReturningStatement(PendingWrite write) => write.Expected is null
+        ? _insertReturning ??= Statement(write) + " RETURNING version"
+        : _updateReturning ??= Statement(write) + " RETURNING version";
 
     /// <summary>Sets the write's parameters: on a kept command the ones its last write added get new values, elsewhere they are added.</summary>
     private void AddWrite(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write, DateTimeOffset now)
