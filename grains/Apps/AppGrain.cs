@@ -36,6 +36,9 @@ public sealed class AppGrain(
     // Outbox entries acknowledged since the last write: their removal rides on the app's next write, or on its deactivation.
     private bool _acknowledgedUnwritten;
 
+    // A failed apply could not reload the durable state: this activation is on its way out and writes nothing when it goes.
+    private bool _memoryUntrusted;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +56,7 @@ public sealed class AppGrain(
     /// <inheritdoc />
     public async Task<ApplyResult> ApplyAsync(Delivery.Delivery delivery)
     {
+        RefuseUntrustedMemory();
         try
         {
             return await ApplyOnceAsync(delivery);
@@ -63,8 +67,14 @@ public sealed class AppGrain(
             // state: a retry must never find an effect, a receipt or a release that was not stored. Acknowledged
             // entries come back with it, and are dispatched again (which changes nothing at the queues).
             _acknowledgedUnwritten = false;
-            await state.RevertAsync(DeactivateOnIdle);
-            if (Data.Outbox.Count > 0)
+            var reverted = true;
+            await state.RevertAsync(() =>
+            {
+                reverted = false; // memory is not the durable state: nothing of it may be written on the way out
+                _memoryUntrusted = true;
+                DeactivateOnIdle();
+            });
+            if (reverted && Data.Outbox.Count > 0)
             {
                 dispatcher.Notify(CurrentTenant.Id, _app.Id);
             }
@@ -75,24 +85,15 @@ public sealed class AppGrain(
 
     /// <inheritdoc />
     /// <remarks>
-    /// Writes acknowledgements no later write carried. If that fails, or the silo stops before, the entries are still
-    /// stored: the next activation dispatches them again, and every queue refuses an enqueue it already has.
+    /// Writes acknowledgements no later write carried. If that fails (the runtime logs it), or the silo stops before, the
+    /// entries are still stored: the next activation dispatches them again, and every queue refuses an enqueue it already has.
     /// </remarks>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_acknowledgedUnwritten)
-        {
-            return;
-        }
-
-        try
+        if (_acknowledgedUnwritten && !_memoryUntrusted)
         {
             await state.WriteStateAsync();
             _acknowledgedUnwritten = false;
-        }
-        catch (Exception)
-        {
-            // Stored entries are dispatched again at the next activation; nothing is lost and nothing doubles.
         }
     }
 
@@ -152,7 +153,23 @@ public sealed class AppGrain(
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync() => Task.FromResult<IReadOnlyList<OutboxEntry>>([.. Data.Outbox]);
+    public Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync()
+    {
+        RefuseUntrustedMemory(); // entries of an apply that was never stored must not reach a target
+        return Task.FromResult<IReadOnlyList<OutboxEntry>>([.. Data.Outbox]);
+    }
+
+    /// <summary>
+    /// Calls queued behind a failed apply whose state could not be reloaded fail, and their callers retry: the next
+    /// activation loads the durable state, where this one holds changes that were never stored.
+    /// </summary>
+    private void RefuseUntrustedMemory()
+    {
+        if (_memoryUntrusted)
+        {
+            throw new InvalidOperationException($"App '{_app.Id}' of tenant '{_tenantId}' is reloading its state after a failed write; try again.");
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>

@@ -77,7 +77,11 @@ public sealed class DeliveryQueueState
     /// <summary>Given up on after too many attempts; shown, never dropped.</summary>
     public List<DeliveryItem> DeadLetters { get; set; } = [];
 
-    /// <summary>Deliveries already enqueued, by <see cref="Delivery.InboxKey"/>, so a repeated enqueue changes nothing.</summary>
+    /// <summary>
+    /// Deliveries already enqueued, by <see cref="Delivery.InboxKey"/>, so a repeated enqueue changes nothing. Apps rely on it:
+    /// they store outbox acknowledgements with their next write, so a crash dispatches those entries again and this refuses
+    /// them (see <c>AppGrain.AcknowledgeOutboxAsync</c>). Pruning it needs another guard first.
+    /// </summary>
     public Dictionary<string, DateTimeOffset> Enqueued { get; set; } = [];
 
     /// <summary>The next item id.</summary>

@@ -120,6 +120,49 @@ public sealed class AtomicityTests
     }
 
     /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
+    [Fact]
+    public async Task CallsQueuedBehindAFailedApplyThatCouldNotReloadItsStateFailAndTheRetryAppliesOnce()
+    {
+        var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()));
+        await using var silo = await StartOverAsync(flaky);
+        var tenant = silo.Tenant("rt-untrusted");
+        var session = Grains.Envelope.EnvelopeParser.Parse(
+            """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-1", "payload": { "sessionId": "s-1" } }""");
+        var delivery = new Grains.Delivery.Delivery(session, Grains.Delivery.DeliveryRole.Target);
+        var omnihub = silo.Grains.GetGrain<IAppGrain>(Grains.Tenancy.MeshKeys.For(tenant.Id, "omnihub"));
+        await omnihub.GetAsync(); // activated: its first read is done
+
+        // The apply's write fails slowly, the reload after it fails too, and a copy of the delivery waits behind it meanwhile.
+        flaky.DelayNext("app", "omnihub", TimeSpan.FromMilliseconds(300));
+        flaky.FailNext("app", "omnihub", times: 1, afterCommit: false);
+        flaky.FailNextRead("app", $"{tenant.Id}/omnihub");
+        var first = omnihub.ApplyAsync(delivery);
+        await Task.Delay(100);
+        var queued = omnihub.ApplyAsync(delivery);
+
+        await Assert.ThrowsAsync<IOException>(() => first);
+        Assert.Equal((1, 1), (flaky.Failures, flaky.ReadFailures));
+        // Memory still holds the receipt of an effect that was never stored: answering "duplicate" from it would lose the effect.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued);
+        ApplyResult? retried = null;
+        for (var i = 0; i < 50 && retried is null; i++)
+        {
+            try
+            {
+                retried = await omnihub.ApplyAsync(delivery);
+            }
+            catch (InvalidOperationException)
+            {
+                await Task.Delay(100); // the refusing activation is still on its way out
+            }
+        }
+
+        Assert.Equal(ApplyStatus.Applied, retried?.Status);
+        var stored = new GrainState<AppState>();
+        await flaky.Inner.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/omnihub"), stored);
+        Assert.Single(stored.State.Inbox.Values, r => r.EventId == session.Id);
+    }
+
     private static Task<MeshSilo> StartOverAsync(IGrainStorage storage) => MeshSilo.StartAsync(configure: s =>
         s.Services.AddKeyedSingleton(GrainStorageNames.Default, (_, _) => storage));
 
@@ -131,20 +174,38 @@ public sealed class AtomicityTests
         private int _remaining;
         private bool _afterCommit;
         private (string StateName, string KeySuffix, TimeSpan Delay)? _delay;
+        private (string StateName, string Key)? _failRead;
 
         public IGrainStorage Inner => inner;
 
         public int Failures { get; private set; }
 
+        public int ReadFailures { get; private set; }
+
         public void FailNext(string stateName, string keySuffix, int times, bool afterCommit) =>
             (_stateName, _keySuffix, _remaining, _afterCommit) = (stateName, $"/{keySuffix}", times, afterCommit);
+
+        /// <summary>Fails the next read of the state of the grain keyed <paramref name="key"/>.</summary>
+        public void FailNextRead(string stateName, string key) => _failRead = (stateName, key);
 
         /// <summary>Makes the next write of the state wait <paramref name="delay"/> before it is stored.</summary>
         public void DelayNext(string stateName, string keySuffix, TimeSpan delay) =>
             _delay = (stateName, $"/{keySuffix}", delay);
 
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
-            inner.ReadStateAsync(stateName, grainId, grainState);
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
+        {
+            lock (this)
+            {
+                if (_failRead is { } r && stateName == r.StateName && grainId.Key == r.Key)
+                {
+                    _failRead = null;
+                    ReadFailures++;
+                    return Task.FromException(new IOException("Simulated storage failure of a read."));
+                }
+            }
+
+            return inner.ReadStateAsync(stateName, grainId, grainState);
+        }
 
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
         {
