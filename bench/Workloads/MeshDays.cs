@@ -182,6 +182,8 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
         }
     }
 
+    private const int RetiringAtOnce = 64;
+
     private static async Task SettleAllAsync(IMeshTarget target, ConcurrentQueue<string> unsettled)
     {
         while (!unsettled.IsEmpty)
@@ -194,22 +196,21 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
         }
     }
 
-    /// <summary>One pass over the queue: settled tenants are retired, the rest go back.</summary>
+    /// <summary>
+    /// One pass over the queue: settled tenants are retired, the rest go back. Retirements run side by side (as each
+    /// worker of <c>apex load</c> retires its own tenant): a retiring app may store its last outbox acknowledgement, and one
+    /// write round after another would leave the sweep behind the publishers and finished tenants piling up in memory.
+    /// </summary>
     private static async Task RetireSettledAsync(IMeshTarget target, ConcurrentQueue<string> unsettled)
     {
         var pending = new List<string>();
+        var settled = new List<string>();
         while (unsettled.TryDequeue(out var tenant))
         {
-            if (target.IsSettled(tenant))
-            {
-                await target.RetireAsync(tenant);
-            }
-            else
-            {
-                pending.Add(tenant);
-            }
+            (target.IsSettled(tenant) ? settled : pending).Add(tenant);
         }
 
+        await Parallel.ForEachAsync(settled, new ParallelOptions { MaxDegreeOfParallelism = RetiringAtOnce }, async (tenant, _) => await target.RetireAsync(tenant));
         foreach (var tenant in pending)
         {
             unsettled.Enqueue(tenant);
