@@ -67,14 +67,12 @@ public sealed class AppGrain(
             // state: a retry must never find an effect, a receipt or a release that was not stored. Acknowledged
             // entries come back with it, and are dispatched again (which changes nothing at the queues).
             _acknowledgedUnwritten = false;
-            var reverted = true;
             await state.RevertAsync(() =>
             {
-                reverted = false; // memory is not the durable state: nothing of it may be written on the way out
-                _memoryUntrusted = true;
+                _memoryUntrusted = true; // memory is not the durable state: nothing of it may be written on the way out
                 DeactivateOnIdle();
             });
-            if (reverted && Data.Outbox.Count > 0)
+            if (!_memoryUntrusted && Data.Outbox.Count > 0)
             {
                 dispatcher.Notify(CurrentTenant.Id, _app.Id);
             }
@@ -173,7 +171,7 @@ public sealed class AppGrain(
 
     /// <inheritdoc />
     /// <remarks>
-    /// Not written on its own: an app writes once per apply, and acknowledging in a write of its own was about a third of
+    /// Not written on its own: an app writes once per apply, and acknowledging in a write of its own was about 30 % of
     /// its writes. Until a write carries the removal, a crash brings the entries back, which is safe (see <see cref="OnDeactivateAsync"/>).
     /// </remarks>
     public Task AcknowledgeOutboxAsync(IReadOnlyList<long> entryIds)
