@@ -45,14 +45,14 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>Creates the table if it is missing; must be idempotent and safe under concurrent callers.</summary>
     protected abstract Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>The payload parameter (named <c>@payload</c>) in the store's own column type.</summary>
+    /// <summary>The payload parameter (named <see cref="PayloadName"/>) in the store's own column type.</summary>
     protected abstract DbParameter PayloadParameter(byte[]? payload);
 
     /// <summary>The name <see cref="PayloadParameter"/> gives its parameter.</summary>
     protected const string PayloadName = "@payload";
 
-    /// <summary>How a statement stores the <c>@payload</c> parameter in the payload column (a provider may convert it there).</summary>
-    protected virtual string PayloadValue => "@payload";
+    /// <summary>How a statement stores the <see cref="PayloadName"/> parameter in the payload column (a provider may convert it there).</summary>
+    protected virtual string PayloadValue => PayloadName;
 
     /// <summary>Write transactions committed so far (with <see cref="CommittedWrites"/>: how well writes are grouped).</summary>
     public long CommittedTransactions => Interlocked.Read(ref _transactions);

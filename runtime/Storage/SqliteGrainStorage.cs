@@ -82,5 +82,5 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
 
     /// <inheritdoc />
     /// <remarks>The serializer's UTF-8 bytes are bound as a blob (no transcoding) and stored as the text they are.</remarks>
-    protected override string PayloadValue => "CAST(@payload AS TEXT)";
+    protected override string PayloadValue => $"CAST({PayloadName} AS TEXT)";
 }
