@@ -203,8 +203,15 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
                 {
                     _writers = Enumerable.Range(0, _batching.MaxConcurrentBatches).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
                 }
+
+                OnWritersStarted();
             }
         }
+    }
+
+    /// <summary>Called once, when the first write starts the writers (the schema exists by then): for a provider's own background work.</summary>
+    protected virtual void OnWritersStarted()
+    {
     }
 
     private async Task WriteLoopAsync()

@@ -11,6 +11,7 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
 {
     private readonly string _connectionString;
     private readonly int _walAutoCheckpointPages;
+    private readonly SqliteWalCheckpointer? _checkpointer;
 
     /// <summary>Creates the provider; the file and table are created on first use.</summary>
     public SqliteGrainStorage(SqliteGrainStorageOptions options, IGrainStateSerializer serializer, TimeProvider timeProvider)
@@ -28,6 +29,10 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
+        if (options.BackgroundCheckpointInterval > TimeSpan.Zero)
+        {
+            _checkpointer = new SqliteWalCheckpointer(OpenConnectionAsync, options.BackgroundCheckpointInterval, timeProvider);
+        }
     }
 
     /// <inheritdoc />
@@ -76,6 +81,21 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
     /// valid from commit to commit, since no other connection writes the file.
     /// </remarks>
     protected override bool WritersKeepConnections => true;
+
+    /// <inheritdoc />
+    /// <remarks>The background checkpoints start with the writers: a storage that is only read has no log to copy.</remarks>
+    protected override void OnWritersStarted() => _checkpointer?.Start();
+
+    /// <inheritdoc />
+    /// <remarks>The background checkpoints stop after the writers have committed what they were handed.</remarks>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     protected override DbParameter PayloadParameter(byte[]? payload) => new SqliteParameter(PayloadName, SqliteType.Blob) { Value = (object?)payload ?? DBNull.Value };

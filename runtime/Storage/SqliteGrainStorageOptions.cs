@@ -19,6 +19,13 @@ public sealed class SqliteGrainStorageOptions
     /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 8_000;
 
+    /// <summary>
+    /// How often a connection of its own copies the log back into the database file, so the writer's automatic checkpoint
+    /// (which holds every write behind it) has little left to copy and sync; <see cref="TimeSpan.Zero"/> turns it off.
+    /// Measured on the storage's clock.
+    /// </summary>
+    public TimeSpan BackgroundCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Group commit; SQLite has one writer at a time, so one transaction commits at a time.</summary>
     public WriteBatchingOptions Batching { get; set; } = new() { MaxConcurrentBatches = 1 };
 
@@ -28,6 +35,11 @@ public sealed class SqliteGrainStorageOptions
         if (WalAutoCheckpointPages < 1)
         {
             throw new ArgumentException("SQLite's WalAutoCheckpointPages must be at least 1.");
+        }
+
+        if (BackgroundCheckpointInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException("SQLite's BackgroundCheckpointInterval cannot be negative (zero turns it off).");
         }
     }
 }

@@ -51,6 +51,48 @@ public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposab
         Assert.Equal([("before", true), ("", false), ("after", true)], owners);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheLogIsCopiedIntoTheDatabaseFileInTheBackgroundOnlyWhenTheCheckpointerRuns(bool checkpointer)
+    {
+        // The writer's own checkpoint is put out of reach (a million pages), so only the background passes copy the log.
+        var path = _folder.File($"checkpointed-{checkpointer}.db");
+        await using var storage = new SqliteGrainStorage(new SqliteGrainStorageOptions
+        {
+            DataSource = path,
+            WalAutoCheckpointPages = 1_000_000,
+            BackgroundCheckpointInterval = checkpointer ? TimeSpan.FromMilliseconds(20) : TimeSpan.Zero,
+        }, new JsonGrainStateSerializer(), TimeProvider.System);
+        var owner = new string('x', 3_000); // a state of about a page, so 200 of them are about 200 pages in the log
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            storage.WriteStateAsync("ledger", new GrainId("ledger", $"k{i}"), new GrainState<Ledger> { State = new Ledger { Owner = owner + i } })));
+
+        var copied = await WaitForAsync(() => new FileInfo(path).Length >= 200 * 3_000, TimeSpan.FromSeconds(checkpointer ? 10 : 1));
+
+        Assert.Equal(checkpointer, copied);
+        await using var reader = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = path }, new JsonGrainStateSerializer(), TimeProvider.System);
+        var read = new GrainState<Ledger>();
+        await reader.ReadStateAsync("ledger", new GrainId("ledger", "k199"), read);
+        Assert.Equal(owner + 199, read.State.Owner);
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     public void Dispose() => _folder.Dispose();
 }
 
