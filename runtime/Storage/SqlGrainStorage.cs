@@ -202,14 +202,17 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
                 using (ExecutionContext.SuppressFlow())
                 {
                     _writers = Enumerable.Range(0, _batching.MaxConcurrentBatches).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+                    OnWritersStarted();
                 }
-
-                OnWritersStarted();
             }
         }
     }
 
-    /// <summary>Called once, when the first write starts the writers (the schema exists by then): for a provider's own background work.</summary>
+    /// <summary>
+    /// Called once, when the first write starts the writers (the schema exists by then), without the caller's
+    /// ExecutionContext: for a provider's own background work. It runs under the writers' lock, so it must start that
+    /// work and return, and must not throw (the write that called it would fail, and it is not called again).
+    /// </summary>
     protected virtual void OnWritersStarted()
     {
     }

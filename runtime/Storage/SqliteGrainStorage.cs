@@ -31,7 +31,7 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
         }.ToString();
         if (options.BackgroundCheckpointInterval > TimeSpan.Zero)
         {
-            _checkpointer = new SqliteWalCheckpointer(OpenConnectionAsync, options.BackgroundCheckpointInterval, timeProvider);
+            _checkpointer = new SqliteWalCheckpointer(OpenConnectionAsync, () => CommittedTransactions, options.BackgroundCheckpointInterval, timeProvider);
         }
     }
 

@@ -37,9 +37,10 @@ public sealed class SqliteGrainStorageOptions
             throw new ArgumentException("SQLite's WalAutoCheckpointPages must be at least 1.");
         }
 
-        if (BackgroundCheckpointInterval < TimeSpan.Zero)
+        if (BackgroundCheckpointInterval != TimeSpan.Zero
+            && (BackgroundCheckpointInterval < TimeSpan.FromMilliseconds(1) || BackgroundCheckpointInterval > TimeSpan.FromHours(1)))
         {
-            throw new ArgumentException("SQLite's BackgroundCheckpointInterval cannot be negative (zero turns it off).");
+            throw new ArgumentException("SQLite's BackgroundCheckpointInterval must be zero (off) or from 1 ms to 1 hour.");
         }
     }
 }

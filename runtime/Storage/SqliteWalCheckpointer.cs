@@ -9,33 +9,64 @@ namespace ApexOrleans.Runtime.Storage;
 /// until it is done: copying and syncing 8,000 pages there held every write behind it for 13–22 ms.
 /// </summary>
 /// <remarks>
-/// A passive checkpoint waits for no reader or writer, so this never delays a commit. It cannot restart the log on its
-/// own (a writer is always appending), which is why the writer's automatic checkpoint stays on: it restarts the log,
-/// with only the pages written since the last pass left to copy.
+/// A passive checkpoint takes no lock a commit waits for (it competes only for the disk, with two syncs per pass that
+/// had work). It stops at the end of the log as it was when it began, and a writer is nearly always appending, so it
+/// seldom leaves the log fully copied; the log restarts only after a checkpoint that copied all of it. That is why the
+/// writer's automatic checkpoint stays on: it runs where no other commit can land, and now has little left to copy.
 /// </remarks>
-internal sealed class SqliteWalCheckpointer(Func<CancellationToken, ValueTask<DbConnection>> openConnection, TimeSpan interval, TimeProvider timeProvider)
+internal sealed class SqliteWalCheckpointer(
+    Func<CancellationToken, ValueTask<DbConnection>> openConnection, Func<long> committedTransactions, TimeSpan interval, TimeProvider timeProvider)
     : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
     private Task? _passes;
+    private bool _disposed;
 
-    /// <summary>Starts the passes; they run until <see cref="DisposeAsync"/>.</summary>
+    /// <summary>Starts the passes, once; they run until <see cref="DisposeAsync"/>. Does nothing after that.</summary>
     public void Start()
     {
-        // The passes outlive the grain turn whose first write starts them: they must not carry its ExecutionContext.
-        using (ExecutionContext.SuppressFlow())
+        lock (_gate)
         {
-            _passes = Task.Run(RunAsync);
+            if (_passes is not null || _disposed)
+            {
+                return;
+            }
+
+            // The passes outlive the grain turn whose first write starts them: they must not carry its ExecutionContext.
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                _passes = Task.Run(RunAsync);
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _passes = Task.Run(RunAsync);
+                }
+            }
         }
     }
 
-    /// <summary>Stops the passes, waiting for one in progress.</summary>
+    /// <summary>Stops the passes, waiting for one in progress; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_passes is not null)
+        Task? passes;
+        lock (_gate)
         {
-            await _passes.ConfigureAwait(false);
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            passes = _passes;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (passes is not null)
+        {
+            await passes.ConfigureAwait(false);
         }
 
         _stopping.Dispose();
@@ -45,27 +76,31 @@ internal sealed class SqliteWalCheckpointer(Func<CancellationToken, ValueTask<Db
     {
         using var timer = new PeriodicTimer(interval, timeProvider);
         DbConnection? connection = null;
-        DbCommand? checkpoint = null;
+        var checkpointedAfter = -1L;
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
+                var committed = committedTransactions();
+                if (committed == checkpointedAfter)
+                {
+                    continue; // nothing was written since the last pass: an idle storage does no work
+                }
+
                 try
                 {
-                    if (connection is null)
-                    {
-                        connection = await openConnection(_stopping.Token).ConfigureAwait(false);
-                        checkpoint = connection.CreateCommand();
-                        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                    }
-
-                    await checkpoint!.ExecuteNonQueryAsync(_stopping.Token).ConfigureAwait(false);
+                    connection ??= await openConnection(_stopping.Token).ConfigureAwait(false);
+                    await using var checkpoint = connection.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    await checkpoint.ExecuteNonQueryAsync(_stopping.Token).ConfigureAwait(false);
+                    checkpointedAfter = committed;
                 }
-                catch (DbException)
+                catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
                 {
                     // A missed pass costs nothing but time: the writer's own checkpoint still copies what is left. The
                     // connection is opened again for the next pass, in case the failure was the connection's.
-                    (connection, checkpoint) = await DropAsync(connection, checkpoint).ConfigureAwait(false);
+                    await DropAsync(connection).ConfigureAwait(false);
+                    connection = null;
                 }
             }
         }
@@ -74,22 +109,15 @@ internal sealed class SqliteWalCheckpointer(Func<CancellationToken, ValueTask<Db
         }
         finally
         {
-            await DropAsync(connection, checkpoint).ConfigureAwait(false);
+            await DropAsync(connection).ConfigureAwait(false);
         }
     }
 
-    private static async Task<(DbConnection?, DbCommand?)> DropAsync(DbConnection? connection, DbCommand? checkpoint)
+    private static async ValueTask DropAsync(DbConnection? connection)
     {
-        if (checkpoint is not null)
-        {
-            await checkpoint.DisposeAsync().ConfigureAwait(false);
-        }
-
         if (connection is not null)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
-
-        return (null, null);
     }
 }

@@ -77,12 +77,45 @@ public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposab
         Assert.Equal(owner + 199, read.State.Owner);
     }
 
+    [Fact]
+    public async Task DisposingTheStorageTwiceIsHarmlessAndAWriteAfterItIsRefused()
+    {
+        var path = _folder.File("disposed.db");
+        var storage = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = path, BackgroundCheckpointInterval = TimeSpan.FromMilliseconds(5) },
+            new JsonGrainStateSerializer(), TimeProvider.System);
+        await storage.WriteStateAsync("ledger", new GrainId("ledger", "kept"), new GrainState<Ledger> { State = new Ledger { Owner = "kept" } });
+        await Task.Delay(30); // a few background passes
+
+        await storage.DisposeAsync();
+        await storage.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() =>
+            storage.WriteStateAsync("ledger", new GrainId("ledger", "late"), new GrainState<Ledger> { State = new Ledger { Owner = "late" } }));
+        await using var reader = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = path }, new JsonGrainStateSerializer(), TimeProvider.System);
+        var read = new GrainState<Ledger>();
+        await reader.ReadStateAsync("ledger", new GrainId("ledger", "kept"), read);
+        Assert.Equal("kept", read.State.Owner);
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(0.5)]
+    [InlineData(7_200_000.0)]
+    public void ABackgroundCheckpointIntervalThatCannotWorkIsRefusedWhenTheStorageIsCreated(double milliseconds)
+    {
+        var options = new SqliteGrainStorageOptions { DataSource = _folder.File("refused.db"), BackgroundCheckpointInterval = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var refused = Assert.Throws<ArgumentException>(() => new SqliteGrainStorage(options, new JsonGrainStateSerializer(), TimeProvider.System));
+
+        Assert.Contains("BackgroundCheckpointInterval", refused.Message);
+    }
+
     private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan limit)
     {
-        var deadline = DateTime.UtcNow + limit;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > limit)
             {
                 return false;
             }
