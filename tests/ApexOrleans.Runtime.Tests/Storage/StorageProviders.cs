@@ -13,9 +13,23 @@ public sealed class MemoryGrainStorageContract : GrainStorageContract
 public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposable
 {
     private readonly TempFolder _folder = new();
+    private readonly List<SqliteGrainStorage> _created = [];
 
-    protected override IGrainStorage CreateStorage() =>
-        new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = _folder.File("nested/dir/apex.db") }, new JsonGrainStateSerializer(), TimeProvider.System);
+    protected override IGrainStorage CreateStorage()
+    {
+        // Disposed at the end of the test, so their writers and background checkpoints stop before the folder goes.
+        var storage = new SqliteGrainStorage(new SqliteGrainStorageOptions { DataSource = _folder.File("nested/dir/apex.db") }, new JsonGrainStateSerializer(), TimeProvider.System);
+        _created.Add(storage);
+        return storage;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var storage in _created)
+        {
+            await storage.DisposeAsync();
+        }
+    }
 
     protected override void AssertGroupedWrites(IGrainStorage storage) => SqlGrouping.AssertGrouped((SqlGrainStorage)storage);
 
