@@ -119,7 +119,6 @@ public sealed class AtomicityTests
         Assert.Equal(1, app.Tables.Values.Sum(rows => rows.Count));
     }
 
-    /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
     [Fact]
     public async Task CallsQueuedBehindAFailedApplyThatCouldNotReloadItsStateFailAndTheRetryAppliesOnce()
     {
@@ -163,6 +162,7 @@ public sealed class AtomicityTests
         Assert.Single(stored.State.Inbox.Values, r => r.EventId == session.Id);
     }
 
+    /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
     private static Task<MeshSilo> StartOverAsync(IGrainStorage storage) => MeshSilo.StartAsync(configure: s =>
         s.Services.AddKeyedSingleton(GrainStorageNames.Default, (_, _) => storage));
 
