@@ -33,18 +33,8 @@ internal sealed class SqliteWalCheckpointer(
                 return;
             }
 
-            // The passes outlive the grain turn whose first write starts them: they must not carry its ExecutionContext.
-            if (ExecutionContext.IsFlowSuppressed())
-            {
-                _passes = Task.Run(RunAsync);
-            }
-            else
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _passes = Task.Run(RunAsync);
-                }
-            }
+            // Called from OnWritersStarted, which runs without the first write's ExecutionContext: the passes carry none.
+            _passes = Task.Run(RunAsync);
         }
     }
 
