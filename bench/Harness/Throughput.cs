@@ -25,15 +25,28 @@ public static class Throughput
     public static async Task<(Measurement Baseline, Measurement Subject)> PairAsync(
         int repetitions, string baselineName, Func<Task<double>> baseline, string subjectName, Func<Task<double>> subject, string unit, Action<string> log)
     {
-        var b = new List<double>();
-        var s = new List<double>();
+        var measured = await InterleaveAsync(repetitions, unit, log, (baselineName, baseline), (subjectName, subject));
+        return (measured[0], measured[1]);
+    }
+
+    /// <summary>
+    /// Measures each series <paramref name="repetitions"/> times, one of each per repetition in the order given, so drift on a
+    /// noisy machine hits them all; the log shows the second against the first.
+    /// </summary>
+    public static async Task<Measurement[]> InterleaveAsync(int repetitions, string unit, Action<string> log, params (string Name, Func<Task<double>> Measure)[] series)
+    {
+        var values = series.Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < repetitions; i++)
         {
-            b.Add(Math.Round(await baseline(), 1));
-            s.Add(Math.Round(await subject(), 1));
-            log($"    repetition {i + 1}/{repetitions}: {baselineName} {b[^1]:N0} {unit}, {subjectName} {s[^1]:N0} {unit} ({s[^1] / b[^1]:P0})");
+            for (var s = 0; s < series.Length; s++)
+            {
+                values[s].Add(Math.Round(await series[s].Measure(), 1));
+            }
+
+            log($"    repetition {i + 1}/{repetitions}: {string.Join(", ", series.Select((x, s) => $"{x.Name} {values[s][^1]:N0} {unit}"))}" +
+                $" ({values[1][^1] / values[0][^1]:P0})");
         }
 
-        return (new Measurement(baselineName, unit, b), new Measurement(subjectName, unit, s));
+        return series.Select((x, s) => new Measurement(x.Name, unit, values[s])).ToArray();
     }
 }

@@ -52,7 +52,6 @@ public static class StorageSuite
 
         var schema = $"bench_{Guid.NewGuid():N}"[..20];
         await using var silo = await BenchSilo.StartAsync(GrainStorageChoice.Postgres(connectionString, schema), options.CatalogPath);
-        var target = new EmbeddedTarget(silo);
         var run = 0;
         Task<double> Raw()
         {
@@ -60,21 +59,22 @@ public static class StorageSuite
             return Throughput.MeasureAsync(options.Clients, options.Window, (c, i) => RawInserts.InsertAsync(connections[c], table, $"{batch}-{c}-{i}"));
         }
 
-        var accepted = new List<double>();
-        var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted);
+        async Task<IReadOnlyList<byte[]>> SampleAsync()
+        {
+            var samples = new List<byte[]>();
+            await using var command = source.CreateCommand($"SELECT convert_to(payload::text, 'UTF8') FROM \"{schema}\".grain_state WHERE payload IS NOT NULL ORDER BY random() LIMIT {SampledStates}");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                samples.Add(reader.GetFieldValue<byte[]>(0));
+            }
 
-        await Raw();
-        await meshRate();
-        accepted.Clear();
-        var storage = (SqlGrainStorage)((ChaosFilteredGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default)).Inner;
-        var (writes, transactions) = (storage.CommittedWrites, storage.CommittedTransactions);
-        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "PostgreSQL raw single-row inserts", Raw, "PostgreSQL durable mesh events", meshRate, "per s", log);
-        report.Measurements.Add(raw);
-        report.Measurements.Add(mesh);
-        report.Measurements.Add(new Measurement("PostgreSQL mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
-        report.Ratio("durable mesh events/s on PostgreSQL ≥ raw single-row insert rate", raw, mesh, 1.0);
-        report.Notes.Add($"PostgreSQL group commit in the measured runs: {storage.CommittedWrites - writes:N0} state writes in {storage.CommittedTransactions - transactions:N0} transactions " +
-            $"({(storage.CommittedWrites - writes) / (double)Math.Max(1, storage.CommittedTransactions - transactions):0.0} writes per commit).");
+            return samples;
+        }
+
+        var storage = await CompareAsync("PostgreSQL", options, report, days, silo, Raw, SampleAsync, log);
+        report.Notes.Add($"PostgreSQL group commit in the measured mesh runs: {storage.Writes:N0} state writes in {storage.Transactions:N0} transactions " +
+            $"({storage.Writes / (double)Math.Max(1, storage.Transactions):0.0} writes per commit).");
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
@@ -93,8 +93,8 @@ public static class StorageSuite
             connections[i] = await RawInserts.OpenSqliteAsync(rawFile, create: false);
         }
 
-        await using var silo = await BenchSilo.StartAsync(GrainStorageChoice.Sqlite(folder.File("mesh.db")), options.CatalogPath);
-        var target = new EmbeddedTarget(silo);
+        var meshFile = folder.File("mesh.db");
+        await using var silo = await BenchSilo.StartAsync(GrainStorageChoice.Sqlite(meshFile), options.CatalogPath);
         var run = 0;
         Task<double> Raw()
         {
@@ -102,20 +102,74 @@ public static class StorageSuite
             return Throughput.MeasureAsync(options.Clients, options.Window, (c, i) => RawInserts.InsertAsync(connections[c], $"{batch}-{c}-{i}"));
         }
 
-        var accepted = new List<double>();
-        var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted);
+        async Task<IReadOnlyList<byte[]>> SampleAsync()
+        {
+            var samples = new List<byte[]>();
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={meshFile};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT CAST(payload AS BLOB) FROM grain_state WHERE payload IS NOT NULL ORDER BY random() LIMIT {SampledStates}";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                samples.Add(reader.GetFieldValue<byte[]>(0));
+            }
 
-        await Raw();
-        await meshRate();
-        accepted.Clear();
-        var (raw, mesh) = await Throughput.PairAsync(options.Repetitions, "SQLite raw single-row inserts", Raw, "SQLite durable mesh events", meshRate, "per s", log);
-        report.Measurements.Add(raw);
-        report.Measurements.Add(mesh);
-        report.Measurements.Add(new Measurement("SQLite mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
-        report.Ratio("durable mesh events/s on SQLite ≥ raw single-row insert rate", raw, mesh, 1.0);
+            return samples;
+        }
+
+        await CompareAsync("SQLite", options, report, days, silo, Raw, SampleAsync, log);
         foreach (var connection in connections)
         {
             connection.Dispose();
         }
+    }
+
+    /// <summary>How many stored mesh states the storage-alone baseline samples.</summary>
+    private const int SampledStates = 512;
+
+    /// <summary>Grains per client in the storage-alone baseline, so a client's writes go to different rows as the mesh's do.</summary>
+    private const int RewrittenGrainsPerClient = 16;
+
+    /// <summary>
+    /// Raw inserts, durable mesh events and the mesh's storage alone (<see cref="StateRewrites"/>, states sampled from the mesh's own
+    /// table after its warm-up), interleaved. Reports the ratio the target needs, the mesh's writes per event and their size, and
+    /// what the storage alone allows at that many writes per event. Returns the storage counters of the mesh's measured windows.
+    /// </summary>
+    private static async Task<(long Writes, long Transactions)> CompareAsync(string store, BenchOptions options, BenchReport report, MeshDays days, BenchSilo silo,
+        Func<Task<double>> raw, Func<Task<IReadOnlyList<byte[]>>> sampleStoredStates, Action<string> log)
+    {
+        var target = new EmbeddedTarget(silo);
+        var storage = (SqlGrainStorage)((ChaosFilteredGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default)).Inner;
+        var accepted = new List<double>();
+        long events = 0, writes = 0, transactions = 0, bytes = 0;
+        var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted, result => events += result.Events);
+        async Task<double> Mesh()
+        {
+            var (w, t, b) = (storage.CommittedWrites, storage.CommittedTransactions, storage.CommittedPayloadBytes);
+            var rate = await meshRate();
+            (writes, transactions, bytes) = (writes + storage.CommittedWrites - w, transactions + storage.CommittedTransactions - t, bytes + storage.CommittedPayloadBytes - b);
+            return rate;
+        }
+
+        await raw();
+        await meshRate();
+        accepted.Clear();
+        var rewrites = await StateRewrites.CreateAsync(storage, await sampleStoredStates(), options.Clients, RewrittenGrainsPerClient);
+        Task<double> Alone() => Throughput.MeasureAsync(options.Clients, options.Window, rewrites.RewriteAsync);
+        await Alone();
+
+        var measured = await Throughput.InterleaveAsync(options.Repetitions, "per s", log,
+            ($"{store} raw single-row inserts", raw), ($"{store} durable mesh events", Mesh), ($"{store} state rewrites, storage alone", Alone));
+        report.Measurements.AddRange(measured);
+        report.Measurements.Add(new Measurement($"{store} mesh publishes accepted while publishing (deliveries behind)", "per s", accepted));
+        report.Ratio($"durable mesh events/s on {store} ≥ raw single-row insert rate", measured[0], measured[1], 1.0);
+        var perEvent = writes / (double)Math.Max(1, events);
+        var ceiling = measured[2].Median / Math.Max(perEvent, double.Epsilon);
+        report.Notes.Add($"{store}: the mesh made {perEvent:0.0} state writes per event ({writes:N0} for {events:N0} events) of {bytes / (double)Math.Max(1, writes):N0} bytes on average. " +
+            $"The same storage alone rewrote {measured[2].Median:N0} states per second ({options.Clients} clients, {rewrites.AveragePayloadBytes:N0}-byte states sampled from the mesh's table), " +
+            $"so at {perEvent:0.0} writes per event it allows at most {ceiling:N0} events per second with nothing of the mesh on top: " +
+            $"{ceiling / measured[0].Median:P0} of the raw insert rate; the mesh reached {measured[1].Median / ceiling:P0} of that bound.");
+        return (writes, transactions);
     }
 }

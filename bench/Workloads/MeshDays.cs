@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Tenancy;
 
 namespace ApexOrleans.Bench.Workloads;
 
@@ -81,13 +83,14 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
     }
 
     /// <summary>
-    /// One closed-loop window as a measurement for <see cref="Harness.Throughput.PairAsync"/>: events/s end to end; the
-    /// rate accepted while publishing is added to <paramref name="accepted"/>.
+    /// One closed-loop window as a measurement for <see cref="Harness.Throughput.InterleaveAsync"/>: events/s end to end; the
+    /// rate accepted while publishing is added to <paramref name="accepted"/>, and the whole result goes to <paramref name="measured"/>.
     /// </summary>
-    public Func<Task<double>> EndToEndRate(IMeshTarget target, int clients, TimeSpan window, List<double> accepted) => async () =>
+    public Func<Task<double>> EndToEndRate(IMeshTarget target, int clients, TimeSpan window, List<double> accepted, Action<DaysResult>? measured = null) => async () =>
     {
         var result = await ClosedLoopAsync(target, clients, window, null);
         accepted.Add(Math.Round(result.AcceptedPerSecond, 1));
+        measured?.Invoke(result);
         return result.EventsPerSecond;
     };
 
@@ -221,15 +224,21 @@ public sealed class MeshDays(IReadOnlyList<EventEnvelope> beats)
 /// <summary>A workload's state at one moment.</summary>
 public sealed record DaysProgress(TimeSpan Elapsed, long Events, int Unsettled);
 
-/// <summary>Publishes through the embedded silo's gateway.</summary>
-public sealed class EmbeddedTarget(BenchSilo silo) : IMeshTarget
+/// <summary>Publishes in-process, through a silo's gateway (no HTTP).</summary>
+public sealed class EmbeddedTarget(MeshGateway gateway, MeshTenants tenants) : IMeshTarget
 {
-    /// <inheritdoc />
-    public Task PublishAsync(string tenant, EventEnvelope envelope) => silo.Gateway.PublishAsync(tenant, envelope);
+    /// <summary>Publishes through the bench's embedded silo.</summary>
+    public EmbeddedTarget(BenchSilo silo)
+        : this(silo.Gateway, silo.Tenants)
+    {
+    }
 
     /// <inheritdoc />
-    public bool IsSettled(string tenant) => silo.Tenants.IsSettled(tenant);
+    public Task PublishAsync(string tenant, EventEnvelope envelope) => gateway.PublishAsync(tenant, envelope);
 
     /// <inheritdoc />
-    public Task RetireAsync(string tenant) => silo.Tenants.RetireAsync(tenant);
+    public bool IsSettled(string tenant) => tenants.IsSettled(tenant);
+
+    /// <inheritdoc />
+    public Task RetireAsync(string tenant) => tenants.RetireAsync(tenant);
 }

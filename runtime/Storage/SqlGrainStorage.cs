@@ -22,6 +22,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
     private volatile bool _schemaReady;
     private long _transactions;
     private long _writes;
+    private long _payloadBytes;
     private string? _insertStatement;
     private string? _updateStatement;
     private string? _insertReturning;
@@ -59,6 +60,9 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
 
     /// <summary>Writes committed so far.</summary>
     public long CommittedWrites => Interlocked.Read(ref _writes);
+
+    /// <summary>Bytes of state payload those writes stored (with <see cref="CommittedWrites"/>: the size of a write).</summary>
+    public long CommittedPayloadBytes => Interlocked.Read(ref _payloadBytes);
 
     /// <summary>Creates the schema now instead of on first use (the silo does this at start to fail fast).</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
@@ -372,8 +376,19 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable
             }
         }
 
+        var (written, bytes) = (0, 0L);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (versions[i] is not null)
+            {
+                written++;
+                bytes += batch[i].Payload?.Length ?? 0;
+            }
+        }
+
         Interlocked.Increment(ref _transactions);
-        Interlocked.Add(ref _writes, versions.Count(v => v is not null));
+        Interlocked.Add(ref _writes, written);
+        Interlocked.Add(ref _payloadBytes, bytes);
         return versions;
     }
 
