@@ -5,10 +5,10 @@ using ApexOrleans.Runtime.Storage;
 namespace ApexOrleans.Bench.Baselines;
 
 /// <summary>
-/// What the mesh's storage takes with no mesh on top: clients rewriting grain states through the same provider instance
+/// What the mesh's storage takes with no mesh on top: writers rewriting grain states through the same provider instance
 /// the mesh writes through (its group commit, statements and durability), each state a real one sampled from the mesh's
-/// table, so it has the mesh's sizes and compresses as the mesh's do. A mesh event makes several such writes, so this rate
-/// divided by the mesh's writes per event bounds the mesh's events per second on that storage, however cheap the mesh.
+/// table, so it is JSON of the mesh's shape and compresses as the mesh's does. A mesh event makes several such writes, so
+/// this rate divided by the mesh's writes per event is about what that storage allows, however cheap the mesh.
 /// </summary>
 public sealed class StateRewrites
 {
@@ -24,53 +24,55 @@ public sealed class StateRewrites
         _grains = grains;
     }
 
-    /// <summary>The average payload of the sampled states, in bytes.</summary>
-    public double AveragePayloadBytes { get; private init; }
-
     /// <summary>
-    /// Gives each of <paramref name="clients"/> its own <paramref name="grainsPerClient"/> grains, whose states cycle through
-    /// <paramref name="samples"/> (stored payloads of the mesh), and writes each once so every later write is an update.
+    /// Gives each of <paramref name="writers"/> its own <paramref name="grainsPerWriter"/> grains, whose states cycle
+    /// through <paramref name="samples"/> (stored payloads of the mesh), and writes each once so every later write is an update.
     /// </summary>
-    public static async Task<StateRewrites> CreateAsync(IGrainStorage storage, IReadOnlyList<byte[]> samples, int clients, int grainsPerClient)
+    public static async Task<StateRewrites> CreateAsync(IGrainStorage storage, IReadOnlyList<byte[]> samples, int writers, int grainsPerWriter)
     {
         if (samples.Count == 0)
         {
             throw new InvalidOperationException("No stored mesh states to sample: run the mesh before measuring its storage alone.");
         }
 
-        var bodies = samples.Select(s => JsonDocument.Parse(s).RootElement.Clone()).ToList();
-        var states = new GrainState<RewrittenState>[clients][];
-        var grains = new GrainId[clients][];
+        var bodies = samples.Select(Body).ToList();
+        var states = new GrainState<RewrittenState>[writers][];
+        var grains = new GrainId[writers][];
         var run = Guid.NewGuid().ToString("N")[..8];
-        for (var c = 0; c < clients; c++)
+        for (var c = 0; c < writers; c++)
         {
-            states[c] = new GrainState<RewrittenState>[grainsPerClient];
-            grains[c] = new GrainId[grainsPerClient];
-            for (var g = 0; g < grainsPerClient; g++)
+            states[c] = new GrainState<RewrittenState>[grainsPerWriter];
+            grains[c] = new GrainId[grainsPerWriter];
+            for (var g = 0; g < grainsPerWriter; g++)
             {
-                states[c][g] = new GrainState<RewrittenState> { State = new RewrittenState { Body = bodies[(c * grainsPerClient + g) % bodies.Count] } };
+                states[c][g] = new GrainState<RewrittenState> { State = new RewrittenState { Body = bodies[(c * grainsPerWriter + g) % bodies.Count] } };
                 grains[c][g] = new GrainId("bench-rewrite", $"{run}-{c}-{g}");
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async c =>
         {
-            for (var g = 0; g < grainsPerClient; g++)
+            for (var g = 0; g < grainsPerWriter; g++)
             {
                 await storage.WriteStateAsync(StateName, grains[c][g], states[c][g]).ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
-        return new StateRewrites(storage, states, grains) { AveragePayloadBytes = samples.Average(s => s.Length) };
+        return new StateRewrites(storage, states, grains);
     }
 
-    /// <summary>One client's write: the next of its grains gets the next sampled state, written over its ETag.</summary>
-    public Task RewriteAsync(int client, long iteration)
+    private static JsonElement Body(byte[] stored)
     {
-        var states = _states[client];
+        using var document = JsonDocument.Parse(stored);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>One writer's write: the next of its grains takes its neighbour's state (so states move between grains), written over its ETag.</summary>
+    public Task RewriteAsync(int writer, long iteration)
+    {
+        var states = _states[writer];
         var slot = (int)(iteration % states.Length);
-        var state = states[(slot + 1) % states.Length].State.Body; // a different body than last time, as a grain's state changes
-        states[slot].State = new RewrittenState { Body = state };
-        return _storage.WriteStateAsync(StateName, _grains[client][slot], states[slot]);
+        states[slot].State = new RewrittenState { Body = states[(slot + 1) % states.Length].State.Body };
+        return _storage.WriteStateAsync(StateName, _grains[writer][slot], states[slot]);
     }
 }
 

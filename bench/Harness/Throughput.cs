@@ -35,6 +35,7 @@ public static class Throughput
     /// </summary>
     public static async Task<Measurement[]> InterleaveAsync(int repetitions, string unit, Action<string> log, params (string Name, Func<Task<double>> Measure)[] series)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(series.Length, 2, nameof(series)); // the log compares the second with the first
         var values = series.Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < repetitions; i++)
         {

@@ -58,9 +58,9 @@ public static class HttpSuite
             report.Measurements.AddRange(measured);
             report.Measurements.Add(new Measurement("silo HTTP publishes accepted while publishing (deliveries behind)", "per s", accepted));
             report.Ratio("HTTP publish ≥ 50 % of the bare minimal-API POST rate", measured[0], measured[1], 0.5);
-            report.Notes.Add($"HTTP: the same silo's mesh published in-process, with no HTTP at all, did {measured[2].Median:N0} events per second " +
-                $"({measured[2].Median / measured[0].Median:P0} of the bare POST rate), so however cheap the HTTP path, publishes with every delivery done " +
-                $"cannot pass that; the HTTP path reached {measured[1].Median / measured[2].Median:P0} of it.");
+            report.Notes.Add($"HTTP: the same silo's mesh (memory storage) published in-process, with no HTTP at all, did {measured[2].Median:N0} events per " +
+                $"second ({measured[2].Median / measured[0].Median:P0} of the bare POST rate): however cheap the HTTP path, publishes with every delivery done " +
+                $"can at best approach that. HTTP publishes reached {measured[1].Median / measured[2].Median:P0} of it.");
         }
         finally
         {
