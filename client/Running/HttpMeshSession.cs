@@ -73,7 +73,7 @@ public sealed class HttpMeshSession : IMeshSession
                 throw new ArgumentException($"--silo {url}: no silo answers there ({e.Message}). Start one with: dotnet run --project silo");
             }
 
-            var keys = await KeysAsync(http, keysFile, info.Mode, cancellationToken)
+            var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)
                 ?? throw new ArgumentException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
             return new HttpMeshSession(http, keys, keysFile, info);
         }
@@ -81,6 +81,31 @@ public sealed class HttpMeshSession : IMeshSession
         {
             http.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The keys of a silo that has just answered: if it goes away before giving them (it is restarting), it is waited
+    /// for, as every later request of the session waits for it, rather than failing the run before it began.
+    /// </summary>
+    private static async Task<SiloKeys?> KeysOnceBackAsync(HttpClient http, string? keysFile, string mode, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        while (true)
+        {
+            try
+            {
+                return await KeysAsync(http, keysFile, mode, cancellationToken);
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"The silo at {http.BaseAddress} went away before giving its keys and did not come back within {RecoveryTimeout}.", e);
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.TestSupport;
@@ -24,7 +25,7 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
                 ? new[] { ($"{point}:1", 40 + (2 * i)) }
                 : [($"{point}:1", 40 + (2 * i)), ($"{point}:3", 41 + (2 * i))])
             .Select(c => (CrashAt: (string?)c.Item1, Seed: (long)c.Item2, KillAfterMs: 0))
-            .Concat(Enumerable.Range(0, 4).Select(i => (CrashAt: (string?)null, Seed: 60L + i, KillAfterMs: 150 + (i * 250))))
+            .Concat(Enumerable.Range(0, 4).Select(i => (CrashAt: (string?)null, Seed: 60L + i, KillAfterMs: 100 + (i * 200))))
             .ToList();
         var killed = 0;
         using var folder = new TempFolder();
@@ -37,12 +38,15 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
         {
             await using var silo = await SiloProcess.StartAsync(["--Apex:Storage", "postgres", "--Apex:Database", postgres.ConnectionString], crashAt);
             var scenario = crashAt?.StartsWith(CrashPoints.FailoverPoint, StringComparison.Ordinal) == true ? folder.File("careconnect-outage.json") : SarahsDay;
-            var run = new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
+            var progress = new RunStartSignal();
+            var run = new ScenarioRunner(progress, TimeProvider.System).RunAsync(new RunOptions
             {
                 ScenarioPath = scenario, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path,
             });
             if (killAfterMs > 0)
             {
+                // Timed from the run's start, not from the call: a kill while the runner is still connecting would test the connect, not a resume.
+                await Task.WhenAny(progress.Started, run); // a run that fails before it starts reports its own error below
                 await Task.Delay(killAfterMs);
                 silo.KillNow();
             }
@@ -58,5 +62,27 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
 
         output.WriteLine($"kill points tried: {cases.Count}; silo killed mid-run: {killed}; every run resumed with nothing lost or doubled");
         Assert.True(killed >= cases.Count - 2, $"only {killed} of {cases.Count} runs were actually killed");
+    }
+}
+
+/// <summary>Signals when the runner begins its first phase, that is, once it is connected and the run is under way.</summary>
+internal sealed class RunStartSignal : IRunProgress
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the first phase.</summary>
+    public Task Started => _started.Task;
+
+    /// <inheritdoc />
+    public void Phase(string description) => _started.TrySetResult();
+
+    /// <inheritdoc />
+    public void BeatPublished(BeatProgress beat)
+    {
+    }
+
+    /// <inheritdoc />
+    public void Finished(Scorecard scorecard, string bundlePath, Manifest manifest)
+    {
     }
 }
