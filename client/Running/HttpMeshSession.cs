@@ -47,7 +47,7 @@ public sealed class HttpMeshSession : IMeshSession
     private sealed record ClockTime(DateTimeOffset Time);
 
     /// <inheritdoc />
-    public string Silo => _http.BaseAddress!.ToString().TrimEnd('/');
+    public string Silo => UrlOf(_http);
 
     /// <inheritdoc />
     public string Storage { get; }
@@ -97,15 +97,11 @@ public sealed class HttpMeshSession : IMeshSession
             {
                 return await KeysAsync(http, keysFile, mode, cancellationToken);
             }
-            catch (Exception e) when (IsConnectionFailure(e))
+            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
             {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"The silo at {http.BaseAddress} went away before giving its keys and did not come back within {RecoveryTimeout}.", e);
-                }
             }
 
-            await Task.Delay(200, cancellationToken);
+            await WaitUntilReadyAsync(http, deadline, cancellationToken);
         }
     }
 
@@ -367,28 +363,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            try
-            {
-                using var ready = await _http.GetAsync("/health/ready", cancellationToken);
-                if (ready.IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (Exception e) when (IsConnectionFailure(e))
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The silo at {Silo} did not become ready again within {RecoveryTimeout}.");
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
-
+        await WaitUntilReadyAsync(_http, deadline, cancellationToken);
         _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys; // a restarted development silo has new keys
         foreach (var (runId, run) in tenant is null ? _runs : _runs.Where(r => r.Key == tenant))
         {
@@ -398,6 +373,34 @@ public sealed class HttpMeshSession : IMeshSession
             using var response = await _http.SendAsync(resume, cancellationToken);
         }
     }
+
+    /// <summary>Polls the silo's readiness until it answers ready; past <paramref name="deadline"/>, gives up with an error that says so.</summary>
+    private static async Task WaitUntilReadyAsync(HttpClient http, DateTime deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready", cancellationToken);
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The silo at {UrlOf(http)} did not become ready again within {RecoveryTimeout}.");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static string UrlOf(HttpClient http) => http.BaseAddress!.ToString().TrimEnd('/');
 
     private HttpRequestMessage Admin(HttpMethod method, string path, object? body)
     {
