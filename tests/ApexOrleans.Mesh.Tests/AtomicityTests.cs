@@ -131,13 +131,15 @@ public sealed class AtomicityTests
         var omnihub = silo.Grains.GetGrain<IAppGrain>(Grains.Tenancy.MeshKeys.For(tenant.Id, "omnihub"));
         await omnihub.GetAsync(); // activated: its first read is done
 
-        // The apply's write fails slowly, the reload after it fails too, and a copy of the delivery waits behind it meanwhile.
-        flaky.DelayNext("app", "omnihub", TimeSpan.FromMilliseconds(300));
+        // The apply's write fails, the reload after it fails too, and a copy of the delivery waits behind it meanwhile: the
+        // write is held until the copy is queued (a call is in the mailbox when the call returns), not timed around it.
+        var held = flaky.HoldNext("app", "omnihub");
         flaky.FailNext("app", "omnihub", times: 1, afterCommit: false);
         flaky.FailNextRead("app", $"{tenant.Id}/omnihub");
         var first = omnihub.ApplyAsync(delivery);
-        await Task.Delay(100);
+        await held.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var queued = omnihub.ApplyAsync(delivery);
+        held.Release();
 
         await Assert.ThrowsAsync<IOException>(() => first);
         Assert.Equal((1, 1), (flaky.Failures, flaky.ReadFailures));
@@ -173,7 +175,7 @@ public sealed class AtomicityTests
         private string? _keySuffix;
         private int _remaining;
         private bool _afterCommit;
-        private (string StateName, string KeySuffix, TimeSpan Delay)? _delay;
+        private (string StateName, string KeySuffix, Func<Task> Wait)? _hold;
         private (string StateName, string Key)? _failRead;
 
         public IGrainStorage Inner => inner;
@@ -190,7 +192,15 @@ public sealed class AtomicityTests
 
         /// <summary>Makes the next write of the state wait <paramref name="delay"/> before it is stored.</summary>
         public void DelayNext(string stateName, string keySuffix, TimeSpan delay) =>
-            _delay = (stateName, $"/{keySuffix}", delay);
+            _hold = (stateName, $"/{keySuffix}", () => Task.Delay(delay));
+
+        /// <summary>Holds the next write of the state before it is stored, until the test releases it.</summary>
+        public HeldWrite HoldNext(string stateName, string keySuffix)
+        {
+            var held = new HeldWrite();
+            _hold = (stateName, $"/{keySuffix}", held.WaitAsync);
+            return held;
+        }
 
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
         {
@@ -210,13 +220,13 @@ public sealed class AtomicityTests
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new()
         {
             var fail = false;
-            TimeSpan? delay = null;
+            Func<Task>? wait = null;
             lock (this)
             {
-                if (_delay is { } d && stateName == d.StateName && grainId.Key.EndsWith(d.KeySuffix, StringComparison.Ordinal))
+                if (_hold is { } h && stateName == h.StateName && grainId.Key.EndsWith(h.KeySuffix, StringComparison.Ordinal))
                 {
-                    delay = d.Delay;
-                    _delay = null;
+                    wait = h.Wait;
+                    _hold = null;
                 }
 
                 if (_remaining > 0 && stateName == _stateName && grainId.Key.EndsWith(_keySuffix!, StringComparison.Ordinal))
@@ -227,9 +237,9 @@ public sealed class AtomicityTests
                 }
             }
 
-            if (delay is { } wait)
+            if (wait is not null)
             {
-                await Task.Delay(wait);
+                await wait();
             }
 
             if (fail && !_afterCommit)
@@ -246,5 +256,22 @@ public sealed class AtomicityTests
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
             inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    /// <summary>A write held before it is stored: <see cref="Entered"/> once it waits, stored on <see cref="Release"/>.</summary>
+    private sealed class HeldWrite
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public Task WaitAsync()
+        {
+            _entered.TrySetResult();
+            return _released.Task;
+        }
     }
 }
