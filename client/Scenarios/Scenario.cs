@@ -5,7 +5,14 @@ namespace ApexOrleans.Client.Scenarios;
 
 /// <summary>A business day to replay: its chaos and its beats. Loaded and checked by <see cref="ScenarioLoader"/>.</summary>
 public sealed record Scenario(
-    string Name, string Title, string Description, ScenarioChaos Chaos, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256);
+    string Name, string Title, string Description, ScenarioChaos Chaos, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256)
+{
+    /// <summary>
+    /// Criteria (by id) the scenario says will have nothing to observe (<c>"criteria": { "isolation": { "expect": "not-exercised" } }</c>):
+    /// such a criterion reported not exercised does not fail the run; any other must-pass criterion not exercised does.
+    /// </summary>
+    public IReadOnlySet<string> ExpectedNotExercised { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+}
 
 /// <summary>The scenario's chaos configuration (the story's numbers), and its reliability settings.</summary>
 public sealed record ScenarioChaos(
