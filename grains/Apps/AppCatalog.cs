@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 
 namespace ApexOrleans.Grains.Apps;
@@ -26,6 +27,9 @@ public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode
     /// <summary>The prerequisites, plus the record itself for a merge.</summary>
     public IEnumerable<Prerequisite> AllRequirements =>
         Mode == EffectMode.Merge ? Requires.Append(new Prerequisite(Table, KeyField)) : Requires;
+
+    /// <summary>The key of the record the event writes, or null when its payload lacks the key field.</summary>
+    public string? KeyOf(EventEnvelope envelope) => KeyField == IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(KeyField);
 }
 
 /// <summary>An event an app publishes: its own record of it, and where it goes by default.</summary>
@@ -50,6 +54,10 @@ public sealed record AppDefinition(
     /// <summary>How this app records <paramref name="eventType"/> delivered to it, or null if it does not take it.</summary>
     public RecordEffect? ConsumerEffect(string eventType) =>
         Consumes.TryGetValue(eventType, out var effect) ? effect : Consumes.GetValueOrDefault(AnyEvent);
+
+    /// <summary>How this app records the event in <paramref name="role"/>: its own record as the source, else as a consumer; null if it does not.</summary>
+    public RecordEffect? EffectOf(DeliveryRole role, EventEnvelope envelope) =>
+        role == DeliveryRole.Source ? Publishes.GetValueOrDefault(envelope.Action)?.Effect : ConsumerEffect(envelope.EventType);
 }
 
 /// <summary>

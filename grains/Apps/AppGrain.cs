@@ -198,9 +198,7 @@ public sealed class AppGrain(
         Task.FromResult<IReadOnlyList<ApplyReceipt>>(Data.Inbox.Values.OrderBy(r => r.AppliedAt).ThenBy(r => r.IdempotencyKey, StringComparer.Ordinal).ToList());
 
     private RecordEffect EffectOf(Delivery.Delivery delivery) =>
-        (delivery.Role == DeliveryRole.Source
-            ? _app.Publishes.GetValueOrDefault(delivery.Envelope.Action)?.Effect
-            : _app.ConsumerEffect(delivery.Envelope.EventType))
+        _app.EffectOf(delivery.Role, delivery.Envelope)
         ?? throw new InvalidOperationException($"App '{_app.Id}' has no effect for {delivery.Role} '{delivery.Envelope.EventType}'; the catalog changed under a running tenant.");
 
     /// <summary>What must exist before the delivery may apply, as readable names; empty when it may apply now.</summary>
@@ -233,7 +231,9 @@ public sealed class AppGrain(
         do
         {
             progress = false;
-            foreach (var held in Data.Held.OrderBy(h => h.HeldSince).ThenBy(h => h.Delivery.InboxKey, StringComparer.Ordinal).ToList())
+            // In the order of their events' sequence: held deliveries released together may compete for a record.
+            foreach (var held in Data.Held.OrderBy(h => h.Delivery.Envelope.Sequence).ThenBy(h => h.HeldSince)
+                         .ThenBy(h => h.Delivery.InboxKey, StringComparer.Ordinal).ToList())
             {
                 if (Missing(held.Delivery).Count == 0)
                 {
@@ -251,7 +251,7 @@ public sealed class AppGrain(
     {
         var envelope = delivery.Envelope;
         var effect = EffectOf(delivery);
-        var key = KeyOf(effect, envelope);
+        var key = effect.KeyOf(envelope)!; // the gateway refuses an event without the fields its records are keyed by
         WriteRecord(effect, key, envelope, StandInFor(delivery));
         var receipt = new ApplyReceipt
         {
@@ -308,9 +308,6 @@ public sealed class AppGrain(
         return receipt;
     }
 
-    private static string KeyOf(RecordEffect effect, EventEnvelope envelope) =>
-        effect.KeyField == RecordEffect.IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(effect.KeyField)!;
-
     /// <summary>As a fallback: the record the target would have written (the catalog checked it takes the event).</summary>
     private StandIn? StandInFor(Delivery.Delivery delivery)
     {
@@ -321,7 +318,7 @@ public sealed class AppGrain(
 
         var effect = catalog.Find(target)?.ConsumerEffect(delivery.Envelope.EventType)
             ?? throw new InvalidOperationException($"'{_app.Id}' stands in for '{target}', which does not take '{delivery.Envelope.EventType}'.");
-        return new StandIn(target, effect.Table, KeyOf(effect, delivery.Envelope));
+        return new StandIn(target, effect.Table, effect.KeyOf(delivery.Envelope)!);
     }
 
     private void WriteRecord(RecordEffect effect, string key, EventEnvelope envelope, StandIn? standsIn)

@@ -36,6 +36,7 @@ public sealed class DeliveryGrain(
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
     private string? _fallback;
+    private CompetingDeliveries _competing = null!;
 
     private DeliveryQueueState Queue => state.State;
 
@@ -52,7 +53,9 @@ public sealed class DeliveryGrain(
     {
         (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
         _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId, Queue.FirstHistoryPage);
-        _fallback = catalog.Find(_target)?.Fallback;
+        var app = catalog.Find(_target);
+        _fallback = app?.Fallback;
+        _competing = new CompetingDeliveries(app);
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
         return Task.CompletedTask;
@@ -124,20 +127,28 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public Task RunDueAsync() => RunDueAsync(CurrentTenant.Clock.GetUtcNow());
 
-    /// <summary>Attempts every item due at <paramref name="now"/>, then writes the queue once.</summary>
+    /// <summary>
+    /// Attempts every item due at <paramref name="now"/> that no earlier competing item holds up, then writes the queue once.
+    /// An item held up is attempted in the same turn once the item ahead of it is delivered, or later when it is.
+    /// </summary>
     private async Task RunDueAsync(DateTimeOffset now)
     {
-        var due = Queue.Pending.Where(i => i.NextDueAt <= now).OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
+        var attempted = new HashSet<long>();
         var written = false;
         try
         {
-            if (due.Count > 0)
+            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
+            while (Due(now, attempted) is { Count: > 0 } due)
             {
-                var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
                 foreach (var item in due)
                 {
+                    attempted.Add(item.Id);
                     await AttemptAsync(item, circuit, now);
                 }
+            }
+
+            if (attempted.Count > 0)
+            {
 
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
@@ -161,6 +172,14 @@ public sealed class DeliveryGrain(
         {
             await _history.PruneAsync(Queue); // tidying after the batch is stored: it never fails the batch
         }
+    }
+
+    /// <summary>Items due at <paramref name="now"/>, not yet attempted in this turn, that no earlier competing item holds up.</summary>
+    private List<DeliveryItem> Due(DateTimeOffset now, HashSet<long> attempted)
+    {
+        var waiting = _competing.Waiting(Queue.Pending);
+        return Queue.Pending.Where(i => i.NextDueAt <= now && !attempted.Contains(i.Id) && !waiting.ContainsKey(i.Id))
+            .OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
     }
 
     /// <inheritdoc />
@@ -334,7 +353,9 @@ public sealed class DeliveryGrain(
             return;
         }
 
-        var next = Queue.Pending.Min(i => i.NextDueAt);
+        // An item held up by an earlier competing one is attempted in the turn that delivers that one, or when it is due.
+        var waiting = _competing.Waiting(Queue.Pending);
+        var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
         var self = GrainFactory.GetGrain<IDeliveryGrain>(GetPrimaryKeyString());
         CurrentTenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
     }

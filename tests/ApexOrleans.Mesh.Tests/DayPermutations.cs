@@ -50,7 +50,14 @@ internal static class DayPermutations
 
     /// <summary>Duplicates, lost answers, failures, timeouts and delays, decided by a hash of (seed, event, target, attempt).</summary>
     private static ScriptedChaos HashedChaos(int seed) => new(
-        fault: a => Roll(seed, a.Envelope.IdempotencyKey, a.Target, a.Attempt, "fault") switch
+        fault: a => HashedFault(seed, a),
+        delay: (e, target) => Roll(seed, e.IdempotencyKey, target, 0, "delay") < 0.3
+            ? TimeSpan.FromMilliseconds(Roll(seed, e.IdempotencyKey, target, 0, "delay-ms") * 5000)
+            : TimeSpan.Zero);
+
+    /// <summary>The fault of one attempt, from a hash of (seed, event, target, attempt): about a third of attempts fail or repeat.</summary>
+    public static FaultKind HashedFault(int seed, DeliveryAttemptContext attempt) =>
+        Roll(seed, attempt.Envelope.IdempotencyKey, attempt.Target, attempt.Attempt, "fault") switch
         {
             < 0.15 => FaultKind.Duplicate,
             < 0.22 => FaultKind.ResponseLost,
@@ -58,10 +65,7 @@ internal static class DayPermutations
             < 0.30 => FaultKind.Timeout,
             < 0.32 => FaultKind.ServerError,
             _ => FaultKind.None,
-        },
-        delay: (e, target) => Roll(seed, e.IdempotencyKey, target, 0, "delay") < 0.3
-            ? TimeSpan.FromMilliseconds(Roll(seed, e.IdempotencyKey, target, 0, "delay-ms") * 5000)
-            : TimeSpan.Zero);
+        };
 
     private static double Roll(int seed, string key, string target, int attempt, string kind)
     {
