@@ -144,7 +144,7 @@ public static class ExerciseRule
         var window = $"beat {outage.FromBeat} until beat {outage.ToBeat}";
         if (outage.ToBeat <= outage.FromBeat)
         {
-            return $"the outage window is empty: {outage.App} is down from {window}, when it is back, so it is never down";
+            return $"the outage window is empty: {outage.App} goes down at beat {outage.FromBeat} and is back at beat {outage.ToBeat}, so it is never down";
         }
 
         return e.Deliveries.Any(d => d.Target == outage.App && d.Beat >= outage.FromBeat && d.Beat < outage.ToBeat)
