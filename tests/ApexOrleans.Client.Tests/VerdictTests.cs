@@ -63,6 +63,20 @@ public sealed class VerdictTests
     }
 
     [Fact]
+    public async Task ACriterionExpectedNotExercisedThatWasExercisedIsJudgedOnItsEvidence()
+    {
+        using var folder = new TempFolder();
+        var scenario = Load(Apex.SarahsDay) with { ExpectedNotExercised = new HashSet<string> { "retries" } };
+
+        var outcome = await RunAsync(folder, scenario);
+
+        var retries = outcome.Scorecard.Criteria.Single(c => c.Id == "retries");
+        Assert.Equal((CriterionStatus.Passed, true, null), (retries.Status, retries.ExpectedNotExercised, retries.NotExercisedBecause));
+        Assert.True(outcome.Scorecard.Passed);
+        Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"{check.Name}: {check.Detail}"));
+    }
+
+    [Fact]
     public async Task AnOutageOfAnAppThatGetsNoTrafficInItsWindowIsNotExercised()
     {
         using var folder = new TempFolder();
