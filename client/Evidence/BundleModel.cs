@@ -188,7 +188,13 @@ public sealed record Manifest
     /// <summary>SHA-256 of the deterministic part (see <see cref="BundleDigest"/>).</summary>
     public required string Digest { get; init; }
 
-    /// <summary>Whether every must-pass criterion held.</summary>
+    /// <summary>The scenario's outage as loaded, so <c>apex verify</c> can tell from the bundle what its criteria had to observe.</summary>
+    public Scenarios.ScenarioOutage? Outage { get; init; }
+
+    /// <summary>The criteria (ids) the scenario expects not to be exercised: one of them not exercised does not fail the run.</summary>
+    public IReadOnlyList<string> ExpectedNotExercised { get; init; } = [];
+
+    /// <summary>Whether every must-pass criterion held (passed, or not exercised as the scenario expects).</summary>
     public bool Passed { get; init; }
 }
 

@@ -47,6 +47,8 @@ public static class EvidenceBundle
             StartedAt = run.StartedAt,
             FinishedAt = run.FinishedAt,
             Digest = BundleDigest.Compute(contents),
+            Outage = run.Scenario.Chaos.Outage,
+            ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Order(StringComparer.Ordinal).ToList(),
             Passed = scorecard.Passed,
         };
         contents["manifest.json"] = JsonSerializer.Serialize(manifest, BundleJson.Indented);

@@ -129,7 +129,7 @@ public sealed class ExperimentTraffic(
             var lost = files.Events.Count(e => e.Kind == "delivery" && !e.Ended);
             var failedOver = files.Events.Count(e => e.Kind == "delivery" && e.FailedOver);
             _scores.Enqueue(new TenantScore(tenant, scorecard.Passed, twice, lost, record.FinalState != record.ControlState, null,
-                scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).Select(c => $"{c.Id}: {c.Detail}").ToList(), failedOver));
+                scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Holds).Select(c => $"{c.Id}: {c.Detail}").ToList(), failedOver));
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {

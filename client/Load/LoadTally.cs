@@ -48,7 +48,7 @@ public sealed class LoadTally
             else
             {
                 Failed++;
-                Note($"{record.RunId}: failed {string.Join(", ", scorecard.Criteria.Where(c => !c.Passed && c.Level == CriterionLevel.Must).Select(c => c.Id))}");
+                Note($"{record.RunId}: failed {string.Join(", ", scorecard.Criteria.Where(c => !c.Holds && c.Level == CriterionLevel.Must).Select(c => $"{c.Id} ({Verdict.Text(c.Status)})"))}");
             }
 
             Events += record.Publishes.Count(p => !p.Repeated && p.Receipt.Status == PublishStatus.Accepted);

@@ -21,10 +21,12 @@ public sealed record RunOutcome(string BundlePath, Scorecard Scorecard, Manifest
 public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock)
 {
     /// <summary>Runs a scenario. Bad input throws before anything is written.</summary>
-    public async Task<RunOutcome> RunAsync(RunOptions options, CancellationToken cancellationToken = default)
+    public Task<RunOutcome> RunAsync(RunOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(options, ScenarioLoader.Load(options.ScenarioPath, AppCatalog.Load(options.CatalogPath)), cancellationToken);
+
+    /// <summary>Runs <paramref name="scenario"/>, already loaded from <see cref="RunOptions.ScenarioPath"/> (and perhaps adjusted by the caller).</summary>
+    public async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, CancellationToken cancellationToken = default)
     {
-        var catalog = AppCatalog.Load(options.CatalogPath);
-        var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
         var seed = options.Seed ?? scenario.Chaos.Seed;
         await using IMeshSession session = options.Silo == "embedded"
             ? await EmbeddedMeshSession.StartAsync(

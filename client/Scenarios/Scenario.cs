@@ -8,7 +8,7 @@ public sealed record Scenario(
     string Name, string Title, string Description, ScenarioChaos Chaos, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256)
 {
     /// <summary>
-    /// Criteria (by id) the scenario says will have nothing to observe (<c>"criteria": { "isolation": { "expect": "not-exercised" } }</c>):
+    /// Criteria (by id) the scenario says will have nothing to observe (<c>"criteria": { "circuit-breaker": { "expect": "not-exercised" } }</c>; ids in <see cref="Evidence.CriterionIds"/>):
     /// such a criterion reported not exercised does not fail the run; any other must-pass criterion not exercised does.
     /// </summary>
     public IReadOnlySet<string> ExpectedNotExercised { get; init; } = new HashSet<string>(StringComparer.Ordinal);

@@ -9,8 +9,8 @@ public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 /// <summary>
 /// <c>apex verify</c>: re-checks a bundle from its own files alone, without the runner's verdict: the digest,
 /// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
-/// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, and the final state
-/// equal to the control.
+/// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, the final state
+/// equal to the control, and every criterion's verdict backed by the evidence (<see cref="VerdictCheck"/>).
 /// </summary>
 public static class BundleVerifier
 {
@@ -46,6 +46,7 @@ public static class BundleVerifier
             LegalCircuits(circuits),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
+            VerdictCheck.Check(files["scorecard.json"], manifest, new CriterionEvidence(events, receipts, circuits, manifest.Outage)),
         ];
     }
 

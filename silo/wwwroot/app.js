@@ -45,9 +45,17 @@ function renderRuns() {
   const sc = selected.scorecard;
   card.replaceChildren(
     el("h3", { textContent: `Scorecard of ${selected.runId}: ${sc.passed ? "PASSED" : "FAILED"}` }),
-    el("ul", { className: "criteria" }, ...sc.criteria.map((c) => el("li", {},
-      el("span", { className: `badge ${c.passed ? "passed" : "failed"}`, textContent: c.passed ? "pass" : "fail" }),
-      ` ${c.title} `, el("span", { className: "muted", textContent: `(${c.level.toLowerCase()})` })))));
+    el("ul", { className: "criteria" }, ...sc.criteria.map((c) => {
+      // status is passed, failed or not-exercised; scorecards from before it have only passed
+      const status = c.status || (c.passed ? "passed" : "failed");
+      const label = status === "not-exercised" ? (c.expectedNotExercised ? "not exercised (expected)" : "not exercised") : status === "passed" ? "pass" : "fail";
+      const item = el("li", {},
+        el("span", { className: `badge ${status}`, textContent: label }),
+        ` ${c.title} `, el("span", { className: "muted", textContent: `(${c.level.toLowerCase()})` }),
+        ...(status === "not-exercised" ? [el("span", { className: "muted", textContent: ` — ${c.notExercisedBecause}` })] : []));
+      item.dataset.status = status;
+      return item;
+    })));
   card.dataset.passed = sc.passed;
 }
 

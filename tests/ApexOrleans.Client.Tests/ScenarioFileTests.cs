@@ -8,7 +8,10 @@ namespace ApexOrleans.Client.Tests;
 
 public sealed class ScenarioFileTests
 {
-    /// <summary>A different day: other apps, an outage of FLOWBills, heavier chaos, beats minutes apart.</summary>
+    /// <summary>
+    /// A different day: other apps, an outage of FLOWBills, heavier chaos, beats minutes apart. Beat 4's delay is scripted:
+    /// at seed 9 the rates delay nothing, and a day that delays nothing leaves out-of-order with nothing to observe.
+    /// </summary>
     private const string BusyMonday = """
         {
           "name": "busy-monday",
@@ -30,7 +33,7 @@ public sealed class ScenarioFileTests
               "event": { "eventType": "omnihub:alert.created", "target": ["aspiral", "flowbills"], "idempotencyKey": "mon/alert-9",
                          "payload": { "alertId": "alert-9", "type": "inventory", "message": "Thread low" } },
               "expect": [ { "app": "aspiral", "table": "tasks", "key": "reorder-alert-9" } ] },
-            { "beat": 4, "time": "2026-03-02T08:07:00Z",
+            { "beat": 4, "time": "2026-03-02T08:07:00Z", "chaos": { "delayMs": 4000 },
               "event": { "eventType": "flowbills:payment.received", "target": ["flowc"], "idempotencyKey": "mon/pay-9",
                          "payload": { "paymentId": "pay-9", "invoiceId": "inv-9", "amount": 44 } } },
             { "beat": 5, "time": "2026-03-02T09:30:00Z",

@@ -1,0 +1,154 @@
+using ApexOrleans.Client.Scenarios;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>The ids of the scorecard's criteria, as scorecard.json and a scenario's <c>"criteria"</c> name them.</summary>
+public static class CriterionIds
+{
+    /// <summary>No event changes any app twice.</summary>
+    public const string Idempotency = "idempotency";
+
+    /// <summary>Every duplicate is refused.</summary>
+    public const string Deduplication = "deduplication";
+
+    /// <summary>The scenario's outage stays isolated (its app's circuit opens, or its deliveries fail over; no other app is held up).</summary>
+    public const string CircuitBreaker = "circuit-breaker";
+
+    /// <summary>The outage app recovers and its queue drains.</summary>
+    public const string Recovery = "recovery";
+
+    /// <summary>Every retried delivery ends delivered.</summary>
+    public const string Retries = "retries";
+
+    /// <summary>Delayed and held events are applied; the final state equals the control.</summary>
+    public const string OutOfOrder = "out-of-order";
+
+    /// <summary>Nothing accepted is lost.</summary>
+    public const string NothingLost = "nothing-lost";
+
+    /// <summary>Every beat's data proofs hold.</summary>
+    public const string AllBeats = "all-beats";
+
+    /// <summary>Mesh latency p95 under 500 ms.</summary>
+    public const string LatencyP95 = "latency-p95";
+
+    /// <summary>Error rate under 10 %.</summary>
+    public const string ErrorRate = "error-rate";
+
+    /// <summary>Zero data corruption.</summary>
+    public const string ZeroCorruption = "zero-corruption";
+
+    /// <summary>No circuit but the outage app's opened (failures do not spill).</summary>
+    public const string Isolation = "isolation";
+
+    /// <summary>The outage app's circuit closed on its own before the last beat.</summary>
+    public const string AutonomousRecovery = "autonomous-recovery";
+
+    /// <summary>The must-pass criteria: the run fails unless each passed (or was not exercised, as the scenario expects).</summary>
+    public static readonly IReadOnlySet<string> MustPass = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Idempotency, Deduplication, CircuitBreaker, Recovery, Retries, OutOfOrder, NothingLost,
+    };
+
+    /// <summary>Every id, in scorecard order.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        Idempotency, Deduplication, CircuitBreaker, Recovery, Retries, OutOfOrder, NothingLost,
+        AllBeats, LatencyP95, ErrorRate, ZeroCorruption, Isolation, AutonomousRecovery,
+    ];
+}
+
+/// <summary>What a run left for its criteria to observe, exactly as its bundle holds it, with the scenario's outage.</summary>
+public sealed class CriterionEvidence(IReadOnlyList<EventLine> events, IReadOnlyList<ReceiptLine> receipts, CircuitsFile circuits, ScenarioOutage? outage)
+{
+    /// <summary>The publishes (first and repeated).</summary>
+    public IReadOnlyList<EventLine> Publishes { get; } = events.Where(e => e.Kind == "publish").ToList();
+
+    /// <summary>The deliveries, with their attempts.</summary>
+    public IReadOnlyList<EventLine> Deliveries { get; } = events.Where(e => e.Kind == "delivery").ToList();
+
+    /// <summary>The apps' apply receipts.</summary>
+    public IReadOnlyList<ReceiptLine> Applies { get; } = receipts.Where(r => r.Kind == "apply").ToList();
+
+    /// <summary>Every circuit's transitions.</summary>
+    public CircuitsFile Circuits { get; } = circuits;
+
+    /// <summary>The scenario's outage, if it has one.</summary>
+    public ScenarioOutage? Outage { get; } = outage;
+
+    /// <summary>Deliveries to the outage app that met it down: an attempt failed with the outage fault.</summary>
+    public IReadOnlyList<EventLine> OutageHits => Outage is { } o
+        ? Deliveries.Where(d => d.Target == o.App && d.Attempts.Any(a => a.Fault == nameof(Grains.Chaos.FaultKind.Outage))).ToList()
+        : [];
+
+    /// <summary>When a delivery first met the outage app down; null when none did.</summary>
+    public DateTimeOffset? FirstOutageHitAt => OutageHits.SelectMany(d => d.Attempts).Where(a => a.Fault == nameof(Grains.Chaos.FaultKind.Outage))
+        .Select(a => (DateTimeOffset?)a.At).Min();
+
+    /// <summary>The outage app's circuit's transitions from the first delivery that met it down on.</summary>
+    public IReadOnlyList<TransitionLine> OutageTransitions => Outage is { } o && FirstOutageHitAt is { } from && Circuits.Circuits.TryGetValue(o.App, out var circuit)
+        ? circuit.Transitions.Where(t => t.At >= from).ToList()
+        : [];
+
+    /// <summary>When the outage app's circuit first opened after a delivery met it down; null when it never did.</summary>
+    public DateTimeOffset? OutageOpenedAt => OutageTransitions.FirstOrDefault(t => t.To == "Open")?.At;
+
+    /// <summary>Where the outage app's deliveries failed over to (the fallback named by the evidence), if any did.</summary>
+    public string? FallbackUsed => Outage is { } o ? Deliveries.FirstOrDefault(d => d.Target == o.App && d.FailedOver)?.FailedOverTo : null;
+
+    /// <summary>Builds the evidence of a bundle's files, with the outage its manifest names.</summary>
+    public static CriterionEvidence Of(EvidenceFiles files, ScenarioOutage? outage) => new(files.Events, files.Receipts, files.Circuits, outage);
+}
+
+/// <summary>
+/// The one rule deciding whether a criterion had anything to observe, used by the scorecard to report
+/// <see cref="CriterionStatus.NotExercised"/> and by <c>apex verify</c> to refuse a pass claimed without evidence.
+/// It reads only what the bundle holds, so both reach the same answer.
+/// </summary>
+public static class ExerciseRule
+{
+    /// <summary>Why <paramref name="criterionId"/> had nothing to observe in this evidence; null when it was exercised.</summary>
+    public static string? NothingToObserve(string criterionId, CriterionEvidence e) => criterionId switch
+    {
+        CriterionIds.Idempotency => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Attempts.Count > 1 || d.Attempts.Any(EffectCount.ReachedTargetTwice))
+            ? null : "no event was published twice, attempted twice or duplicated on its way: nothing could take effect twice",
+        CriterionIds.Deduplication => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Attempts.Any(EffectCount.ReachedTargetTwice))
+            ? null : "no event was published twice and no delivery reached its app twice: there was no duplicate to refuse",
+        CriterionIds.CircuitBreaker or CriterionIds.Recovery => OutageNotMet(e),
+        CriterionIds.AutonomousRecovery => OutageNotMet(e) ?? (e.OutageOpenedAt is not null ? null
+            : $"{e.Outage!.App}'s circuit never opened, so it had nothing to recover from" + (e.FallbackUsed is { } fallback ? $" (its deliveries failed over to {fallback})" : "")),
+        CriterionIds.Retries or CriterionIds.Isolation => e.Deliveries.Any(d => d.Attempts.Any(a => !a.Succeeded))
+            ? null : "no delivery attempt failed: there was nothing to retry and no failure to contain",
+        CriterionIds.OutOfOrder => e.Deliveries.Any(d => d.InjectedDelayMs > 0) || e.Applies.Any(a => a.HeldSince is not null)
+            ? null : "no delivery was delayed and no event was held for a predecessor",
+        CriterionIds.NothingLost => e.Deliveries.Count > 0 ? null : "no event was accepted: there was nothing to lose",
+        CriterionIds.AllBeats => e.Publishes.Count > 0 ? null : "no beat was published",
+        CriterionIds.LatencyP95 or CriterionIds.ErrorRate => e.Deliveries.Any(d => d.Attempts.Count > 0) ? null : "no delivery was attempted",
+        CriterionIds.ZeroCorruption => e.Applies.Count > 0 ? null : "no event was applied: nothing could be corrupted",
+        _ => throw new ArgumentOutOfRangeException(nameof(criterionId), criterionId, "not a criterion of the scorecard"),
+    };
+
+    /// <summary>Why the scenario's outage never met a delivery (no outage, an empty window, no traffic in it); null when one did.</summary>
+    private static string? OutageNotMet(CriterionEvidence e)
+    {
+        if (e.Outage is not { } outage)
+        {
+            return "this scenario has no outage";
+        }
+
+        if (e.OutageHits.Count > 0)
+        {
+            return null;
+        }
+
+        var window = $"beat {outage.FromBeat} until beat {outage.ToBeat}";
+        if (outage.ToBeat <= outage.FromBeat)
+        {
+            return $"the outage window is empty: {outage.App} goes down at beat {outage.FromBeat} and is back at beat {outage.ToBeat}, so it is never down";
+        }
+
+        return e.Deliveries.Any(d => d.Target == outage.App && d.Beat >= outage.FromBeat && d.Beat < outage.ToBeat)
+            ? $"no attempt to {outage.App} was made while it was down ({window})"
+            : $"no traffic to {outage.App} in its window ({window}): nothing met it down";
+    }
+}
