@@ -159,6 +159,9 @@ public sealed class ConfigObject
         return Read(value, At(key), _problems, known);
     }
 
+    /// <summary>Reads an item of one of its arrays as an object with its own known keys; null, with a problem, when it is not an object.</summary>
+    public ConfigObject? Item(JsonElement item, string path, IReadOnlyCollection<string> known) => Read(item, path, _problems, known);
+
     /// <summary>A nested open map (any name, once), or null (with a problem when it is not an object, or is required and missing).</summary>
     public ConfigObject? Map(string key, bool required = false)
     {
