@@ -26,6 +26,8 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var catalog = AppCatalog.Load(options.CatalogPath);
         var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
         var seed = options.Seed ?? scenario.Chaos.Seed;
+        OutputFolder.CheckWritable(options.OutputDirectory, "--out");
+        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
         await using IMeshSession session = options.Silo == "embedded"
             ? await EmbeddedMeshSession.StartAsync(
                 GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken)
