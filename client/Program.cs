@@ -7,4 +7,4 @@ var console = AnsiConsole.Create(new AnsiConsoleSettings
     Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
     ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
 });
-return await ApexCommands.Build(console).Parse(args).InvokeAsync();
+return await ApexCommands.InvokeAsync(console, args);

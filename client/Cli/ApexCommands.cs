@@ -13,20 +13,66 @@ namespace ApexOrleans.Client.Cli;
 public static class ApexCommands
 {
     /// <summary>Exit code when every must-pass criterion held (run) or every invariant held (verify).</summary>
-    public const int Passed = 0;
+    public const int Passed = ExitCodes.Passed;
 
     /// <summary>Exit code when a criterion or invariant failed.</summary>
-    public const int Failed = 1;
+    public const int Failed = ExitCodes.Failed;
 
     /// <summary>Exit code for bad input: nothing was run or written.</summary>
-    public const int BadInput = 2;
+    public const int BadInput = ExitCodes.BadInput;
+
+    /// <summary>Exit code when the environment failed (an output folder not writable, storage or a silo unreachable).</summary>
+    public const int EnvironmentFailure = ExitCodes.EnvironmentFailure;
+
+    /// <summary><c>--verbose</c>, on every command: a failure also prints its stack trace.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "On a failure, also print the stack trace.", Recursive = true };
+
+    /// <summary>
+    /// Parses and runs a command line with the exit codes of <see cref="ExitCodes"/>: bad usage exits 2 with the parser's
+    /// message, an environment failure 3; no stack trace is printed unless <c>--verbose</c> is given.
+    /// </summary>
+    public static async Task<int> InvokeAsync(IAnsiConsole console, string[] args, TextWriter? output = null)
+    {
+        var parsed = Build(console).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                console.MarkupLine($"[red]apex: {Markup.Escape(error.Message)}[/]");
+            }
+
+            var command = string.Join(' ', CommandPath(parsed.CommandResult));
+            console.MarkupLine(Markup.Escape($"See '{command} --help'. Nothing was run."));
+            return BadInput;
+        }
+
+        try
+        {
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (output is not null)
+            {
+                configuration.Output = output;
+                configuration.Error = output;
+            }
+
+            return await parsed.InvokeAsync(configuration);
+        }
+        catch (Exception e)
+        {
+            var code = IsBadInput(e) ? BadInput : EnvironmentFailure;
+            console.MarkupLine($"[red]apex: {Markup.Escape(IsEnvironmentFailure(e) || IsBadInput(e) ? e.Message : $"unexpected failure: {e.Message}")}[/]");
+            console.MarkupLine(Markup.Escape(parsed.GetValue(Verbose) ? e.ToString() : "(run again with --verbose for the stack trace)"));
+            return code;
+        }
+    }
 
     /// <summary>Builds the root command, writing to <paramref name="console"/>.</summary>
     public static RootCommand Build(IAnsiConsole console)
     {
-        var root = new RootCommand(
+        var root = new RootCommand(ExitCodes.Described(
             "apex: replay a business day against the ApexOrleans mesh with seeded chaos, and prove from the evidence that nothing was " +
-            "charged twice, nothing was lost, and an outage stayed isolated.");
+            "charged twice, nothing was lost, and an outage stayed isolated."));
+        root.Options.Add(Verbose);
         root.Subcommands.Add(RunCommand(console));
         root.Subcommands.Add(LoadCommand(console));
         root.Subcommands.Add(VerifyCommand(console));
@@ -40,7 +86,7 @@ public static class ApexCommands
         var tenants = new Option<int?>("--tenants") { Description = $"How many tenants replay the day, each once as its own tenant (default {LoadOptions.DefaultTenants}; with --duration alone: as many as fit)." };
         var concurrency = new Option<int>("--concurrency") { Description = "How many tenants' days are in flight at once.", DefaultValueFactory = _ => 32 };
         var duration = new Option<string?>("--duration") { Description = "Stop starting tenants after this long: 30s, 2m, 1h (days already started finish)." };
-        var seed = new Option<long?>("--seed") { Description = "First tenant's seed; tenant i uses seed + i (default: the scenario's seed)." };
+        var seed = SeedOption.Create("First tenant's seed; tenant i uses seed + i (default: the scenario's seed).");
         var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
         var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
@@ -49,9 +95,9 @@ public static class ApexCommands
         var output = new Option<string>("--out") { Description = "Folder for the load bundle <loadId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
         var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: its keys file (as for run)." };
-        var command = new Command("load",
+        var command = new Command("load", ExitCodes.Described(
             "Replay a scenario's day for many tenants at once against one silo, with seeded chaos (tenant i: seed + i), and report events/s, " +
-            "deliveries/s, mesh latency, retries, queue depth, activations and memory. Every tenant is scored like apex run: exits 0 only when all pass.")
+            "deliveries/s, mesh latency, retries, queue depth, activations and memory. Every tenant is scored like apex run: exits 0 only when all pass."))
         {
             scenario, tenants, concurrency, duration, seed, silo, storage, database, collectionAge, output, catalog, keys,
         };
@@ -88,7 +134,7 @@ public static class ApexCommands
     private static Command RunCommand(IAnsiConsole console)
     {
         var scenario = new Option<string>("--scenario") { Description = "Scenario file (JSON; schema in docs/scenarios.md).", DefaultValueFactory = _ => DefaultScenario() };
-        var seed = new Option<long?>("--seed") { Description = "Seed for every chaos decision (default: the scenario's seed)." };
+        var seed = SeedOption.Create("Seed for every chaos decision (default: the scenario's seed).");
         var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
         var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
@@ -99,7 +145,7 @@ public static class ApexCommands
         var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
         var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: JSON file { \"admin\": …, \"apps\": { app: key } }. A local development silo gives its keys itself." };
-        var command = new Command("run", "Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds.")
+        var command = new Command("run", ExitCodes.Described("Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds."))
         {
             scenario, seed, silo, storage, database, clock, timeScale, output, catalog, keys,
         };
@@ -150,7 +196,7 @@ public static class ApexCommands
     private static Command VerifyCommand(IAnsiConsole console)
     {
         var bundle = new Argument<string>("bundle") { Description = "An evidence bundle (.zip) written by apex run, or a load bundle written by apex load (every tenant is checked)." };
-        var command = new Command("verify", "Re-check a bundle's invariants from the bundle alone. Exits 1 naming the broken invariant.") { bundle };
+        var command = new Command("verify", ExitCodes.Described("Re-check a bundle's invariants from the bundle alone. Exits 1 naming the broken invariant.")) { bundle };
         command.SetAction(result =>
         {
             var path = result.GetValue(bundle)!;
@@ -184,6 +230,25 @@ public static class ApexCommands
 
     /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
     internal static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or Experiments.ExperimentException or ArgumentException;
+
+    /// <summary>What the machine, not the input, caused: an unwritable folder, storage or a silo that does not answer.</summary>
+    internal static bool IsEnvironmentFailure(Exception e) =>
+        e is EnvironmentFailureException or IOException or UnauthorizedAccessException or HttpRequestException
+            or System.Net.Sockets.SocketException or System.Data.Common.DbException or TimeoutException;
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
+        {
+            if (at is System.CommandLine.Parsing.CommandResult command)
+            {
+                names.Push(command.Parent is null ? "apex" : command.Command.Name);
+            }
+        }
+
+        return names;
+    }
 
     internal static int Refuse(IAnsiConsole console, string message)
     {

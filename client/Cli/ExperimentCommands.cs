@@ -17,9 +17,9 @@ public static class ExperimentCommands
     /// <summary>Builds the <c>experiment</c> group.</summary>
     public static Command Build(IAnsiConsole console)
     {
-        var command = new Command("experiment",
+        var command = new Command("experiment", ExitCodes.Described(
             "Chaos experiments as a catalogue (experiments/*.json, schema in docs/experiments.md): each states a hypothesis, the steady state, the faults " +
-            "to inject, what is expected meanwhile, safeguards and an RTO. Every run is recorded as a journal.");
+            "to inject, what is expected meanwhile, safeguards and an RTO. Every run is recorded as a journal."));
         command.Subcommands.Add(RunCommand(console));
         command.Subcommands.Add(HaltCommand(console));
         command.Subcommands.Add(ListCommand(console));
@@ -40,11 +40,11 @@ public static class ExperimentCommands
         var records = RecordsOption();
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
         var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: its keys file (as for apex run)." };
-        var command = new Command("run",
+        var command = new Command("run", ExitCodes.Described(
             "Run one experiment: check the steady state, inject its faults on schedule while watching the probes, revert at once if a safeguard trips " +
             "or the kill switch is pulled (apex experiment halt, DELETE /api/v1/faults on the silo, or Ctrl-C), measure recovery against the RTO, check " +
             "the steady state again and every tenant's guarantees, and store the journal. Exits 0 when the hypothesis held (completed), 1 when it " +
-            "failed, was aborted or interrupted, 2 for a bad file.")
+            "failed, was aborted or interrupted, 2 for a bad file."))
         {
             file, silo, storage, database, records, catalog, keys,
         };
@@ -90,14 +90,15 @@ public static class ExperimentCommands
         var reason = new Option<string>("--reason") { Description = "Why, for the journal.", DefaultValueFactory = _ => "halted with apex experiment halt" };
         var silo = new Option<string?>("--silo") { Description = "Also pull the silo's own kill switch (DELETE /api/v1/faults): every fault injected there goes off, whoever injected it." };
         var keys = new Option<string?>("--keys") { Description = "With --silo in production mode: its keys file." };
-        var command = new Command("halt",
+        var command = new Command("halt", ExitCodes.Described(
             "The kill switch: every fault of the running experiment(s) is reverted at once, and each runner answers with the measured time-to-revert. " +
-            "The runs go on to measure recovery and end 'interrupted'.")
+            "The runs go on to measure recovery and end 'interrupted'. Exits 1 when a run did not answer."))
         {
             runId, records, reason, silo, keys,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            OutputFolder.DeepestFolder(result.GetValue(records)!, "--records");
             var store = new ExperimentRecords(result.GetValue(records)!);
             var running = store.Running();
             var wanted = result.GetValue(runId);
@@ -166,12 +167,13 @@ public static class ExperimentCommands
         var records = RecordsOption();
         var silo = new Option<string?>("--silo") { Description = "List the runs reported to this silo instead of the records folder." };
         var keys = new Option<string?>("--keys") { Description = "With --silo in production mode: its keys file." };
-        var command = new Command("list", "Every recorded experiment run, newest first: run id, experiment, date, owner, status, recovery against the RTO, verdict; and the runs in progress.")
+        var command = new Command("list", ExitCodes.Described("Every recorded experiment run, newest first: run id, experiment, date, owner, status, recovery against the RTO, verdict; and the runs in progress."))
         {
             records, silo, keys,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            OutputFolder.DeepestFolder(result.GetValue(records)!, "--records");
             var store = new ExperimentRecords(result.GetValue(records)!);
             var unreadable = new List<string>();
             IReadOnlyList<ExperimentJournal> journals;
@@ -225,7 +227,7 @@ public static class ExperimentCommands
     {
         var records = RecordsOption();
         var since = new Option<string>("--since") { Description = "The period: runs started within this long before now (30m, 12h, 7d).", DefaultValueFactory = _ => "7d" };
-        var command = new Command("report", "A summary over a period: runs, how many held (completed) and how many did not, per experiment, with recovery times against the RTO and the kill switch's time-to-revert.")
+        var command = new Command("report", ExitCodes.Described("A summary over a period: runs, how many held (completed) and how many did not, per experiment, with recovery times against the RTO and the kill switch's time-to-revert."))
         {
             records, since,
         };
@@ -241,6 +243,7 @@ public static class ExperimentCommands
                 return ApexCommands.Refuse(console, e.Message);
             }
 
+            OutputFolder.DeepestFolder(result.GetValue(records)!, "--records");
             var now = TimeProvider.System.GetUtcNow();
             var report = ExperimentReport.Over(new ExperimentRecords(result.GetValue(records)!).List(), now - period, now);
             console.MarkupLine(Markup.Escape($"experiment runs from {report.From:yyyy-MM-dd HH:mm}Z to {report.To:yyyy-MM-dd HH:mm}Z: {report.Runs} run(s), " +

@@ -29,6 +29,8 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
         var catalog = AppCatalog.Load(options.CatalogPath);
         var scenario = WithoutOwnChaos(Retimed(ScenarioLoader.Load(definition.Method.ScenarioPath, catalog), definition.Method.BeatInterval));
         CheckApps(definition, catalog);
+        OutputFolder.CheckWritable(options.RecordsFolder, "--records");
+        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
         var records = new ExperimentRecords(options.RecordsFolder);
 
         progress.Phase($"{definition.Id}: {definition.Title} (owner {definition.Owner})");

@@ -30,6 +30,8 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         var scenario = ScenarioLoader.Load(options.ScenarioPath, catalog);
         var seed = options.Seed ?? scenario.Chaos.Seed;
         int? total = options.Tenants ?? (options.Duration is null ? LoadOptions.DefaultTenants : null);
+        OutputFolder.CheckWritable(options.OutputDirectory, "--out");
+        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
 
         progress.Phase($"starting the silo ({(options.Silo == "embedded" ? $"embedded, {options.Storage}" : options.Silo)})");
         await using IMeshSession session = options.Silo == "embedded"

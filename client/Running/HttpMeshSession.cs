@@ -70,7 +70,7 @@ public sealed class HttpMeshSession : IMeshSession
             }
             catch (HttpRequestException e)
             {
-                throw new ArgumentException($"--silo {url}: no silo answers there ({e.Message}). Start one with: dotnet run --project silo");
+                throw new EnvironmentFailureException($"--silo {url}: no silo answers there ({e.Message}). Start one with: dotnet run --project silo", e);
             }
 
             var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)

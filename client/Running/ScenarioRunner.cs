@@ -28,6 +28,8 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     public async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, CancellationToken cancellationToken = default)
     {
         var seed = options.Seed ?? scenario.Chaos.Seed;
+        OutputFolder.CheckWritable(options.OutputDirectory, "--out");
+        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
         await using IMeshSession session = options.Silo == "embedded"
             ? await EmbeddedMeshSession.StartAsync(
                 GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 
@@ -64,7 +63,7 @@ public sealed record AppDefinition(
 /// The apps of the mesh, loaded from a configuration file (<c>config/apps.json</c>): adding an app is a
 /// change to that file, not to code. Loading checks the whole file and reports every problem at once.
 /// </summary>
-public sealed partial class AppCatalog
+public sealed class AppCatalog
 {
     private readonly Dictionary<string, AppDefinition> _apps;
 
@@ -75,12 +74,6 @@ public sealed partial class AppCatalog
 
     /// <summary>The file shipped beside the binaries.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "config", "apps.json");
-
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
-    private static partial Regex TablePattern();
-
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")]
-    private static partial Regex FieldPattern();
 
     /// <summary>Loads and checks a catalog file.</summary>
     public static AppCatalog Load(string path)
@@ -100,25 +93,19 @@ public sealed partial class AppCatalog
         }
     }
 
-    /// <summary>Parses and checks catalog JSON; <paramref name="origin"/> names it in errors.</summary>
+    /// <summary>Parses and checks catalog JSON strictly (see <see cref="Configuration.ConfigObject"/>); <paramref name="origin"/> names it in errors.</summary>
     public static AppCatalog Parse(string json, string origin = "apps.json")
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = Configuration.ConfigJson.Parse(json);
         var problems = new List<string>();
+        var read = AppCatalogReader.Read(document.RootElement, problems)
+            ?? throw new AppCatalogException(origin, ["the root must be an object with an \"apps\" array"]);
         var apps = new Dictionary<string, AppDefinition>();
-        if (!document.RootElement.TryGetProperty("apps", out var list) || list.ValueKind != JsonValueKind.Array)
+        foreach (var app in read)
         {
-            throw new AppCatalogException(origin, ["the root must be an object with an \"apps\" array"]);
-        }
-
-        var index = 0;
-        foreach (var element in list.EnumerateArray())
-        {
-            var where = $"apps[{index++}]";
-            var app = ReadApp(element, where, problems);
-            if (app is not null && !apps.TryAdd(app.Id, app))
+            if (!apps.TryAdd(app.Id, app))
             {
-                problems.Add($"{where}: app id '{app.Id}' appears twice");
+                problems.Add($"app '{app.Id}': app id '{app.Id}' appears twice");
             }
         }
 
@@ -192,112 +179,6 @@ public sealed partial class AppCatalog
     }
 
     private static PublishRejectedException Reject(string code, string field, string reason) => new(new PublishRejection(code, field, reason));
-
-    private static AppDefinition? ReadApp(JsonElement element, string where, List<string> problems)
-    {
-        var id = Text(element, "id");
-        if (id is null || !EnvelopeParser.IsAppId(id))
-        {
-            problems.Add($"{where}.id: must be an app id (lower case letters and digits, 2 to 40, starting with a letter)");
-            return null;
-        }
-
-        where = $"app '{id}'";
-        var publishes = new Dictionary<string, PublishedEvent>();
-        if (element.TryGetProperty("publishes", out var publishList) && publishList.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var entry in publishList.EnumerateObject())
-            {
-                if (!EnvelopeParser.TrySplitEventType($"{id}:{entry.Name}", out _, out _))
-                {
-                    problems.Add($"{where}.publishes: '{entry.Name}' is not an entity.action name");
-                    continue;
-                }
-
-                var effect = ReadEffect(entry.Value, $"{where}.publishes.{entry.Name}", problems);
-                var targets = entry.Value.TryGetProperty("targets", out var t) && t.ValueKind == JsonValueKind.Array
-                    ? t.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
-                    : [];
-                if (effect is not null)
-                {
-                    publishes[entry.Name] = new PublishedEvent(entry.Name, effect, targets);
-                }
-            }
-        }
-
-        var consumes = new Dictionary<string, RecordEffect>();
-        if (element.TryGetProperty("consumes", out var consumeList) && consumeList.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var entry in consumeList.EnumerateObject())
-            {
-                if (entry.Name != AppDefinition.AnyEvent && !EnvelopeParser.TrySplitEventType(entry.Name, out _, out _))
-                {
-                    problems.Add($"{where}.consumes: '{entry.Name}' is not an app:entity.action event type or \"*\"");
-                    continue;
-                }
-
-                if (ReadEffect(entry.Value, $"{where}.consumes.{entry.Name}", problems) is { } effect)
-                {
-                    consumes[entry.Name] = effect;
-                }
-            }
-        }
-
-        var settings = element.TryGetProperty("settings", out var s) ? s.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
-        var fallback = Text(element, "fallback");
-        if (element.TryGetProperty("fallback", out var f) && (fallback is null || !EnvelopeParser.IsAppId(fallback)))
-        {
-            problems.Add($"{where}.fallback: must be the id of another app, not {f.GetRawText()}");
-            fallback = null;
-        }
-
-        return new AppDefinition(id, Text(element, "name") ?? id, Text(element, "purpose") ?? "", publishes, consumes, settings, fallback);
-    }
-
-    private static RecordEffect? ReadEffect(JsonElement element, string where, List<string> problems)
-    {
-        var table = Text(element, "table");
-        var key = Text(element, "key");
-        var ok = true;
-        if (table is null || !TablePattern().IsMatch(table))
-        {
-            problems.Add($"{where}.table: must be a table name (lower case, digits, '_')");
-            ok = false;
-        }
-
-        if (key is null || (key != RecordEffect.IdempotencyKeyField && !FieldPattern().IsMatch(key)))
-        {
-            problems.Add($"{where}.key: must name a payload field (or \"{RecordEffect.IdempotencyKeyField}\")");
-            ok = false;
-        }
-
-        var mode = Text(element, "mode") ?? "insert";
-        if (mode is not ("insert" or "merge"))
-        {
-            problems.Add($"{where}.mode: must be \"insert\" or \"merge\", not \"{mode}\"");
-            ok = false;
-        }
-
-        var requires = new List<Prerequisite>();
-        if (element.TryGetProperty("requires", out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var requirement in list.EnumerateArray())
-            {
-                var rTable = Text(requirement, "table");
-                var rKey = Text(requirement, "key");
-                if (rTable is null || rKey is null || !TablePattern().IsMatch(rTable) || !FieldPattern().IsMatch(rKey))
-                {
-                    problems.Add($"{where}.requires: each entry needs a \"table\" and a payload \"key\" field");
-                    ok = false;
-                    continue;
-                }
-
-                requires.Add(new Prerequisite(rTable, rKey));
-            }
-        }
-
-        return ok ? new RecordEffect(table!, key!, mode == "merge" ? EffectMode.Merge : EffectMode.Insert, requires) : null;
-    }
 
     private static void CheckRoutes(Dictionary<string, AppDefinition> apps, List<string> problems)
     {
@@ -396,11 +277,6 @@ public sealed partial class AppCatalog
             }
         }
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }
 
 /// <summary>The catalog file is wrong; every problem found is listed.</summary>

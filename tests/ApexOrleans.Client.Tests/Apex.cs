@@ -18,9 +18,12 @@ internal static class Apex
             ColorSystem = ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(output),
         });
-        var exitCode = await ApexCommands.Build(console).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        var exitCode = await ApexCommands.InvokeAsync(console, args, output);
         return (exitCode, output.ToString());
     }
+
+    /// <summary>Output with every run of white space (the console wraps long lines) made one space, for matching messages.</summary>
+    public static string Flat(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
 
     /// <summary>Runs a scenario through the runner directly (quiet), on memory unless told otherwise.</summary>
     public static Task<RunOutcome> RunScenarioAsync(string outputDirectory, string? scenario = null, long? seed = null, string storage = "memory", string? database = null) =>

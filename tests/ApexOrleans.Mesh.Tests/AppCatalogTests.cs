@@ -38,6 +38,26 @@ public sealed class AppCatalogTests
     }
 
     [Fact]
+    public void AMisspeltDuplicatedOrMistypedCatalogKeyIsRefusedWithItsPathWhileCommentsStayAllowed()
+    {
+        var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
+            { "$comment": "documentation stays allowed",
+              "apps": [
+                { "id": "alpha", "purpos": "x", "publishes": { "thing.done": { "table": "things", "key": "id", "targets": ["beta"], "mdoe": "merge" } } },
+                { "id": "beta", "consumes": { "alpha:thing.done": { "table": "things", "key": "id" }, "alpha:thing.done": { "table": "others", "key": "id" } } },
+                { "id": "gamma", "publishes": [], "settings": { "currency": "USD", "currency": "EUR" } }
+              ] }
+            """));
+
+        Assert.Contains("app 'alpha'.purpos: unknown; did you mean purpose?", error.Problems);
+        Assert.Contains("app 'alpha'.publishes.thing.done.mdoe: unknown; did you mean mode?", error.Problems);
+        Assert.Contains("app 'beta'.consumes.alpha:thing.done: appears twice in one object; give it once", error.Problems);
+        Assert.Contains("app 'gamma'.publishes: must be an object, not an array", error.Problems);
+        Assert.Contains("app 'gamma'.settings.currency: appears twice in one object; give it once", error.Problems);
+        Assert.DoesNotContain(error.Problems, p => p.Contains("$comment", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AFallbackThatCouldNotStandInIsRefusedWithEveryProblemListed()
     {
         var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""

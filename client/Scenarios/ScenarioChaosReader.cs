@@ -1,0 +1,166 @@
+using System.Text.Json;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Configuration;
+
+namespace ApexOrleans.Client.Scenarios;
+
+/// <summary>Reads a scenario's <c>chaos</c> (its rates, reliability settings and outage) and a beat's scripted faults.</summary>
+internal static class ScenarioChaosReader
+{
+    private static readonly string[] ChaosKeys =
+    [
+        "seed", "duplicateRate", "outOfOrderRate", "timeoutRate", "networkFailureRate", "serverErrorRate", "responseLostRate",
+        "maxDelayMs", "timeoutMs", "maxRetries", "baseBackoffMs", "outage",
+    ];
+
+    private static readonly string[] OutageKeys = ["app", "fromBeat", "toBeat"];
+
+    private static readonly string[] BeatChaosKeys = ["duplicate", "delayMs", "timeout", "networkFailure", "serverError", "responseLost"];
+
+    /// <summary>The scenario's chaos, or null (with problems) when there is none to read.</summary>
+    public static ScenarioChaos? Read(ConfigObject root, AppCatalog catalog, List<string> problems)
+    {
+        if (!root.Has("chaos"))
+        {
+            problems.Add("chaos: an object is required (seed, rates, maxDelayMs, timeoutMs, maxRetries, baseBackoffMs)");
+            return null;
+        }
+
+        if (root.Object("chaos", ChaosKeys) is not { } chaos)
+        {
+            return null;
+        }
+
+        double Rate(string field)
+        {
+            var value = chaos.Number(field) ?? 0;
+            if (value is < 0 or > 1)
+            {
+                chaos.Problem(field, $"{value} is not a share between 0 and 1");
+            }
+
+            return value;
+        }
+
+        var result = new ScenarioChaos(
+            Seed(chaos), Rate("duplicateRate"), Rate("outOfOrderRate"), Rate("timeoutRate"), Rate("networkFailureRate"), Rate("serverErrorRate"),
+            Rate("responseLostRate"), chaos.Whole("maxDelayMs", min: 0) ?? 0, chaos.Whole("timeoutMs", min: 1) ?? 30000,
+            chaos.Whole("maxRetries", min: 0) ?? 2, chaos.Whole("baseBackoffMs", min: 0) ?? 500, Outage(chaos, catalog));
+        if (result.DuplicateRate + result.TimeoutRate + result.NetworkFailureRate + result.ServerErrorRate + result.ResponseLostRate > 1)
+        {
+            problems.Add("chaos: the attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1");
+        }
+
+        try
+        {
+            // The same checks the silo makes when the run's tenant is configured, reported here with the file's path.
+            new Grains.Tenancy.TenantSettings { Delivery = result.ToDeliveryOptions() }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"chaos (timeoutMs, maxRetries, baseBackoffMs): {e.Message}");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Both ends of the outage window name beats of the scenario: the app is down from beat fromBeat and back when beat
+    /// toBeat is published, so 1 ≤ fromBeat ≤ toBeat ≤ the last beat (fromBeat = toBeat is an empty window).
+    /// </summary>
+    public static void CheckOutageWindow(ScenarioOutage outage, int beats, List<string> problems)
+    {
+        if (outage.FromBeat < 1 || outage.FromBeat > beats)
+        {
+            problems.Add($"chaos.outage.fromBeat: {outage.FromBeat} is not a beat of this scenario (1 to {beats})");
+        }
+
+        if (outage.ToBeat < 1 || outage.ToBeat > beats)
+        {
+            problems.Add($"chaos.outage.toBeat: {outage.ToBeat} is not a beat of this scenario (1 to {beats}); the app is back when beat toBeat is published, so the window must end within the day");
+        }
+    }
+
+    /// <summary>A beat's scripted faults (none when it has no <c>chaos</c>).</summary>
+    public static BeatChaos ReadBeat(ConfigObject beat)
+    {
+        if (beat.Object("chaos", BeatChaosKeys) is not { } chaos)
+        {
+            return BeatChaos.None;
+        }
+
+        int Count(string field)
+        {
+            switch (chaos.Value(field))
+            {
+                case null:
+                case { ValueKind: JsonValueKind.False }:
+                    return 0;
+                case { ValueKind: JsonValueKind.True }:
+                    return 1;
+                case { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var n) && n >= 0:
+                    return n;
+                default:
+                    chaos.Problem(field, "true, false or how many attempts (a whole number ≥ 0)");
+                    return 0;
+            }
+        }
+
+        int? delay = null;
+        if (chaos.Value("delayMs") is { } d)
+        {
+            if (d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var ms) && ms >= 0)
+            {
+                delay = ms;
+            }
+            else
+            {
+                chaos.Problem("delayMs", "a whole number of milliseconds ≥ 0");
+            }
+        }
+
+        return new BeatChaos(Count("duplicate") > 0, delay, Count("timeout"), Count("networkFailure"), Count("serverError"), Count("responseLost"));
+    }
+
+    /// <summary>The seed, by the same rule as <c>--seed</c> (<see cref="ChaosSeed"/>): the number as written must be one.</summary>
+    private static long Seed(ConfigObject chaos)
+    {
+        if (chaos.Value("seed") is not { } value)
+        {
+            return 0;
+        }
+
+        var text = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
+        if (text is not null && ChaosSeed.TryParse(text, out var seed))
+        {
+            return seed;
+        }
+
+        chaos.Problem("seed", text is null ? $"{ChaosSeed.Rule}, not {ConfigJson.Describe(value.ValueKind)}" : $"{text} {ChaosSeed.Rule}");
+        return 0;
+    }
+
+    private static ScenarioOutage? Outage(ConfigObject chaos, AppCatalog catalog)
+    {
+        if (chaos.Object("outage", OutageKeys) is not { } outage)
+        {
+            return null;
+        }
+
+        var app = outage.Text("app", required: true);
+        var from = outage.Whole("fromBeat", required: true);
+        var to = outage.Whole("toBeat", required: true);
+        if (app is not null && catalog.Find(app) is null)
+        {
+            outage.Problem("app", $"'{app}' is not an app of the catalog");
+        }
+
+        if (to < from)
+        {
+            outage.Problem("toBeat", $"{to} is before fromBeat {from}");
+        }
+
+        return app is null || from is null || to is null ? null : new ScenarioOutage(app, from.Value, to.Value);
+    }
+}

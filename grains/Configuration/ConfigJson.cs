@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace ApexOrleans.Grains.Configuration;
+
+/// <summary>How the mesh's configuration files (scenarios, experiments, the app catalog) are parsed: JSON with comments and trailing commas.</summary>
+public static class ConfigJson
+{
+    /// <summary>The parser options every configuration file is read with.</summary>
+    public static JsonDocumentOptions Options { get; } = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Parses a file's bytes; throws <see cref="JsonException"/> when they are not JSON.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes) => JsonDocument.Parse(bytes, Options);
+
+    /// <summary>Parses JSON text; throws <see cref="JsonException"/> when it is not JSON.</summary>
+    public static JsonDocument Parse(string json) => JsonDocument.Parse(json, Options);
+
+    /// <summary>
+    /// Refuses a key given twice in one object anywhere inside <paramref name="value"/> (a payload, settings: free-form
+    /// data whose names are not checked, but of which the parser would silently keep one).
+    /// </summary>
+    public static void RefuseDuplicateKeys(JsonElement value, string path, List<string> problems)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in value.EnumerateObject())
+            {
+                var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                if (!seen.Add(property.Name))
+                {
+                    problems.Add($"{at}: appears twice in one object; give it once");
+                }
+
+                RefuseDuplicateKeys(property.Value, at, problems);
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                RefuseDuplicateKeys(item, $"{path}[{index++}]", problems);
+            }
+        }
+    }
+
+    /// <summary>A value's kind in words, for problems: "an array", "a string".</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true/false",
+        _ => "null",
+    };
+}
