@@ -162,8 +162,8 @@ public sealed class RunnerTests
 
             // The day has no outage: its two outage criteria are expected not exercised, every other one must pass.
             var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Holds).ToList();
-            Assert.True(outcome.Scorecard.Passed, $"seed {seed}: the run failed");
             Assert.True(failed.Count == 0, $"seed {seed}: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}"))}");
+            Assert.True(outcome.Scorecard.Passed, $"seed {seed}: the run failed");
             Assert.All(outcome.Scorecard.Beats, beat => Assert.True(beat.Passed, $"seed {seed}: beat {beat.Beat}'s data proofs failed"));
             Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
         }
