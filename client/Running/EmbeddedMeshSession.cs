@@ -110,8 +110,8 @@ public sealed class EmbeddedMeshSession : IMeshSession
         Catalog.ReadEachAsync(app => Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
 
     /// <inheritdoc />
-    public Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken) =>
-        Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
+    public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>
+        Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(sourceApp, key))).GetAsync();
 
     /// <inheritdoc />
     public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>

@@ -223,9 +223,10 @@ public sealed class HttpMeshSession : IMeshSession
         await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/queues", null, cancellationToken, tenant);
 
     /// <inheritdoc />
-    public async Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken)
+    public async Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken)
     {
-        using var response = await WithRecoveryAsync(tenant, () => Admin(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{Uri.EscapeDataString(key)}", null), cancellationToken);
+        using var response = await WithRecoveryAsync(tenant,
+            () => Admin(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{sourceApp}/{Uri.EscapeDataString(key)}", null), cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read<IdempotencyState>(response, cancellationToken);
     }
 

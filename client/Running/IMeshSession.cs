@@ -53,7 +53,7 @@ public interface IMeshSession : IAsyncDisposable
     Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken);
 
     /// <summary>The record of one idempotency key, or null.</summary>
-    Task<IdempotencyState?> IdempotencyAsync(string tenant, string key, CancellationToken cancellationToken);
+    Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken);
 
     /// <summary>Switches a fault on in the silo (an experiment's injection).</summary>
     Task<Grains.Chaos.InjectedFault> InjectFaultAsync(Grains.Chaos.FaultRequest request, CancellationToken cancellationToken);

@@ -94,7 +94,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
         var keys = new Dictionary<string, IdempotencyState?>();
         foreach (var beat in scenario.Beats)
         {
-            keys[beat.Event.IdempotencyKey] = await session.IdempotencyAsync(tenant, beat.Event.IdempotencyKey, cancellationToken);
+            keys[beat.Event.IdempotencyKey] = await session.IdempotencyAsync(tenant, beat.Event.SourceApp, beat.Event.IdempotencyKey, cancellationToken);
         }
 
         return new RunRecord

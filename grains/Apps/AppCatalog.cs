@@ -20,7 +20,7 @@ public sealed record Prerequisite(string Table, string KeyField);
 /// <summary>How an app records an event: the table, the payload field that keys the record, and what must exist first.</summary>
 public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode, IReadOnlyList<Prerequisite> Requires)
 {
-    /// <summary>Key field meaning "the event's idempotency key", for events without an id of their own.</summary>
+    /// <summary>Key field meaning "the event's idempotency key" in its scope (<see cref="EventEnvelope.ScopedKey"/>: source app and key), for events without an id of their own.</summary>
     public const string IdempotencyKeyField = "$idempotencyKey";
 
     /// <summary>The prerequisites, plus the record itself for a merge.</summary>
@@ -28,7 +28,7 @@ public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode
         Mode == EffectMode.Merge ? Requires.Append(new Prerequisite(Table, KeyField)) : Requires;
 
     /// <summary>The key of the record the event writes, or null when its payload lacks the key field.</summary>
-    public string? KeyOf(EventEnvelope envelope) => KeyField == IdempotencyKeyField ? envelope.IdempotencyKey : envelope.DataString(KeyField);
+    public string? KeyOf(EventEnvelope envelope) => KeyField == IdempotencyKeyField ? envelope.ScopedKey : envelope.DataString(KeyField);
 }
 
 /// <summary>An event an app publishes: its own record of it, and where it goes by default.</summary>

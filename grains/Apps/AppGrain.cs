@@ -330,7 +330,7 @@ public sealed class AppGrain(
 
         if (effect.Mode == EffectMode.Merge)
         {
-            table[key].Merges[envelope.IdempotencyKey] = envelope.Data;
+            table[key].Merges[envelope.ScopedKey] = envelope.Data;
             return;
         }
 
@@ -345,8 +345,10 @@ public sealed class AppGrain(
             return;
         }
 
-        // Two different events claim one key: the smaller idempotency key wins, whatever the arrival order.
-        var (winner, loser) = string.CompareOrdinal(record.IdempotencyKey, existing.IdempotencyKey) < 0 ? (record, existing) : (existing, record);
+        // Two different events claim one key: the same one keeps it whatever the arrival order.
+        var (winner, loser) = RecordPrecedence.Precedes(record.IdempotencyKey, record.EventType, existing.IdempotencyKey, existing.EventType)
+            ? (record, existing)
+            : (existing, record);
         if (winner == record)
         {
             record.Merges = existing.Merges;

@@ -18,7 +18,7 @@ public sealed class AppRecord
     /// <summary>Its type.</summary>
     public string EventType { get; set; } = "";
 
-    /// <summary>Its idempotency key (also the tie-breaker when two events claim one key).</summary>
+    /// <summary>Its idempotency key (also the tie-breaker when two events claim one key: <see cref="RecordPrecedence"/>).</summary>
     public string IdempotencyKey { get; set; } = "";
 
     /// <summary>The business time of the event.</summary>
@@ -30,7 +30,7 @@ public sealed class AppRecord
     /// <summary>Written by a fallback app in place of another: the record that app would have written.</summary>
     public StandIn? StandsIn { get; set; }
 
-    /// <summary>Merges, keyed by the merging event's idempotency key, applied in key order.</summary>
+    /// <summary>Merges, keyed by the merging event's scoped key (source app and idempotency key), applied in key order.</summary>
     public SortedDictionary<string, JsonElement> Merges { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The payload with every merge applied in key order: the record as a reader sees it.</summary>

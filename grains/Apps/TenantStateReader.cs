@@ -44,7 +44,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
                     {
                         tableRows[key] = row;
                     }
-                    else if (other.IdempotencyKey == row.IdempotencyKey)
+                    else if (other.EventId == row.EventId)
                     {
                         // One event recorded at an app and at its fallback: never hidden by the projection, always shown.
                         collisions[owner].Add($"{ownerTable}/{key}: {row.IdempotencyKey} applied at {owner} and at its fallback");
@@ -52,7 +52,7 @@ public sealed class TenantStateReader(IGrainFactory grains, AppCatalog catalog)
                     else
                     {
                         // Two events on one key, one of them at the fallback: settled as the app settles it (AppGrain.WriteRecord).
-                        var (winner, loser) = string.CompareOrdinal(row.IdempotencyKey, other.IdempotencyKey) < 0 ? (row, other) : (other, row);
+                        var (winner, loser) = RecordPrecedence.Precedes(row.IdempotencyKey, row.EventType, other.IdempotencyKey, other.EventType) ? (row, other) : (other, row);
                         tableRows[key] = winner;
                         collisions[owner].Add($"{ownerTable}/{key}: kept {winner.IdempotencyKey} over {loser.IdempotencyKey}");
                     }

@@ -13,12 +13,15 @@ namespace ApexOrleans.Grains.Delivery;
 public sealed record Delivery(
     EventEnvelope Envelope, DeliveryRole Role, string? HoldUntilApplied = null, IReadOnlyList<OutboxTarget>? FanOut = null, string? StandsInFor = null)
 {
-    /// <summary>The key under which the receiving app keeps the receipt (a fallback keeps one per target it stands in for).</summary>
+    /// <summary>
+    /// The key under which the receiving app keeps the receipt (a fallback keeps one per target it stands in for): its own
+    /// facts by their key, others' by their source and key.
+    /// </summary>
     [JsonIgnore]
     public string InboxKey => Role switch
     {
         DeliveryRole.Source => $"source:{Envelope.IdempotencyKey}",
-        DeliveryRole.Fallback => $"fallback-{StandsInFor}:{Envelope.IdempotencyKey}",
-        _ => $"target:{Envelope.IdempotencyKey}",
+        DeliveryRole.Fallback => $"fallback-{StandsInFor}:{Envelope.ScopedKey}",
+        _ => $"target:{Envelope.ScopedKey}", // two apps may publish under one key: their events are two deliveries
     };
 }

@@ -31,8 +31,8 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
     {
         catalog.Route(envelope);
         var tenantState = tenants.Get(tenant);
-        var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.IdempotencyKey));
-        tenantState.UsedKey(envelope.IdempotencyKey);
+        var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.ScopedKey));
+        tenantState.UsedKey(envelope.ScopedKey);
         var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
         switch (claim.Outcome)
         {
@@ -43,7 +43,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
                     envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.InProgress);
             case ClaimOutcome.Conflict:
                 throw new PublishRejectedException(new PublishRejection("idempotency_conflict", "idempotencyKey",
-                    $"'{envelope.IdempotencyKey}' was already used for a different payload (event {claim.OriginalEventId}); nothing was changed"));
+                    $"'{envelope.IdempotencyKey}' was already used by '{envelope.SourceApp}' for a different payload (event {claim.OriginalEventId}); nothing was changed"));
             case ClaimOutcome.Expired:
                 throw new PublishRejectedException(new PublishRejection("idempotency_key_expired", "idempotencyKey",
                     $"'{envelope.IdempotencyKey}' is past its retention; a used key is never executed again"));

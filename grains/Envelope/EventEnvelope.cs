@@ -42,6 +42,16 @@ public sealed record EventEnvelope
     /// <summary>The position in its scenario or stream (a beat number); orders outages and reports.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>
+    /// The key within its idempotency scope, the source app (a tenant's grains add the tenant): two apps may use the same
+    /// key without meeting, as CloudEvents makes <c>source</c> + <c>id</c> an event's identity.
+    /// </summary>
+    [JsonIgnore]
+    public string ScopedKey => ScopeOf(SourceApp, IdempotencyKey);
+
+    /// <summary>The scoped key of <paramref name="idempotencyKey"/> published by <paramref name="sourceApp"/> (app ids hold no '/').</summary>
+    public static string ScopeOf(string sourceApp, string idempotencyKey) => $"{sourceApp}/{idempotencyKey}";
+
     /// <summary>CloudEvents <c>source</c> URI reference.</summary>
     [JsonIgnore]
     public string CloudEventSource => $"/apps/{SourceApp}";

@@ -62,7 +62,7 @@ public static class EventEndpoints
             }
 
             var receipt = await gateway.PublishAsync(tenant, envelope);
-            var location = $"/api/v1/tenants/{tenant}/receipts/{Uri.EscapeDataString(envelope.IdempotencyKey)}";
+            var location = $"/api/v1/tenants/{tenant}/receipts/{envelope.SourceApp}/{Uri.EscapeDataString(envelope.IdempotencyKey)}";
             switch (receipt.Status)
             {
                 case PublishStatus.Accepted:

@@ -1,6 +1,7 @@
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Runtime;
@@ -31,19 +32,17 @@ public static class TenantEndpoints
         tenants.MapGet("/{tenant}/queues", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
                 ForEachApp(tenant, catalog, app => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("Every target's delivery queue: pending, delivered history, dead letters");
-        tenants.MapGet("/{tenant}/receipts/{**key}", async (string tenant, string key, IGrainFactory grains) =>
-            {
-                if (Valid(tenant) is { } invalid)
+        tenants.MapGet("/{tenant}/receipts/{app}/{**key}", (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
+                ForApp(tenant, app, catalog, async () =>
                 {
-                    return invalid;
-                }
-
-                // Clients escape the key (it may hold '/', '?', '#'); a catch-all route keeps %2F escaped.
-                key = Uri.UnescapeDataString(key);
-                var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, key)).GetAsync();
-                return state is null ? ApiProblems.NotFound($"No publish with idempotency key '{key}' in tenant '{tenant}'.") : TypedResults.Ok(state);
-            })
-            .WithSummary("The receipt of a publish: its first claim and every refused reuse");
+                    // Clients escape the key (it may hold '/', '?', '#'); a catch-all route keeps %2F escaped.
+                    key = Uri.UnescapeDataString(key);
+                    var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(app, key))).GetAsync();
+                    return state is null
+                        ? ApiProblems.NotFound($"No publish by '{app}' with idempotency key '{key}' in tenant '{tenant}'.")
+                        : (IResult)TypedResults.Ok(state);
+                }))
+            .WithSummary("The receipt of a publish by an app under a key (keys are scoped by source app): its first claim and every refused reuse");
     }
 
     private static IResult? Valid(string tenant) =>

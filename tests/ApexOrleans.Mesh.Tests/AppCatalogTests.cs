@@ -165,6 +165,6 @@ public sealed class AppCatalogTests
 
         Assert.Equal("fit-1", Assert.Single((await silo.AppAsync(tenant, "stylebook")).Rows("fittings")).Key);
         Assert.Equal("call-001", Assert.Single((await silo.AppAsync(tenant, "stylebook")).Rows("leads")).Key);
-        Assert.Contains((await silo.AppAsync(tenant, "omnihub")).Rows("feed"), r => r.Key == "fit-1");
+        Assert.Contains((await silo.AppAsync(tenant, "omnihub")).Rows("feed"), r => r.Key == "stylebook/fit-1"); // keyed by the event's scoped key
     }
 }

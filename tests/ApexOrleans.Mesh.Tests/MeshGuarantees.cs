@@ -44,7 +44,7 @@ public abstract class MeshGuarantees
         Assert.Single((await silo.AppAsync(tenant, "flowc")).Rows("audit_logs"), r => r.Key == "pay-001");
         var receipts = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "flowbills")).ReceiptsAsync();
         Assert.True(Assert.Single(receipts, r => r.IdempotencyKey == payment.Event.IdempotencyKey).DuplicatesRefused >= 1);
-        Assert.Equal(1, (await silo.KeyAsync(tenant, payment.Event.IdempotencyKey))!.RefusedCount);
+        Assert.Equal(1, (await silo.KeyAsync(tenant, payment.Event))!.RefusedCount);
     }
 
     [SkippableFact]
@@ -62,8 +62,46 @@ public abstract class MeshGuarantees
 
         Assert.Equal("idempotency_conflict", error.Rejection.Code);
         Assert.Equal(before, await silo.Cluster.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id));
-        var key = await silo.KeyAsync(tenant, invoice.IdempotencyKey);
+        var key = await silo.KeyAsync(tenant, invoice);
         Assert.Equal(ClaimOutcome.Conflict, Assert.Single(key!.Refusals).Outcome);
+    }
+
+    [SkippableFact]
+    public async Task TwoAppsUsingOneKeyAreEachAcceptedOnceAndReplaysAreRefusedAsTheirOwnDuplicates()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage);
+        var tenant = silo.Tenant("shared-key");
+        var call = SarahsDay.Get(1).Event with { IdempotencyKey = "shared/key-1", Id = EnvelopeParser.DerivedId("tradeline247", "shared/key-1") };
+        var trust = SarahsDay.Get(7).Event with { IdempotencyKey = "shared/key-1", Id = EnvelopeParser.DerivedId("trutalk", "shared/key-1") };
+
+        var first = await silo.PublishAsync(tenant, call);
+        var second = await silo.PublishAsync(tenant, trust);
+        var callAgain = await silo.PublishAsync(tenant, call);
+        var trustAgain = await silo.PublishAsync(tenant, trust);
+        var conflict = await Assert.ThrowsAsync<PublishRejectedException>(() => silo.PublishAsync(tenant, trust with { Data = Tampered(trust.Data) }));
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal([PublishStatus.Accepted, PublishStatus.Accepted], new[] { first.Status, second.Status });
+        Assert.Equal((PublishStatus.Duplicate, first.EventId), (callAgain.Status, callAgain.EventId));
+        Assert.Equal((PublishStatus.Duplicate, second.EventId), (trustAgain.Status, trustAgain.EventId));
+        Assert.Equal("idempotency_conflict", conflict.Rejection.Code);
+        Assert.Equal(1, (await silo.KeyAsync(tenant, call))!.RefusedCount);
+        Assert.Equal(2, (await silo.KeyAsync(tenant, trust))!.RefusedCount);
+        // One effect each, at the sources and at the target both share.
+        Assert.Single((await silo.AppAsync(tenant, "tradeline247")).Rows("agent_runs"));
+        Assert.Single((await silo.AppAsync(tenant, "trutalk")).Rows("verifications"));
+        var omnihub = await silo.AppAsync(tenant, "omnihub");
+        Assert.Equal(["tradeline247/shared/key-1", "trutalk/shared/key-1"], omnihub.Rows("feed").Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(omnihub.Conflicts);
+        var receipts = await silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub")).ReceiptsAsync();
+        Assert.Equal(2, receipts.Count(r => r.IdempotencyKey == "shared/key-1"));
+    }
+
+    private static System.Text.Json.JsonElement Tampered(System.Text.Json.JsonElement data)
+    {
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(data.GetRawText())!.AsObject();
+        payload["tampered"] = true;
+        return System.Text.Json.JsonSerializer.SerializeToElement(payload);
     }
 
     [SkippableFact]
@@ -227,7 +265,7 @@ public abstract class MeshGuarantees
 
         Assert.Equal("idempotency_key_expired", error.Rejection.Code);
         Assert.Single((await silo.AppAsync(tenant, "tradeline247")).Rows("agent_runs"));
-        Assert.True((await silo.KeyAsync(tenant, call.IdempotencyKey))!.Expired);
+        Assert.True((await silo.KeyAsync(tenant, call))!.Expired);
     }
 
     [SkippableFact]

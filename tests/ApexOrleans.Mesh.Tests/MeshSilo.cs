@@ -62,8 +62,9 @@ internal sealed class MeshSilo : IAsyncDisposable
 
     public Task<DeliveryQueueSnapshot> QueueAsync(Tenant tenant, string app) => Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant.Id, app)).GetAsync();
 
-    public Task<IdempotencyState?> KeyAsync(Tenant tenant, string idempotencyKey) =>
-        Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, idempotencyKey)).GetAsync();
+    /// <summary>The idempotency record of <paramref name="envelope"/>'s key, in its source app's scope.</summary>
+    public Task<IdempotencyState?> KeyAsync(Tenant tenant, EventEnvelope envelope) =>
+        Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, envelope.ScopedKey)).GetAsync();
 
     public ValueTask DisposeAsync() => Cluster.DisposeAsync();
 }
