@@ -102,6 +102,9 @@ public sealed record ReceiptLine
     /// <summary>Apply: the app; claims: the source app.</summary>
     public string? App { get; init; }
 
+    /// <summary>The app that published the event: with the key, its idempotency scope (absent in bundles from before keys were scoped).</summary>
+    public string? Source { get; init; }
+
     /// <summary>Apply: Source, Target or Fallback.</summary>
     public string? Role { get; init; }
 

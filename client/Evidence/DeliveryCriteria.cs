@@ -25,7 +25,7 @@ public static class DeliveryCriteria
         var duplicated = e.Deliveries.Where(d => d.Attempts.Any(EffectCount.ReachedTargetTwice) && d.Status == "delivered").ToList();
         foreach (var delivery in duplicated)
         {
-            var receipts = e.Applies.Where(a => a.IdempotencyKey == delivery.IdempotencyKey && a.App == delivery.Target && a.Role == delivery.Role).ToList();
+            var receipts = e.Applies.Where(a => a.IdempotencyKey == delivery.IdempotencyKey && a.Source == delivery.Source && a.App == delivery.Target && a.Role == delivery.Role).ToList();
             if (receipts.Count != 1 || receipts[0].DuplicatesRefused < 1)
             {
                 problems.Add($"{delivery.IdempotencyKey} at {delivery.Target}: {receipts.Count} effect(s), {receipts.Sum(r => r.DuplicatesRefused)} refusal(s)");

@@ -3,7 +3,7 @@ namespace ApexOrleans.Client.Evidence;
 /// <summary>
 /// Counts the effects an event had at each app from two independent records: the delivery attempts (each
 /// answer "Applied" or "Held" is one effect taken; "Duplicate" is a refusal) and the apps' apply receipts.
-/// Exactly-once means one effect per (idempotency key, app, role) in both.
+/// Exactly-once means one effect per (source app, idempotency key, app, role) in both: two apps may use one key.
 /// </summary>
 public static class EffectCount
 {
@@ -14,13 +14,13 @@ public static class EffectCount
     public static IReadOnlyList<string> Repeated(IEnumerable<EventLine> deliveries, IEnumerable<ReceiptLine> applies)
     {
         var byAttempts = deliveries
-            .SelectMany(d => d.Attempts.Where(a => a.Outcome is "Applied" or "Held").Select(_ => (d.IdempotencyKey, App: d.Target, d.Role, d.StandsInFor)))
+            .SelectMany(d => d.Attempts.Where(a => a.Outcome is "Applied" or "Held").Select(_ => (d.Source, d.IdempotencyKey, App: d.Target, d.Role, d.StandsInFor)))
             .GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}: {g.Count()} effects by its attempts");
         var receipts = applies.ToList();
-        var byReceipts = receipts.GroupBy(a => (a.IdempotencyKey, a.App, a.Role, a.StandsInFor)).Where(g => g.Count() > 1)
+        var byReceipts = receipts.GroupBy(a => (a.Source, a.IdempotencyKey, a.App, a.Role, a.StandsInFor)).Where(g => g.Count() > 1)
             .Select(g => $"{g.Key.IdempotencyKey} at {g.Key.App}: {g.Count()} apply receipts");
-        var targeted = receipts.Where(a => a.Role == "Target").Select(a => (a.IdempotencyKey, a.App)).ToHashSet();
-        var acrossFallback = receipts.Where(a => a.Role == "Fallback" && targeted.Contains((a.IdempotencyKey, a.StandsInFor)))
+        var targeted = receipts.Where(a => a.Role == "Target").Select(a => (a.Source, a.IdempotencyKey, a.App)).ToHashSet();
+        var acrossFallback = receipts.Where(a => a.Role == "Fallback" && targeted.Contains((a.Source, a.IdempotencyKey, a.StandsInFor)))
             .Select(a => $"{a.IdempotencyKey} at {a.StandsInFor}: applied there and at its fallback {a.App}");
         return byAttempts.Concat(byReceipts).Concat(acrossFallback).ToList();
     }

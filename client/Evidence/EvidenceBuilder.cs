@@ -77,12 +77,12 @@ public sealed record EvidenceFiles(
 
             lines.Add(new ReceiptLine
             {
-                Kind = "claim", IdempotencyKey = key, EventId = state.EventId, App = state.Receipt?.SourceApp, At = state.ClaimedAt,
+                Kind = "claim", IdempotencyKey = key, EventId = state.EventId, App = state.Receipt?.SourceApp, Source = state.Receipt?.SourceApp, At = state.ClaimedAt,
                 Fingerprint = state.Fingerprint, Outcome = state.Receipt?.Status.ToString(), DuplicatesRefused = state.RefusedCount,
             });
             lines.AddRange(state.Refusals.Select(r => new ReceiptLine
             {
-                Kind = "refusal", IdempotencyKey = key, EventId = state.EventId, At = r.At, Fingerprint = r.Fingerprint, Outcome = r.Outcome.ToString(),
+                Kind = "refusal", IdempotencyKey = key, EventId = state.EventId, Source = state.Receipt?.SourceApp, At = r.At, Fingerprint = r.Fingerprint, Outcome = r.Outcome.ToString(),
             }));
         }
 
@@ -90,7 +90,8 @@ public sealed record EvidenceFiles(
         {
             lines.AddRange(receipts.Select(r => new ReceiptLine
             {
-                Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Role = r.Role.ToString(), At = r.AppliedAt,
+                Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Source = r.EventType[..r.EventType.IndexOf(':')],
+                Role = r.Role.ToString(), At = r.AppliedAt,
                 Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince, Reactions = r.Reactions, StandsInFor = r.StandsInFor,
             }));
         }

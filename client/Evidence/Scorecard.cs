@@ -72,9 +72,9 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
     private static ProofResult Prove(RunRecord run, DataProof proof)
     {
         // A fallback's record standing in for the app's own counts as the app's: it is where the app's record went.
-        var row = (run.Apps.TryGetValue(proof.App, out var app) ? app.Rows(proof.Table).FirstOrDefault(r => r.Key == proof.Key) : null)
-            ?? run.Apps.Values.SelectMany(a => a.Tables.Values.SelectMany(rows => rows))
-                .FirstOrDefault(r => r.StandsIn == new Grains.Apps.StandIn(proof.App, proof.Table, proof.Key));
+        var row = ProofKey.Find(run.Apps.TryGetValue(proof.App, out var app) ? app.Rows(proof.Table) : [], r => r.Key, proof.Key)
+            ?? ProofKey.Find(run.Apps.Values.SelectMany(a => a.Tables.Values.SelectMany(rows => rows))
+                .Where(r => r.StandsIn is { } s && s.App == proof.App && s.Table == proof.Table), r => r.StandsIn!.Key, proof.Key);
         var mismatches = new Dictionary<string, string>();
         if (row is not null)
         {

@@ -188,7 +188,7 @@ public static class BundleVerifier
                         problems.Add($"{injection.IdempotencyKey}→{injection.Target} attempt {injection.Attempt}: {injection.Fault} without its outcome");
                     }
                     else if (attempt is not null && EffectCount.ReachedTargetTwice(attempt) && delivery!.Status == "delivered"
-                             && !applies.Any(a => a.IdempotencyKey == injection.IdempotencyKey && a.App == injection.Target && a.DuplicatesRefused > 0))
+                             && !applies.Any(a => a.EventId == injection.EventId && a.App == injection.Target && a.DuplicatesRefused > 0))
                     {
                         problems.Add($"{injection.IdempotencyKey}→{injection.Target}: {injection.Fault} but the target refused no duplicate");
                     }

@@ -32,24 +32,29 @@ public static class TenantEndpoints
         tenants.MapGet("/{tenant}/queues", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
                 ForEachApp(tenant, catalog, app => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("Every target's delivery queue: pending, delivered history, dead letters");
-        tenants.MapGet("/{tenant}/receipts/{app}/{**key}", (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
-                ForApp(tenant, app, catalog, async () =>
+        tenants.MapGet("/{tenant}/receipts/{app}/{**key}", async Task<IResult> (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
+            {
+                if ((Valid(tenant) ?? KnownApp(app, catalog)) is { } invalid)
                 {
-                    // Clients escape the key (it may hold '/', '?', '#'); a catch-all route keeps %2F escaped.
-                    key = Uri.UnescapeDataString(key);
-                    var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(app, key))).GetAsync();
-                    return state is null
-                        ? ApiProblems.NotFound($"No publish by '{app}' with idempotency key '{key}' in tenant '{tenant}'.")
-                        : (IResult)TypedResults.Ok(state);
-                }))
+                    return invalid;
+                }
+
+                // Clients escape the key (it may hold '/', '?', '#'); a catch-all route keeps %2F escaped.
+                key = Uri.UnescapeDataString(key);
+                var state = await grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(app, key))).GetAsync();
+                return state is null ? ApiProblems.NotFound($"No publish by '{app}' with idempotency key '{key}' in tenant '{tenant}'.") : TypedResults.Ok(state);
+            })
             .WithSummary("The receipt of a publish by an app under a key (keys are scoped by source app): its first claim and every refused reuse");
     }
 
     private static IResult? Valid(string tenant) =>
         MeshKeys.IsTenant(tenant) ? null : ApiProblems.BadRequest("invalid_tenant", $"'{tenant}' is not a tenant id.");
 
+    private static IResult? KnownApp(string app, AppCatalog catalog) =>
+        catalog.Find(app) is null ? ApiProblems.NotFound($"No app '{app}' in the catalog.") : null;
+
     private static async Task<IResult> ForApp<T>(string tenant, string app, AppCatalog catalog, Func<Task<T>> read) =>
-        Valid(tenant) ?? (catalog.Find(app) is null ? ApiProblems.NotFound($"No app '{app}' in the catalog.") : TypedResults.Ok(await read()));
+        Valid(tenant) ?? KnownApp(app, catalog) ?? TypedResults.Ok(await read());
 
     private static async Task<IResult> ForEachApp<T>(string tenant, AppCatalog catalog, Func<string, Task<T>> read) =>
         Valid(tenant) ?? TypedResults.Ok(await catalog.ReadEachAsync(read));

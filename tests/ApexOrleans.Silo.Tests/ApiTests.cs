@@ -22,12 +22,12 @@ public sealed class ApiTests
 
         Assert.Equal(202, first.Status);
         Assert.Equal("Accepted", first.Body.GetProperty("status").GetString());
-        Assert.Equal("/api/v1/tenants/default/receipts/call-1", first.Response.Headers.Location!.ToString());
+        Assert.Equal("/api/v1/tenants/default/receipts/tradeline247/call-1", first.Response.Headers.Location!.ToString());
         Assert.Equal(200, again.Status);
         Assert.Equal("true", again.Response.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(first.Body.GetProperty("eventId").GetString(), again.Body.GetProperty("eventId").GetString());
         Assert.Equal(first.Body.GetProperty("acceptedAt").GetString(), again.Body.GetProperty("acceptedAt").GetString());
-        var receipt = await silo.AdminGetAsync("/api/v1/tenants/default/receipts/call-1");
+        var receipt = await silo.AdminGetAsync("/api/v1/tenants/default/receipts/tradeline247/call-1");
         Assert.Equal(1, receipt.GetProperty("refusedCount").GetInt32());
         await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/default/apps/jubeelove")).GetProperty("tables").TryGetProperty("contacts", out _));
     }
@@ -158,9 +158,12 @@ public sealed class ApiTests
         var apps = await silo.AdminGetAsync("/api/v1/tenants/default/apps");
         Assert.All(apps.EnumerateObject(), app => Assert.Equal(0, app.Value.GetProperty("appliedCount").GetInt32()));
         var keys = await silo.KeysAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/default/receipts/k");
-        request.Headers.Authorization = new("Bearer", keys.Admin);
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(request)).StatusCode);
+        foreach (var app in keys.Apps.Keys)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tenants/default/receipts/{app}/k");
+            request.Headers.Authorization = new("Bearer", keys.Admin);
+            Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(request)).StatusCode);
+        }
     }
 
     internal static async Task Eventually(Func<Task<bool>> condition)
