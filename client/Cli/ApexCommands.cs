@@ -12,18 +12,6 @@ namespace ApexOrleans.Client.Cli;
 /// <summary>The <c>apex</c> command line: <c>run</c>, <c>load</c>, <c>verify</c> and <c>experiment</c>.</summary>
 public static class ApexCommands
 {
-    /// <summary>Exit code when every must-pass criterion held (run) or every invariant held (verify).</summary>
-    public const int Passed = ExitCodes.Passed;
-
-    /// <summary>Exit code when a criterion or invariant failed.</summary>
-    public const int Failed = ExitCodes.Failed;
-
-    /// <summary>Exit code for bad input: nothing was run or written.</summary>
-    public const int BadInput = ExitCodes.BadInput;
-
-    /// <summary>Exit code when the environment failed (an output folder not writable, storage or a silo unreachable).</summary>
-    public const int EnvironmentFailure = ExitCodes.EnvironmentFailure;
-
     /// <summary><c>--verbose</c>, on every command: a failure also prints its stack trace.</summary>
     public static Option<bool> Verbose { get; } = new("--verbose") { Description = "On a failure, also print the stack trace.", Recursive = true };
 
@@ -43,7 +31,7 @@ public static class ApexCommands
 
             var command = string.Join(' ', CommandPath(parsed.CommandResult));
             console.MarkupLine(Markup.Escape($"See '{command} --help'. Nothing was run."));
-            return BadInput;
+            return ExitCodes.BadInput;
         }
 
         try
@@ -59,7 +47,7 @@ public static class ApexCommands
         }
         catch (Exception e)
         {
-            var code = IsBadInput(e) ? BadInput : EnvironmentFailure;
+            var code = IsBadInput(e) ? ExitCodes.BadInput : ExitCodes.EnvironmentFailure;
             console.MarkupLine($"[red]apex: {Markup.Escape(IsEnvironmentFailure(e) || IsBadInput(e) ? e.Message : $"unexpected failure: {e.Message}")}[/]");
             console.MarkupLine(Markup.Escape(parsed.GetValue(Verbose) ? e.ToString() : "(run again with --verbose for the stack trace)"));
             return code;
@@ -121,7 +109,7 @@ public static class ApexCommands
                     KeysFile = result.GetValue(keys),
                 };
                 var outcome = await new LoadRunner(new ConsoleLoadProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
-                return outcome.Summary.Passed ? Passed : Failed;
+                return outcome.Summary.Passed ? ExitCodes.Passed : ExitCodes.Failed;
             }
             catch (Exception e) when (IsBadInput(e))
             {
@@ -183,7 +171,7 @@ public static class ApexCommands
                     outcome = await new ScenarioRunner(new ConsoleProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
                 }
 
-                return outcome.Scorecard.Passed ? Passed : Failed;
+                return outcome.Scorecard.Passed ? ExitCodes.Passed : ExitCodes.Failed;
             }
             catch (Exception e) when (IsBadInput(e))
             {
@@ -223,13 +211,13 @@ public static class ApexCommands
 
             var broken = checks.Where(c => !c.Passed).ToList();
             console.MarkupLine(broken.Count == 0 ? "[green bold]verified[/]" : $"[red bold]broken invariant:[/] {Markup.Escape(broken[0].Name)}");
-            return broken.Count == 0 ? Passed : Failed;
+            return broken.Count == 0 ? ExitCodes.Passed : ExitCodes.Failed;
         });
         return command;
     }
 
     /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
-    internal static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or Experiments.ExperimentException or ArgumentException;
+    internal static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or Experiments.ExperimentException or BadInputException;
 
     /// <summary>What the machine, not the input, caused: an unwritable folder, storage or a silo that does not answer.</summary>
     internal static bool IsEnvironmentFailure(Exception e) =>
@@ -253,7 +241,7 @@ public static class ApexCommands
     internal static int Refuse(IAnsiConsole console, string message)
     {
         console.MarkupLine($"[red]apex: {Markup.Escape(message)}[/]");
-        return BadInput;
+        return ExitCodes.BadInput;
     }
 
     /// <summary>Sarah's day: the file in ./scenarios if run from the repository, else the copy beside the binaries.</summary>

@@ -1,3 +1,4 @@
+using ApexOrleans.Client.Running;
 using System.Globalization;
 
 namespace ApexOrleans.Client.Cli;
@@ -29,6 +30,6 @@ public static class DurationText
             }
         }
 
-        throw new ArgumentException($"{option} '{text}' is not a duration greater than 0 such as 500ms, 30s, 2m, 1h or 7d.");
+        throw new BadInputException($"{option} '{text}' is not a duration greater than 0 such as 500ms, 30s, 2m, 1h or 7d.");
     }
 }

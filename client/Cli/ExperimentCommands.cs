@@ -73,7 +73,7 @@ public static class ExperimentCommands
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
                 var outcome = await new ExperimentRunner(new ConsoleExperimentProgress(console), TimeProvider.System).RunAsync(options, interrupted.Token);
-                return outcome.Journal.Passed ? ApexCommands.Passed : ApexCommands.Failed;
+                return outcome.Journal.Passed ? ExitCodes.Passed : ExitCodes.Failed;
             }
             catch (Exception e) when (ApexCommands.IsBadInput(e))
             {
@@ -157,7 +157,7 @@ public static class ExperimentCommands
                 console.MarkupLine(Markup.Escape($"no experiment is in progress in {store.Folder}: nothing to halt"));
             }
 
-            return answered ? ApexCommands.Passed : ApexCommands.Failed;
+            return answered ? ExitCodes.Passed : ExitCodes.Failed;
         });
         return command;
     }
@@ -218,7 +218,7 @@ public static class ExperimentCommands
                 console.MarkupLine($"[yellow]not a journal: {Markup.Escape(file)}[/]");
             }
 
-            return ApexCommands.Passed;
+            return ExitCodes.Passed;
         });
         return command;
     }
@@ -238,7 +238,7 @@ public static class ExperimentCommands
             {
                 period = DurationText.Parse(result.GetValue(since)!, "--since");
             }
-            catch (ArgumentException e)
+            catch (BadInputException e)
             {
                 return ApexCommands.Refuse(console, e.Message);
             }
@@ -250,7 +250,7 @@ public static class ExperimentCommands
                 $"{report.Passed} passed, {report.Runs - report.Passed} did not ({string.Join(", ", report.ByStatus.Select(s => $"{s.Value} {s.Key}"))})"));
             if (report.Runs == 0)
             {
-                return ApexCommands.Passed;
+                return ExitCodes.Passed;
             }
 
             foreach (var e in report.Experiments)
@@ -266,7 +266,7 @@ public static class ExperimentCommands
                     console.MarkupLine(Markup.Escape($"    kill switch / safeguard: every fault reverted within {t:0.#} ms (worst run)"));
                 }
             }
-            return ApexCommands.Passed;
+            return ExitCodes.Passed;
         });
         return command;
     }

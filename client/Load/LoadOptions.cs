@@ -1,3 +1,4 @@
+using ApexOrleans.Client.Running;
 namespace ApexOrleans.Client.Load;
 
 /// <summary>What <c>apex load</c> was asked to do.</summary>
@@ -47,22 +48,22 @@ public sealed record LoadOptions
     {
         if (Tenants is < 1)
         {
-            throw new ArgumentException("--tenants must be at least 1.");
+            throw new BadInputException("--tenants must be at least 1.");
         }
 
         if (Concurrency < 1)
         {
-            throw new ArgumentException("--concurrency must be at least 1.");
+            throw new BadInputException("--concurrency must be at least 1.");
         }
 
         if (Duration is { } d && d <= TimeSpan.Zero)
         {
-            throw new ArgumentException("--duration must be longer than 0.");
+            throw new BadInputException("--duration must be longer than 0.");
         }
 
         if (CollectionAge <= TimeSpan.Zero)
         {
-            throw new ArgumentException("--collection-age must be longer than 0.");
+            throw new BadInputException("--collection-age must be longer than 0.");
         }
     }
 }

@@ -57,7 +57,7 @@ public sealed class HttpMeshSession : IMeshSession
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
-            throw new ArgumentException($"--silo {url}: give 'embedded' or an http(s) URL such as http://127.0.0.1:5080.");
+            throw new BadInputException($"--silo {url}: give 'embedded' or an http(s) URL such as http://127.0.0.1:5080.");
         }
 
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
@@ -74,7 +74,7 @@ public sealed class HttpMeshSession : IMeshSession
             }
 
             var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)
-                ?? throw new ArgumentException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
+                ?? throw new BadInputException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
             return new HttpMeshSession(http, keys, keysFile, info);
         }
         catch
@@ -110,7 +110,7 @@ public sealed class HttpMeshSession : IMeshSession
         if (keysFile is not null)
         {
             return JsonSerializer.Deserialize<SiloKeys>(await File.ReadAllTextAsync(keysFile, cancellationToken), MeshJson.Options)
-                ?? throw new ArgumentException($"--keys {keysFile}: expected {{ \"admin\": \"…\", \"apps\": {{ \"app\": \"key\" }} }}.");
+                ?? throw new BadInputException($"--keys {keysFile}: expected {{ \"admin\": \"…\", \"apps\": {{ \"app\": \"key\" }} }}.");
         }
 
         using var response = await http.GetAsync("/api/v1/dev/keys", cancellationToken);

@@ -26,12 +26,27 @@ public static class OutputFolder
         return existing;
     }
 
-    /// <summary>An embedded silo's SQLite file given with <c>--database</c>: its folder must be writable too.</summary>
+    /// <summary>
+    /// An embedded silo's SQLite file given with <c>--database</c>: its folder must be writable too; a PostgreSQL connection
+    /// string must at least parse (<see cref="BadInputException"/>), so a typo is refused before the control day starts.
+    /// </summary>
     public static void CheckDatabase(string silo, string storage, string? database)
     {
         if (silo == "embedded" && storage == "sqlite" && database is { Length: > 0 })
         {
             CheckWritable(Path.GetDirectoryName(Path.GetFullPath(database))!, "--database");
+        }
+
+        if (storage == "postgres" && database is { Length: > 0 })
+        {
+            try
+            {
+                _ = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = database };
+            }
+            catch (ArgumentException e)
+            {
+                throw new BadInputException($"--database: not a connection string such as \"Host=127.0.0.1;Username=postgres\" ({e.Message}); nothing was run");
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class ExitCodeTests
         { ["run", "--storage", "oracle"], "oracle" },
         { ["run", "--seed", "twelve"], "--seed 'twelve' must be a whole number" },
         { ["run", "--scenario", "/no/such/scenario.json"], "the file does not exist" },
+        { ["run", "--storage", "postgres", "--database", "nonsense==;;"], "--database: not a connection string" },
+        { ["load", "--tenants", "0"], "--tenants must be at least 1" },
         { ["load", "--concurency", "4"], "--concurency" },
         { ["load", "--storage", "oracle"], "oracle" },
         { ["load", "--seed", "1e3"], "--seed '1e3' must be a whole number" },
