@@ -37,6 +37,9 @@ public static class EffectCount
         _ => false,
     };
 
+    /// <summary>Whether the attempt called the app at all: faults that fail before the app (network, timeout, server error, outage) never did.</summary>
+    public static bool MayHaveReachedTarget(AttemptLine attempt) => attempt.Fault is not ("NetworkFailure" or "Timeout" or "ServerError" or "Outage");
+
     /// <summary>An injected duplicate or lost response that a real failure of the same attempt came before.</summary>
     public static bool Preempted(AttemptLine attempt) =>
         attempt.Fault is "Duplicate" or "ResponseLost" && !attempt.Succeeded && !ReachedTargetTwice(attempt) && !string.IsNullOrEmpty(attempt.Error);

@@ -54,9 +54,10 @@ public static class ExerciseRule
     /// <summary>Why <paramref name="criterionId"/> had nothing to observe in this evidence; null when it was exercised.</summary>
     public static string? NothingToObserve(string criterionId, CriterionEvidence e) => criterionId switch
     {
-        CriterionIds.Idempotency => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Attempts.Count > 1 || d.Attempts.Any(EffectCount.ReachedTargetTwice))
+        CriterionIds.Idempotency => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Attempts.Count(EffectCount.MayHaveReachedTarget) > 1 || d.Attempts.Any(EffectCount.ReachedTargetTwice))
             ? null : "no event was published twice, attempted twice or duplicated on its way: nothing could take effect twice",
-        CriterionIds.Deduplication => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Attempts.Any(EffectCount.ReachedTargetTwice))
+        // As the criterion checks them: a delivery not delivered yet may still await the repeat its app must refuse.
+        CriterionIds.Deduplication => e.Publishes.Any(p => p.RepeatedPublish) || e.Deliveries.Any(d => d.Status == "delivered" && d.Attempts.Any(EffectCount.ReachedTargetTwice))
             ? null : "no event was published twice and no delivery reached its app twice: there was no duplicate to refuse",
         CriterionIds.CircuitBreaker or CriterionIds.Recovery => OutageNotMet(e),
         CriterionIds.AutonomousRecovery => OutageNotMet(e) ?? (e.OutageOpenedAt is not null ? null

@@ -34,8 +34,9 @@ public sealed class OutageCriteria(RunRecord run, CriterionEvidence evidence)
                 ("otherDeliveriesDuringOutage", others.Count), ("otherDeliveriesStuck", stuck)),
             !contained ? $"{hits.Count} deliveries met {App} down, yet its circuit never opened in its window and {hits.Count - failedOver} of them did not fail over"
             : stuck > 0 ? $"{stuck} deliveries to other apps did not complete"
-            : opened is not null ? $"{App}'s circuit opened at {opened.At:HH:mm:ss}; every other app kept working"
-            : $"{App}'s circuit did not open: every delivery that met it down ({hits.Count}) failed over to {evidence.FallbackUsed}; every other app kept working");
+            : (opened is not null ? $"{App}'s circuit opened at {opened.At:HH:mm:ss}"
+                : $"{App}'s circuit did not open: every delivery that met it down ({hits.Count}) failed over to {evidence.FallbackUsed}")
+              + (others.Count > 0 ? $"; every other app kept working ({others.Count} deliveries)" : "; no other app had a delivery in the window"));
     }
 
     /// <summary>The outage app's circuit is closed again (or nothing waits for it) and its queue drained.</summary>

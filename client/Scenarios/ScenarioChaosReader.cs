@@ -21,7 +21,7 @@ internal static class ScenarioChaosReader
     /// <summary>The scenario's chaos, or null (with problems) when there is none to read.</summary>
     public static ScenarioChaos? Read(ConfigObject root, AppCatalog catalog, List<string> problems)
     {
-        if (!root.Has("chaos"))
+        if (root.Value("chaos") is null) // missing, or null
         {
             problems.Add("chaos: an object is required (seed, rates, maxDelayMs, timeoutMs, maxRetries, baseBackoffMs)");
             return null;

@@ -17,9 +17,15 @@ public static class VerdictCheck
     /// <summary>Checks scorecard.json against the bundle's lines and its manifest.</summary>
     public static InvariantCheck Check(string scorecardJson, Manifest manifest, CriterionEvidence evidence)
     {
-        var scorecard = JsonSerializer.Deserialize<ScorecardClaims>(scorecardJson, BundleJson.Options)!;
+        var scorecard = JsonSerializer.Deserialize<ScorecardClaims>(scorecardJson, BundleJson.Options);
+        if (scorecard?.Criteria is null)
+        {
+            return new InvariantCheck(Name, false, "scorecard.json lists no criteria");
+        }
+
         var problems = new List<string>();
-        var expected = manifest.ExpectedNotExercised.ToHashSet(StringComparer.Ordinal);
+        var expected = (manifest.ExpectedNotExercised ?? []).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(UnnamedOutages(manifest, evidence));
         var claims = scorecard.Criteria.Where(c => Known(c, problems)).ToList();
         problems.AddRange(CriterionIds.All.Except(claims.Select(c => c.Id)).Select(id => $"the scorecard has no {id} criterion"));
         foreach (var claim in claims)
@@ -59,6 +65,17 @@ public static class VerdictCheck
         return new InvariantCheck(Name, problems.Count == 0, problems.Count > 0 ? string.Join("; ", problems)
             : $"{claims.Count} criteria, each as its evidence shows" + (notExercised.Count > 0 ? $"; not exercised: {string.Join(", ", notExercised)}" : ""));
     }
+
+    /// <summary>
+    /// The outage criteria judge the outage the manifest names: deliveries that met a scenario's outage of an app it does
+    /// not name (an experiment's injected fault aside) mean the manifest was changed, and its verdicts cannot be trusted.
+    /// </summary>
+    private static IEnumerable<string> UnnamedOutages(Manifest manifest, CriterionEvidence evidence) =>
+        evidence.Deliveries
+            .Where(d => d.Target != manifest.Outage?.App
+                        && d.Attempts.Any(a => a.Fault == "Outage" && a.Error?.StartsWith("Outage: injected fault", StringComparison.Ordinal) != true))
+            .Select(d => d.Target).Distinct()
+            .Select(app => $"deliveries met {app} down, an outage the manifest does not name ({(manifest.Outage is { } o ? $"it names {o.App}" : "it names none")})");
 
     private static bool Known(CriterionClaim claim, List<string> problems)
     {

@@ -105,7 +105,7 @@ public sealed class ConfigObject
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
         {
-            Problem(key, $"must be a number, not {ConfigJson.Describe(value.ValueKind)}");
+            Problem(key, value.ValueKind == JsonValueKind.Number ? "is too large a number" : $"must be a number, not {ConfigJson.Describe(value.ValueKind)}");
             return null;
         }
 
@@ -127,24 +127,6 @@ public sealed class ConfigObject
         }
 
         return (int)number;
-    }
-
-    /// <summary>true or false, or null (with a problem when it has another type, or is required and missing).</summary>
-    public bool? Flag(string key, bool required = false)
-    {
-        if (Value(key) is not { } value)
-        {
-            Missing(key, required);
-            return null;
-        }
-
-        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            Problem(key, $"must be true or false, not {ConfigJson.Describe(value.ValueKind)}");
-            return null;
-        }
-
-        return value.GetBoolean();
     }
 
     /// <summary>A nested object read strictly with its own known keys, or null (with a problem when it is not an object, or is required and missing).</summary>

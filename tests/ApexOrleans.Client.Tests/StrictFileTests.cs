@@ -40,6 +40,8 @@ public sealed class StrictFileTests
         { Day("\"outage\": { \"app\": \"trutalk\", \"fromBeat\": 3, \"toBeat\": 3 }"), "chaos.outage.fromBeat: 3 is not a beat of this scenario (1 to 2)" },
         { Day("\"seed\": 9223372036854775808"), "chaos.seed: 9223372036854775808 must be a whole number from -9223372036854775808 to 9223372036854775807" },
         { Day("\"seed\": \"42\""), "chaos.seed: must be a whole number" },
+        { Day("").Replace("\"chaos\": {  }", "\"chaos\": null"), "chaos: an object is required" },
+        { Day("\"maxDelayMs\": 1e400"), "chaos.maxDelayMs: is too large a number" },
         { Day("", ", \"criteria\": { \"isolaton\": { \"expect\": \"not-exercised\" } }"), "criteria.isolaton: not a criterion; did you mean isolation?" },
         { Day("", ", \"criteria\": { \"recovery\": { \"expect\": \"passed\" } }"), "criteria.recovery.expect: 'passed' is not an expectation; the only one is \"not-exercised\"" },
         { Day("", ", \"criteria\": { \"recovery\": { \"expected\": \"not-exercised\" } }"), "criteria.recovery.expected: unknown; did you mean expect?" },

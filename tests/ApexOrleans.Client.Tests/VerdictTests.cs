@@ -151,6 +151,32 @@ public sealed class VerdictTests
         Assert.True(BundleVerifier.Verify(claimsAPass).Single(c => c.Name == "digest").Passed);
     }
 
+    [Fact]
+    public async Task VerifyRefusesABundleWhoseManifestHidesTheOutageItsDeliveriesMet()
+    {
+        using var folder = new TempFolder();
+        var outcome = await Apex.RunScenarioAsync(folder.Path);
+        var hidden = Edit(folder, outcome.BundlePath, "outage-hidden.zip", "manifest.json", manifest =>
+        {
+            manifest["outage"] = null;
+            manifest["expectedNotExercised"] = new JsonArray("circuit-breaker", "recovery");
+        });
+        var scorecardToo = Edit(folder, hidden, "scorecard-too.zip", "scorecard.json", scorecard =>
+        {
+            foreach (var id in new[] { "circuit-breaker", "recovery" })
+            {
+                Criterion(scorecard, id)["status"] = "not-exercised";
+                Criterion(scorecard, id)["passed"] = false;
+            }
+        });
+
+        var check = BundleVerifier.Verify(scorecardToo).Single(c => c.Name == VerdictCheck.Name);
+
+        Assert.True(BundleVerifier.Verify(outcome.BundlePath).Single(c => c.Name == VerdictCheck.Name).Passed);
+        Assert.False(check.Passed);
+        Assert.Contains("deliveries met trutalk down, an outage the manifest does not name (it names none)", check.Detail);
+    }
+
     private static JsonNode Criterion(JsonNode scorecard, string id) => scorecard["criteria"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!;
 
     private static string SarahsDayWithOutage(TempFolder folder, string app, int fromBeat, int toBeat)
