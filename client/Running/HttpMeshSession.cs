@@ -23,6 +23,7 @@ public sealed class HttpMeshSession : IMeshSession
     private readonly HttpClient _http;
     private readonly string? _keysFile;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _runKeys = [];
     private readonly IReadOnlyList<string> _apps;
     private SiloKeys _keys;
 
@@ -45,6 +46,8 @@ public sealed class HttpMeshSession : IMeshSession
     private sealed record SiloInfo(string Version, string Mode, string Storage, IReadOnlyList<string> Apps);
 
     private sealed record ClockTime(DateTimeOffset Time);
+
+    private sealed record CreatedRun(DateTimeOffset Time, IReadOnlyDictionary<string, string> Keys);
 
     /// <inheritdoc />
     public string Silo => UrlOf(_http);
@@ -121,13 +124,16 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
     {
         _runs[tenant] = (settings, settings.ClockStart, 0, listed);
-        await SendAsync<ClockTime>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings, listed }, cancellationToken, tenant);
+        var run = await SendAsync<CreatedRun>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings, listed }, cancellationToken, tenant);
+        _runKeys[tenant] = run.Keys; // a run takes only its own keys
+
     }
 
     /// <inheritdoc />
     public async Task EndTenantAsync(string tenant, CancellationToken cancellationToken)
     {
         _runs.TryRemove(tenant, out _); // first: a recovery running meanwhile must not take the run up again
+        _runKeys.TryRemove(tenant, out _);
         using var response = await WithRecoveryAsync(null, () => Admin(HttpMethod.Delete, $"/api/v1/runs/{tenant}", null), cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
@@ -142,7 +148,7 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (!_keys.Apps.ContainsKey(envelope.SourceApp))
+        if (PublishKey(tenant, envelope.SourceApp) is null)
         {
             throw new PublishRejectedException(new PublishRejection("unknown_app", "app", $"no key for app '{envelope.SourceApp}'"));
         }
@@ -158,7 +164,7 @@ public sealed class HttpMeshSession : IMeshSession
             {
                 Content = new StringContent(CloudEventWriter.ToJson(envelope), Encoding.UTF8, "application/cloudevents+json"),
             };
-            request.Headers.Authorization = new("Bearer", _keys.Apps[envelope.SourceApp]);
+            request.Headers.Authorization = new("Bearer", PublishKey(tenant, envelope.SourceApp)); // read anew: a recovery may bring new keys
             request.Headers.Add(TenantHeader, tenant);
             return request;
         }, cancellationToken);
@@ -178,6 +184,10 @@ public sealed class HttpMeshSession : IMeshSession
         throw new PublishRejectedException(new PublishRejection(code, problem.TryGetProperty("field", out var f) ? f.GetString() ?? "" : "",
             problem.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : $"HTTP {(int)response.StatusCode}"));
     }
+
+    /// <summary>The key <paramref name="app"/> publishes with into <paramref name="tenant"/>: the run's own key, or the silo's app key for a tenant this session did not create.</summary>
+    private string? PublishKey(string tenant, string app) =>
+        (_runKeys.TryGetValue(tenant, out var run) ? run : _keys.Apps).GetValueOrDefault(app);
 
     /// <inheritdoc />
     public async Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
@@ -372,6 +382,10 @@ public sealed class HttpMeshSession : IMeshSession
             using var resume = Admin(HttpMethod.Post, "/api/v1/runs",
                 new { runId, settings = run.Settings with { ClockStart = run.Clock }, resume = true, sequence = run.Sequence, listed = run.Listed });
             using var response = await _http.SendAsync(resume, cancellationToken);
+            if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<CreatedRun>(MeshJson.Options, cancellationToken) is { } created)
+            {
+                _runKeys[runId] = created.Keys; // derived from the admin key, which a restarted development silo changed
+            }
         }
     }
 

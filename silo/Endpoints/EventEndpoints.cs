@@ -35,16 +35,21 @@ public static class EventEndpoints
 
     private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, IOptions<SiloOptions> options, CancellationToken cancellationToken)
     {
-        var app = keys.AppOf(ApiKeyAuthentication.KeyOf(request));
-        if (app is null)
-        {
-            return ApiProblems.Unauthorized("Publishing needs the source app's key: Authorization: Bearer <app key>.");
-        }
-
         var tenant = request.Headers.TryGetValue(TenantHeader, out var header) ? header.ToString() : MeshKeys.DefaultTenant;
         if (!MeshKeys.IsTenant(tenant))
         {
             return ApiProblems.BadRequest("invalid_tenant", $"{TenantHeader}: '{tenant}' is not a tenant id (lower case letters, digits, '-').");
+        }
+
+        var permission = keys.AuthorizePublish(ApiKeyAuthentication.KeyOf(request), tenant);
+        if (permission.Forbidden is { } why)
+        {
+            return ApiProblems.Forbidden(why);
+        }
+
+        if (permission.App is not { } app)
+        {
+            return ApiProblems.Unauthorized("Publishing needs the source app's key: Authorization: Bearer <app key> (into a run: the run's key for the app).");
         }
 
         var body = await ReadLimitedAsync(request.Body, options.Value.MaxEventBytes, cancellationToken);

@@ -20,6 +20,9 @@ public static class RunEndpoints
     /// <summary>A moment of the run's clock.</summary>
     public sealed record ClockTime(DateTimeOffset Time);
 
+    /// <summary>A created (or already present) run: its clock, and the keys that publish into it and nowhere else, one per app.</summary>
+    public sealed record CreatedRun(DateTimeOffset Time, IReadOnlyDictionary<string, string> Keys);
+
     /// <summary>Maps the group.</summary>
     public static void MapRunEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -60,7 +63,7 @@ public static class RunEndpoints
     /// sent again after a silo went away cannot fail. With <see cref="CreateRun.Resume"/> the silo also takes up how far
     /// the run had come and wakes its durable queues, outboxes and holds.
     /// </summary>
-    private static async Task<IResult> CreateAsync(CreateRun request, MeshTenants tenants, MeshGateway gateway, IGrainFactory grains, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(CreateRun request, MeshTenants tenants, MeshGateway gateway, IGrainFactory grains, ApiKeyRing keys, TimeProvider clock)
     {
         if (!MeshKeys.IsTenant(request.RunId ?? ""))
         {
@@ -103,8 +106,8 @@ public static class RunEndpoints
                 request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
         }
 
-        var now = new ClockTime(tenants.Get(runId).Clock.GetUtcNow());
-        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", now) : TypedResults.Ok(now);
+        var run = new CreatedRun(tenants.Get(runId).Clock.GetUtcNow(), keys.RunKeys(runId));
+        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", run) : TypedResults.Ok(run);
     }
 
     private static async Task<IResult> RetireAsync(string runId, MeshTenants tenants)

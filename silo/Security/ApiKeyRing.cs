@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Tenancy;
 using Microsoft.Extensions.Configuration;
 
 namespace ApexOrleans.Silo.Security;
@@ -11,13 +12,16 @@ namespace ApexOrleans.Silo.Security;
 /// </summary>
 public sealed class ApiKeyRing
 {
+    private const string RunKeyPrefix = "run.";
     private readonly Dictionary<string, string> _appByKey;
+    private readonly byte[] _runKeySecret;
 
     private ApiKeyRing(string admin, IReadOnlyDictionary<string, string> apps)
     {
         Admin = admin;
         Apps = apps;
         _appByKey = apps.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal);
+        _runKeySecret = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"apex run keys\n{admin}"));
     }
 
     /// <summary>The admin (read and run) key.</summary>
@@ -65,10 +69,56 @@ public sealed class ApiKeyRing
         return new ApiKeyRing(admin, apps);
     }
 
+    /// <summary>
+    /// The keys that publish into run <paramref name="runId"/> and nowhere else, one per app. Each is derived from the admin
+    /// key (an HMAC of the run and the app), so none is stored, every silo with the same keys derives the same ones, and a
+    /// new admin key (a development silo's restart) voids them all.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RunKeys(string runId) =>
+        Apps.Keys.ToDictionary(app => app, app => RunKey(runId, app), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Who may publish into <paramref name="tenant"/> with <paramref name="key"/>: the default tenant takes the silo's app
+    /// keys, a run only its own run keys. A valid key for the wrong place is forbidden (403); anything else is unknown (401).
+    /// </summary>
+    public PublishPermission AuthorizePublish(string? key, string tenant)
+    {
+        if (key is not null && key.StartsWith(RunKeyPrefix, StringComparison.Ordinal))
+        {
+            // run.{run}.{app}.{mac}: neither a run id nor an app id holds a dot.
+            var parts = key.Split('.');
+            if (parts.Length != 4 || !Apps.ContainsKey(parts[2]) || !Same(key, RunKey(parts[1], parts[2])))
+            {
+                return PublishPermission.Unknown;
+            }
+
+            return parts[1] == tenant
+                ? PublishPermission.As(parts[2])
+                : PublishPermission.Forbid($"The key is run '{parts[1]}'s; it cannot publish into {Place(tenant)}. Nothing was stored.");
+        }
+
+        if (AppOf(key) is not { } app)
+        {
+            return PublishPermission.Unknown;
+        }
+
+        return tenant == MeshKeys.DefaultTenant
+            ? PublishPermission.As(app)
+            : PublishPermission.Forbid($"Publishing into run '{tenant}' needs that run's own keys, returned when it was created (POST /api/v1/runs); " +
+                                       "the silo's app keys publish into the default tenant only. Nothing was stored.");
+    }
+
+    private static string Place(string tenant) => tenant == MeshKeys.DefaultTenant ? "the default tenant" : $"run '{tenant}'";
+
+    private string RunKey(string runId, string app) =>
+        $"{RunKeyPrefix}{runId}.{app}.{Convert.ToHexStringLower(HMACSHA256.HashData(_runKeySecret, System.Text.Encoding.UTF8.GetBytes($"{runId}\n{app}")))[..40]}";
+
+    private static bool Same(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
+
     /// <summary>The app a key belongs to, or null.</summary>
     public string? AppOf(string? key) => key is not null && _appByKey.TryGetValue(key, out var app) ? app : null;
 
     /// <summary>Whether <paramref name="key"/> is the admin key (compared in constant time).</summary>
-    public bool IsAdmin(string? key) =>
-        key is not null && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(Admin));
+    public bool IsAdmin(string? key) => key is not null && Same(key, Admin);
 }

@@ -94,6 +94,55 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task ARunsKeysPublishIntoThatRunOnlyAndTheSilosAppKeysIntoTheDefaultTenantOnly()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        var runA = await silo.CreateRunAsync("run-a");
+        var runB = await silo.CreateRunAsync("run-b");
+        var again = await silo.CreateRunAsync("run-a");
+        string Event(string key) => $$"""{ "eventType": "tradeline247:call.received", "target": "jubeelove", "idempotencyKey": "{{key}}", "payload": { "callId": "{{key}}" } }""";
+
+        var intoA = await silo.PublishAsync(Event("a-1"), runA["tradeline247"], "run-a");
+        var aIntoB = await silo.PublishAsync(Event("a-2"), runA["tradeline247"], "run-b");
+        var aIntoDefault = await silo.PublishAsync(Event("a-3"), runA["tradeline247"]);
+        var siloKeyIntoA = await silo.PublishAsync(Event("a-4"), keys.Apps["tradeline247"], "run-a");
+        var siloKeyIntoDefault = await silo.PublishAsync(Event("d-1"), keys.Apps["tradeline247"]);
+        var forged = await silo.PublishAsync(Event("a-5"), runA["tradeline247"][..^4] + "0000", "run-a");
+        var asAnother = await silo.PublishAsync(Event("a-6"), runA["jubeelove"], "run-a");
+
+        Assert.Equal(runA, again); // derived, not stored: the same keys every time
+        Assert.NotEqual(runA["tradeline247"], runB["tradeline247"]);
+        Assert.Equal([202, 403, 403, 403, 202, 401, 403], new[] { intoA.Status, aIntoB.Status, aIntoDefault.Status, siloKeyIntoA.Status, siloKeyIntoDefault.Status, forged.Status, asAnother.Status });
+        Assert.Contains("run 'run-a'", aIntoB.Body.GetProperty("detail").GetString());
+        Assert.Contains("needs that run's own keys", siloKeyIntoA.Body.GetProperty("detail").GetString());
+        await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/run-a/apps/jubeelove")).GetProperty("appliedCount").GetInt32() == 1);
+        Assert.Equal(0, (await silo.AdminGetAsync("/api/v1/tenants/run-b/apps/tradeline247")).GetProperty("appliedCount").GetInt32());
+        Assert.Equal(["a-1"], (await silo.AdminGetAsync("/api/v1/tenants/run-a/apps/tradeline247")).GetProperty("tables").GetProperty("agent_runs").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+    }
+
+    [Fact]
+    public async Task TwoAppsPublishingUnderOneKeyAreBothAcceptedAndEachReplayIsItsOwnDuplicate()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        const string call = """{ "eventType": "tradeline247:call.received", "target": "omnihub", "idempotencyKey": "shared/call-001", "payload": { "callId": "c-1" } }""";
+        const string trust = """{ "eventType": "trutalk:trust.verified", "target": "omnihub", "idempotencyKey": "shared/call-001", "payload": { "verificationId": "v-1" } }""";
+
+        var first = await silo.PublishAsync(call, keys.Apps["tradeline247"]);
+        var second = await silo.PublishAsync(trust, keys.Apps["trutalk"]);
+        var firstAgain = await silo.PublishAsync(call, keys.Apps["tradeline247"]);
+        var secondAgain = await silo.PublishAsync(trust, keys.Apps["trutalk"]);
+
+        Assert.Equal([202, 202, 200, 200], new[] { first.Status, second.Status, firstAgain.Status, secondAgain.Status });
+        Assert.Equal(first.Body.GetProperty("eventId").GetString(), firstAgain.Body.GetProperty("eventId").GetString());
+        Assert.Equal(second.Body.GetProperty("eventId").GetString(), secondAgain.Body.GetProperty("eventId").GetString());
+        await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/default/apps/omnihub")).GetProperty("appliedCount").GetInt32() == 2);
+        Assert.Equal(1, (await silo.AdminGetAsync("/api/v1/tenants/default/receipts/tradeline247/shared%2Fcall-001")).GetProperty("refusedCount").GetInt32());
+        Assert.Equal(1, (await silo.AdminGetAsync("/api/v1/tenants/default/receipts/trutalk/shared%2Fcall-001")).GetProperty("refusedCount").GetInt32());
+    }
+
+    [Fact]
     public async Task CreatingARunIsIdempotentSoARetryAfterALostAnswerCannotFail()
     {
         await using var silo = await RunningSilo.StartAsync();

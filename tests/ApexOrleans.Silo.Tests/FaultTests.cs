@@ -67,10 +67,10 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
         }
 
         // Twenty payments, each fired eight times at once from eight connections.
-        var keys = await silo.KeysAsync();
         var tenant = $"dup-{Guid.NewGuid():N}"[..20];
+        var runKeys = await silo.CreateRunAsync(tenant);
         var invoice = """{ "eventType": "flowbills:invoice.created", "target": ["flowc"], "idempotencyKey": "inv-c", "payload": { "invoiceId": "inv-c", "amount": 10, "totalAmount": 10 } }""";
-        Assert.Equal(202, (await silo.PublishAsync(invoice, keys.Apps["flowbills"], tenant)).Status);
+        Assert.Equal(202, (await silo.PublishAsync(invoice, runKeys["flowbills"], tenant)).Status);
         var answers = new List<int>();
         foreach (var n in Enumerable.Range(1, 20))
         {
@@ -79,7 +79,7 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
             {
                 using var connection = new HttpClient { BaseAddress = new Uri(silo.Url) };
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = new StringContent(payment, Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new("Bearer", keys.Apps["flowbills"]);
+                request.Headers.Authorization = new("Bearer", runKeys["flowbills"]);
                 request.Headers.Add("X-Apex-Tenant", tenant);
                 return (int)(await connection.SendAsync(request)).StatusCode;
             }));

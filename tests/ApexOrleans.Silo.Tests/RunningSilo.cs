@@ -58,6 +58,21 @@ internal sealed class RunningSilo : IAsyncDisposable
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
     }
 
+    /// <summary>Creates run <paramref name="runId"/> on the real clock with no chaos (admin key); returns the keys that publish into it.</summary>
+    public async Task<Dictionary<string, string>> CreateRunAsync(string runId)
+    {
+        var keys = await KeysAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/runs")
+        {
+            Content = new StringContent($$"""{ "runId": "{{runId}}", "settings": { "clock": "Real" }, "listed": false }""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return created.GetProperty("keys").EnumerateObject().ToDictionary(k => k.Name, k => k.Value.GetString()!);
+    }
+
     /// <summary>GET with the admin key.</summary>
     public async Task<JsonElement> AdminGetAsync(string path)
     {
