@@ -133,10 +133,10 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public async Task EverySeedFromOneToFiftyHoldsEveryMustPassCriterion()
+    public async Task EverySeedFromOneToFiftyHoldsEveryMustPassCriterionWithItsRecordedDigest()
     {
         using var folder = new TempFolder();
-        var digests = new HashSet<string>();
+        var digests = new SortedDictionary<int, string>();
         for (var seed = 1; seed <= 50; seed++)
         {
             var outcome = await Apex.RunScenarioAsync(folder.Path, seed: seed);
@@ -144,10 +144,24 @@ public sealed class RunnerTests
             var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Passed).ToList();
             Assert.True(failed.Count == 0, $"seed {seed}: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}"))}");
             Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
-            digests.Add(outcome.Manifest.Digest);
+            digests[seed] = outcome.Manifest.Digest;
         }
 
-        Assert.Equal(50, digests.Count);
+        Assert.Equal(50, digests.Values.Distinct().Count());
+        DigestBaseline.AssertEqual(digests, "memory");
+    }
+
+    [Fact]
+    public async Task SeedsOneToTenOnSqliteHaveTheRecordedDigestsOfMemory()
+    {
+        using var folder = new TempFolder();
+        var digests = new SortedDictionary<int, string>();
+        for (var seed = 1; seed <= 10; seed++)
+        {
+            digests[seed] = (await Apex.RunScenarioAsync(folder.Path, seed: seed, storage: "sqlite", database: folder.File($"seed-{seed}.db"))).Manifest.Digest;
+        }
+
+        DigestBaseline.AssertEqual(digests, "sqlite");
     }
 
     [Fact]
