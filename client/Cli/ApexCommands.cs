@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using System.CommandLine;
 using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Running;
@@ -217,7 +218,7 @@ public static class ApexCommands
     }
 
     /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
-    internal static bool IsBadInput(Exception e) => e is ScenarioException or AppCatalogException or Experiments.ExperimentException or BadInputException;
+    internal static bool IsBadInput(Exception e) => e is ConfigFileException or ConfigFileException or ConfigFileException or BadInputException;
 
     /// <summary>What the machine, not the input, caused: an unwritable folder, storage or a silo that does not answer.</summary>
     internal static bool IsEnvironmentFailure(Exception e) =>

@@ -1,3 +1,4 @@
+using ApexOrleans.Client.Running;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,30 +19,15 @@ public static partial class ExperimentLoader
     private static readonly string[] MethodKeys = ["scenario", "beatInterval", "tenantsPerSecond", "maxTenantsInFlight", "circuitBreak", "duration", "faults"];
     private static readonly string[] FaultKeys = ["kind", "app", "delayMs", "factor", "at", "for"];
 
-    /// <summary>Loads <paramref name="path"/>; throws <see cref="ExperimentException"/> listing every problem.</summary>
+    /// <summary>Loads <paramref name="path"/>; throws <see cref="ConfigFileException"/> listing every problem.</summary>
     public static ExperimentDefinition Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new ExperimentException(path, ["no such file"]);
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        JsonDocument document;
-        try
-        {
-            document = ConfigJson.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new ExperimentException(path, [$"not JSON: {e.Message}"]);
-        }
-
+        var (document, bytes) = ConfigJson.ReadFile(path);
         using (document)
         {
             var problems = new List<string>();
             var root = ConfigObject.Read(document.RootElement, "", problems, RootKeys)
-                ?? throw new ExperimentException(path, ["the file must hold one JSON object"]);
+                ?? throw new ConfigFileException(path, ["the file must hold one JSON object"]);
             var id = root.Text("id", required: true) ?? "";
             if (id.Length > 0 && !IdPattern().IsMatch(id))
             {
@@ -79,7 +65,7 @@ public static partial class ExperimentLoader
                 }
             }
 
-            return problems.Count > 0 ? throw new ExperimentException(path, problems) : definition;
+            return problems.Count > 0 ? throw new ConfigFileException(path, problems) : definition;
         }
     }
 
@@ -187,7 +173,7 @@ public static partial class ExperimentLoader
         {
             return DurationText.Parse(value.GetString()!, owner.At(key));
         }
-        catch (ArgumentException e)
+        catch (BadInputException e)
         {
             owner.Problem(key, e.Message.Replace($"{owner.At(key)} '", "'", StringComparison.Ordinal));
             return null;

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using System.Globalization;
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
@@ -112,7 +113,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
 
         if (problems.Count > 0)
         {
-            throw new ExperimentException(definition.SourcePath, problems);
+            throw new ConfigFileException(definition.SourcePath, problems);
         }
     }
 

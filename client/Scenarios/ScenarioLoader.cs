@@ -33,22 +33,7 @@ public static partial class ScenarioLoader
     /// <summary>Loads and checks a scenario file.</summary>
     public static Scenario Load(string path, AppCatalog catalog)
     {
-        if (!File.Exists(path))
-        {
-            throw new ScenarioException(path, ["the file does not exist"]);
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        JsonDocument document;
-        try
-        {
-            document = ConfigJson.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new ScenarioException(path, [$"not valid JSON: {e.Message}"]);
-        }
-
+        var (document, bytes) = ConfigJson.ReadFile(path);
         using (document)
         {
             return Read(document.RootElement, path, Convert.ToHexStringLower(SHA256.HashData(bytes)), catalog);
@@ -58,7 +43,7 @@ public static partial class ScenarioLoader
     private static Scenario Read(JsonElement element, string path, string sha256, AppCatalog catalog)
     {
         var problems = new List<string>();
-        var root = ConfigObject.Read(element, "", problems, RootKeys) ?? throw new ScenarioException(path, ["the root must be an object"]);
+        var root = ConfigObject.Read(element, "", problems, RootKeys) ?? throw new ConfigFileException(path, ["the root must be an object"]);
         var name = root.Text("name", required: true) ?? "";
         if (name.Length > 0 && !NamePattern().IsMatch(name))
         {
@@ -108,7 +93,7 @@ public static partial class ScenarioLoader
 
         var expectedNotExercised = ScenarioCriteriaReader.Read(root);
         return problems.Count > 0 || chaos is null
-            ? throw new ScenarioException(path, problems)
+            ? throw new ConfigFileException(path, problems)
             : new Scenario(name, title ?? name, description ?? "", chaos, beats, Path.GetFullPath(path), sha256) { ExpectedNotExercised = expectedNotExercised };
     }
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using System.Text.Json;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
@@ -78,18 +79,10 @@ public sealed class AppCatalog
     /// <summary>Loads and checks a catalog file.</summary>
     public static AppCatalog Load(string path)
     {
-        if (!File.Exists(path))
+        var (document, _) = Configuration.ConfigJson.ReadFile(path);
+        using (document)
         {
-            throw new AppCatalogException(path, [$"the file does not exist"]);
-        }
-
-        try
-        {
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (JsonException e)
-        {
-            throw new AppCatalogException(path, [$"not valid JSON: {e.Message}"]);
+            return Read(document, path);
         }
     }
 
@@ -97,9 +90,14 @@ public sealed class AppCatalog
     public static AppCatalog Parse(string json, string origin = "apps.json")
     {
         using var document = Configuration.ConfigJson.Parse(json);
+        return Read(document, origin);
+    }
+
+    private static AppCatalog Read(JsonDocument document, string origin)
+    {
         var problems = new List<string>();
         var read = AppCatalogReader.Read(document.RootElement, problems)
-            ?? throw new AppCatalogException(origin, ["the root must be an object with an \"apps\" array"]);
+            ?? throw new ConfigFileException(origin, ["the root must be an object with an \"apps\" array"]);
         var apps = new Dictionary<string, AppDefinition>();
         foreach (var app in read)
         {
@@ -110,7 +108,7 @@ public sealed class AppCatalog
         }
 
         CheckRoutes(apps, problems);
-        return problems.Count == 0 ? new AppCatalog(apps) : throw new AppCatalogException(origin, problems);
+        return problems.Count == 0 ? new AppCatalog(apps) : throw new ConfigFileException(origin, problems);
     }
 
     /// <summary>The app, or null.</summary>
@@ -277,12 +275,4 @@ public sealed class AppCatalog
             }
         }
     }
-}
-
-/// <summary>The catalog file is wrong; every problem found is listed.</summary>
-public sealed class AppCatalogException(string origin, IReadOnlyList<string> problems)
-    : Exception($"{origin}: {problems.Count} problem(s):\n- {string.Join("\n- ", problems)}")
-{
-    /// <summary>Each problem, as a sentence.</summary>
-    public IReadOnlyList<string> Problems { get; } = problems;
 }

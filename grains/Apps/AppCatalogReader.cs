@@ -20,6 +20,9 @@ internal static partial class AppCatalogReader
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")]
     private static partial Regex FieldPattern();
 
+    // An app without settings has an empty object; parsed once, never disposed, as it lives as long as the catalogs.
+    private static readonly JsonElement EmptySettings = JsonDocument.Parse("{}").RootElement;
+
     /// <summary>The apps of the file, by id, in file order; null when the root is not an object with an <c>apps</c> array.</summary>
     public static List<AppDefinition>? Read(JsonElement element, List<string> problems)
     {
@@ -67,7 +70,19 @@ internal static partial class AppCatalogReader
             }
 
             var effect = ReadEffect(published);
-            var targets = published.Array("targets")?.Select(t => t.Item.ValueKind == JsonValueKind.String ? t.Item.GetString()! : "").ToList() ?? [];
+            var targets = new List<string>();
+            foreach (var (target, targetAt) in published.Array("targets") ?? [])
+            {
+                if (target.ValueKind == JsonValueKind.String)
+                {
+                    targets.Add(target.GetString()!);
+                }
+                else
+                {
+                    problems.Add($"{targetAt}: must be an app id, not {ConfigJson.Describe(target.ValueKind)}");
+                }
+            }
+
             if (effect is not null)
             {
                 publishes[action] = new PublishedEvent(action, effect, targets);
@@ -90,7 +105,7 @@ internal static partial class AppCatalogReader
             }
         }
 
-        var settings = app.Value("settings") ?? JsonDocument.Parse("{}").RootElement;
+        var settings = app.Value("settings") ?? EmptySettings;
         ConfigJson.RefuseDuplicateKeys(settings, app.At("settings"), problems);
         string? fallback = null;
         if (app.Value("fallback") is { } f)

@@ -8,6 +8,28 @@ public static class ConfigJson
     /// <summary>The parser options every configuration file is read with.</summary>
     public static JsonDocumentOptions Options { get; } = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>
+    /// Reads and parses the configuration file at <paramref name="path"/>, with its bytes (to hash); a missing file or one
+    /// that is not JSON throws <see cref="ConfigFileException"/> naming it.
+    /// </summary>
+    public static (JsonDocument Document, byte[] Bytes) ReadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigFileException(path, ["the file does not exist"]);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            return (Parse(bytes), bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigFileException(path, [$"not valid JSON: {e.Message}"]);
+        }
+    }
+
     /// <summary>Parses a file's bytes; throws <see cref="JsonException"/> when they are not JSON.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> bytes) => JsonDocument.Parse(bytes, Options);
 

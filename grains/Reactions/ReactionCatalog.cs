@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Delivery;
 
@@ -23,7 +24,7 @@ public sealed class ReactionCatalog
             .Select(x => $"{x.Reaction.GetType().Name} sends '{x.Reaction.App}:{x.Action}' to '{x.Target}', which falls back to '{apps.Find(x.Target)!.Fallback}': a reaction held behind a cause that failed over would wait for ever"));
         if (missing.Count > 0)
         {
-            throw new AppCatalogException("the app catalog and the reactions disagree", missing);
+            throw new ConfigFileException("the app catalog and the reactions disagree", missing);
         }
 
         _byCause = active.ToLookup(r => (r.App, r.EventType, r.Role));

@@ -28,7 +28,7 @@ public sealed class ExitCodeTests
         { ["verify", "a.zip", "--deep"], "--deep" },
         { ["experiment"], "Required command was not provided" },
         { ["experiment", "frobnicate"], "frobnicate" },
-        { ["experiment", "run", "/no/such/experiment.json"], "no such file" },
+        { ["experiment", "run", "/no/such/experiment.json"], "the file does not exist" },
         { ["experiment", "run", "x.json", "--storage", "oracle"], "oracle" },
         { ["experiment", "list", "--all"], "--all" },
         { ["experiment", "report", "--since", "yesterday"], "--since 'yesterday' is not a duration" },

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
@@ -90,7 +91,7 @@ public sealed class ScenarioFileTests
               "beats": [ { "beat": 3, "time": "yesterday", "event": { "eventType": "nope" } } ] }
             """);
 
-        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("bad.json"), catalog));
+        var error = Assert.Throws<ConfigFileException>(() => ScenarioLoader.Load(folder.File("bad.json"), catalog));
 
         Assert.Contains(error.Problems, p => p.StartsWith("name:"));
         Assert.Contains(error.Problems, p => p.StartsWith("chaos.timeoutRate:"));
@@ -148,7 +149,7 @@ public sealed class ScenarioStrictnessTests
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("s.json"), json.Replace("EVENT", Event));
 
-        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
+        var error = Assert.Throws<ConfigFileException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
 
         Assert.Contains(error.Problems, p => p.Contains(expected));
     }

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Scenarios;
@@ -71,7 +72,7 @@ public sealed class StrictFileTests
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("s.json"), Day("\"outtage\": {}, \"duplicateRte\": 0.1, \"outage\": { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBeat\": 9 }", ", \"criteria\": { \"nothing-lots\": { \"expect\": \"not-exercised\" } }"));
 
-        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
+        var error = Assert.Throws<ConfigFileException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
 
         Assert.Contains(error.Problems, p => p.StartsWith("chaos.outtage: unknown", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("chaos.duplicateRte: unknown", StringComparison.Ordinal));
@@ -85,7 +86,7 @@ public sealed class StrictFileTests
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("s.json"), Day("\"meteor\": true"));
 
-        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
+        var error = Assert.Throws<ConfigFileException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
 
         var problem = Assert.Single(error.Problems);
         Assert.StartsWith("chaos.meteor: unknown; known here: seed, duplicateRate", problem, StringComparison.Ordinal);
@@ -131,7 +132,7 @@ public sealed class StrictFileTests
         File.WriteAllText(folder.File("s.json"), Day($"\"seed\": {seed}"));
 
         var (exitCode, text) = await Apex.RunAsync("run", "--seed", seed, "--out", folder.Path);
-        var file = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
+        var file = Assert.Throws<ConfigFileException>(() => ScenarioLoader.Load(folder.File("s.json"), Catalog));
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"--seed '{seed}' must be a whole number from -9223372036854775808 to 9223372036854775807", Apex.Flat(text));
@@ -192,7 +193,7 @@ public sealed class StrictFileTests
 
         File.WriteAllText(folder.File("ex.json"), json);
 
-        var error = Assert.Throws<ExperimentException>(() => ExperimentLoader.Load(folder.File("ex.json")));
+        var error = Assert.Throws<ConfigFileException>(() => ExperimentLoader.Load(folder.File("ex.json")));
 
         Assert.Contains(error.Problems, p => p.StartsWith(expected, StringComparison.Ordinal));
     }

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using System.Text.Json.Nodes;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Envelope;
@@ -23,7 +24,7 @@ public sealed class AppCatalogTests
     [Fact]
     public void ABrokenCatalogIsRefusedWithEveryProblemListed()
     {
-        var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
+        var error = Assert.Throws<ConfigFileException>(() => AppCatalog.Parse("""
             { "apps": [
               { "id": "alpha", "publishes": { "thing.done": { "table": "Things!", "key": "id", "targets": ["ghost", "beta"] } } },
               { "id": "beta", "consumes": { "gamma:x.y": { "table": "xs", "key": "id" } } },
@@ -40,12 +41,13 @@ public sealed class AppCatalogTests
     [Fact]
     public void AMisspeltDuplicatedOrMistypedCatalogKeyIsRefusedWithItsPathWhileCommentsStayAllowed()
     {
-        var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
+        var error = Assert.Throws<ConfigFileException>(() => AppCatalog.Parse("""
             { "$comment": "documentation stays allowed",
               "apps": [
                 { "id": "alpha", "purpos": "x", "publishes": { "thing.done": { "table": "things", "key": "id", "targets": ["beta"], "mdoe": "merge" } } },
                 { "id": "beta", "consumes": { "alpha:thing.done": { "table": "things", "key": "id" }, "alpha:thing.done": { "table": "others", "key": "id" } } },
-                { "id": "gamma", "publishes": [], "settings": { "currency": "USD", "currency": "EUR" } }
+                { "id": "gamma", "publishes": [], "settings": { "currency": "USD", "currency": "EUR" } },
+                { "id": "delta", "publishes": { "thing.seen": { "table": "seen", "key": "id", "targets": ["beta", 7] } } }
               ] }
             """));
 
@@ -54,13 +56,14 @@ public sealed class AppCatalogTests
         Assert.Contains("app 'beta'.consumes.alpha:thing.done: appears twice in one object; give it once", error.Problems);
         Assert.Contains("app 'gamma'.publishes: must be an object, not an array", error.Problems);
         Assert.Contains("app 'gamma'.settings.currency: appears twice in one object; give it once", error.Problems);
+        Assert.Contains(error.Problems, p => p.EndsWith("targets[1]: must be an app id, not a number", StringComparison.Ordinal));
         Assert.DoesNotContain(error.Problems, p => p.Contains("$comment", StringComparison.Ordinal));
     }
 
     [Fact]
     public void AFallbackThatCouldNotStandInIsRefusedWithEveryProblemListed()
     {
-        var error = Assert.Throws<AppCatalogException>(() => AppCatalog.Parse("""
+        var error = Assert.Throws<ConfigFileException>(() => AppCatalog.Parse("""
             { "apps": [
               { "id": "shop", "publishes": {
                   "order.placed": { "table": "orders", "key": "orderId", "targets": ["mailer", "ledger"] },
@@ -121,7 +124,7 @@ public sealed class AppCatalogTests
         catalog["apps"]!.AsArray().Add(JsonNode.Parse("""{ "id": "standby", "consumes": { "*": { "table": "log", "key": "$idempotencyKey" } } }"""));
         var apps = AppCatalog.Parse(catalog.ToJsonString());
 
-        var error = Assert.Throws<AppCatalogException>(() => new ApexOrleans.Grains.Reactions.ReactionCatalog(apps, ApexOrleans.Grains.Reactions.ReactionCatalog.BuiltIn));
+        var error = Assert.Throws<ConfigFileException>(() => new ApexOrleans.Grains.Reactions.ReactionCatalog(apps, ApexOrleans.Grains.Reactions.ReactionCatalog.BuiltIn));
 
         Assert.Contains(problem, error.Problems);
     }

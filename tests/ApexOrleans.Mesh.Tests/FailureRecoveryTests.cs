@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Delivery;
@@ -143,7 +144,7 @@ public sealed class FailureRecoveryTests
         using var folder = new ApexOrleans.TestSupport.TempFolder();
         File.WriteAllText(folder.File("apps.json"), json);
 
-        var error = await Assert.ThrowsAsync<AppCatalogException>(() => MeshSilo.StartAsync(catalogPath: folder.File("apps.json")));
+        var error = await Assert.ThrowsAsync<ConfigFileException>(() => MeshSilo.StartAsync(catalogPath: folder.File("apps.json")));
 
         Assert.Contains(error.Problems, p => p.Contains("payment.mismatched"));
     }
