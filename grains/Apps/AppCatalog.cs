@@ -76,10 +76,10 @@ public sealed partial class AppCatalog
     /// <summary>The file shipped beside the binaries.</summary>
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "config", "apps.json");
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    [GeneratedRegex("\\A[a-z][a-z0-9_]{0,62}\\z")]
     private static partial Regex TablePattern();
 
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")]
+    [GeneratedRegex("\\A[a-zA-Z][a-zA-Z0-9_]{0,62}\\z")]
     private static partial Regex FieldPattern();
 
     /// <summary>Loads and checks a catalog file.</summary>
