@@ -70,8 +70,7 @@ public sealed class EdgeValidation(RequestDelegate next)
 
         if (!IsJson(context.Request.ContentType))
         {
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
-                $"The body must be sent as {string.Join(" or ", JsonMediaTypes)} (optionally with charset=utf-8), not '{context.Request.ContentType}'.");
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", UnsupportedMediaType(context.Request.ContentType));
         }
 
         var limit = endpoint.Metadata.GetMetadata<BodyLimit>()?.MaxBytes ?? int.MaxValue;
@@ -90,6 +89,10 @@ public sealed class EdgeValidation(RequestDelegate next)
         context.Request.Body = body;
         return null;
     }
+
+    /// <summary>What a 415 says, also when routing refuses the content type before this middleware (an endpoint's accepts metadata).</summary>
+    public static string UnsupportedMediaType(string? contentType) =>
+        $"The body must be sent as {string.Join(" or ", JsonMediaTypes)} (optionally with charset=utf-8), not '{contentType}'.";
 
     /// <summary>Whether a content type is one of <see cref="JsonMediaTypes"/> with at most a UTF-8 charset.</summary>
     public static bool IsJson(string? contentType) =>

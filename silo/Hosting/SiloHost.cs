@@ -35,8 +35,15 @@ public static class SiloHost
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
         builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
         // Every problem names a code, also those the framework writes itself (an unknown route's 404, a wrong method's 405).
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code",
-            Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).ToLowerInvariant().Replace(' ', '_')));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd("code", Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant().Replace(' ', '_'));
+            if (status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                c.ProblemDetails.Detail ??= EdgeValidation.UnsupportedMediaType(c.HttpContext.Request.ContentType);
+            }
+        });
         // A body that does not bind reaches ApiExceptionHandler, which names the field, in every environment.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
