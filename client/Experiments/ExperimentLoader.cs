@@ -180,6 +180,6 @@ public static partial class ExperimentLoader
         }
     }
 
-    [GeneratedRegex("^[A-Z][A-Z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("\\A[A-Z][A-Z0-9-]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }

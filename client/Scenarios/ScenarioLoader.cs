@@ -20,10 +20,10 @@ public static partial class ScenarioLoader
 
     private static readonly string[] ProofKeys = ["app", "table", "key", "fields"];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,40}$")]
+    [GeneratedRegex("\\A[a-z0-9][a-z0-9-]{0,40}\\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})\z")]
     private static partial Regex Rfc3339Pattern();
 
     /// <summary>An RFC 3339 time with its offset (no date-only, no local time: a run must not depend on the machine's zone).</summary>

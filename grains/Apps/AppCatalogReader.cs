@@ -14,10 +14,10 @@ internal static partial class AppCatalogReader
     private static readonly string[] ConsumedKeys = ["table", "key", "mode", "requires"];
     private static readonly string[] PrerequisiteKeys = ["table", "key"];
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    [GeneratedRegex("\\A[a-z][a-z0-9_]{0,62}\\z")]
     private static partial Regex TablePattern();
 
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")]
+    [GeneratedRegex("\\A[a-zA-Z][a-zA-Z0-9_]{0,62}\\z")]
     private static partial Regex FieldPattern();
 
     // An app without settings has an empty object; parsed once, never disposed, as it lives as long as the catalogs.

@@ -18,10 +18,10 @@ public static partial class EnvelopeParser
     /// <summary>Joins a cause's key to a reaction's name; reserved, so no published key can equal a reaction's key.</summary>
     public const char ReactionKeySeparator = '>';
 
-    [GeneratedRegex("^(?<app>[a-z][a-z0-9]{1,39}):(?<action>[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+)$")]
+    [GeneratedRegex("\\A(?<app>[a-z][a-z0-9]{1,39}):(?<action>[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+)\\z")]
     private static partial Regex EventTypePattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9]{1,39}$")]
+    [GeneratedRegex("\\A[a-z][a-z0-9]{1,39}\\z")]
     private static partial Regex AppIdPattern();
 
     /// <summary>True when <paramref name="appId"/> is a well-formed app id.</summary>

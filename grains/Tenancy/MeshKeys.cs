@@ -11,7 +11,7 @@ public static partial class MeshKeys
     /// <summary>The tenant used when none is named.</summary>
     public const string DefaultTenant = "default";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    [GeneratedRegex("\\A[a-z0-9][a-z0-9-]{0,62}\\z")]
     private static partial Regex TenantPattern();
 
     /// <summary>True when <paramref name="tenant"/> is a valid tenant id.</summary>

@@ -5,7 +5,7 @@ namespace ApexOrleans.Runtime.Storage;
 /// <summary>Checks table and schema names from configuration before they are placed into SQL text.</summary>
 internal static partial class SqlIdentifier
 {
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    [GeneratedRegex("\\A[A-Za-z_][A-Za-z0-9_]{0,62}\\z")]
     private static partial Regex Pattern();
 
     public static string Require(string value, string what) =>

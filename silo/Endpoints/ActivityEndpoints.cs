@@ -11,7 +11,8 @@ public static class ActivityEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static void MapActivityEndpoints(this IEndpointRouteBuilder routes)
     {
-        var activity = routes.MapGroup("/api/v1/activity").WithTags("activity").RequireAdminKey();
+        var group = routes.MapGroup("/api/v1/activity").WithTags("activity");
+        var activity = group.MapGroup("").RequireAdminKey();
         activity.MapGet("/", (string? tenant, int? count, MeshTelemetry telemetry) => TypedResults.Ok(telemetry.Recent(tenant, Math.Clamp(count ?? 100, 1, 1000))))
             .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions");
         activity.MapGet("/latency", (int? sliceSeconds, MeshTelemetry telemetry) =>
@@ -19,8 +20,14 @@ public static class ActivityEndpoints
             .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time");
         activity.MapGet("/stats", (MeshStatsReader stats) => TypedResults.Ok(stats.Read()))
             .WithSummary("Activations, pending deliveries, tenants and process memory now (a load samples it)");
-        activity.MapGet("/stream", StreamAsync)
-            .WithSummary("Server-sent events: each activity as it happens (the browser passes the admin key as ?key=)");
+        activity.MapPost("/stream-sessions", (HttpContext context, StreamSessions sessions) =>
+            {
+                sessions.SetCookie(context);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("For a browser's EventSource, which cannot send headers: an HttpOnly cookie that opens the stream for 60 s");
+        StreamSessions.RequireAdminKeyOrSession(group.MapGet("/stream", StreamAsync))
+            .WithSummary("Server-sent events: each activity as it happens (admin key, or the cookie of POST …/stream-sessions)");
         routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4"))
             .WithTags("metrics").WithSummary("Prometheus text format: events, attempts, deliveries, circuit transitions, latency, activations");
     }

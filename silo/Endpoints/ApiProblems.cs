@@ -33,6 +33,10 @@ public static class ApiProblems
     /// <summary>400 for a request that is not what the endpoint takes.</summary>
     public static ProblemHttpResult BadRequest(string code, string detail) => Problem(StatusCodes.Status400BadRequest, code, detail);
 
+    /// <summary>400 for one field (a body's JSON path, a route or query value) that is not what the endpoint takes.</summary>
+    public static ProblemHttpResult Invalid(string code, string field, string reason) => Problem(StatusCodes.Status400BadRequest, code,
+        $"{field}: {reason}", new Dictionary<string, object?> { ["code"] = code, ["field"] = field });
+
     /// <summary>A problem with a title made from its code.</summary>
     public static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {

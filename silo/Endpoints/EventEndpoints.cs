@@ -1,11 +1,11 @@
 using System.Text;
+using System.Text.Json;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
-using Microsoft.Extensions.Options;
 
 namespace ApexOrleans.Silo.Endpoints;
 
@@ -16,10 +16,12 @@ public static class EventEndpoints
     public const string TenantHeader = "X-Apex-Tenant";
 
     /// <summary>Maps the group.</summary>
-    public static void MapEventEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapEventEndpoints(this IEndpointRouteBuilder routes, SiloOptions options)
     {
         var events = routes.MapGroup("/api/v1/events").WithTags("events");
         events.MapPost("/", PublishAsync)
+            .Accepts<JsonElement>(EdgeValidation.JsonMediaTypes[0], [.. EdgeValidation.JsonMediaTypes.Skip(1)])
+            .WithMetadata(new BodyLimit(options.MaxEventBytes))
             .WithSummary("Publish an event as the app whose key is given")
             .WithDescription("Body: an envelope in the story form or as a CloudEvent. 202 with the receipt when accepted; 200 with the original receipt " +
                              "for a repeat of an accepted publish (Idempotent-Replayed: true); 4xx problem details otherwise, and nothing changes.")
@@ -30,10 +32,11 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, IOptions<SiloOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, CancellationToken cancellationToken)
     {
         var tenant = request.Headers.TryGetValue(TenantHeader, out var header) ? header.ToString() : MeshKeys.DefaultTenant;
         if (!MeshKeys.IsTenant(tenant))
@@ -52,11 +55,9 @@ public static class EventEndpoints
             return ApiProblems.Unauthorized("Publishing needs the source app's key: Authorization: Bearer <app key> (into a run: the run's key for the app).");
         }
 
-        var body = await ReadLimitedAsync(request.Body, options.Value.MaxEventBytes, cancellationToken);
-        if (body is null)
-        {
-            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The body is larger than {options.Value.MaxEventBytes} bytes.");
-        }
+        // The edge (EdgeValidation) has checked the content type, the size and every string of the body already.
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken);
 
         try
         {
@@ -84,24 +85,5 @@ public static class EventEndpoints
         {
             return ApiProblems.Rejected(e.Rejection);
         }
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes as UTF-8; null when the body is larger.</summary>
-    private static async Task<string?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Runtime;
 using ApexOrleans.Silo.Experiments;
 using ApexOrleans.Silo.Security;
@@ -18,6 +19,11 @@ public static class ExperimentEndpoints
                 if (string.IsNullOrWhiteSpace(entry.RunId) || string.IsNullOrWhiteSpace(entry.ExperimentId))
                 {
                     return ApiProblems.BadRequest("missing_field", "runId and experimentId are required.");
+                }
+
+                if (!MeshKeys.IsTenant(entry.RunId) || entry.ExperimentId.Any(char.IsControl))
+                {
+                    return ApiProblems.BadRequest("invalid_id", $"runId '{entry.RunId}' is not a run id (lower case letters, digits, '-', at most 63), or experimentId holds a control character.");
                 }
 
                 await Catalog(grains).RecordAsync(entry);

@@ -75,6 +75,11 @@ public static class RunEndpoints
             return ApiProblems.BadRequest("missing_field", "settings: is required.");
         }
 
+        if (request.Settings is { Chaos: null } or { Delivery: null } or { Circuit: null })
+        {
+            return ApiProblems.BadRequest("invalid_settings", "settings: chaos, delivery and circuit are objects when given, not null.");
+        }
+
         var runId = request.RunId!;
         var created = false;
         if (!tenants.IsConfigured(runId))

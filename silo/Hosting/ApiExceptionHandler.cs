@@ -9,6 +9,14 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { } path } } && IsBadRequest(exception))
+        {
+            // A body of valid JSON text (the edge checked that) whose values do not fit the endpoint's type.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ApiProblems.Invalid("invalid_field", path, "does not have the type or value this endpoint takes").ExecuteAsync(context);
+            return true;
+        }
+
         var (status, code, detail) = exception switch
         {
             SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
@@ -27,4 +35,6 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         await ApiProblems.Problem(status, code, detail).ExecuteAsync(context);
         return true;
     }
+
+    private static bool IsBadRequest(Exception exception) => exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest };
 }

@@ -34,11 +34,23 @@ public static class SiloHost
             .AddGrains(typeof(SiloHost).Assembly));
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
         builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        // Every problem names a code, also those the framework writes itself (an unknown route's 404, a wrong method's 405).
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd("code", Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant().Replace(' ', '_'));
+            if (status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                c.ProblemDetails.Detail ??= EdgeValidation.UnsupportedMediaType(c.HttpContext.Request.ContentType);
+            }
+        });
+        // A body that does not bind reaches ApiExceptionHandler, which names the field, in every environment.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddSingleton<StreamSessions>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -46,20 +58,38 @@ public static class SiloHost
         _ = app.Services.GetRequiredService<PrometheusExporter>(); // listening before the first measurement
         var silo = app.Services.GetRequiredService<ApexOrleans.Runtime.Hosting.Silo>();
         app.Services.GetRequiredService<MeshTelemetry>().Observe("apex.activations", () => silo.ActivationCount, "Grain activations in memory");
+        if (!options.IsProduction)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => WarnOfDevelopmentKeys(app));
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<EdgeValidation>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapInfoEndpoints(options);
-        app.MapEventEndpoints();
+        app.MapEventEndpoints(options);
         app.MapRunEndpoints();
         app.MapTenantEndpoints();
         app.MapActivityEndpoints();
         app.MapFaultEndpoints();
         app.MapExperimentEndpoints();
         return app;
+    }
+
+    /// <summary>The warning a development silo gives when it starts, in its log and as a plain line on the console.</summary>
+    public const string DevelopmentKeysWarning =
+        "Development mode: GET /api/v1/dev/keys gives the admin key and every app key to any client on this machine (loopback). " +
+        "Do not put this silo behind a reverse proxy on the same machine: every client of the proxy would look local and get every key. " +
+        "To share a silo, run it in production mode (--Apex:Mode production, keys from configuration).";
+
+    private static void WarnOfDevelopmentKeys(WebApplication app)
+    {
+        app.Logger.LogWarning("{Warning}", DevelopmentKeysWarning);
+        Console.WriteLine($"WARNING: {DevelopmentKeysWarning}");
     }
 }

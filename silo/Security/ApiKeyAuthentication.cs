@@ -5,16 +5,11 @@ namespace ApexOrleans.Silo.Security;
 /// <summary>Reads keys from requests and guards endpoint groups that need the admin key.</summary>
 public static class ApiKeyAuthentication
 {
-    /// <summary>The key of a request: <c>Authorization: Bearer KEY</c>, or <c>?key=</c> for the browser's event stream.</summary>
+    /// <summary>The key of a request: <c>Authorization: Bearer KEY</c> only (a key in the URL is refused at the edge).</summary>
     public static string? KeyOf(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return header["Bearer ".Length..].Trim();
-        }
-
-        return request.Query.TryGetValue("key", out var key) ? key.ToString() : null;
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
     /// <summary>An endpoint filter that answers 401 unless the request carries the admin key.</summary>

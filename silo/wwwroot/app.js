@@ -14,9 +14,9 @@ async function api(path) {
   return response.json();
 }
 
+// The admin key never goes into a URL (the silo refuses ?key= with 401): it comes from this tab's session storage,
+// from the silo itself in development mode (loopback only), or is typed once.
 async function obtainKey() {
-  const fromUrl = new URLSearchParams(location.search).get("key");
-  if (fromUrl) return fromUrl;
   const stored = sessionStorage.getItem("apex-admin-key");
   if (stored) return stored;
   const dev = await fetch("/api/v1/dev/keys");
@@ -118,21 +118,36 @@ function addFeed(item) {
   while (feed.children.length > 200) feed.lastChild.remove();
 }
 
-function openStream() {
+// EventSource cannot send the Authorization header: the key buys a short-lived HttpOnly cookie that only the stream
+// accepts, and the stream is opened with it. A stream the silo closes (expired cookie, restart) is opened again.
+async function openStream() {
   if (state.stream) state.stream.close();
-  $("feed").replaceChildren();
-  const url = `/api/v1/activity/stream?tenant=${encodeURIComponent(state.tenant)}&key=${encodeURIComponent(state.key)}`;
-  state.stream = new EventSource(url);
+  const tenant = state.tenant;
+  const session = await fetch("/api/v1/activity/stream-sessions", { method: "POST", headers: { Authorization: `Bearer ${state.key}` } });
+  if (!session.ok) throw new Error(`stream session: ${session.status}`);
+  if (tenant !== state.tenant) return; // another tenant was chosen meanwhile; its own openStream goes on
+  if (state.stream) state.stream.close();
+  const stream = state.stream = new EventSource(`/api/v1/activity/stream?tenant=${encodeURIComponent(tenant)}`);
   for (const kind of ["publish", "attempt", "delivered", "failover", "circuit"]) {
-    state.stream.addEventListener(kind, (e) => addFeed(JSON.parse(e.data)));
+    stream.addEventListener(kind, (e) => {
+      const feed = $("feed");
+      feed.dataset.streamed = Number(feed.dataset.streamed || 0) + 1;
+      addFeed(JSON.parse(e.data));
+    });
   }
+  stream.onerror = () => {
+    if (stream.readyState === EventSource.CLOSED && stream === state.stream) {
+      setTimeout(() => { if (stream === state.stream) openStream().catch((e) => { $("silo-info").textContent = `error: ${e.message}`; }); }, 1000);
+    }
+  };
 }
 
 async function selectTenant(tenant) {
   if (tenant === state.tenant) return;
   state.tenant = tenant;
   $("tenant").value = tenant;
-  openStream();
+  $("feed").replaceChildren();
+  await openStream();
   (await api(`/api/v1/activity?tenant=${encodeURIComponent(tenant)}&count=100`)).forEach(addFeed);
   await refreshTenant();
 }
@@ -168,7 +183,7 @@ async function tick(task, every) {
   $("silo-info").textContent = `v${info.version.split("+")[0]} · ${info.mode} mode · ${info.storage} storage · ${info.apps.length} apps`;
   $("follow").onchange = (e) => { state.follow = e.target.checked; };
   $("tenant").onchange = (e) => { $("follow").checked = state.follow = false; selectTenant(e.target.value); };
-  openStream();
+  await openStream();
   tick(refreshRuns, 1000);
   tick(refreshTenant, 400);
   tick(async () => renderExperiments(await api("/api/v1/experiments"), await api("/api/v1/faults")), 2000);

@@ -26,6 +26,9 @@ public sealed class DashboardTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
+        var keys = await silo.KeysAsync();
+        var urls = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) => urls.Enqueue(request.Url);
         await page.GotoAsync(silo.Url);
         await Expect(page.Locator("[data-testid=silo-info]")).ToContainTextAsync("development mode");
 
@@ -42,6 +45,8 @@ public sealed class DashboardTests
         var trutalk = page.Locator("[data-testid=circuit-trutalk]");
         await Expect(trutalk).ToHaveAttributeAsync("data-state", "Open", new() { Timeout = 90_000 });
         await Expect(page.Locator("[data-testid=feed] li").First).ToBeVisibleAsync();
+        // The live feed came over the event stream (opened with the session cookie), not only from the first read of recent activity.
+        await Expect(page.Locator("[data-testid=feed]")).ToHaveAttributeAsync("data-streamed", new Regex("^[1-9][0-9]*$"), new() { Timeout = 30_000 });
         await Expect(trutalk).ToHaveAttributeAsync("data-state", "Closed", new() { Timeout = 90_000 });
         await Expect(trutalk).ToHaveAttributeAsync("data-transitions", new Regex("^Closed>Open,Open>HalfOpen.*HalfOpen>Closed$"));
         var outcome = await run;
@@ -51,6 +56,8 @@ public sealed class DashboardTests
         await Expect(page.Locator("[data-testid=scorecard]")).ToHaveAttributeAsync("data-passed", "true");
         await Expect(page.Locator("[data-testid=circuit-flowbills]")).ToHaveAttributeAsync("data-state", "Closed");
         await Expect(page.Locator("#latency-now")).ToContainTextAsync("p95");
+        Assert.Contains(urls, u => u.Contains("/api/v1/activity/stream?", StringComparison.Ordinal));
+        Assert.DoesNotContain(urls, u => u.Contains("key=", StringComparison.OrdinalIgnoreCase) || u.Contains(keys.Admin, StringComparison.Ordinal));
 
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });

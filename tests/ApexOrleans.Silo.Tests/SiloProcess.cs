@@ -13,6 +13,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly string[] _arguments;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process _process;
     private bool _stopping;
     private Task _watch = Task.CompletedTask;
@@ -27,6 +28,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>What the silo processes wrote to stdout and stderr so far (the first 10,000 lines).</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>How many times the silo died (killed) and was started again.</summary>
     public int Restarts { get; private set; }
@@ -115,11 +119,19 @@ internal sealed class SiloProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _output.Count < 10_000)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     private async Task WatchAsync()
