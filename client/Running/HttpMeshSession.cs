@@ -346,7 +346,8 @@ public sealed class HttpMeshSession : IMeshSession
                 using var message = request();
                 response = await _http.SendAsync(message, cancellationToken);
                 var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && _runs.ContainsKey(tenant)
-                    && message.RequestUri!.OriginalString.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal);
+                    && (message.RequestUri!.OriginalString.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
+                        || message.RequestUri.OriginalString == "/api/v1/events"); // run_not_found: the silo restarted without it
                 if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) && !lostRun)
                 {
                     return response;

@@ -34,6 +34,9 @@ public sealed record FaultRequest
     /// <summary>Who asked: an experiment run's id, shown with the fault and used to revert its faults together.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>The longest delay a delivery-delay may inject: an hour (longer would outlive any experiment, and overflow time arithmetic).</summary>
+    public const double MaxDelayMs = 3_600_000;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public void Validate()
     {
@@ -47,9 +50,9 @@ public sealed record FaultRequest
             throw new ArgumentException("An app-outage needs the app it takes down.");
         }
 
-        if (Kind == InjectedFaultKinds.DeliveryDelay && DelayMs is not > 0)
+        if (Kind == InjectedFaultKinds.DeliveryDelay && DelayMs is not (> 0 and <= MaxDelayMs))
         {
-            throw new ArgumentException("A delivery-delay needs a delay greater than 0 ms.");
+            throw new ArgumentException($"A delivery-delay needs a delay greater than 0 ms and at most {MaxDelayMs} ms (an hour).");
         }
     }
 }

@@ -56,5 +56,14 @@ public sealed record DeliveryOptions
                 "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeouts > 0, max queue backoff ≥ base backoff, " +
                 "dead-lettering only after more attempts than the retries allow, and history pages of at least 1 item.");
         }
+
+        // Bounds that keep the time arithmetic (WorstCaseSpan, due times) far from overflow, and far past any real use.
+        if (MaxRetries > 1_000 || DeadLetterAfterAttempts > 10_000 || AttemptTimeout > TimeSpan.FromDays(1) || AtOnceAttemptTimeout > TimeSpan.FromDays(1)
+            || BaseBackoff > TimeSpan.FromDays(1) || MaxQueueBackoff > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentException(
+                "Delivery options: at most 1,000 retries and 10,000 attempts, attempt timeouts and base backoff of at most a day, " +
+                "a queue backoff of at most a week.");
+        }
     }
 }

@@ -71,9 +71,10 @@ public sealed record EventEnvelope
             }
             : null;
 
-    /// <summary>Reads a decimal field of the payload, or null.</summary>
+    /// <summary>Reads a decimal field of the payload, or null (also for a number too large for a decimal, such as 1e30).</summary>
     public decimal? DataDecimal(string field) =>
         Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetDecimal()
+            && value.TryGetDecimal(out var number)
+            ? number
             : null;
 }

@@ -30,15 +30,25 @@ public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:inv
         {
             if (cause.Data.TryGetProperty("lineItems", out var items) && items.ValueKind == JsonValueKind.Array)
             {
-                var sum = items.EnumerateArray().Sum(i => i.TryGetProperty("total", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDecimal() : 0m);
-                if (sum != amount)
+                // A total that is no decimal (1e30) or a sum past decimal's range is a violation, never an exception that fails every delivery.
+                var totals = items.EnumerateArray().Select(i => i.TryGetProperty("total", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetDecimal(out var d) ? d : (decimal?)null).ToList();
+                var sum = totals.All(t => t is not null) ? SumOrNull(totals.Select(t => t!.Value)) : null;
+                if (sum is null)
+                {
+                    violations.Add("line item totals must be numbers within range");
+                }
+                else if (sum != amount)
                 {
                     violations.Add($"line items sum to {sum:0.00}, not the amount {amount:0.00}");
                 }
             }
 
-            var expected = Math.Round(amount.Value * (1 + taxRate), 2, MidpointRounding.AwayFromZero);
-            if (expected != total)
+            var expected = Checked(() => Math.Round(amount.Value * (1 + taxRate), 2, MidpointRounding.AwayFromZero));
+            if (expected is null)
+            {
+                violations.Add("amount × (1 + taxRate) is out of range");
+            }
+            else if (expected != total)
             {
                 violations.Add($"amount × (1 + taxRate) is {expected:0.00}, not the totalAmount {total:0.00}");
             }
@@ -51,5 +61,20 @@ public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:inv
             ["status"] = violations.Count == 0 ? "passed" : "failed",
             ["violations"] = violations,
         }, invoiceId);
+    }
+
+    private static decimal? SumOrNull(IEnumerable<decimal> values) => Checked(() => values.Sum());
+
+    /// <summary>Decimal arithmetic throws past ±7.9e28; a payload that gets there is a violation to report, not a failed delivery.</summary>
+    private static decimal? Checked(Func<decimal> compute)
+    {
+        try
+        {
+            return compute();
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 }

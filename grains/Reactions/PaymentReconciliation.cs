@@ -23,7 +23,8 @@ public sealed class PaymentReconciliation() : EventReaction("flowbills", "flowbi
 
         var amount = cause.DataDecimal("amount");
         var view = invoice.View();
-        var total = view["totalAmount"]?.GetValue<decimal>();
+        // An invoice's total that is no decimal (1e30) matches no payment: a mismatch to report, never an exception that fails the apply.
+        var total = view["totalAmount"] is JsonValue value && value.TryGetValue<decimal>(out var number) ? number : (decimal?)null;
         var alreadyPaid = view["status"]?.GetValue<string>() == "paid";
         if (amount is not null && amount == total && !alreadyPaid)
         {

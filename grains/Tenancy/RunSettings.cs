@@ -42,12 +42,35 @@ public sealed record RunSettings
     /// <summary>Whether this tenant is the control of another run (the same day without chaos), not a run of its own.</summary>
     public bool Control { get; init; }
 
-    /// <summary>The tenant settings for these run settings; <paramref name="wallClock"/> drives a real clock.</summary>
-    public TenantSettings ToTenantSettings(TimeProvider wallClock) => new()
+    /// <summary>The tenant settings for these run settings; <paramref name="wallClock"/> drives a real clock. Bad values throw <see cref="ArgumentException"/>.</summary>
+    public TenantSettings ToTenantSettings(TimeProvider wallClock)
     {
-        Clock = Clock == RunClock.Virtual ? new VirtualTimeProvider(ClockStart) : new ScaledTimeProvider(wallClock, ClockStart, TimeScale),
-        Chaos = ReferenceEquals(Chaos, ChaosSettings.None) ? NoChaos.Instance : new SeededChaosPolicy(Chaos),
-        Delivery = Delivery,
-        Circuit = Circuit,
-    };
+        Validate();
+        return new TenantSettings
+        {
+            Clock = Clock == RunClock.Virtual ? new VirtualTimeProvider(ClockStart) : new ScaledTimeProvider(wallClock, ClockStart, TimeScale),
+            Chaos = ReferenceEquals(Chaos, ChaosSettings.None) ? NoChaos.Instance : new SeededChaosPolicy(Chaos),
+            Delivery = Delivery,
+            Circuit = Circuit,
+        };
+    }
+
+    /// <summary>Values a client sent that the silo cannot run: missing parts, and a clock whose arithmetic would overflow (a start past the year 9000, a time scale outside [1e-6, 1e6]).</summary>
+    private void Validate()
+    {
+        if (Chaos is null || Delivery is null || Circuit is null)
+        {
+            throw new ArgumentException("chaos, delivery and circuit must be objects when given.");
+        }
+
+        if (ClockStart.Year > 9000)
+        {
+            throw new ArgumentException($"clockStart {ClockStart:O} must lie before the year 9000.");
+        }
+
+        if (!(TimeScale is >= 1e-6 and <= 1e6))
+        {
+            throw new ArgumentException($"timeScale {TimeScale} must be between 0.000001 and 1000000.");
+        }
+    }
 }

@@ -30,13 +30,14 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, MeshTenants tenants, CancellationToken cancellationToken)
     {
         var tenant = request.Headers.TryGetValue(TenantHeader, out var header) ? header.ToString() : MeshKeys.DefaultTenant;
         if (!MeshKeys.IsTenant(tenant))
@@ -53,6 +54,13 @@ public static class EventEndpoints
         if (permission.App is not { } app)
         {
             return ApiProblems.Unauthorized("Publishing needs the source app's key: Authorization: Bearer <app key> (into a run: the run's key for the app).");
+        }
+
+        if (tenant != MeshKeys.DefaultTenant && !tenants.IsConfigured(tenant))
+        {
+            // A run's keys outlive the run (they are derived, not stored): a retired run, or one this silo lost in a restart, takes nothing.
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "run_not_found",
+                $"No run '{tenant}' on this silo: it was retired, never created, or lost in a restart (its runner takes it up again). Nothing was stored.");
         }
 
         // The edge (EdgeValidation) has checked the content type, the size and every string of the body already.

@@ -101,8 +101,15 @@ public static class RunEndpoints
 
         if (created && request.Resume)
         {
-            tenants.Get(runId).ObserveSequence(request.Sequence);
+            var resumed = tenants.Get(runId);
+            resumed.ObserveSequence(request.Sequence);
             await gateway.ResumeAsync(runId);
+            if (resumed.Timeline.IsVirtual)
+            {
+                // What woke up due by now (outbox entries whose acknowledgement the crash lost, say) runs before the runner
+                // goes on, as it had before the crash: a read right after the resume must not find them still waiting.
+                await resumed.Timeline.RunUntilAsync(resumed.Clock.GetUtcNow());
+            }
         }
 
         if (request.Listed)

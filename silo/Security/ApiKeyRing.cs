@@ -13,14 +13,12 @@ namespace ApexOrleans.Silo.Security;
 public sealed class ApiKeyRing
 {
     private const string RunKeyPrefix = "run.";
-    private readonly Dictionary<string, string> _appByKey;
     private readonly byte[] _runKeySecret;
 
     private ApiKeyRing(string admin, IReadOnlyDictionary<string, string> apps)
     {
         Admin = admin;
         Apps = apps;
-        _appByKey = apps.ToDictionary(a => a.Value, a => a.Key, StringComparer.Ordinal);
         _runKeySecret = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"apex run keys\n{admin}"));
     }
 
@@ -116,8 +114,20 @@ public sealed class ApiKeyRing
     private static bool Same(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
 
-    /// <summary>The app a key belongs to, or null.</summary>
-    public string? AppOf(string? key) => key is not null && _appByKey.TryGetValue(key, out var app) ? app : null;
+    /// <summary>The app a key belongs to, or null; compared with every app's key in constant time, so timing tells nothing of a key.</summary>
+    public string? AppOf(string? key)
+    {
+        string? found = null;
+        foreach (var (app, appKey) in Apps)
+        {
+            if (key is not null && Same(key, appKey))
+            {
+                found = app;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Whether <paramref name="key"/> is the admin key (compared in constant time).</summary>
     public bool IsAdmin(string? key) => key is not null && Same(key, Admin);

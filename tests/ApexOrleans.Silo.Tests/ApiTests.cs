@@ -108,7 +108,7 @@ public sealed class ApiTests
         var aIntoDefault = await silo.PublishAsync(Event("a-3"), runA["tradeline247"]);
         var siloKeyIntoA = await silo.PublishAsync(Event("a-4"), keys.Apps["tradeline247"], "run-a");
         var siloKeyIntoDefault = await silo.PublishAsync(Event("d-1"), keys.Apps["tradeline247"]);
-        var forged = await silo.PublishAsync(Event("a-5"), runA["tradeline247"][..^4] + "0000", "run-a");
+        var forged = await silo.PublishAsync(Event("a-5"), runA["tradeline247"][..^4] + "zzzz", "run-a"); // not hex: never a valid mac
         var asAnother = await silo.PublishAsync(Event("a-6"), runA["jubeelove"], "run-a");
 
         Assert.Equal(runA, again); // derived, not stored: the same keys every time
@@ -119,6 +119,27 @@ public sealed class ApiTests
         await Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/run-a/apps/jubeelove")).GetProperty("appliedCount").GetInt32() == 1);
         Assert.Equal(0, (await silo.AdminGetAsync("/api/v1/tenants/run-b/apps/tradeline247")).GetProperty("appliedCount").GetInt32());
         Assert.Equal(["a-1"], (await silo.AdminGetAsync("/api/v1/tenants/run-a/apps/tradeline247")).GetProperty("tables").GetProperty("agent_runs").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(["d-1"], (await silo.AdminGetAsync("/api/v1/tenants/default/apps/tradeline247")).GetProperty("tables").GetProperty("agent_runs").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+    }
+
+    [Fact]
+    public async Task AKeyOfARunTheSiloDoesNotHaveStoresNothing()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        var run = await silo.CreateRunAsync("short-lived");
+        using (var retire = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/runs/short-lived"))
+        {
+            retire.Headers.Authorization = new("Bearer", keys.Admin);
+            Assert.Equal(HttpStatusCode.NoContent, (await silo.Http.SendAsync(retire)).StatusCode);
+        }
+
+        var afterRetirement = await silo.PublishAsync("""{ "eventType": "tradeline247:call.received", "target": "jubeelove", "idempotencyKey": "late", "payload": { "callId": "late" } }""",
+            run["tradeline247"], "short-lived");
+
+        Assert.Equal(404, afterRetirement.Status);
+        Assert.Equal("run_not_found", afterRetirement.Body.GetProperty("code").GetString());
+        Assert.DoesNotContain("short-lived", (await silo.AdminGetAsync("/api/v1/tenants")).EnumerateArray().Select(t => t.GetString()));
     }
 
     [Fact]

@@ -81,4 +81,31 @@ public sealed class EdgeValidationTests
         Assert.Empty((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray());
         Assert.DoesNotContain((await silo.AdminGetAsync("/api/v1/tenants")).EnumerateArray(), t => t.GetString() != "default");
     }
+
+    [Theory]
+    [InlineData("/api/v1/runs", """{ "runId": "odd-clock", "settings": { "clock": "Real", "timeScale": 1e-300 } }""", "invalid_settings")]
+    [InlineData("/api/v1/runs", """{ "runId": "far-future", "settings": { "clock": "Virtual", "clockStart": "9999-12-31T00:00:00Z" } }""", "invalid_settings")]
+    [InlineData("/api/v1/runs", """{ "runId": "huge-timeout", "settings": { "delivery": { "attemptTimeout": "10675199.02:48:05" } } }""", "invalid_settings")]
+    [InlineData("/api/v1/faults", """{ "kind": "delivery-delay", "delayMs": 1e300 }""", null)]
+    public async Task ValidButExtremeSettingsAreA400AndChangeNothing(string path, string body, string? code)
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(silo.Url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.TryGetProperty("code", out var actual));
+        if (code is not null)
+        {
+            Assert.Equal(code, actual.GetString());
+        }
+
+        Assert.Empty((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray());
+        Assert.Empty((await silo.AdminGetAsync("/api/v1/faults")).EnumerateArray());
+        Assert.DoesNotContain((await silo.AdminGetAsync("/api/v1/tenants")).EnumerateArray(), t => t.GetString() != "default");
+    }
 }

@@ -130,9 +130,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Empty((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray());
         Assert.Empty((await silo.AdminGetAsync("/api/v1/experiments")).EnumerateArray());
         Assert.Empty((await silo.AdminGetAsync("/api/v1/faults")).EnumerateArray());
-        using var receipt = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/default/receipts/k");
-        receipt.Headers.Authorization = new("Bearer", keys.Admin);
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(receipt)).StatusCode);
+        foreach (var app in keys.Apps.Keys)
+        {
+            using var receipt = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tenants/default/receipts/{app}/k");
+            receipt.Headers.Authorization = new("Bearer", keys.Admin);
+            Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(receipt)).StatusCode);
+        }
         output.WriteLine($"{total} hostile requests in {elapsed.TotalSeconds:0.0} s: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => s.Key == 0 ? $"{s.Value}×400 by Kestrel (NUL in the path)" : $"{s.Value}×{s.Key}"))}; " +
                          $"kinds: {string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}; nothing stored, ready");
     }

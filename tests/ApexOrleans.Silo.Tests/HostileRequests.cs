@@ -73,7 +73,7 @@ internal static class HostileRequests
         Gen.Elements([.. BadStrings, "{\"samples\":[1,{\"probe\":\"\\ud800\"}]}"])
             .Select(j => Post("an experiment journal that is not valid text", "/api/v1/experiments", Replace(Experiment, "\"journal\": {}", "\"journal\": " + j), ProbeKey.Admin)),
         Gen.Elements(BadStrings).Select(s => Put("a scorecard that is not valid text", "/api/v1/runs/fuzz-run/scorecard", $$"""{ "passed": true, "criteria": [{ "title": {{s}} }] }""")),
-        RouteId(namesNothing: false).Zip(Gen.Elements("apps", "apps/omnihub", "apps/omnihub/receipts", "circuits", "queues", "receipts/k")).Select(p =>
+        RouteId(namesNothing: false).Zip(Gen.Elements("apps", "apps/omnihub", "apps/omnihub/receipts", "circuits", "queues", "receipts/tradeline247/k")).Select(p =>
             new Probe("a tenant id that is not an id", HttpMethod.Get, $"/api/v1/tenants/{p.Item1}/{p.Item2}", null, null, ProbeKey.Admin)),
         RouteId(namesNothing: true).Zip(Gen.Elements("", "/receipts")).Select(p => new Probe("an app that is not in the catalog", HttpMethod.Get, $"/api/v1/tenants/default/apps/{p.Item1}{p.Item2}", null, null, ProbeKey.Admin)),
         Gen.Elements("?count=abc", "?count=99999999999", "/latency?sliceSeconds=x", "/latency?sliceSeconds=1.5", "?tenant=%0Adefault", "?tenant=default%00",
