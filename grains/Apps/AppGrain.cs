@@ -266,7 +266,7 @@ public sealed class AppGrain(
             StandsInFor = delivery.StandsInFor,
         };
         Data.Inbox[delivery.InboxKey] = receipt;
-        Data.AppliedEvents.Add(envelope.Id);
+        Data.AppliedEvents.Add(envelope.ScopedId);
         if (delivery.Role == DeliveryRole.Source)
         {
             Data.Outbox.Add(new OutboxEntry
@@ -385,7 +385,7 @@ public sealed class AppGrain(
             Sequence = cause.Sequence,
         };
         var causeRecipients = cause.Targets.Append(cause.SourceApp).ToHashSet();
-        var fanOut = published.Targets.Select(t => new OutboxTarget(t, causeRecipients.Contains(t) ? cause.Id : null)).ToList();
+        var fanOut = published.Targets.Select(t => new OutboxTarget(t, causeRecipients.Contains(t) ? cause.ScopedId : null)).ToList();
         return new Delivery.Delivery(envelope, DeliveryRole.Source, FanOut: fanOut);
     }
 }

@@ -12,10 +12,10 @@ public sealed class AppState
     /// <summary>Table name → key → record.</summary>
     public SortedDictionary<string, SortedDictionary<string, AppRecord>> Tables { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Receipts of applied events, by <c>{role}:{idempotencyKey}</c>.</summary>
+    /// <summary>Receipts of applied events, by <c>Delivery.InboxKey</c> (own facts by key, others' by source app and key).</summary>
     public Dictionary<string, ApplyReceipt> Inbox { get; set; } = [];
 
-    /// <summary>Ids of the events applied (what causal holds wait for).</summary>
+    /// <summary>The events applied, by source app and id (<c>EventEnvelope.ScopedId</c>: what causal holds wait for).</summary>
     public HashSet<string> AppliedEvents { get; set; } = [];
 
     /// <summary>Deliveries waiting for a predecessor.</summary>

@@ -49,6 +49,13 @@ public sealed record EventEnvelope
     [JsonIgnore]
     public string ScopedKey => ScopeOf(SourceApp, IdempotencyKey);
 
+    /// <summary>
+    /// The event's id in its source app's scope: a client may choose an id, so another app could send one that names this
+    /// event; what an app has applied, and what a reaction waits for, is named by source and id together.
+    /// </summary>
+    [JsonIgnore]
+    public string ScopedId => $"{SourceApp}/{Id}";
+
     /// <summary>The scoped key of <paramref name="idempotencyKey"/> published by <paramref name="sourceApp"/> (app ids hold no '/').</summary>
     public static string ScopeOf(string sourceApp, string idempotencyKey) => $"{sourceApp}/{idempotencyKey}";
 

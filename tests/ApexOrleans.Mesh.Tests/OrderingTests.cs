@@ -61,16 +61,19 @@ public sealed class OrderingTests
         await tenant.Timeline.RunUntilAsync(registration.Time);
         await silo.PublishAsync(tenant, registration.Event);
 
+        // Another app sends OmniHub an event that takes the registration's id: it must not pass for the cause.
+        await silo.PublishAsync(tenant, SarahsDay.Get(1).Event with { Id = registration.Event.Id, IdempotencyKey = "impostor" });
+
         await tenant.Timeline.RunUntilAsync(registration.Time + TimeSpan.FromMinutes(1));
         var early = await silo.AppAsync(tenant, "omnihub");
         var held = Assert.Single(early.Held);
         Assert.Equal("flowbills:invoice.created", held.EventType);
-        Assert.Equal([$"event {registration.Event.Id}"], held.WaitingFor);
+        Assert.Equal([$"event {registration.Event.ScopedId}"], held.WaitingFor);
 
         await MeshSilo.SettleAsync(tenant);
         var omnihub = await silo.AppAsync(tenant, "omnihub");
         Assert.Empty(omnihub.Held);
-        Assert.Equal(2, omnihub.Rows("feed").Count);
+        Assert.Equal(3, omnihub.Rows("feed").Count);
     }
 
     [Fact]
