@@ -60,7 +60,7 @@ public static partial class EnvelopeParser
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
-            throw Reject("malformed_envelope", "$", $"an envelope is a JSON object, not {Describe(json.ValueKind)}");
+            throw Reject("malformed_envelope", "$", $"an envelope is a JSON object, not {Configuration.ConfigJson.Describe(json.ValueKind)}");
         }
 
         var cloudEvent = json.TryGetProperty("specversion", out _);
@@ -87,7 +87,7 @@ public static partial class EnvelopeParser
         if (data is not { ValueKind: JsonValueKind.Object })
         {
             throw Reject("invalid_payload", cloudEvent ? "data" : "payload",
-                data is null ? "is missing" : $"must be a JSON object, not {Describe(data.Value.ValueKind)}");
+                data is null ? "is missing" : $"must be a JSON object, not {Configuration.ConfigJson.Describe(data.Value.ValueKind)}");
         }
 
         var targets = Targets(json, cloudEvent ? "targets" : "target", sourceApp);
@@ -143,8 +143,8 @@ public static partial class EnvelopeParser
             JsonValueKind.String => [element.Value.GetString()!],
             JsonValueKind.Array => element.Value.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
                 ? t.GetString()!
-                : throw Reject("invalid_target", field, $"every target is an app id string, not {Describe(t.ValueKind)}")).ToList(),
-            _ => throw Reject("invalid_target", field, $"must be an app id or an array of app ids, not {Describe(element.Value.ValueKind)}"),
+                : throw Reject("invalid_target", field, $"every target is an app id string, not {Configuration.ConfigJson.Describe(t.ValueKind)}")).ToList(),
+            _ => throw Reject("invalid_target", field, $"must be an app id or an array of app ids, not {Configuration.ConfigJson.Describe(element.Value.ValueKind)}"),
         };
         if (targets.Count == 0)
         {
@@ -228,22 +228,12 @@ public static partial class EnvelopeParser
             { ValueKind: JsonValueKind.String } => element.Value.GetString() is { Length: > 0 } text
                 ? text
                 : throw Reject("invalid_field", field, "must not be empty"),
-            _ => throw Reject("invalid_field", field, $"must be a string, not {Describe(element.Value.ValueKind)}"),
+            _ => throw Reject("invalid_field", field, $"must be a string, not {Configuration.ConfigJson.Describe(element.Value.ValueKind)}"),
         };
     }
 
     private static JsonElement? Property(JsonElement json, string field) =>
         json.TryGetProperty(field, out var value) ? value : null;
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 
     private static PublishRejectedException Reject(string code, string field, string reason) =>
         new(new PublishRejection(code, field, reason));

@@ -73,8 +73,10 @@ public sealed class EdgeValidation(RequestDelegate next)
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", UnsupportedMediaType(context.Request.ContentType));
         }
 
-        var limit = endpoint.Metadata.GetMetadata<BodyLimit>()?.MaxBytes ?? int.MaxValue;
-        var body = await ReadAsync(context.Request.Body, limit, context.RequestAborted);
+        var limit = endpoint.Metadata.GetMetadata<BodyLimit>()?.MaxBytes
+            ?? context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SiloOptions>>().Value.MaxAdminBodyBytes;
+        // A declared length past the limit is refused before a byte is read; a body without one is read up to the limit only.
+        var body = context.Request.ContentLength > limit ? null : await ReadAsync(context.Request.Body, limit, context.RequestAborted);
         if (body is null)
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The body is larger than {limit} bytes.");

@@ -21,6 +21,9 @@ public sealed class SiloOptions
     /// <summary>Largest accepted request body for a publish.</summary>
     public int MaxEventBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Largest accepted request body anywhere else (runs, faults, experiments, scorecards): the edge reads a body before an endpoint checks its key.</summary>
+    public int MaxAdminBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Whether the silo runs in production mode.</summary>
     public bool IsProduction => string.Equals(Mode, "production", StringComparison.OrdinalIgnoreCase);
 }

@@ -108,4 +108,23 @@ public sealed class EdgeValidationTests
         Assert.Empty((await silo.AdminGetAsync("/api/v1/faults")).EnumerateArray());
         Assert.DoesNotContain((await silo.AdminGetAsync("/api/v1/tenants")).EnumerateArray(), t => t.GetString() != "default");
     }
+
+    [Fact]
+    public async Task AnAdminBodyPastItsLimitIs413AndCreatesNothing()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        var padding = new string(' ', 1024 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/runs")
+        {
+            Content = new StringContent($$"""{ "runId": "big-run", "settings": { } {{padding}} }""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+
+        using var response = await silo.Http.SendAsync(request);
+
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Equal("payload_too_large", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.Empty((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray());
+    }
 }
