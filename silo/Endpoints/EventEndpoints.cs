@@ -12,13 +12,16 @@ namespace ApexOrleans.Silo.Endpoints;
 /// <summary>Publishing: <c>POST /api/v1/events</c> with the source app's key; the tenant in <c>X-Apex-Tenant</c>.</summary>
 public static class EventEndpoints
 {
+    /// <summary>Where events are published: the one endpoint that also takes CloudEvents' media type.</summary>
+    public const string Path = "/api/v1/events";
+
     /// <summary>The header naming the tenant (a run); absent means the default tenant.</summary>
     public const string TenantHeader = "X-Apex-Tenant";
 
     /// <summary>Maps the group.</summary>
     public static void MapEventEndpoints(this IEndpointRouteBuilder routes, SiloOptions options)
     {
-        var events = routes.MapGroup("/api/v1/events").WithTags("events");
+        var events = routes.MapGroup(Path).WithTags("events");
         events.MapPost("/", PublishAsync)
             .Accepts<JsonElement>(EdgeValidation.JsonMediaTypes[0], [.. EdgeValidation.JsonMediaTypes.Skip(1)])
             .WithMetadata(new BodyLimit(options.MaxEventBytes))

@@ -70,7 +70,7 @@ public sealed class EdgeValidation(RequestDelegate next)
 
         if (!IsJson(context.Request.ContentType))
         {
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", UnsupportedMediaType(context.Request.ContentType));
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", UnsupportedMediaType(context));
         }
 
         var limit = endpoint.Metadata.GetMetadata<BodyLimit>()?.MaxBytes
@@ -93,8 +93,16 @@ public sealed class EdgeValidation(RequestDelegate next)
     }
 
     /// <summary>What a 415 says, also when routing refuses the content type before this middleware (an endpoint's accepts metadata).</summary>
-    public static string UnsupportedMediaType(string? contentType) =>
-        $"The body must be sent as {string.Join(" or ", JsonMediaTypes)} (optionally with charset=utf-8), not '{contentType}'.";
+    /// <remarks>Names the types this endpoint takes: every endpoint takes <c>application/json</c>; only a publish also takes CloudEvents.</remarks>
+    public static string UnsupportedMediaType(HttpContext context)
+    {
+        // Routing refuses a content type before it picks an endpoint, so there may be no endpoint to ask: then the path says.
+        var accepted = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes
+                .Where(t => JsonMediaTypes.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList() is { Count: > 0 } types ? types
+            : context.Request.Path.StartsWithSegments(Endpoints.EventEndpoints.Path) ? JsonMediaTypes
+            : JsonMediaTypes.Take(1).ToList();
+        return $"The body must be sent as {string.Join(" or ", accepted)} (optionally with charset=utf-8), not '{context.Request.ContentType}'.";
+    }
 
     /// <summary>Whether a content type is one of <see cref="JsonMediaTypes"/> with at most a UTF-8 charset.</summary>
     public static bool IsJson(string? contentType) =>

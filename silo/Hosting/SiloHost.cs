@@ -41,7 +41,7 @@ public static class SiloHost
             c.ProblemDetails.Extensions.TryAdd("code", Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant().Replace(' ', '_'));
             if (status == StatusCodes.Status415UnsupportedMediaType)
             {
-                c.ProblemDetails.Detail ??= EdgeValidation.UnsupportedMediaType(c.HttpContext.Request.ContentType);
+                c.ProblemDetails.Detail ??= EdgeValidation.UnsupportedMediaType(c.HttpContext);
             }
         });
         // A body that does not bind reaches ApiExceptionHandler, which names the field, in every environment.

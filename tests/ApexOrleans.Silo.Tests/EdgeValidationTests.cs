@@ -127,4 +127,23 @@ public sealed class EdgeValidationTests
         Assert.Equal("payload_too_large", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
         Assert.Empty((await silo.AdminGetAsync("/api/v1/runs")).EnumerateArray());
     }
+
+    [Fact]
+    public async Task A415NamesOnlyTheTypesItsEndpointTakes()
+    {
+        await using var silo = await RunningSilo.StartAsync();
+        var keys = await silo.KeysAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(silo.Url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+
+        using var run = await client.PostAsync("/api/v1/runs", new StringContent("{}", Encoding.UTF8, "text/plain"));
+        using var publish = await client.PostAsync("/api/v1/events", new StringContent("{}", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal([415, 415], new[] { (int)run.StatusCode, (int)publish.StatusCode });
+        var runDetail = JsonDocument.Parse(await run.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+        var publishDetail = JsonDocument.Parse(await publish.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+        Assert.Contains("application/json", runDetail);
+        Assert.DoesNotContain("cloudevents", runDetail);
+        Assert.Contains("application/cloudevents+json", publishDetail);
+    }
 }
