@@ -60,7 +60,7 @@ public static class BundleVerifier
     private static InvariantCheck OneEffectEach(List<EventLine> deliveries, List<ReceiptLine> applies)
     {
         var twice = EffectCount.Repeated(deliveries, applies);
-        return new InvariantCheck("one effect per (idempotency key, target)", twice.Count == 0,
+        return new InvariantCheck("one effect per (source app, idempotency key, target)", twice.Count == 0,
             twice.Count == 0 ? $"{applies.Count} apply receipts and every attempt's answer: one effect each" : $"two effects: {string.Join("; ", twice)}");
     }
 

@@ -94,7 +94,7 @@ public sealed class LoadTests
         var (exitCode, output) = await Apex.RunAsync("verify", outcome.BundlePath);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("FAIL one effect per (idempotency key, target) (every tenant): broken in 1 of 3 tenants", output.ReplaceLineEndings(" ").Replace("  ", " "));
+        Assert.Contains("FAIL one effect per (source app, idempotency key, target) (every tenant): broken in 1 of 3 tenants", output.ReplaceLineEndings(" ").Replace("  ", " "));
         Assert.Contains(victim, output.ReplaceLineEndings(""));
     }
 

@@ -85,7 +85,7 @@ public sealed class RunnerTests
         var checks = BundleVerifier.Verify(edited);
         var (exitCode, output) = await Apex.RunAsync("verify", edited);
 
-        Assert.False(checks.Single(c => c.Name == "one effect per (idempotency key, target)").Passed);
+        Assert.False(checks.Single(c => c.Name == "one effect per (source app, idempotency key, target)").Passed);
         Assert.False(checks.Single(c => c.Name == "digest").Passed);
         Assert.Equal(1, exitCode);
         Assert.Contains("broken invariant", output);
