@@ -90,7 +90,7 @@ public sealed record EvidenceFiles(
         {
             lines.AddRange(receipts.Select(r => new ReceiptLine
             {
-                Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Source = r.EventType[..r.EventType.IndexOf(':')],
+                Kind = "apply", IdempotencyKey = r.IdempotencyKey, EventId = r.EventId, App = app, Source = EnvelopeParser.TrySplitEventType(r.EventType, out var source, out _) ? source : null,
                 Role = r.Role.ToString(), At = r.AppliedAt,
                 Effects = r.Effects, DuplicatesRefused = r.DuplicatesRefused, HeldSince = r.HeldSince, Reactions = r.Reactions, StandsInFor = r.StandsInFor,
             }));

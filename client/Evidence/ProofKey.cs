@@ -19,9 +19,8 @@ public static class ProofKey
             return exact;
         }
 
-        var scoped = candidates.Where(r => r.IdempotencyKey == key && keyOf(r) == EventEnvelope.ScopeOf(SourceOf(r.EventType), key)).Take(2).ToList();
+        var scoped = candidates.Where(r => r.IdempotencyKey == key && EnvelopeParser.TrySplitEventType(r.EventType, out var source, out _)
+                                           && keyOf(r) == EventEnvelope.ScopeOf(source, key)).Take(2).ToList();
         return scoped.Count == 1 ? scoped[0] : null;
     }
-
-    private static string SourceOf(string eventType) => eventType[..Math.Max(0, eventType.IndexOf(':'))];
 }

@@ -11,9 +11,16 @@ namespace ApexOrleans.Grains.Delivery;
 /// </summary>
 public sealed class CompetingDeliveries(AppDefinition? app)
 {
+    private static readonly IReadOnlyDictionary<long, DeliveryItem> NoneWaiting = new Dictionary<long, DeliveryItem>();
+
     /// <summary>The items that must wait, each with the item it waits behind.</summary>
-    public IReadOnlyDictionary<long, DeliveryItem> Waiting(IEnumerable<DeliveryItem> pending)
+    public IReadOnlyDictionary<long, DeliveryItem> Waiting(IReadOnlyCollection<DeliveryItem> pending)
     {
+        if (pending.Count < 2)
+        {
+            return NoneWaiting; // the common case, asked on every turn of a queue: no sorting, no record keys
+        }
+
         var first = new Dictionary<string, DeliveryItem>(StringComparer.Ordinal);
         var waiting = new Dictionary<long, DeliveryItem>();
         foreach (var item in pending.Where(i => i.FailedOverTo is null).OrderBy(i => i.Delivery.Envelope.Sequence).ThenBy(i => i.Id))

@@ -149,7 +149,6 @@ public sealed class DeliveryGrain(
 
             if (attempted.Count > 0)
             {
-
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
                 await state.WriteStateAsync();
