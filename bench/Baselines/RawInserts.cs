@@ -34,7 +34,7 @@ public static class RawInserts
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         // The same log settings as the mesh's SQLite storage.
-        command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {new Runtime.Storage.SqliteGrainStorageOptions().WalAutoCheckpointPages};" +
+        command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {new ApexOrleans.Storage.SqliteGrainStorageOptions().WalAutoCheckpointPages};" +
             (create ? "CREATE TABLE IF NOT EXISTS raw (id TEXT PRIMARY KEY, payload TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID;" : "");
         await command.ExecuteNonQueryAsync();
         return connection;

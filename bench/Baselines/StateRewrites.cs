@@ -1,6 +1,8 @@
 using System.Text.Json;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using ApexOrleans.Storage;
+using Orleans.Storage;
 
 namespace ApexOrleans.Bench.Baselines;
 
@@ -46,7 +48,7 @@ public sealed class StateRewrites
             for (var g = 0; g < grainsPerWriter; g++)
             {
                 states[c][g] = new GrainState<RewrittenState> { State = new RewrittenState { Body = bodies[(c * grainsPerWriter + g) % bodies.Count] } };
-                grains[c][g] = new GrainId("bench-rewrite", $"{run}-{c}-{g}");
+                grains[c][g] = GrainId.Create("bench-rewrite", $"{run}-{c}-{g}");
             }
         }
 
@@ -71,7 +73,7 @@ public sealed class StateRewrites
     {
         var states = _states[writer];
         var slot = (int)(iteration % states.Length);
-        states[slot].State = new RewrittenState { Body = states[(slot + 1) % states.Length].State.Body };
+        states[slot].State = new RewrittenState { Body = states[(slot + 1) % states.Length].State!.Body };
         return _storage.WriteStateAsync(StateName, _grains[writer][slot], states[slot]);
     }
 }

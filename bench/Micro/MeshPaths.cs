@@ -5,7 +5,8 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using BenchmarkDotNet.Attributes;
 
 namespace ApexOrleans.Bench.Micro;

@@ -1,7 +1,8 @@
 using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 
 namespace ApexOrleans.Bench.Suites;
 
@@ -17,7 +18,7 @@ public static class ActorSuite
         log($"(a) grain calls vs a bare channel actor: {Keys} keys, {Callers} callers");
         var keys = Enumerable.Range(0, Keys).Select(i => $"counter-{i}").ToArray();
         var actors = new BareActor.Directory();
-        await using var silo = await BenchSilo.StartAsync(GrainStorageChoice.Memory(), options.CatalogPath, s => s.AddGrain<CounterGrain>());
+        await using var silo = await BenchSilo.StartAsync(GrainStorageChoice.Memory(), options.CatalogPath); // CounterGrain is found by Orleans with the bench's other generated code
         string Key(int client, long i) => keys[(int)((client * 7919L + i) % Keys)];
         Task<double> Bare() => Throughput.MeasureAsync(Callers, options.Window, (c, i) => actors.Get(Key(c, i)).IncrementAsync());
         Task<double> Grain() => Throughput.MeasureAsync(Callers, options.Window, (c, i) => silo.Grains.GetGrain<ICounterGrain>(Key(c, i)).IncrementAsync());

@@ -1,6 +1,7 @@
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

@@ -4,7 +4,8 @@ using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

@@ -1,15 +1,17 @@
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Bench.Workloads;
 
-/// <summary>An in-process silo with the mesh on a chosen storage, as <c>apex run</c> embeds it, with its services at hand.</summary>
+/// <summary>An in-process Orleans silo with the mesh on a chosen storage, as <c>apex run</c> embeds it, with its services at hand.</summary>
 public sealed class BenchSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -36,9 +38,11 @@ public sealed class BenchSilo : IAsyncDisposable
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
-        builder.UseSilo(silo =>
+        builder.UseOrleans(silo =>
         {
-            silo.UseGrainStorage(storage).AddMesh(o => o.CatalogPath = catalogPath);
+            silo.UseLoopbackCluster(siloPort: 0, gatewayPort: 0, LoopbackCluster.PrivateClusterId())
+                .AddMeshGrainStorage(storage)
+                .AddMesh(o => o.CatalogPath = catalogPath);
             configure?.Invoke(silo);
         });
         var host = builder.Build();

@@ -8,7 +8,8 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Experiments;
 

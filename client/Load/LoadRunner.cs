@@ -4,7 +4,10 @@ using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace ApexOrleans.Client.Load;
 

@@ -6,15 +6,18 @@ using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Hosting;
-using ApexOrleans.Runtime.Storage;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace ApexOrleans.Client.Running;
 
-/// <summary>A silo in this process, on the chosen storage: the runner's default.</summary>
+/// <summary>An Orleans silo in this process, a cluster of its own on free loopback ports, on the chosen storage: the runner's default.</summary>
 public sealed class EmbeddedMeshSession : IMeshSession
 {
     private readonly IHost _host;
@@ -41,9 +44,11 @@ public sealed class EmbeddedMeshSession : IMeshSession
     public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseSilo(silo =>
+        builder.UseOrleans(silo =>
         {
-            silo.UseGrainStorage(storage).AddMesh(o => o.CatalogPath = catalogPath);
+            silo.UseLoopbackCluster(siloPort: 0, gatewayPort: 0, LoopbackCluster.PrivateClusterId())
+                .AddMeshGrainStorage(storage)
+                .AddMesh(o => o.CatalogPath = catalogPath);
             configure?.Invoke(silo);
         });
         var host = builder.Build();
@@ -127,7 +132,7 @@ public sealed class EmbeddedMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>
-        await StorageProbe.FailureAsync(_host.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), TimeSpan.FromSeconds(3), cancellationToken) is null;
+        await StorageProbe.FailureAsync(_host.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), TimeSpan.FromSeconds(3), cancellationToken) is null;
 
     /// <inheritdoc />
     public Task RecordExperimentAsync(System.Text.Json.JsonElement record, CancellationToken cancellationToken) =>

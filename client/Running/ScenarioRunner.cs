@@ -6,7 +6,8 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Running;
 

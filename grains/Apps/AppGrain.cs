@@ -6,7 +6,8 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Apps;
 
@@ -42,7 +43,7 @@ public sealed class AppGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (tenant, appId) = MeshKeys.Split(GetPrimaryKeyString());
+        var (tenant, appId) = MeshKeys.Split(this.GetPrimaryKeyString());
         _tenantId = tenant;
         _app = catalog.Find(appId) ?? throw new InvalidOperationException($"App '{appId}' is not in the app catalog.");
         if (Data.Outbox.Count > 0)

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using Orleans;
 
 namespace ApexOrleans.Grains.Apps;
 
 /// <summary>An app's data as read back from its grain.</summary>
+[GenerateSerializer]
 public sealed record AppSnapshot(
     string Tenant,
     string App,
@@ -17,7 +19,9 @@ public sealed record AppSnapshot(
 }
 
 /// <summary>One record as a reader sees it: key, the event behind it, the merged fields, and whose record it stands in for.</summary>
+[GenerateSerializer]
 public sealed record RecordView(string Key, string EventId, string EventType, string IdempotencyKey, JsonObject Data, StandIn? StandsIn = null);
 
 /// <summary>A held event: what it waits for and whether it has waited longer than the hold timeout.</summary>
+[GenerateSerializer]
 public sealed record HeldView(string EventId, string EventType, string IdempotencyKey, DateTimeOffset HeldSince, bool Overdue, IReadOnlyList<string> WaitingFor);

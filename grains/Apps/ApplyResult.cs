@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace ApexOrleans.Grains.Apps;
 
 /// <summary>What an app did with a delivery.</summary>
+[GenerateSerializer]
 public enum ApplyStatus
 {
     /// <summary>The effect was applied now, with its receipt.</summary>
@@ -14,4 +17,5 @@ public enum ApplyStatus
 }
 
 /// <summary>The answer of an app to a delivery.</summary>
+[GenerateSerializer]
 public sealed record ApplyResult(ApplyStatus Status, ApplyReceipt? Receipt, IReadOnlyList<string> WaitingFor);

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Apps;
 

@@ -1,5 +1,7 @@
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using ApexOrleans.Storage;
+using Orleans.Storage;
 
 namespace ApexOrleans.Grains.Chaos;
 
@@ -16,15 +18,15 @@ public sealed class ChaosFilteredGrainStorage(IGrainStorage inner, FaultSwitchbo
     public IGrainStorage Inner => inner;
 
     /// <inheritdoc />
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         faults.StorageDown ? Task.FromException(new InjectedStorageOutageException()) : inner.ReadStateAsync(stateName, grainId, grainState);
 
     /// <inheritdoc />
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         faults.StorageDown ? Task.FromException(new InjectedStorageOutageException()) : inner.WriteStateAsync(stateName, grainId, grainState);
 
     /// <inheritdoc />
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) where T : new() =>
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         faults.StorageDown ? Task.FromException(new InjectedStorageOutageException()) : inner.ClearStateAsync(stateName, grainId, grainState);
 
     /// <inheritdoc />
@@ -43,8 +45,8 @@ public sealed class ChaosFilteredGrainStorage(IGrainStorage inner, FaultSwitchbo
 }
 
 /// <summary>Puts every storage provider of the silo behind <see cref="ChaosFilteredGrainStorage"/>.</summary>
-public sealed class StorageChaosFilter(FaultSwitchboard faults) : IGrainStorageFilter
+public sealed class StorageChaosFilter(FaultSwitchboard faults) : IGrainStorageDecorator
 {
     /// <inheritdoc />
-    public IGrainStorage Wrap(IGrainStorage inner) => new ChaosFilteredGrainStorage(inner, faults);
+    public IGrainStorage Decorate(IGrainStorage inner) => new ChaosFilteredGrainStorage(inner, faults);
 }

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace ApexOrleans.Grains.Chaos;
 
 /// <summary>What can go wrong with one delivery attempt.</summary>
+[GenerateSerializer]
 public enum FaultKind
 {
     /// <summary>Nothing: the attempt reaches the target and its answer comes back.</summary>

@@ -1,6 +1,7 @@
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Circuits;
 
@@ -25,7 +26,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenantId = MeshKeys.Split(GetPrimaryKeyString()).Tenant;
+        _tenantId = MeshKeys.Split(this.GetPrimaryKeyString()).Tenant;
         return Task.CompletedTask;
     }
 
@@ -110,7 +111,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             await state.WriteOrRevertAsync(DeactivateOnIdle);
         }
 
-        return new CircuitSnapshot(MeshKeys.Split(GetPrimaryKeyString()).Name, Circuit.Status, Circuit.ConsecutiveFailures,
+        return new CircuitSnapshot(MeshKeys.Split(this.GetPrimaryKeyString()).Name, Circuit.Status, Circuit.ConsecutiveFailures,
             Circuit.OpenUntil, [.. Circuit.Transitions]);
     }
 
@@ -140,6 +141,6 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         var transition = new CircuitTransition(at, Circuit.Status, to, cause, eventId);
         Circuit.Transitions.Add(transition);
         Circuit.Status = to;
-        telemetry.CircuitMoved(CurrentTenant.Id, MeshKeys.Split(GetPrimaryKeyString()).Name, transition);
+        telemetry.CircuitMoved(CurrentTenant.Id, MeshKeys.Split(this.GetPrimaryKeyString()).Name, transition);
     }
 }

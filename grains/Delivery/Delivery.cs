@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Envelope;
+using Orleans;
 
 namespace ApexOrleans.Grains.Delivery;
 
@@ -10,6 +11,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// reaction's cause); <see cref="FanOut"/> overrides the envelope's targets with per-target holds when the app
 /// publishes a reaction.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record Delivery(
     EventEnvelope Envelope, DeliveryRole Role, string? HoldUntilApplied = null, IReadOnlyList<OutboxTarget>? FanOut = null, string? StandsInFor = null)
 {

@@ -3,8 +3,10 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Providers;
+using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Polly;
 
@@ -51,8 +53,8 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenantId, _target) = MeshKeys.Split(GetPrimaryKeyString());
-        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default), GrainId, Queue.FirstHistoryPage);
+        (_tenantId, _target) = MeshKeys.Split(this.GetPrimaryKeyString());
+        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), Queue.FirstHistoryPage);
         var app = catalog.Find(_target);
         _fallback = app?.Fallback;
         _competing = new CompetingDeliveries(app);
@@ -137,7 +139,7 @@ public sealed class DeliveryGrain(
         var written = false;
         try
         {
-            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(GetPrimaryKeyString());
+            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString());
             while (Due(now, attempted) is { Count: > 0 } due)
             {
                 foreach (var item in due)
@@ -317,7 +319,7 @@ public sealed class DeliveryGrain(
             return (false, null, $"{decision.Fault}: {decision.Reason}");
         }
 
-        var app = GrainFactory.GetGrain<IAppGrain>(GetPrimaryKeyString());
+        var app = GrainFactory.GetGrain<IAppGrain>(this.GetPrimaryKeyString());
         crash.Pass("delivery.before-apply");
         try
         {
@@ -333,7 +335,8 @@ public sealed class DeliveryGrain(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return (false, null, $"{e.GetType().Name}: {e.Message}");
+            var cause = e.Cause(); // as the app's storage threw it, not as Orleans wrapped it
+            return (false, null, $"{cause.GetType().Name}: {cause.Message}");
         }
     }
 
@@ -355,7 +358,7 @@ public sealed class DeliveryGrain(
         // An item held up by an earlier competing one is attempted in the turn that delivers that one, or when it is due.
         var waiting = _competing.Waiting(Queue.Pending);
         var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
-        var self = GrainFactory.GetGrain<IDeliveryGrain>(GetPrimaryKeyString());
+        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
         CurrentTenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
     }
 }

@@ -1,12 +1,15 @@
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ApexOrleans.Grains.Delivery;
 
 /// <summary>A sealed page of a queue's history: written once, never changed.</summary>
+[GenerateSerializer]
 public sealed class DeliveryHistoryPage
 {
     /// <summary>The ended items, in the order they ended.</summary>
+    [Id(0)]
     public List<DeliveryItem> Items { get; set; } = [];
 }
 
@@ -36,15 +39,15 @@ internal sealed class DeliveryHistory(IGrainStorage storage, GrainId queue, long
             var name = PageName(state.NextHistoryPage);
             try
             {
-                await storage.WriteStateAsync(name, queue, page).ConfigureAwait(false);
+                await storage.WriteStateAsync(name, queue, page);
             }
             catch (InconsistentStateException)
             {
                 // Sealed before by a life of this queue whose own write did not follow: overwritten with the items recent now.
                 var stored = new GrainState<DeliveryHistoryPage>();
-                await storage.ReadStateAsync(name, queue, stored).ConfigureAwait(false);
+                await storage.ReadStateAsync(name, queue, stored);
                 page.ETag = stored.ETag;
-                await storage.WriteStateAsync(name, queue, page).ConfigureAwait(false);
+                await storage.WriteStateAsync(name, queue, page);
             }
 
             _read.Remove(state.NextHistoryPage);
@@ -71,8 +74,8 @@ internal sealed class DeliveryHistory(IGrainStorage storage, GrainId queue, long
             var page = new GrainState<DeliveryHistoryPage>();
             try
             {
-                await storage.ReadStateAsync(PageName(_clearedBelow), queue, page).ConfigureAwait(false);
-                await storage.ClearStateAsync(PageName(_clearedBelow), queue, page).ConfigureAwait(false);
+                await storage.ReadStateAsync(PageName(_clearedBelow), queue, page);
+                await storage.ClearStateAsync(PageName(_clearedBelow), queue, page);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -90,8 +93,8 @@ internal sealed class DeliveryHistory(IGrainStorage storage, GrainId queue, long
             if (!_read.TryGetValue(number, out var pageItems))
             {
                 var page = new GrainState<DeliveryHistoryPage>();
-                await storage.ReadStateAsync(PageName(number), queue, page).ConfigureAwait(false);
-                _read[number] = pageItems = page.State.Items;
+                await storage.ReadStateAsync(PageName(number), queue, page);
+                _read[number] = pageItems = (page.State ?? new()).Items;
             }
 
             items.AddRange(pageItems);

@@ -1,4 +1,5 @@
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Delivery;
 

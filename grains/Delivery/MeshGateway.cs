@@ -2,7 +2,8 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Delivery;
 

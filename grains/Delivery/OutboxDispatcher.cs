@@ -1,6 +1,7 @@
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Delivery;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace ApexOrleans.Grains.Envelope;
 
@@ -7,39 +8,51 @@ namespace ApexOrleans.Grains.Envelope;
 /// One event on the mesh: the CloudEvents 1.0 core (id, source, type, time, subject, data) plus the
 /// mesh's own fields. Immutable; grains pass it by reference.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record EventEnvelope
 {
     /// <summary>CloudEvents <c>id</c>: unique per event.</summary>
+    [Id(0)]
     public required string Id { get; init; }
 
     /// <summary>The story's <c>app:entity.action</c> name; CloudEvents <c>type</c>.</summary>
+    [Id(1)]
     public required string EventType { get; init; }
 
     /// <summary>The publishing app; CloudEvents <c>source</c> is <c>/apps/{SourceApp}</c>.</summary>
+    [Id(2)]
     public required string SourceApp { get; init; }
 
     /// <summary>The apps the event is delivered to (never the source itself).</summary>
+    [Id(3)]
     public required IReadOnlyList<string> Targets { get; init; }
 
     /// <summary>CloudEvents <c>time</c>: when it happened in the business's day.</summary>
+    [Id(4)]
     public DateTimeOffset? Time { get; init; }
 
     /// <summary>CloudEvents <c>subject</c>: the record the event is about (e.g. <c>inv-001</c>).</summary>
+    [Id(5)]
     public string? Subject { get; init; }
 
     /// <summary>The payload, a JSON object; CloudEvents <c>data</c>.</summary>
+    [Id(6)]
     public required JsonElement Data { get; init; }
 
     /// <summary>Ties together every event of one business flow.</summary>
+    [Id(7)]
     public required string CorrelationId { get; init; }
 
     /// <summary>The event that caused this one (reactions), if any.</summary>
+    [Id(8)]
     public string? CausationId { get; init; }
 
     /// <summary>The key that makes publishing and delivering this event idempotent.</summary>
+    [Id(9)]
     public required string IdempotencyKey { get; init; }
 
     /// <summary>The position in its scenario or stream (a beat number); orders outages and reports.</summary>
+    [Id(10)]
     public long Sequence { get; init; }
 
     /// <summary>

@@ -1,4 +1,5 @@
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Hosting;
 
@@ -14,11 +15,11 @@ public static class DurableWrites
     {
         try
         {
-            await state.WriteStateAsync().ConfigureAwait(false);
+            await state.WriteStateAsync();
         }
         catch
         {
-            await state.RevertAsync(deactivate).ConfigureAwait(false);
+            await state.RevertAsync(deactivate);
             throw;
         }
     }
@@ -31,7 +32,7 @@ public static class DurableWrites
     {
         try
         {
-            await state.ReadStateAsync().ConfigureAwait(false);
+            await state.ReadStateAsync();
         }
         catch
         {

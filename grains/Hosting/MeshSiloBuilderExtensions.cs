@@ -3,21 +3,21 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Runtime.Hosting;
-using ApexOrleans.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ApexOrleans.Storage;
+using Orleans.Hosting;
+using Orleans.Storage;
+using Orleans.Serialization;
 
 namespace ApexOrleans.Grains.Hosting;
 
-/// <summary>Adds the mesh (its grains, app catalog, reactions, tenants and gateway) to a silo.</summary>
+/// <summary>Adds the mesh (its app catalog, reactions, tenants and gateway) to an Orleans silo.</summary>
 public static class MeshSiloBuilderExtensions
 {
-    /// <summary>Hosts the mesh; the app catalog is loaded and checked when the silo's services are built.</summary>
+    /// <summary>Hosts the mesh; the app catalog is loaded and checked when the silo starts.</summary>
     public static ISiloBuilder AddMesh(this ISiloBuilder builder, Action<MeshOptions>? configure = null)
     {
-        builder.AddGrains(typeof(MeshSiloBuilderExtensions).Assembly);
         var services = builder.Services;
         services.AddOptions<MeshOptions>();
         if (configure is not null)
@@ -25,13 +25,15 @@ public static class MeshSiloBuilderExtensions
             services.Configure(configure);
         }
 
-        services.Replace(ServiceDescriptor.Singleton(MeshStateJson.Serializer()));
+        services.AddMeshSerialization();
+        // The mesh's states are stored with generated JSON code: same text as reflection, without its cost.
+        services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorageNames.Default, new WebJsonGrainStorageSerializer(MeshStateJson.StateOptions()));
+        services.AddSingleton<IGrainStorageDecorator, StorageChaosFilter>();
         services.AddSingleton(sp => AppCatalog.Load(sp.GetRequiredService<IOptions<MeshOptions>>().Value.CatalogPath));
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
         services.AddSingleton<MeshTelemetry>();
         services.AddSingleton<FaultSwitchboard>();
-        services.AddSingleton<IGrainStorageFilter, StorageChaosFilter>();
         services.AddSingleton<MeshStatsReader>();
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
@@ -41,5 +43,17 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<TenantStateReader>();
         services.AddHostedService<MeshStartupCheck>();
         return builder;
+    }
+
+    /// <summary>
+    /// What every silo and client of the mesh needs to exchange its messages: JSON payloads (<c>JsonElement</c>) copied
+    /// and serialized by Orleans' System.Text.Json support, and the mesh's own exceptions kept as themselves.
+    /// </summary>
+    public static IServiceCollection AddMeshSerialization(this IServiceCollection services)
+    {
+        // isSupported false: only the types Orleans' JSON codec handles natively (JsonElement, JsonNode); every mesh type has generated code.
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("ApexOrleans"));
+        return services;
     }
 }

@@ -5,7 +5,6 @@ using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Runtime.Storage;
 
 namespace ApexOrleans.Grains.Hosting;
 
@@ -22,9 +21,9 @@ namespace ApexOrleans.Grains.Hosting;
 [JsonSerializable(typeof(CircuitState))]
 internal sealed partial class MeshStateJson : JsonSerializerContext
 {
-    /// <summary>The grain state serializer of a silo hosting the mesh.</summary>
-    public static IGrainStateSerializer Serializer() => new JsonGrainStateSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    /// <summary>The JSON options grain state is stored with on a silo hosting the mesh.</summary>
+    public static JsonSerializerOptions StateOptions() => new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver()),
-    });
+    };
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Hosting;
 
@@ -15,7 +15,7 @@ public sealed record MeshStats(int Activations, long PendingDeliveries, int Tena
 }
 
 /// <summary>Reads <see cref="MeshStats"/> of this process; a load samples it (in-process or over the silo's API) while it runs.</summary>
-public sealed class MeshStatsReader(Silo silo, MeshTelemetry telemetry, MeshTenants tenants, Chaos.FaultSwitchboard faults)
+public sealed class MeshStatsReader(IActivationWorkingSet activations, MeshTelemetry telemetry, MeshTenants tenants, Chaos.FaultSwitchboard faults)
 {
     /// <summary>How far back <see cref="MeshFlow.RecentLatencyMs"/> looks.</summary>
     public static readonly TimeSpan RecentLatencyWindow = TimeSpan.FromSeconds(5);
@@ -24,7 +24,7 @@ public sealed class MeshStatsReader(Silo silo, MeshTelemetry telemetry, MeshTena
     public MeshStats Read()
     {
         using var process = Process.GetCurrentProcess();
-        return new MeshStats(silo.ActivationCount, telemetry.PendingDeliveries, tenants.Count, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false))
+        return new MeshStats(activations.Count, telemetry.PendingDeliveries, tenants.Count, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false))
         {
             Flow = telemetry.Flow(RecentLatencyWindow),
             Faults = faults.Active,

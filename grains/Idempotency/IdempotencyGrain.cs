@@ -1,6 +1,7 @@
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Idempotency;
 
@@ -25,7 +26,7 @@ public sealed class IdempotencyGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenantId = MeshKeys.Split(GetPrimaryKeyString()).Tenant;
+        _tenantId = MeshKeys.Split(this.GetPrimaryKeyString()).Tenant;
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ApexOrleans.Runtime.Hosting;
+using Orleans.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Grains.Tenancy;
@@ -8,7 +8,7 @@ namespace ApexOrleans.Grains.Tenancy;
 /// The tenants a silo serves. A tenant that was never configured gets the defaults on the silo's clock;
 /// a run configures its own tenant (virtual clock, seeded chaos) before publishing.
 /// </summary>
-public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, Silo silo, Apps.AppCatalog catalog) : IAsyncDisposable
+public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, IGrainFactory grains, Apps.AppCatalog catalog) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new();
     private readonly ILogger _logger = loggers.CreateLogger<TenantTimeline>();
@@ -59,8 +59,7 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, 
         // While the tenant is still known: a grain that looks its tenant up while deactivating must not recreate it. Its
         // grains are its apps' (app, queue, circuit) and its keys': looked up by key, since walking every activation
         // for each retired tenant grows with the tenants squared.
-        var keys = catalog.Apps.Keys.Concat(retired.KeysUsed).Select(name => MeshKeys.For(id, name)).ToList();
-        await silo.CollectIdleActivationsAsync(TimeSpan.Zero, keys).ConfigureAwait(false);
+        await DeactivateAsync(id, retired).ConfigureAwait(false);
         lock (_creating)
         {
             if (!_tenants.TryGetValue(id, out var current) || current != retired)
@@ -74,6 +73,20 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, 
 
         await retired.Timeline.DisposeAsync().ConfigureAwait(false);
         return true;
+    }
+
+    private async Task DeactivateAsync(string id, Tenant retired)
+    {
+        var apps = catalog.Apps.Keys.Select(app => MeshKeys.For(id, app)).ToList();
+        var ids = apps.SelectMany(key => new[]
+            {
+                grains.GetGrain<Apps.IAppGrain>(key).GetGrainId(),
+                grains.GetGrain<Delivery.IDeliveryGrain>(key).GetGrainId(),
+                grains.GetGrain<Circuits.ICircuitBreakerGrain>(key).GetGrainId(),
+            })
+            .Concat(retired.KeysUsed.Select(key => grains.GetGrain<Idempotency.IIdempotencyGrain>(MeshKeys.For(id, key)).GetGrainId()));
+        var management = grains.GetGrain<IManagementGrain>(0);
+        await Task.WhenAll(ids.Select(grain => management.DeactivateGrain(grain))).ConfigureAwait(false);
     }
 
     private static void EnsureIdle(Tenant tenant)

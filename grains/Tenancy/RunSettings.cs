@@ -1,7 +1,7 @@
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Runtime.Timing;
+using ApexOrleans.Grains.Timing;
 
 namespace ApexOrleans.Grains.Tenancy;
 

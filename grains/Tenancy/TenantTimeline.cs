@@ -1,4 +1,4 @@
-using ApexOrleans.Runtime.Timing;
+using ApexOrleans.Grains.Timing;
 using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Grains.Tenancy;

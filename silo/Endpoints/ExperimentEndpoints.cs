@@ -1,5 +1,5 @@
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
 using ApexOrleans.Silo.Experiments;
 using ApexOrleans.Silo.Security;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
 using ApexOrleans.Silo.Runs;
 using ApexOrleans.Silo.Security;
 

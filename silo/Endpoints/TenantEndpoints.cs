@@ -4,7 +4,7 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime;
+using Orleans;
 using ApexOrleans.Silo.Security;
 
 namespace ApexOrleans.Silo.Endpoints;

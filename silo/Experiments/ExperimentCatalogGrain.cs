@@ -1,9 +1,10 @@
 using System.Text.Json;
-using ApexOrleans.Runtime;
+using Orleans;
 
 namespace ApexOrleans.Silo.Experiments;
 
 /// <summary>An experiment run as the dashboard lists it: its record and its whole journal.</summary>
+[GenerateSerializer]
 public sealed record ExperimentEntry(
     string RunId, string ExperimentId, string Title, string Owner, DateTimeOffset StartedAt, string Status, bool Passed,
     string Verdict, double? RecoverySeconds, double RtoSeconds, JsonElement Journal);

@@ -1,4 +1,5 @@
-using ApexOrleans.Runtime;
+using ApexOrleans.Grains.Hosting;
+using Orleans.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ApexOrleans.Silo.Hosting;
@@ -17,9 +18,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             return true;
         }
 
-        var (status, code, detail) = exception switch
+        var (status, code, detail) = exception.Cause() switch
         {
-            SiloUnavailableException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
+            SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
             System.Data.Common.DbException or System.Net.Sockets.SocketException or Grains.Chaos.InjectedStorageOutageException =>
                 (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The silo's storage does not answer; nothing half-done was kept. Retry shortly."),
             BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),

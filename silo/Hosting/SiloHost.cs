@@ -1,12 +1,13 @@
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Silo.Endpoints;
 using ApexOrleans.Silo.Security;
 
 namespace ApexOrleans.Silo.Hosting;
 
-/// <summary>Builds the silo's web application: the grain runtime with the mesh, on the configured storage, behind the HTTP API.</summary>
+/// <summary>Builds the silo's web application: an Orleans silo with the mesh, on the configured storage, behind the HTTP API.</summary>
 public static class SiloHost
 {
     /// <summary>Creates the application from command-line arguments (<c>--urls</c>, <c>--Apex:Storage</c>, …) and the environment.</summary>
@@ -28,10 +29,10 @@ public static class SiloHost
         var options = section.Get<SiloOptions>() ?? new SiloOptions();
         builder.Services.Configure<SiloOptions>(section);
         var storage = GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(Environment.CurrentDirectory, "apex-silo.db"));
-        builder.Services.AddSilo(silo => silo
-            .UseGrainStorage(storage)
-            .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath)
-            .AddGrains(typeof(SiloHost).Assembly));
+        builder.UseOrleans(silo => silo
+            .UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId)
+            .AddMeshGrainStorage(storage)
+            .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath));
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
         builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
         // Every problem names a code, also those the framework writes itself (an unknown route's 404, a wrong method's 405).
@@ -56,8 +57,8 @@ public static class SiloHost
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ApiKeyRing>(); // production without keys stops here, before listening
         _ = app.Services.GetRequiredService<PrometheusExporter>(); // listening before the first measurement
-        var silo = app.Services.GetRequiredService<ApexOrleans.Runtime.Hosting.Silo>();
-        app.Services.GetRequiredService<MeshTelemetry>().Observe("apex.activations", () => silo.ActivationCount, "Grain activations in memory");
+        var activations = app.Services.GetRequiredService<Orleans.Runtime.IActivationWorkingSet>();
+        app.Services.GetRequiredService<MeshTelemetry>().Observe("apex.activations", () => activations.Count, "Grain activations in memory");
         if (!options.IsProduction)
         {
             app.Lifetime.ApplicationStarted.Register(() => WarnOfDevelopmentKeys(app));

@@ -15,6 +15,15 @@ public sealed class SiloOptions
     /// <summary>SQLite file, or PostgreSQL connection string (default: APEX_POSTGRES).</summary>
     public string? Database { get; set; }
 
+    /// <summary>The port silos of the cluster talk to this one on (0: any free port).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port cluster clients connect to (0: any free port).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The cluster this silo joins; silos with one id on one machine form one cluster.</summary>
+    public string ClusterId { get; set; } = "apex";
+
     /// <summary>The app catalog file.</summary>
     public string? Apps { get; set; }
 

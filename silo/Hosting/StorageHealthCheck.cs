@@ -1,10 +1,12 @@
-using ApexOrleans.Runtime.Storage;
+using ApexOrleans.Storage;
+using Orleans.Providers;
+using Orleans.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ApexOrleans.Silo.Hosting;
 
 /// <summary>Readiness: the silo can reach its storage (a read of a probe record, bounded in time).</summary>
-public sealed class StorageHealthCheck([FromKeyedServices(GrainStorageNames.Default)] IGrainStorage storage) : IHealthCheck
+public sealed class StorageHealthCheck([FromKeyedServices(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)] IGrainStorage storage) : IHealthCheck
 {
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

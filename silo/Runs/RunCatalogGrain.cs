@@ -1,9 +1,10 @@
 using System.Text.Json;
-using ApexOrleans.Runtime;
+using Orleans;
 
 namespace ApexOrleans.Silo.Runs;
 
 /// <summary>A run as the dashboard lists it.</summary>
+[GenerateSerializer]
 public sealed record RunEntry(string RunId, long Seed, string Clock, bool Control, DateTimeOffset RegisteredAt, bool? Passed, JsonElement? Scorecard);
 
 /// <summary>The durable list of runs on this silo and their scorecards (one grain, key "runs").</summary>

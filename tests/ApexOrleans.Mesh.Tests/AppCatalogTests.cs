@@ -2,7 +2,9 @@ using ApexOrleans.Grains.Configuration;
 using System.Text.Json.Nodes;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Mesh.Tests;

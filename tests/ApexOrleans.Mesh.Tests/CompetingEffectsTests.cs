@@ -15,7 +15,7 @@ public sealed class CompetingEffectsTests
     public async Task CompetingPaymentsRefundsAndSecondChargesEndAsInSequenceOrderWhateverTheDeliveryOrder()
     {
         await using var silo = await MeshSilo.StartAsync();
-        var reader = silo.Cluster.Services.GetRequiredService<TenantStateReader>();
+        var reader = silo.Services.GetRequiredService<TenantStateReader>();
         var days = CompetingDay.Generator.Sample(60);
         for (var d = 0; d < days.Length; d++)
         {

@@ -16,7 +16,7 @@ internal static class DayPermutations
 {
     public static async Task CheckAsync(MeshSilo silo, int permutations)
     {
-        var reader = silo.Cluster.Services.GetRequiredService<TenantStateReader>();
+        var reader = silo.Services.GetRequiredService<TenantStateReader>();
         var control = silo.Tenant("control");
         await PublishInOrderAsync(silo, control, SarahsDay.Beats);
         var expected = await reader.CanonicalAsync(control.Id);

@@ -4,9 +4,13 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Reactions;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using ApexOrleans.Storage;
+using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
+
+using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -18,7 +22,7 @@ public sealed class FailureRecoveryTests
     [Fact]
     public async Task AFailedQueueWriteIsRetriedNotStranded()
     {
-        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/omnihub", failOnWrite: 2);
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 2);
         await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
         var tenant = silo.Tenant("strand");
 
@@ -35,7 +39,7 @@ public sealed class FailureRecoveryTests
     public async Task AQueueWriteThatFailsAfterAPageWasSealedLosesNoHistoryAndShowsNothingTwice()
     {
         // Pages of two: the second delivery seals page 0, then the queue write that would forget those items fails.
-        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/omnihub", failOnWrite: 4);
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 4);
         await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
         var tenant = silo.Tenant("reseal", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 2 } });
 
@@ -59,26 +63,26 @@ public sealed class FailureRecoveryTests
     {
         // JubeeLove's acknowledgement of its dispatched fact rides on its next write. None comes, so its deactivation writes
         // it, and that write fails: the entry is still stored, and the next activation must hand it on again, harmlessly.
-        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "app", "/jubeelove", failOnWrite: 2);
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "app", "/jubeelove", failOnWrite: 2);
         await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
         var tenant = silo.Tenant("lost-ack");
-        var source = new GrainId("app", $"{tenant.Id}/jubeelove");
+        var source = GrainId.Create("app", $"{tenant.Id}/jubeelove");
 
         await silo.PublishAsync(tenant, Session);
         await MeshSilo.SettleAsync(tenant);
         Assert.Equal(0, (await silo.AppAsync(tenant, "jubeelove")).OutboxDepth);
-        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero);
-        var stored = new GrainState<AppState>();
+        await silo.CollectIdleActivationsAsync();
+        var stored = new GrainState<AppState>(new AppState());
         await flaky.ReadStateAsync("app", source, stored);
         Assert.Equal(1, flaky.Failures);
-        Assert.Single(stored.State.Outbox);
+        Assert.Single(stored.State!.Outbox);
 
         await silo.Gateway.ResumeAsync(tenant.Id);
         await MeshSilo.SettleAsync(tenant);
-        await silo.Cluster.Silo.CollectIdleActivationsAsync(TimeSpan.Zero);
+        await silo.CollectIdleActivationsAsync();
 
         await flaky.ReadStateAsync("app", source, stored);
-        Assert.Empty(stored.State.Outbox);
+        Assert.Empty(stored.State!.Outbox);
         var queue = await silo.QueueAsync(tenant, "omnihub");
         Assert.Equal(1, queue.DeliveredCount);
         Assert.Single(queue.Delivered);
@@ -90,7 +94,7 @@ public sealed class FailureRecoveryTests
     {
         // The first attempt reaches CareConnect and applies; the queue write that would record it fails, so the attempt is
         // forgotten. Then CareConnect goes down until the retries are spent: the item must wait, not go to the fallback.
-        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new JsonGrainStateSerializer()), "queue", "/careconnect", failOnWrite: 3);
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/careconnect", failOnWrite: 3);
         var decided = 0;
         var chaos = new ScriptedChaos(a => a.Target != "careconnect" ? FaultKind.None
             : Interlocked.Increment(ref decided) switch { 1 => FaultKind.None, <= 5 => FaultKind.Outage, _ => FaultKind.None });
@@ -165,13 +169,13 @@ public sealed class FailureRecoveryTests
 
         public int Failures { get; private set; }
 
-        public Task ReadStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new() => inner.ReadStateAsync(name, id, state);
+        public Task ReadStateAsync<T>(string name, GrainId id, IGrainState<T> state) => inner.ReadStateAsync(name, id, state);
 
-        public Task ClearStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new() => inner.ClearStateAsync(name, id, state);
+        public Task ClearStateAsync<T>(string name, GrainId id, IGrainState<T> state) => inner.ClearStateAsync(name, id, state);
 
-        public Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state) where T : new()
+        public Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state)
         {
-            if (name == stateName && id.Key.EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
+            if (name == stateName && id.Key.ToString().EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
             {
                 Failures++;
                 throw new IOException("Simulated storage failure.");

@@ -6,7 +6,9 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Runtime.Hosting;
+using ApexOrleans.Storage;
+using ApexOrleans.Storage.Hosting;
+using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Mesh.Tests;
@@ -53,7 +55,7 @@ public abstract class MeshGuarantees
         await using var silo = await MeshSilo.StartAsync(Storage);
         var tenant = silo.Tenant("conflict");
         await PublishBeatsAsync(silo, tenant, 4);
-        var before = await silo.Cluster.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id);
+        var before = await silo.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id);
         var invoice = SarahsDay.Get(4).Event;
         var tampered = invoice with { Data = System.Text.Json.JsonSerializer.SerializeToElement(new { invoiceId = "inv-001", amount = 750.00, totalAmount = 810.00 }) };
 
@@ -61,7 +63,7 @@ public abstract class MeshGuarantees
         await MeshSilo.SettleAsync(tenant);
 
         Assert.Equal("idempotency_conflict", error.Rejection.Code);
-        Assert.Equal(before, await silo.Cluster.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id));
+        Assert.Equal(before, await silo.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id));
         var key = await silo.KeyAsync(tenant, invoice);
         Assert.Equal(ClaimOutcome.Conflict, Assert.Single(key!.Refusals).Outcome);
     }
@@ -177,7 +179,7 @@ public abstract class MeshGuarantees
         Assert.Equal(1, (await silo.QueueAsync(tenant, "trutalk")).QueuedCount);
         var stoppedAt = tenant.Clock.GetUtcNow();
 
-        await silo.Cluster.RestartAsync();
+        await silo.RestartAsync();
         outage = false;
         var resumed = silo.Tenant("restart", chaos, start: stoppedAt);
         await silo.Gateway.ResumeAsync(resumed.Id);
@@ -230,7 +232,7 @@ public abstract class MeshGuarantees
         Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", "evt-1")).Outcome);
         var now = tenant.Clock.GetUtcNow();
 
-        await silo.Cluster.RestartAsync();
+        await silo.RestartAsync();
         var resumed = silo.Tenant("receipts", start: now);
         var again = await silo.Gateway.PublishAsync(resumed.Id, call);
         var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", "evt-1");
@@ -384,7 +386,7 @@ public abstract class MeshGuarantees
 
     private static async Task AssertSameStateAsync(MeshSilo silo, Tenant tenant, Tenant control)
     {
-        var reader = silo.Cluster.Services.GetRequiredService<TenantStateReader>();
+        var reader = silo.Services.GetRequiredService<TenantStateReader>();
         Assert.Equal(await reader.CanonicalAsync(control.Id), await reader.CanonicalAsync(tenant.Id));
     }
 
@@ -411,15 +413,15 @@ public abstract class MeshGuarantees
         }
 
         var stoppedAt = tenant.Clock.GetUtcNow();
-        await silo.Cluster.RestartAsync();
+        await silo.RestartAsync();
         var resumed = silo.Tenant("history", start: stoppedAt, adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
-        var stored = new ApexOrleans.Runtime.GrainState<ApexOrleans.Grains.Delivery.DeliveryQueueState>();
-        await silo.Cluster.Services.GetRequiredKeyedService<ApexOrleans.Runtime.Storage.IGrainStorage>(ApexOrleans.Runtime.Storage.GrainStorageNames.Default)
-            .ReadStateAsync("queue", new ApexOrleans.Runtime.GrainId("delivery", MeshKeys.For(resumed.Id, "jubeelove")), stored);
+        var stored = new Orleans.GrainState<ApexOrleans.Grains.Delivery.DeliveryQueueState>(new ApexOrleans.Grains.Delivery.DeliveryQueueState());
+        await silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default)
+            .ReadStateAsync("queue", Orleans.Runtime.GrainId.Create("delivery", MeshKeys.For(resumed.Id, "jubeelove")), stored);
         var queue = await silo.QueueAsync(resumed, "jubeelove");
 
         // Ten deliveries: three sealed pages of three, and only the tenth still in the queue's own state.
-        Assert.Equal((3L, 1), (stored.State.NextHistoryPage, stored.State.Delivered.Count));
+        Assert.Equal((3L, 1), (stored.State!.NextHistoryPage, stored.State!.Delivered.Count));
         Assert.Equal(keys, queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
         Assert.Equal(10L, queue.DeliveredCount);
     }
@@ -432,15 +434,15 @@ public abstract class MeshGuarantees
         var kept = silo.Tenant("kept");
         await PublishBeatsAsync(silo, retired, SarahsDay.Beats.Count);
         await PublishBeatsAsync(silo, kept, SarahsDay.Beats.Count);
-        var before = silo.Cluster.Silo.ActivationCount;
+        var before = silo.ActivationCount;
 
         Assert.True(await silo.Tenants.RetireAsync(retired.Id));
-        var after = silo.Cluster.Silo.ActivationCount;
+        var after = silo.ActivationCount;
         Assert.True(await silo.Tenants.RetireAsync(kept.Id));
 
         // Each day activates its 13 keys and, for every app, its app grain (12) and most queues and circuits.
         Assert.InRange(before - after, SarahsDay.Beats.Count + 12, before / 2);
-        Assert.True(after - silo.Cluster.Silo.ActivationCount >= SarahsDay.Beats.Count + 12, "the kept tenant's grains were still there");
+        Assert.True(after - silo.ActivationCount >= SarahsDay.Beats.Count + 12, "the kept tenant's grains were still there");
     }
 
     [SkippableFact]
@@ -455,12 +457,12 @@ public abstract class MeshGuarantees
         }
 
         var queue = await silo.QueueAsync(tenant, "jubeelove");
-        var storage = silo.Cluster.Services.GetRequiredKeyedService<ApexOrleans.Runtime.Storage.IGrainStorage>(ApexOrleans.Runtime.Storage.GrainStorageNames.Default);
+        var storage = silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default);
         var pagesKept = new List<bool>();
         foreach (var page in Enumerable.Range(0, 4))
         {
-            var stored = new ApexOrleans.Runtime.GrainState<DeliveryHistoryPage>();
-            await storage.ReadStateAsync($"queue-history-{page}", new ApexOrleans.Runtime.GrainId("delivery", MeshKeys.For(tenant.Id, "jubeelove")), stored);
+            var stored = new Orleans.GrainState<DeliveryHistoryPage>(new DeliveryHistoryPage());
+            await storage.ReadStateAsync($"queue-history-{page}", Orleans.Runtime.GrainId.Create("delivery", MeshKeys.For(tenant.Id, "jubeelove")), stored);
             pagesKept.Add(stored.RecordExists);
         }
 

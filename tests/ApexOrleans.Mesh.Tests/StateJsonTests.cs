@@ -1,6 +1,8 @@
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Runtime;
-using ApexOrleans.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using ApexOrleans.Storage;
+using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApexOrleans.Mesh.Tests;
@@ -13,19 +15,19 @@ public sealed class StateJsonTests
         await using var silo = await MeshSilo.StartAsync();
         var tenant = silo.Tenant("state-json");
         await MeshGuarantees.PublishBeatsAsync(silo, tenant, SarahsDay.Beats.Count);
-        var mesh = silo.Cluster.Services.GetRequiredService<IGrainStateSerializer>();
-        var reflection = new JsonGrainStateSerializer();
-        var storage = silo.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
+        var mesh = silo.Services.GetRequiredKeyedService<IGrainStorageSerializer>(GrainStorageNames.Default);
+        var reflection = new WebJsonGrainStorageSerializer();
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default);
 
         // The generated serializers must not change a byte of what is stored: files written before still read back.
-        foreach (var app in silo.Cluster.Services.GetRequiredService<AppCatalog>().Apps.Keys)
+        foreach (var app in silo.Services.GetRequiredService<AppCatalog>().Apps.Keys)
         {
-            var state = new GrainState<AppState>();
-            await storage.ReadStateAsync("app", new GrainId("app", $"{tenant.Id}/{app}"), state);
-            var queue = new GrainState<Grains.Delivery.DeliveryQueueState>();
-            await storage.ReadStateAsync("queue", new GrainId("delivery", $"{tenant.Id}/{app}"), queue);
-            Assert.Equal(reflection.Serialize(state.State), mesh.Serialize(state.State));
-            Assert.Equal(reflection.Serialize(queue.State), mesh.Serialize(queue.State));
+            var state = new GrainState<AppState>(new AppState());
+            await storage.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{app}"), state);
+            var queue = new GrainState<Grains.Delivery.DeliveryQueueState>(new Grains.Delivery.DeliveryQueueState());
+            await storage.ReadStateAsync("queue", GrainId.Create("delivery", $"{tenant.Id}/{app}"), queue);
+            Assert.Equal(reflection.Serialize(state.State).ToArray(), mesh.Serialize(state.State).ToArray());
+            Assert.Equal(reflection.Serialize(queue.State).ToArray(), mesh.Serialize(queue.State).ToArray());
         }
     }
 }

@@ -29,11 +29,14 @@ internal sealed class RunningSilo : IAsyncDisposable
 
     public static async Task<RunningSilo> StartAsync(params string[] settings)
     {
-        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", .. settings]);
+        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", .. FreeOrleansPorts, .. settings]);
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningSilo(app, url, new HttpClient { BaseAddress = new Uri(url) });
     }
+
+    /// <summary>Free Orleans ports and a cluster of its own: tests run silos side by side in one process.</summary>
+    public static string[] FreeOrleansPorts => ["--Apex:SiloPort", "0", "--Apex:GatewayPort", "0", "--Apex:ClusterId", LoopbackCluster.PrivateClusterId()];
 
     public async Task<DevelopmentKeys> KeysAsync() => (await Http.GetFromJsonAsync<DevelopmentKeys>("/api/v1/dev/keys", MeshJson.Options))!;
 

@@ -38,7 +38,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var silo = new SiloProcess(url, ["--urls", url, .. settings], crashAt, environment);
+        // Free Orleans ports on every start: tests run silos side by side, and a port two silos share is not refused.
+        var silo = new SiloProcess(url, ["--urls", url, "--Apex:SiloPort", "0", "--Apex:GatewayPort", "0", .. settings], crashAt, environment);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return silo;
     }

@@ -1,7 +1,7 @@
 using ApexOrleans.TestSupport;
 using Npgsql;
 
-namespace ApexOrleans.Runtime.Tests;
+namespace ApexOrleans.Storage.Tests;
 
 public sealed class ThrowawayPostgresClusterTests
 {

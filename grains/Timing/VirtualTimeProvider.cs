@@ -1,4 +1,4 @@
-namespace ApexOrleans.Runtime.Timing;
+namespace ApexOrleans.Grains.Timing;
 
 /// <summary>
 /// A clock that moves only when told to. Timers created from it (Task.Delay, PeriodicTimer, WaitAsync

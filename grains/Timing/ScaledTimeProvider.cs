@@ -1,4 +1,4 @@
-namespace ApexOrleans.Runtime.Timing;
+namespace ApexOrleans.Grains.Timing;
 
 /// <summary>
 /// A real clock that starts at a chosen moment and runs faster or slower than the wall clock: with a scale of

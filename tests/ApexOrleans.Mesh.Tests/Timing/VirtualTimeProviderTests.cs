@@ -1,6 +1,6 @@
-using ApexOrleans.Runtime.Timing;
+using ApexOrleans.Grains.Timing;
 
-namespace ApexOrleans.Runtime.Tests;
+namespace ApexOrleans.Mesh.Tests.Timing;
 
 public sealed class VirtualTimeProviderTests
 {
