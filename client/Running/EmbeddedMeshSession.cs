@@ -40,6 +40,8 @@ public sealed class EmbeddedMeshSession : IMeshSession
 
     private AppCatalog Catalog => _host.Services.GetRequiredService<AppCatalog>();
 
+    private ITenantGrain TenantGrain(string tenant) => Grains.GetGrain<ITenantGrain>(tenant);
+
     /// <summary>Starts a silo with the mesh on <paramref name="storage"/>; <paramref name="configure"/> may tune it further (a load shortens idle collection).</summary>
     public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
@@ -58,14 +60,16 @@ public sealed class EmbeddedMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
+    public async Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
     {
-        Tenants.Configure(tenant, settings.ToTenantSettings(_host.Services.GetRequiredService<TimeProvider>()));
-        return Task.CompletedTask;
+        if (!await TenantGrain(tenant).ConfigureAsync(settings))
+        {
+            throw new InvalidOperationException($"Tenant '{tenant}' is already in use on this silo; a run uses a fresh tenant id.");
+        }
     }
 
     /// <inheritdoc />
-    public Task EndTenantAsync(string tenant, CancellationToken cancellationToken) => Tenants.RetireAsync(tenant);
+    public Task EndTenantAsync(string tenant, CancellationToken cancellationToken) => TenantGrain(tenant).RetireAsync();
 
     /// <inheritdoc />
     public Task<MeshStats> StatsAsync(CancellationToken cancellationToken) => Task.FromResult(_host.Services.GetRequiredService<MeshStatsReader>().Read());
@@ -75,15 +79,15 @@ public sealed class EmbeddedMeshSession : IMeshSession
         _host.Services.GetRequiredService<MeshGateway>().PublishAsync(tenant, envelope);
 
     /// <inheritdoc />
-    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) => Task.FromResult(Tenants.Get(tenant).Clock.GetUtcNow());
+    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) => TenantGrain(tenant).NowAsync();
 
     /// <inheritdoc />
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var timeline = Tenants.Get(tenant).Timeline;
+        var timeline = Tenants.Get(tenant).Timeline; // this silo hosts every tenant: it is the only one
         if (timeline.IsVirtual)
         {
-            await timeline.RunUntilAsync(until, cancellationToken);
+            await TenantGrain(tenant).AdvanceAsync(until).WaitAsync(cancellationToken);
             return;
         }
 
@@ -96,7 +100,7 @@ public sealed class EmbeddedMeshSession : IMeshSession
 
     /// <inheritdoc />
     public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
-        Tenants.Get(tenant).Timeline.SettleAsync(limit, cancellationToken);
+        TenantGrain(tenant).SettleAsync(limit).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Hosting;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,6 +18,7 @@ namespace ApexOrleans.Grains.Apps;
 /// The grain never calls another grain: fan-out goes to its outbox, which <see cref="OutboxDispatcher"/>
 /// hands to the targets' queues, so no call chain can come back to a busy app.
 /// </summary>
+[TenantPlacement]
 public sealed class AppGrain(
     [PersistentState("app")] IPersistentState<AppState> state,
     AppCatalog catalog,
@@ -41,17 +43,16 @@ public sealed class AppGrain(
     private bool _memoryUntrusted;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenant, appId) = MeshKeys.Split(this.GetPrimaryKeyString());
         _tenantId = tenant;
+        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
         _app = catalog.Find(appId) ?? throw new InvalidOperationException($"App '{appId}' is not in the app catalog.");
         if (Data.Outbox.Count > 0)
         {
             dispatcher.Notify(CurrentTenant.Id, _app.Id); // published before a restart, not yet handed on
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
 using Orleans;
@@ -11,6 +12,7 @@ namespace ApexOrleans.Grains.Circuits;
 /// someone looked); half-open → closed on a good probe, open again (with a longer break) on a bad one.
 /// State is written only when it changes, so a healthy target costs no storage writes.
 /// </summary>
+[TenantPlacement]
 public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
     : Grain, ICircuitBreakerGrain
 {
@@ -24,10 +26,10 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     private CircuitBreakerOptions Options => CurrentTenant.Settings.Circuit;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tenantId = MeshKeys.Split(this.GetPrimaryKeyString()).Tenant;
-        return Task.CompletedTask;
+        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
     }
 
     /// <inheritdoc />

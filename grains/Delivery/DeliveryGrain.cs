@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
@@ -19,6 +20,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// recovers. An open circuit fails fast and queues the item until the break ends; when a probe closes the
 /// circuit the queue drains in order. Nothing accepted is dropped: it is delivered, pending or dead-lettered.
 /// </summary>
+[TenantPlacement]
 public sealed class DeliveryGrain(
     [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
     AppCatalog catalog,
@@ -51,16 +53,16 @@ public sealed class DeliveryGrain(
     private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenantId, _target) = MeshKeys.Split(this.GetPrimaryKeyString());
+        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
         _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), Queue.FirstHistoryPage);
         var app = catalog.Find(_target);
         _fallback = app?.Fallback;
         _competing = new CompetingDeliveries(app);
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -74,6 +76,11 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task EnqueueAsync(Delivery delivery)
     {
+        if (delivery.Role == DeliveryRole.Source)
+        {
+            CurrentTenant.ObserveSequence(delivery.Envelope.Sequence); // a publish: the tenant's sequence has come this far
+        }
+
         var now = CurrentTenant.Clock.GetUtcNow();
         if (!Queue.Enqueued.TryAdd(delivery.InboxKey, now))
         {

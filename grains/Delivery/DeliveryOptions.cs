@@ -1,15 +1,21 @@
+using Orleans;
+
 namespace ApexOrleans.Grains.Delivery;
 
 /// <summary>How deliveries are attempted, retried, queued and dead-lettered (defaults from the story's chaos config).</summary>
+[GenerateSerializer, Immutable]
 public sealed record DeliveryOptions
 {
     /// <summary>Retries after the first attempt before the delivery goes to the target's queue.</summary>
+    [Id(0)]
     public int MaxRetries { get; init; } = 2;
 
     /// <summary>Backoff before retry n is <c>BaseBackoff × 2^(n-1)</c>.</summary>
+    [Id(1)]
     public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long an attempt may take before it counts as timed out.</summary>
+    [Id(2)]
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -17,18 +23,23 @@ public sealed record DeliveryOptions
     /// the enqueuing caller is never held near its own response timeout; past it the attempt counts as timed out and
     /// the delivery is retried from the timeline with <see cref="AttemptTimeout"/>. Never more than that timeout.
     /// </summary>
+    [Id(3)]
     public TimeSpan AtOnceAttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest wait between two attempts of a queued delivery (the backoff keeps doubling up to this).</summary>
+    [Id(4)]
     public TimeSpan MaxQueueBackoff { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Attempts after which a delivery is moved to the dead letters, where the target's state shows it.</summary>
+    [Id(5)]
     public int DeadLetterAfterAttempts { get; init; } = 40;
 
     /// <summary>Delivered items kept in the target's history for evidence and dashboards (oldest pages dropped first).</summary>
+    [Id(6)]
     public int DeliveredHistoryLimit { get; init; } = 10_000;
 
     /// <summary>Delivered items sealed together into one immutable history page, out of the queue's hot state.</summary>
+    [Id(7)]
     public int HistoryPageSize { get; init; } = 8;
 
     /// <summary>What an attempt made inside its enqueue may take: <see cref="AtOnceAttemptTimeout"/>, never more than <see cref="AttemptTimeout"/>.</summary>

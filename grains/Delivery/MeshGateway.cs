@@ -12,7 +12,7 @@ namespace ApexOrleans.Grains.Delivery;
 /// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
 /// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
 /// </summary>
-public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTenants tenants, Hosting.MeshTelemetry telemetry, Hosting.CrashPoints crash)
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, Hosting.MeshTelemetry telemetry, Hosting.CrashPoints crash)
 {
     /// <summary>
     /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
@@ -31,9 +31,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope)
     {
         catalog.Route(envelope);
-        var tenantState = tenants.Get(tenant);
         var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.ScopedKey));
-        tenantState.UsedKey(envelope.ScopedKey);
         var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
         switch (claim.Outcome)
         {
@@ -41,7 +39,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
                 return claim.Receipt! with { Status = PublishStatus.Duplicate };
             case ClaimOutcome.InProgress:
                 return new PublishReceipt(tenant, claim.OriginalEventId!, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
-                    envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.InProgress);
+                    envelope.Targets, claim.At, PublishStatus.InProgress);
             case ClaimOutcome.Conflict:
                 throw new PublishRejectedException(new PublishRejection("idempotency_conflict", "idempotencyKey",
                     $"'{envelope.IdempotencyKey}' was already used by '{envelope.SourceApp}' for a different payload (event {claim.OriginalEventId}); nothing was changed"));
@@ -53,13 +51,11 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         // Claimed or Resumed: enqueueing is idempotent, so resuming an abandoned claim cannot deliver twice.
         crash.Pass("gateway.after-claim");
         envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
-        tenantState.ObserveSequence(envelope.Sequence);
         await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
             .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
         crash.Pass("gateway.after-enqueue");
-        var receipt = new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
-            envelope.Targets, tenantState.Clock.GetUtcNow(), PublishStatus.Accepted);
-        await key.CompleteAsync(receipt).ConfigureAwait(false);
+        var receipt = await key.CompleteAsync(new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+            envelope.Targets, claim.At, PublishStatus.Accepted)).ConfigureAwait(false);
         telemetry.Published(receipt, receipt.AcceptedAt);
         return receipt;
     }

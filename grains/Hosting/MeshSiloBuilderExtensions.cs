@@ -3,6 +3,7 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ApexOrleans.Storage;
@@ -26,6 +27,7 @@ public static class MeshSiloBuilderExtensions
         }
 
         services.AddMeshSerialization();
+        builder.AddPlacementDirector<TenantPlacement, TenantPlacementDirector>();
         // The mesh's states are stored with generated JSON code: same text as reflection, without its cost.
         services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorageNames.Default, new WebJsonGrainStorageSerializer(MeshStateJson.StateOptions()));
         services.AddSingleton<IGrainStorageDecorator, StorageChaosFilter>();

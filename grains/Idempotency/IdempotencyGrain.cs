@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
 using Orleans;
@@ -10,6 +11,7 @@ namespace ApexOrleans.Grains.Idempotency;
 /// the original receipt, a different payload is a conflict, a claim still running answers "in progress", and
 /// a key past its retention is refused, never executed again. Every refusal is recorded.
 /// </summary>
+[TenantPlacement]
 public sealed class IdempotencyGrain(
     [PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants, SiloIncarnation incarnation)
     : Grain, IIdempotencyGrain
@@ -24,10 +26,11 @@ public sealed class IdempotencyGrain(
     private IdempotencyOptions Options => CurrentTenant.Settings.Idempotency;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenantId = MeshKeys.Split(this.GetPrimaryKeyString()).Tenant;
-        return Task.CompletedTask;
+        (_tenantId, var scopedKey) = MeshKeys.Split(this.GetPrimaryKeyString());
+        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
+        CurrentTenant.UsedKey(scopedKey); // so that retiring the tenant finds this grain
     }
 
     /// <inheritdoc />
@@ -41,7 +44,7 @@ public sealed class IdempotencyGrain(
             Key.ClaimedAt = now;
             Key.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
-            return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId);
+            return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId, now);
         }
 
         ClaimOutcome outcome;
@@ -65,7 +68,7 @@ public sealed class IdempotencyGrain(
             Key.ClaimedAt = now;
             Key.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
-            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Key.EventId);
+            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Key.EventId, now);
         }
         else
         {
@@ -79,15 +82,17 @@ public sealed class IdempotencyGrain(
         }
 
         await state.WriteOrRevertAsync(DeactivateOnIdle);
-        return new IdempotencyClaim(outcome, Key.Receipt, Key.EventId);
+        return new IdempotencyClaim(outcome, Key.Receipt, Key.EventId, now);
     }
 
     /// <inheritdoc />
-    public async Task CompleteAsync(PublishReceipt receipt)
+    public async Task<PublishReceipt> CompleteAsync(PublishReceipt receipt)
     {
+        receipt = receipt with { AcceptedAt = CurrentTenant.Clock.GetUtcNow() }; // accepted on the tenant's clock, on the tenant's silo
         Key.Receipt = receipt;
         Key.CompletedAt = receipt.AcceptedAt;
         await state.WriteOrRevertAsync(DeactivateOnIdle);
+        return receipt;
     }
 
     /// <inheritdoc />

@@ -51,9 +51,9 @@ public sealed record PublishReceipt(
     DateTimeOffset AcceptedAt,
     PublishStatus Status);
 
-/// <summary>The answer of an idempotency grain to a claim.</summary>
+/// <summary>The answer of an idempotency grain to a claim, at <paramref name="At"/> on the tenant's clock.</summary>
 [GenerateSerializer]
-public sealed record IdempotencyClaim(ClaimOutcome Outcome, PublishReceipt? Receipt, string? OriginalEventId);
+public sealed record IdempotencyClaim(ClaimOutcome Outcome, PublishReceipt? Receipt, string? OriginalEventId, DateTimeOffset At);
 
 /// <summary>One refused reuse of a key: when, and why.</summary>
 [GenerateSerializer]

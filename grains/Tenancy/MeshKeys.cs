@@ -21,6 +21,13 @@ public static partial class MeshKeys
     public static string For(string tenant, string name) =>
         IsTenant(tenant) ? $"{tenant}/{name}" : throw new ArgumentException($"'{tenant}' is not a tenant id (lower case letters, digits and '-', at most 63).", nameof(tenant));
 
+    /// <summary>The tenant of a grain key: the key itself for a tenant's own grain, else the part before the first '/'.</summary>
+    public static string TenantOf(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash > 0 ? key[..slash] : key;
+    }
+
     /// <summary>Splits a mesh grain key into tenant and name.</summary>
     public static (string Tenant, string Name) Split(string key)
     {

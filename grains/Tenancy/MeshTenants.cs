@@ -28,6 +28,31 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, 
         }
     }
 
+    /// <summary>
+    /// Makes sure this silo holds the tenant before one of its grains uses it: a tenant configured on a silo that left is
+    /// taken up from its <see cref="ITenantGrain"/>, which the tenant placement puts on this silo too.
+    /// </summary>
+    public async Task TakeUpAsync(string id)
+    {
+        if (!_tenants.ContainsKey(id))
+        {
+            await grains.GetGrain<ITenantGrain>(id).AttachAsync();
+        }
+    }
+
+    /// <summary>
+    /// Holds <paramref name="id"/> with <paramref name="settings"/> if this silo does not hold it yet, as not configured: a
+    /// run's own create replaces it. Returns the tenant this silo holds.
+    /// </summary>
+    public Tenant TakeUp(string id, TenantSettings settings)
+    {
+        settings.Validate();
+        lock (_creating)
+        {
+            return _tenants.TryGetValue(id, out var tenant) ? tenant : _tenants[id] = Create(id, settings, configured: false);
+        }
+    }
+
     /// <summary>All tenants known to this silo.</summary>
     public IReadOnlyCollection<Tenant> All => _tenants.Values.ToList();
 

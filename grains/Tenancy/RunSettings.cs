@@ -2,10 +2,12 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Timing;
+using Orleans;
 
 namespace ApexOrleans.Grains.Tenancy;
 
 /// <summary>Which clock a run's tenant uses.</summary>
+[GenerateSerializer]
 public enum RunClock
 {
     /// <summary>Moves only when the runner advances it: a whole day in well under a second, deterministic.</summary>
@@ -19,27 +21,35 @@ public enum RunClock
 /// What a run asks of the silo for its tenant; plain data, so it can travel to a remote silo with the run.
 /// The silo turns it into <see cref="TenantSettings"/>.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record RunSettings
 {
     /// <summary>The run's chaos.</summary>
+    [Id(0)]
     public ChaosSettings Chaos { get; init; } = ChaosSettings.None;
 
     /// <summary>Retries, backoff, timeouts.</summary>
+    [Id(1)]
     public DeliveryOptions Delivery { get; init; } = new();
 
     /// <summary>Circuit trip rule and breaks.</summary>
+    [Id(2)]
     public CircuitBreakerOptions Circuit { get; init; } = new();
 
     /// <summary>Virtual or real clock.</summary>
+    [Id(3)]
     public RunClock Clock { get; init; } = RunClock.Virtual;
 
     /// <summary>Where the clock starts (the scenario's morning).</summary>
+    [Id(4)]
     public DateTimeOffset ClockStart { get; init; }
 
     /// <summary>Real clock only: wall seconds per scenario second (0.1 plays ten times faster than life).</summary>
+    [Id(5)]
     public double TimeScale { get; init; } = 1.0;
 
     /// <summary>Whether this tenant is the control of another run (the same day without chaos), not a run of its own.</summary>
+    [Id(6)]
     public bool Control { get; init; }
 
     /// <summary>The tenant settings for these run settings; <paramref name="wallClock"/> drives a real clock. Bad values throw <see cref="ArgumentException"/>.</summary>
@@ -49,7 +59,7 @@ public sealed record RunSettings
         return new TenantSettings
         {
             Clock = Clock == RunClock.Virtual ? new VirtualTimeProvider(ClockStart) : new ScaledTimeProvider(wallClock, ClockStart, TimeScale),
-            Chaos = ReferenceEquals(Chaos, ChaosSettings.None) ? NoChaos.Instance : new SeededChaosPolicy(Chaos),
+            Chaos = Chaos.InjectsNothing() ? NoChaos.Instance : new SeededChaosPolicy(Chaos),
             Delivery = Delivery,
             Circuit = Circuit,
         };

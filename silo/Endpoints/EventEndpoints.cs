@@ -7,6 +7,8 @@ using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
 
+using Orleans;
+
 namespace ApexOrleans.Silo.Endpoints;
 
 /// <summary>Publishing: <c>POST /api/v1/events</c> with the source app's key; the tenant in <c>X-Apex-Tenant</c>.</summary>
@@ -40,7 +42,7 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, MeshTenants tenants, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var tenant = request.Headers.TryGetValue(TenantHeader, out var header) ? header.ToString() : MeshKeys.DefaultTenant;
         if (!MeshKeys.IsTenant(tenant))
@@ -59,7 +61,7 @@ public static class EventEndpoints
             return ApiProblems.Unauthorized("Publishing needs the source app's key: Authorization: Bearer <app key> (into a run: the run's key for the app).");
         }
 
-        if (tenant != MeshKeys.DefaultTenant && !tenants.IsConfigured(tenant))
+        if (tenant != MeshKeys.DefaultTenant && !await grains.GetGrain<ITenantGrain>(tenant).IsConfiguredAsync())
         {
             // A run's keys outlive the run (they are derived, not stored): a retired run, or one this silo lost in a restart, takes nothing.
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "run_not_found",

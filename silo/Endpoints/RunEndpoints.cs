@@ -30,26 +30,14 @@ public static class RunEndpoints
         runs.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).ListAsync()))
             .WithSummary("Runs on this silo, newest first, with their scorecards");
         runs.MapPost("/", CreateAsync).WithSummary("Create a run's tenant with its chaos, options and clock");
-        runs.MapGet("/{runId}/clock", (string runId, MeshTenants tenants) =>
-                Known(runId, tenants, t => TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()))))
+        runs.MapGet("/{runId}/clock", (string runId, IGrainFactory grains) =>
+                KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.NowAsync()))))
             .WithSummary("The run's clock");
-        runs.MapPost("/{runId}/advance", (string runId, ClockTime until, MeshTenants tenants, CancellationToken cancellationToken) =>
-                KnownAsync(runId, tenants, async t =>
-                {
-                    if (t.Timeline.IsVirtual)
-                    {
-                        await t.Timeline.RunUntilAsync(until.Time, cancellationToken);
-                    }
-
-                    return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
-                }))
+        runs.MapPost("/{runId}/advance", (string runId, ClockTime until, IGrainFactory grains, CancellationToken cancellationToken) =>
+                KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.AdvanceAsync(until.Time).WaitAsync(cancellationToken)))))
             .WithSummary("Run the run's work up to a time (virtual clock)");
-        runs.MapPost("/{runId}/settle", (string runId, ClockTime limit, MeshTenants tenants, CancellationToken cancellationToken) =>
-                KnownAsync(runId, tenants, async t =>
-                {
-                    await t.Timeline.SettleAsync(limit.Time, cancellationToken);
-                    return TypedResults.Ok(new ClockTime(t.Clock.GetUtcNow()));
-                }))
+        runs.MapPost("/{runId}/settle", (string runId, ClockTime limit, IGrainFactory grains, CancellationToken cancellationToken) =>
+                KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.SettleAsync(limit.Time).WaitAsync(cancellationToken)))))
             .WithSummary("Run until nothing is left to do, up to a limit");
         runs.MapDelete("/{runId}", RetireAsync)
             .WithSummary("Retire a finished run's tenant: its timeline stops and its settings leave the silo's memory; its data stays in storage");
@@ -63,7 +51,7 @@ public static class RunEndpoints
     /// sent again after a silo went away cannot fail. With <see cref="CreateRun.Resume"/> the silo also takes up how far
     /// the run had come and wakes its durable queues, outboxes and holds.
     /// </summary>
-    private static async Task<IResult> CreateAsync(CreateRun request, MeshTenants tenants, MeshGateway gateway, IGrainFactory grains, ApiKeyRing keys, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(CreateRun request, IGrainFactory grains, ApiKeyRing keys, TimeProvider clock)
     {
         if (!MeshKeys.IsTenant(request.RunId ?? ""))
         {
@@ -81,35 +69,20 @@ public static class RunEndpoints
         }
 
         var runId = request.RunId!;
-        var created = false;
-        if (!tenants.IsConfigured(runId))
+        var run = grains.GetGrain<ITenantGrain>(runId);
+        bool created;
+        try
         {
-            try
-            {
-                tenants.Configure(runId, request.Settings.ToTenantSettings(clock));
-                created = true;
-            }
-            catch (ArgumentException e)
-            {
-                return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
-            }
-            catch (InvalidOperationException)
-            {
-                // Configured by a concurrent create of the same run a moment ago: the same outcome.
-            }
+            created = await run.ConfigureAsync(request.Settings); // false: already here (a create sent again), the same outcome
+        }
+        catch (ArgumentException e)
+        {
+            return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
         }
 
         if (created && request.Resume)
         {
-            var resumed = tenants.Get(runId);
-            resumed.ObserveSequence(request.Sequence);
-            await gateway.ResumeAsync(runId);
-            if (resumed.Timeline.IsVirtual)
-            {
-                // What woke up due by now (outbox entries whose acknowledgement the crash lost, say) runs before the runner
-                // goes on, as it had before the crash: a read right after the resume must not find them still waiting.
-                await resumed.Timeline.RunUntilAsync(resumed.Clock.GetUtcNow());
-            }
+            await run.ResumeAsync(request.Sequence);
         }
 
         if (request.Listed)
@@ -118,15 +91,20 @@ public static class RunEndpoints
                 request.Settings.Clock.ToString().ToLowerInvariant(), request.Settings.Control, clock.GetUtcNow(), null, null));
         }
 
-        var run = new CreatedRun(tenants.Get(runId).Clock.GetUtcNow(), keys.RunKeys(runId));
-        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", run) : TypedResults.Ok(run);
+        var answer = new CreatedRun(await run.NowAsync(), keys.RunKeys(runId));
+        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", answer) : TypedResults.Ok(answer);
     }
 
-    private static async Task<IResult> RetireAsync(string runId, MeshTenants tenants)
+    private static async Task<IResult> RetireAsync(string runId, IGrainFactory grains)
     {
+        if (!MeshKeys.IsTenant(runId))
+        {
+            return ApiProblems.NotFound($"No run '{runId}'.");
+        }
+
         try
         {
-            return await tenants.RetireAsync(runId) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+            return await grains.GetGrain<ITenantGrain>(runId).RetireAsync() ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}'.");
         }
         catch (InvalidOperationException e)
         {
@@ -136,9 +114,14 @@ public static class RunEndpoints
 
     private static IRunCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IRunCatalogGrain>("runs");
 
-    private static IResult Known(string runId, MeshTenants tenants, Func<Tenant, IResult> then) =>
-        tenants.TryGet(runId, out var tenant) ? then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+    private static async Task<IResult> KnownAsync(string runId, IGrainFactory grains, Func<ITenantGrain, Task<IResult>> then)
+    {
+        if (!MeshKeys.IsTenant(runId))
+        {
+            return ApiProblems.NotFound($"No run '{runId}'.");
+        }
 
-    private static async Task<IResult> KnownAsync(string runId, MeshTenants tenants, Func<Tenant, Task<IResult>> then) =>
-        tenants.TryGet(runId, out var tenant) ? await then(tenant) : ApiProblems.NotFound($"No run '{runId}' on this silo.");
+        var run = grains.GetGrain<ITenantGrain>(runId);
+        return await run.IsConfiguredAsync() ? await then(run) : ApiProblems.NotFound($"No run '{runId}'.");
+    }
 }

@@ -1,0 +1,54 @@
+using System.Text;
+using ApexOrleans.Grains.Tenancy;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace ApexOrleans.Grains.Placement;
+
+/// <summary>
+/// Chooses a tenant's silo by rendezvous hashing: each silo scores the tenant, the highest score wins. Every silo with
+/// the same membership view picks the same silo, and when a silo leaves only its own tenants move.
+/// </summary>
+public sealed class TenantPlacementDirector : IPlacementDirector
+{
+    /// <inheritdoc />
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var silos = context.GetCompatibleSilos(target);
+        if (silos.Length == 0)
+        {
+            throw new OrleansException($"No silo can host {target.GrainIdentity}.");
+        }
+
+        return Task.FromResult(OwnerOf(MeshKeys.TenantOf(target.GrainIdentity.Key.ToString()!), silos));
+    }
+
+    /// <summary>The silo among <paramref name="silos"/> that hosts <paramref name="tenant"/>.</summary>
+    public static SiloAddress OwnerOf(string tenant, IReadOnlyList<SiloAddress> silos)
+    {
+        var best = silos[0];
+        var bestScore = 0UL;
+        foreach (var silo in silos)
+        {
+            var score = Score(tenant, silo.ToParsableString());
+            if (score > bestScore || (score == bestScore && string.CompareOrdinal(silo.ToParsableString(), best.ToParsableString()) < 0))
+            {
+                (best, bestScore) = (silo, score);
+            }
+        }
+
+        return best;
+    }
+
+    // FNV-1a over "tenant|silo": stable across processes, unlike string.GetHashCode.
+    private static ulong Score(string tenant, string silo)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes($"{tenant}|{silo}"))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+}
