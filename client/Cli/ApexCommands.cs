@@ -134,9 +134,11 @@ public static class ApexCommands
         var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
         var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: JSON file { \"admin\": …, \"apps\": { app: key } }. A local development silo gives its keys itself." };
+        var cluster = new Option<string?>("--cluster") { Description = "Drive an Orleans cluster as a cluster client instead of --silo: its gateways, ip:port[,ip:port…] (a silo's --Apex:GatewayPort)." };
+        var clusterId = new Option<string>("--cluster-id") { Description = "The cluster's id (a silo's --Apex:ClusterId).", DefaultValueFactory = _ => "apex" };
         var command = new Command("run", ExitCodes.Described("Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds."))
         {
-            scenario, seed, silo, storage, database, clock, timeScale, output, catalog, keys,
+            scenario, seed, silo, storage, database, clock, timeScale, output, catalog, keys, cluster, clusterId,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -152,10 +154,29 @@ public static class ApexCommands
                 OutputDirectory = result.GetValue(output)!,
                 CatalogPath = result.GetValue(catalog)!,
                 KeysFile = result.GetValue(keys),
+                Cluster = result.GetValue(cluster),
+                ClusterId = result.GetValue(clusterId)!,
             };
             if (options.TimeScale <= 0)
             {
                 return Refuse(console, "--time-scale must be greater than 0.");
+            }
+
+            if (options.Cluster is not null && options.Silo != "embedded")
+            {
+                return Refuse(console, "--cluster and --silo both name the mesh to drive: give one.");
+            }
+
+            if (options.Cluster is not null)
+            {
+                try
+                {
+                    ClusterMeshSession.ParseGateways(options.Cluster);
+                }
+                catch (ArgumentException e)
+                {
+                    return Refuse(console, e.Message);
+                }
             }
 
             try

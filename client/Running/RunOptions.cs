@@ -14,6 +14,12 @@ public sealed record RunOptions
     /// <summary>"embedded", or a silo URL.</summary>
     public string Silo { get; init; } = "embedded";
 
+    /// <summary>An Orleans cluster to drive as a cluster client instead: its gateways (<c>ip:port</c>, comma-separated), or null.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The cluster id of <see cref="Cluster"/>.</summary>
+    public string ClusterId { get; init; } = "apex";
+
     /// <summary>memory, sqlite or postgres.</summary>
     public string Storage { get; init; } = "sqlite";
 

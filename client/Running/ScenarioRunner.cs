@@ -31,10 +31,13 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var seed = options.Seed ?? scenario.Chaos.Seed;
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
         OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
-        await using IMeshSession session = options.Silo == "embedded"
-            ? await EmbeddedMeshSession.StartAsync(
-                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken)
-            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
+        await using IMeshSession session = options switch
+        {
+            { Cluster: { } gateways } => await ClusterMeshSession.ConnectAsync(gateways, options.ClusterId, options.CatalogPath, cancellationToken),
+            { Silo: "embedded" } => await EmbeddedMeshSession.StartAsync(
+                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken),
+            _ => await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken),
+        };
         var startedAt = wallClock.GetUtcNow();
         var runId = RunId(scenario, seed, startedAt);
         var day = new TenantDay(session, wallClock);

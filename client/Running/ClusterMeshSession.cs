@@ -1,0 +1,204 @@
+using System.Net;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>
+/// The day driven as an Orleans cluster client: through a silo's gateway, straight to the grains, with no HTTP. The
+/// mesh's gateway logic runs here, in the client, on the cluster's grains; a tenant's clock and timeline run on the
+/// silo that hosts the tenant.
+/// </summary>
+public sealed class ClusterMeshSession : IMeshSession
+{
+    private readonly IHost? _host;
+    private readonly IClusterClient _client;
+    private readonly AppCatalog _catalog;
+    private readonly MeshGateway _gateway;
+    private readonly MeshTelemetry _telemetry;
+
+    private ClusterMeshSession(IHost? host, IClusterClient client, AppCatalog catalog, string silo)
+    {
+        _host = host;
+        _client = client;
+        _catalog = catalog;
+        Silo = silo;
+        _telemetry = new MeshTelemetry(TimeProvider.System);
+        _gateway = new MeshGateway(client, catalog, _telemetry, new CrashPoints(null));
+    }
+
+    /// <inheritdoc />
+    public string Silo { get; }
+
+    /// <inheritdoc />
+    public string Storage => "cluster"; // each silo's own; a client does not see it
+
+    /// <summary>
+    /// Connects to the cluster <paramref name="clusterId"/> through the gateways in <paramref name="gateways"/>
+    /// (<c>host:port</c>, comma-separated); an unreachable cluster is an <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static async Task<ClusterMeshSession> ConnectAsync(string gateways, string clusterId, string catalogPath, CancellationToken cancellationToken)
+    {
+        var endpoints = ParseGateways(gateways);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(endpoints);
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, LoopbackCluster.ServiceId));
+            client.Services.AddMeshSerialization();
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await ((IAsyncDisposable)host).DisposeAsync();
+            throw new InvalidOperationException($"No silo of cluster '{clusterId}' answered at {gateways}: {e.Message}", e);
+        }
+
+        return new ClusterMeshSession(host, host.Services.GetRequiredService<IClusterClient>(), AppCatalog.Load(catalogPath), $"cluster {clusterId} via {gateways}");
+    }
+
+    /// <summary>A session over a client someone else owns (a test cluster's), which it does not stop.</summary>
+    public static ClusterMeshSession Over(IClusterClient client, AppCatalog catalog, string description) => new(null, client, catalog, description);
+
+    /// <summary>Parses <c>host:port[,host:port…]</c>.</summary>
+    public static IPEndPoint[] ParseGateways(string gateways)
+    {
+        var endpoints = new List<IPEndPoint>();
+        foreach (var part in gateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IPEndPoint.TryParse(part, out var endpoint) || endpoint.Port == 0)
+            {
+                throw new ArgumentException($"--cluster: '{part}' is not a gateway address (ip:port, e.g. 127.0.0.1:30000).");
+            }
+
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints.Count > 0 ? [.. endpoints] : throw new ArgumentException("--cluster: give at least one gateway address (ip:port).");
+    }
+
+    private ITenantGrain Tenant(string tenant) => _client.GetGrain<ITenantGrain>(tenant);
+
+    /// <inheritdoc />
+    public async Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
+    {
+        if (!await Tenant(tenant).ConfigureAsync(settings).WaitAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"Tenant '{tenant}' is already in use in the cluster; a run uses a fresh tenant id.");
+        }
+    }
+
+    /// <inheritdoc />
+    public Task EndTenantAsync(string tenant, CancellationToken cancellationToken) => Tenant(tenant).RetireAsync().WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<MeshStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        var activations = await _client.GetGrain<Orleans.Runtime.IManagementGrain>(0).GetTotalActivationCount().WaitAsync(cancellationToken);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        // The silos' own figures (queues, memory) stay with them; this process's memory is the client's.
+        return new MeshStats(activations, _telemetry.PendingDeliveries, 0, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    /// <inheritdoc />
+    public Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken) =>
+        _gateway.PublishAsync(tenant, envelope).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) => Tenant(tenant).NowAsync().WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var now = await Tenant(tenant).AdvanceAsync(until).WaitAsync(cancellationToken);
+        if (now < until)
+        {
+            // A real clock: the tenant's silo moves it; wait here until it gets there (at the run's time scale).
+            while ((now = await NowAsync(tenant, cancellationToken)) < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp((until - now).TotalMilliseconds, 1, 200)), cancellationToken);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) => Tenant(tenant).SettleAsync(limit).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
+        await new TenantStateReader(_client, _catalog).ReadAsync(tenant).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken) =>
+        _catalog.ReadEachAsync(app => _client.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken) =>
+        _catalog.ReadEachAsync(app => _client.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
+        _catalog.ReadEachAsync(app => _client.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
+
+    /// <inheritdoc />
+    public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>
+        _client.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(sourceApp, key))).GetAsync();
+
+    /// <inheritdoc />
+    public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Faults are injected through a silo's HTTP API (--silo URL); a cluster client cannot inject them yet.");
+
+    /// <inheritdoc />
+    public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<InjectedFault>>([]);
+
+    /// <inheritdoc />
+    public async Task<bool> ReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NowAsync(MeshKeys.DefaultTenant, cancellationToken).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RecordExperimentAsync(System.Text.Json.JsonElement record, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // the journal file is the record; the silos' dashboards list what their HTTP API was told
+
+    /// <inheritdoc />
+    public Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // the bundle is the record; the silos' dashboards list runs created over HTTP
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _telemetry.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await ((IAsyncDisposable)_host).DisposeAsync();
+        }
+    }
+}
