@@ -25,7 +25,7 @@ public static class GrainStorageHostingExtensions
     public static IServiceCollection AddMeshGrainStorage(this IServiceCollection services, GrainStorageChoice choice, string name = GrainStorageNames.Default)
     {
         ArgumentNullException.ThrowIfNull(choice);
-        services.AddKeyedSingleton(name, (provider, _) => new GrainStorageLifetime(name, choice.CreateStorage(
+        services.AddKeyedSingleton(name, (provider, _) => new GrainStorageLifetime(name, choice.CreateStorage(provider, name,
             choice.Serializer ?? provider.GetKeyedService<IGrainStorageSerializer>(name) ?? new WebJsonGrainStorageSerializer())));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredKeyedService<GrainStorageLifetime>(name));
         services.AddGrainStorage(name, (provider, key) => provider.GetServices<IGrainStorageDecorator>()

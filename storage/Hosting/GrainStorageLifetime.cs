@@ -7,7 +7,8 @@ namespace ApexOrleans.Storage.Hosting;
 /// <summary>
 /// Owns one provider this project added to a silo (before any decorator wraps it) and disposes it when the silo stops:
 /// at the storage stage, which stops after every grain has been deactivated, so the SQL writers commit the grains'
-/// last writes and then stop. Also disposed with the silo's services, for a host disposed without being stopped.
+/// last writes and then stop. Also disposed with the silo's services, for a host disposed without being stopped. A provider
+/// that takes part in the silo's lifecycle itself (the ADO.NET one) is subscribed too: decorators hide it from Orleans.
 /// </summary>
 internal sealed class GrainStorageLifetime(string name, IGrainStorage storage) : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable, IDisposable
 {
@@ -17,9 +18,12 @@ internal sealed class GrainStorageLifetime(string name, IGrainStorage storage) :
     public IGrainStorage Storage => storage;
 
     /// <inheritdoc />
-    public void Participate(ISiloLifecycle lifecycle) =>
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        (storage as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
         lifecycle.Subscribe($"{nameof(GrainStorageLifetime)}.{name}", ServiceLifecycleStage.RuntimeStorageServices,
             _ => Task.CompletedTask, async _ => await DisposeAsync().ConfigureAwait(false));
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Hosting;
@@ -100,14 +101,30 @@ public sealed class GrainStorageRegistrationTests
     [InlineData("sqlite", null, "sqlite")]
     [InlineData("sqlite", "other.db", "sqlite")]
     [InlineData("postgres", "Host=127.0.0.1", "postgres")]
+    [InlineData("postgres-batched", "Host=127.0.0.1", "postgres-batched")]
     public void NamedChoicesAreTheKindTheyName(string kind, string? database, string expected) =>
         Assert.Equal(expected, GrainStorageChoice.Named(kind, database, "apex.db").Kind);
+
+    [Fact]
+    public void PostgresIsOrleansAdoNetProviderAndTheDecoratorsWrapIt()
+    {
+        var log = new List<string>();
+        var services = new ServiceCollection();
+        services.AddSerializer();
+        services.AddSingleton<IGrainStorageDecorator>(new RecordingDecorator("chaos", log));
+        services.AddMeshGrainStorage(GrainStorageChoice.Named("postgres", "Host=127.0.0.1;Port=1", "apex.db"));
+        using var provider = services.BuildServiceProvider();
+
+        var storage = Assert.IsType<RecordingStorage>(provider.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default));
+
+        Assert.IsType<ApexOrleans.Storage.AdoNet.AdoNetPostgresGrainStorage>(storage.Inner);
+    }
 
     [Fact]
     public void AnUnknownKindIsRefusedNamingTheKindsThereAre()
     {
         var refused = Assert.Throws<ArgumentException>(() => GrainStorageChoice.Named("redis", null, "apex.db"));
 
-        Assert.Contains("memory, sqlite or postgres", refused.Message);
+        Assert.Contains("memory, sqlite, postgres or postgres-batched", refused.Message);
     }
 }

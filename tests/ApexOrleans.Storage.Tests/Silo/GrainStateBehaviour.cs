@@ -89,6 +89,25 @@ public sealed class SqliteGrainState : GrainStateBehaviour, IDisposable
 }
 
 [Collection(PostgresCollection.Name)]
+public sealed class AdoNetPostgresGrainState(PostgresFixture postgres) : GrainStateBehaviour, IAsyncLifetime
+{
+    private readonly Lazy<(string ConnectionString, string Schema)> _database = new(() =>
+        (AdoNet.AdoNetPostgres.FreshSchema(postgres, out var schema), schema));
+
+    protected override GrainStorageChoice Storage => GrainStorageChoice.PostgresAdoNet(_database.Value.ConnectionString);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_database.IsValueCreated)
+        {
+            await AdoNet.AdoNetPostgres.DropSchemaAsync(postgres, _database.Value.Schema);
+        }
+    }
+}
+
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresGrainState(PostgresFixture postgres) : GrainStateBehaviour
 {
     private readonly string _schema = PostgresFixture.NewSchemaName();
