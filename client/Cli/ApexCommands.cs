@@ -77,8 +77,8 @@ public static class ApexCommands
         var duration = new Option<string?>("--duration") { Description = "Stop starting tenants after this long: 30s, 2m, 1h (days already started finish)." };
         var seed = SeedOption.Create("First tenant's seed; tenant i uses seed + i (default: the scenario's seed).");
         var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
-        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
-        storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
+        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
+        storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
         var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex-load.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
         var collectionAge = new Option<string>("--collection-age") { Description = "Embedded silo: idle time after which an activation is collected (its state stays in storage).", DefaultValueFactory = _ => "30s" };
         var output = new Option<string>("--out") { Description = "Folder for the load bundle <loadId>.zip.", DefaultValueFactory = _ => "evidence" };
@@ -125,8 +125,8 @@ public static class ApexCommands
         var scenario = new Option<string>("--scenario") { Description = "Scenario file (JSON; schema in docs/scenarios.md).", DefaultValueFactory = _ => DefaultScenario() };
         var seed = SeedOption.Create("Seed for every chaos decision (default: the scenario's seed).");
         var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
-        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state.", DefaultValueFactory = _ => "sqlite" };
-        storage.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
+        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
+        storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
         var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
         var clock = new Option<string>("--clock") { Description = "'virtual': the day runs in well under a second, deterministically; 'real': it plays live.", DefaultValueFactory = _ => "virtual" };
         clock.AcceptOnlyFromAmong("virtual", "real");

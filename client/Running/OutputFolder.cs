@@ -37,7 +37,7 @@ public static class OutputFolder
             CheckWritable(Path.GetDirectoryName(Path.GetFullPath(database))!, "--database");
         }
 
-        if (storage == "postgres" && database is { Length: > 0 })
+        if (storage.StartsWith("postgres", StringComparison.Ordinal) && database is { Length: > 0 })
         {
             try
             {

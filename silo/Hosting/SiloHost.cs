@@ -4,6 +4,7 @@ using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Silo.Endpoints;
 using ApexOrleans.Silo.Security;
+using Orleans.Hosting;
 
 namespace ApexOrleans.Silo.Hosting;
 
@@ -30,7 +31,7 @@ public static class SiloHost
         builder.Services.Configure<SiloOptions>(section);
         var storage = GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(Environment.CurrentDirectory, "apex-silo.db"));
         builder.UseOrleans(silo => silo
-            .UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId)
+            .UseCluster(options)
             .AddMeshGrainStorage(storage)
             .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath));
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
@@ -81,6 +82,18 @@ public static class SiloHost
         app.MapExperimentEndpoints();
         return app;
     }
+
+    private static ISiloBuilder UseCluster(this ISiloBuilder silo, SiloOptions options) => options.Cluster switch
+    {
+        "localhost" => silo.UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId),
+        "postgres" => silo.UseMeshPostgresClustering(
+            (options.Storage.StartsWith("postgres", StringComparison.Ordinal) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+                ?? throw new ArgumentException("--Apex:Cluster postgres needs a PostgreSQL connection string: --Apex:Database (with postgres storage) or APEX_POSTGRES."),
+            options.ClusterId,
+            options.SiloPort == 0 ? LoopbackCluster.FreePort() : options.SiloPort,
+            options.GatewayPort == 0 ? LoopbackCluster.FreePort() : options.GatewayPort),
+        _ => throw new ArgumentException($"--Apex:Cluster '{options.Cluster}': use localhost or postgres."),
+    };
 
     /// <summary>The warning a development silo gives when it starts, in its log and as a plain line on the console.</summary>
     public const string DevelopmentKeysWarning =

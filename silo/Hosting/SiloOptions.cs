@@ -9,11 +9,14 @@ public sealed class SiloOptions
     /// <summary>development (generated keys, a loopback-only key endpoint) or production (keys required).</summary>
     public string Mode { get; set; } = "development";
 
-    /// <summary>sqlite, postgres or memory.</summary>
+    /// <summary>sqlite, postgres (Orleans' ADO.NET provider), postgres-batched (the project's group-commit provider) or memory.</summary>
     public string Storage { get; set; } = "sqlite";
 
     /// <summary>SQLite file, or PostgreSQL connection string (default: APEX_POSTGRES).</summary>
     public string? Database { get; set; }
+
+    /// <summary>How silos find each other: localhost (this silo alone, the default) or postgres (a membership table in the PostgreSQL of <see cref="Database"/> or APEX_POSTGRES).</summary>
+    public string Cluster { get; set; } = "localhost";
 
     /// <summary>The port silos of the cluster talk to this one on (0: any free port).</summary>
     public int SiloPort { get; set; } = 11111;
