@@ -364,8 +364,12 @@ public sealed class HttpMeshSession : IMeshSession
             }
 
             await RecoverAsync(tenant, deadline, cancellationToken);
+            await Task.Delay(RetryPause, cancellationToken); // a silo still answering 503 (a cluster declaring a silo dead) is not asked in a tight loop
         }
     }
+
+    /// <summary>How long a request waits before it is sent again after the silo could not serve it.</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// The silo went away under the request: HttpClient says so with an HttpRequestException, except when the socket dies

@@ -4,6 +4,7 @@ using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Silo.Endpoints;
 using ApexOrleans.Silo.Security;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace ApexOrleans.Silo.Hosting;
@@ -86,7 +87,13 @@ public static class SiloHost
     private static ISiloBuilder UseCluster(this ISiloBuilder silo, SiloOptions options) => options.Cluster switch
     {
         "localhost" => silo.UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId),
-        "postgres" => silo.UseMeshPostgresClustering(
+        "postgres" => silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // Silos of one cluster here share a machine or a LAN: a silo that misses two 2-second probes is gone, and its
+                // tenants move in seconds rather than the half-minute Orleans allows for a wide-area network.
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+            }).UseMeshPostgresClustering(
             (options.Storage.StartsWith("postgres", StringComparison.Ordinal) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
                 ?? throw new ArgumentException("--Apex:Cluster postgres needs a PostgreSQL connection string: --Apex:Database (with postgres storage) or APEX_POSTGRES."),
             options.ClusterId,
