@@ -122,6 +122,9 @@ public static class RunEndpoints
         }
 
         var run = grains.GetGrain<ITenantGrain>(runId);
-        return await run.IsConfiguredAsync() ? await then(run) : ApiProblems.NotFound($"No run '{runId}'.");
+        return await run.IsConfiguredAsync()
+            ? await then(run)
+            : ApiProblems.Problem(StatusCodes.Status404NotFound, "run_not_found",
+                $"No run '{runId}': it was retired, never created, or lost with its silo (its runner creates it again with resume).");
     }
 }
