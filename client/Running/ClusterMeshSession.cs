@@ -12,13 +12,15 @@ using Microsoft.Extensions.Hosting;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace ApexOrleans.Client.Running;
 
 /// <summary>
 /// The day driven as an Orleans cluster client: through a silo's gateway, straight to the grains, with no HTTP. The
 /// mesh's gateway logic runs here, in the client, on the cluster's grains; a tenant's clock and timeline run on the
-/// silo that hosts the tenant.
+/// silo that hosts the tenant. When a silo dies under a run, calls are sent again until the cluster has moved the
+/// tenant's grains, and a run whose tenant was taken up elsewhere is configured again and resumed, as after a restart.
 /// </summary>
 public sealed class ClusterMeshSession : IMeshSession
 {
@@ -27,6 +29,15 @@ public sealed class ClusterMeshSession : IMeshSession
     private readonly AppCatalog _catalog;
     private readonly MeshGateway _gateway;
     private readonly MeshTelemetry _telemetry;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunState> _runs = new();
+
+    /// <summary>How long a call keeps being sent again while the cluster recovers from a lost silo.</summary>
+    public static TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+
+    // What a run needs to be configured again on another silo: its settings, how far its clock and sequence got.
+    private sealed record RunState(RunSettings Settings, DateTimeOffset Clock, long Sequence);
 
     private ClusterMeshSession(IHost? host, IClusterClient client, AppCatalog catalog, string silo)
     {
@@ -40,6 +51,11 @@ public sealed class ClusterMeshSession : IMeshSession
 
     /// <inheritdoc />
     public string Silo { get; }
+
+    /// <summary>How many times a run was configured again and resumed after its tenant's silo was lost.</summary>
+    public int Resumes => _resumes;
+
+    private int _resumes;
 
     /// <inheritdoc />
     public string Storage => "cluster"; // each silo's own; a client does not see it
@@ -101,6 +117,8 @@ public sealed class ClusterMeshSession : IMeshSession
         {
             throw new InvalidOperationException($"Tenant '{tenant}' is already in use in the cluster; a run uses a fresh tenant id.");
         }
+
+        _runs[tenant] = new RunState(settings, settings.ClockStart, 0);
     }
 
     /// <inheritdoc />
@@ -116,16 +134,25 @@ public sealed class ClusterMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken) =>
-        _gateway.PublishAsync(tenant, envelope).WaitAsync(cancellationToken);
+    public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var receipt = await WithRecoveryAsync(tenant, () => _gateway.PublishAsync(tenant, envelope), cancellationToken);
+        if (_runs.TryGetValue(tenant, out var run) && envelope.Sequence > run.Sequence)
+        {
+            _runs[tenant] = run with { Sequence = envelope.Sequence };
+        }
+
+        return receipt;
+    }
 
     /// <inheritdoc />
-    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) => Tenant(tenant).NowAsync().WaitAsync(cancellationToken);
+    public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
+        Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).NowAsync(), cancellationToken));
 
     /// <inheritdoc />
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var now = await Tenant(tenant).AdvanceAsync(until).WaitAsync(cancellationToken);
+        var now = await Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).AdvanceAsync(until), cancellationToken));
         if (now < until)
         {
             // A real clock: the tenant's silo moves it; wait here until it gets there (at the run's time scale).
@@ -137,27 +164,28 @@ public sealed class ClusterMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) => Tenant(tenant).SettleAsync(limit).WaitAsync(cancellationToken);
+    public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
+        Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).SettleAsync(limit), cancellationToken));
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
-        await new TenantStateReader(_client, _catalog).ReadAsync(tenant).WaitAsync(cancellationToken);
+    public Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
+        WithRecoveryAsync(tenant, () => new TenantStateReader(_client, _catalog).ReadAsync(tenant), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken) =>
-        _catalog.ReadEachAsync(app => _client.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync());
+        WithRecoveryAsync(tenant, () => _catalog.ReadEachAsync(app => _client.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync()), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken) =>
-        _catalog.ReadEachAsync(app => _client.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync());
+        WithRecoveryAsync(tenant, () => _catalog.ReadEachAsync(app => _client.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync()), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
-        _catalog.ReadEachAsync(app => _client.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
+        WithRecoveryAsync(tenant, () => _catalog.ReadEachAsync(app => _client.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()), cancellationToken);
 
     /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>
-        _client.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(sourceApp, key))).GetAsync();
+        WithRecoveryAsync(tenant, () => _client.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(sourceApp, key))).GetAsync(), cancellationToken);
 
     /// <inheritdoc />
     public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>
@@ -190,6 +218,61 @@ public sealed class ClusterMeshSession : IMeshSession
     /// <inheritdoc />
     public Task ReportAsync(string tenant, System.Text.Json.JsonElement scorecard, CancellationToken cancellationToken) =>
         Task.CompletedTask; // the bundle is the record; the silos' dashboards list runs created over HTTP
+
+    /// <summary>
+    /// Sends <paramref name="call"/> until it succeeds: a silo that died under it fails the call until the cluster declares
+    /// it dead and activates its grains elsewhere, and a run whose tenant was taken up elsewhere is configured again and
+    /// resumed first. Every call the runner makes is idempotent, so sending it again is safe.
+    /// </summary>
+    private async Task<T> WithRecoveryAsync<T>(string tenant, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        while (true)
+        {
+            try
+            {
+                return await call().WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (IsSiloLoss(e) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(RetryPause, cancellationToken);
+                if (e.Cause() is TenantNotHeldException && _runs.TryGetValue(tenant, out var run))
+                {
+                    await ResumeAsync(tenant, run, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private async Task ResumeAsync(string tenant, RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await Tenant(tenant).ConfigureAsync(run.Settings with { ClockStart = run.Clock }).WaitAsync(cancellationToken))
+            {
+                await Tenant(tenant).ResumeAsync(run.Sequence).WaitAsync(cancellationToken);
+                Interlocked.Increment(ref _resumes);
+            }
+        }
+        catch (Exception e) when (IsSiloLoss(e))
+        {
+            // The cluster is still settling: the call that needed the run is sent again, and resumes it then.
+        }
+    }
+
+    private static bool IsSiloLoss(Exception e) => e.Cause() is TenantNotHeldException or SiloUnavailableException or OrleansMessageRejectionException
+        or TimeoutException or Orleans.Runtime.OrleansException { InnerException: System.Net.Sockets.SocketException };
+
+    private async Task<DateTimeOffset> Noted(string tenant, Task<DateTimeOffset> clock)
+    {
+        var now = await clock;
+        if (_runs.TryGetValue(tenant, out var run))
+        {
+            _runs[tenant] = run with { Clock = now };
+        }
+
+        return now;
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

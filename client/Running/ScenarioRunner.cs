@@ -38,8 +38,14 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
                 GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken),
             _ => await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken),
         };
+        return await RunAsync(options, scenario, session, seed, runId: null, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="scenario"/> on a session the caller opened (and disposes), as run <paramref name="runId"/> if given.</summary>
+    internal async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, IMeshSession session, long seed, string? runId, CancellationToken cancellationToken)
+    {
         var startedAt = wallClock.GetUtcNow();
-        var runId = RunId(scenario, seed, startedAt);
+        runId ??= RunId(scenario, seed, startedAt);
         var day = new TenantDay(session, wallClock);
 
         progress.Phase("control run (no chaos)");

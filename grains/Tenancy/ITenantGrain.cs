@@ -27,15 +27,21 @@ public interface ITenantGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task AttachAsync();
 
-    /// <summary>The tenant's clock now.</summary>
+    /// <summary>The tenant's clock now. <see cref="TenantNotHeldException"/>: a run configured it on a silo that is gone.</summary>
     [AlwaysInterleave]
     Task<DateTimeOffset> NowAsync();
 
-    /// <summary>Virtual clock: runs the tenant's work due up to <paramref name="until"/> and moves the clock there. Real clock: nothing. Returns the clock.</summary>
+    /// <summary>
+    /// Virtual clock: runs the tenant's work due up to <paramref name="until"/> and moves the clock there. Real clock: nothing.
+    /// Returns the clock. <see cref="TenantNotHeldException"/>: a run configured it on a silo that is gone.
+    /// </summary>
     [ResponseTimeout("00:30:00")]
     Task<DateTimeOffset> AdvanceAsync(DateTimeOffset until);
 
-    /// <summary>Returns when nothing is left to do before <paramref name="limit"/> (virtual clock: by running it all). Returns the clock.</summary>
+    /// <summary>
+    /// Returns when nothing is left to do before <paramref name="limit"/> (virtual clock: by running it all). Returns the
+    /// clock. <see cref="TenantNotHeldException"/>: a run configured it on a silo that is gone.
+    /// </summary>
     [ResponseTimeout("00:30:00")]
     Task<DateTimeOffset> SettleAsync(DateTimeOffset limit);
 

@@ -71,12 +71,12 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     public async Task AttachAsync() => await AttachedAsync();
 
     /// <inheritdoc />
-    public async Task<DateTimeOffset> NowAsync() => (await AttachedAsync()).Clock.GetUtcNow();
+    public async Task<DateTimeOffset> NowAsync() => (await HeldAsync()).Clock.GetUtcNow();
 
     /// <inheritdoc />
     public async Task<DateTimeOffset> AdvanceAsync(DateTimeOffset until)
     {
-        var tenant = await AttachedAsync();
+        var tenant = await HeldAsync();
         if (tenant.Timeline.IsVirtual)
         {
             await tenant.Timeline.RunUntilAsync(until);
@@ -89,7 +89,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     /// <inheritdoc />
     public async Task<DateTimeOffset> SettleAsync(DateTimeOffset limit)
     {
-        var tenant = await AttachedAsync();
+        var tenant = await HeldAsync();
         await tenant.Timeline.SettleAsync(limit);
         await RecordClockAsync(tenant);
         return tenant.Clock.GetUtcNow();
@@ -126,6 +126,21 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
         }
 
         return tenants.Get(Id);
+    }
+
+    /// <summary>
+    /// The tenant as its run drives it. One a run configured elsewhere, only taken up here, is refused: advancing its clock
+    /// without waking its queues would leave their work undone (<see cref="TenantNotHeldException"/>).
+    /// </summary>
+    private async Task<Tenant> HeldAsync()
+    {
+        var tenant = await AttachedAsync();
+        if (tenant.Configured || !await ReadRecordAsync())
+        {
+            return tenant; // configured here, or storage cannot say otherwise
+        }
+
+        return _record.State!.Settings is null ? tenant : throw new TenantNotHeldException(Id);
     }
 
     /// <summary>Reads the record once per activation; false when storage did not answer (then there is nothing to take up).</summary>

@@ -24,6 +24,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             System.Data.Common.DbException or System.Net.Sockets.SocketException or Grains.Chaos.InjectedStorageOutageException =>
                 (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The silo's storage does not answer; nothing half-done was kept. Retry shortly."),
             BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),
+            Grains.Tenancy.TenantNotHeldException lost => (StatusCodes.Status404NotFound, "run_not_found", lost.Message),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "timeout", "The mesh did not answer in time; retry shortly."),
             _ => (StatusCodes.Status500InternalServerError, "internal_error", "Something failed inside the silo; it is logged. Nothing half-done was kept."),
         };

@@ -8,6 +8,7 @@ using Orleans.Runtime;
 
 namespace ApexOrleans.Client.Tests;
 
+[Collection(TestClusterCollection.Name)]
 public sealed class ClusterRunTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -37,8 +38,10 @@ internal static class MeshTestCluster
 
     private sealed class MeshSilo : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) =>
-            silo.AddMeshGrainStorage(GrainStorageChoice.Memory(SharedStore)).AddMesh(o => o.CatalogPath = AppCatalog.DefaultPath);
+        public void Configure(ISiloBuilder silo) => silo
+            .AddMeshGrainStorage(GrainStorageChoice.Memory(SharedStore))
+            .AddMesh(o => o.CatalogPath = AppCatalog.DefaultPath)
+            .Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (TimeSpan.FromSeconds(1), 2)); // a killed silo is declared dead in seconds
     }
 
     private sealed class MeshClient : IClientBuilderConfigurator
