@@ -136,13 +136,13 @@ public sealed class ClusterMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        var receipt = await WithRecoveryAsync(tenant, () => _gateway.PublishAsync(tenant, envelope), cancellationToken);
+        // Noted before it is sent: a resume while this publish is in doubt must carry the tenant's sequence this far.
         if (_runs.TryGetValue(tenant, out var run) && envelope.Sequence > run.Sequence)
         {
             _runs[tenant] = run with { Sequence = envelope.Sequence };
         }
 
-        return receipt;
+        return await WithRecoveryAsync(tenant, () => _gateway.PublishAsync(tenant, envelope), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -248,11 +248,10 @@ public sealed class ClusterMeshSession : IMeshSession
     {
         try
         {
-            if (await Tenant(tenant).ConfigureAsync(run.Settings with { ClockStart = run.Clock }).WaitAsync(cancellationToken))
-            {
-                await Tenant(tenant).ResumeAsync(run.Sequence).WaitAsync(cancellationToken);
-                Interlocked.Increment(ref _resumes);
-            }
+            // Configured again here, or already by an earlier try whose resume failed: the resume runs either way.
+            await Tenant(tenant).ConfigureAsync(run.Settings with { ClockStart = run.Clock }).WaitAsync(cancellationToken);
+            await Tenant(tenant).ResumeAsync(run.Sequence).WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _resumes);
         }
         catch (Exception e) when (IsSiloLoss(e))
         {
@@ -261,7 +260,7 @@ public sealed class ClusterMeshSession : IMeshSession
     }
 
     private static bool IsSiloLoss(Exception e) => e.Cause() is TenantNotHeldException or SiloUnavailableException or OrleansMessageRejectionException
-        or TimeoutException or Orleans.Runtime.OrleansException { InnerException: System.Net.Sockets.SocketException };
+        or TimeoutException or System.Net.Sockets.SocketException || e.Cause().GetType().Name == "ConnectionFailedException"; // Orleans' own type is internal
 
     private async Task<DateTimeOffset> Noted(string tenant, Task<DateTimeOffset> clock)
     {

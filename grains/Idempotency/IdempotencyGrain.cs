@@ -17,6 +17,7 @@ public sealed class IdempotencyGrain(
     : Grain, IIdempotencyGrain
 {
     private string _tenantId = null!;
+    private string _scopedKey = null!;
 
     // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
     private Tenant CurrentTenant => tenants.Get(_tenantId);
@@ -28,15 +29,15 @@ public sealed class IdempotencyGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenantId, var scopedKey) = MeshKeys.Split(this.GetPrimaryKeyString());
+        (_tenantId, _scopedKey) = MeshKeys.Split(this.GetPrimaryKeyString());
         await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
-        CurrentTenant.UsedKey(scopedKey); // so that retiring the tenant finds this grain
     }
 
     /// <inheritdoc />
     public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
+        CurrentTenant.UsedKey(_scopedKey); // so that retiring the tenant finds this grain (also a tenant configured again since)
         if (!state.RecordExists)
         {
             Key.Fingerprint = fingerprint;

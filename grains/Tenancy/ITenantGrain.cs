@@ -19,6 +19,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [ResponseTimeout("00:30:00")]
     Task ResumeAsync(long sequence);
 
+    /// <summary>Whether a run configured this tenant again after its silo was lost and has not resumed it yet.</summary>
+    [AlwaysInterleave]
+    Task<bool> AwaitsResumeAsync();
+
     /// <summary>Whether a run configured this tenant.</summary>
     [AlwaysInterleave]
     Task<bool> IsConfiguredAsync();

@@ -21,6 +21,9 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     private const string StateName = "tenant";
     private GrainState<TenantRecord> _record = new(new TenantRecord());
     private bool _recordRead;
+    private Task<bool>? _reading; // one read per activation, shared by interleaved calls
+    private bool _awaitsResume; // configured again over a run's record: its queues sleep until the runner resumes it
+    private bool _retiring;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -45,6 +48,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
         }
 
         await ReadRecordAsync(); // for its ETag: the write replaces it
+        _awaitsResume = _record.State!.Settings is not null; // a run known before: after a restart or a lost silo
         _record.State = new TenantRecord { Settings = settings };
         await RecordClockAsync(tenant);
         return true;
@@ -53,16 +57,29 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     /// <inheritdoc />
     public async Task ResumeAsync(long sequence)
     {
-        var tenant = await AttachedAsync();
-        tenant.ObserveSequence(sequence);
-        await gateway.ResumeAsync(Id);
-        if (tenant.Timeline.IsVirtual)
+        try
         {
-            // What woke up due by now (outbox entries whose acknowledgement a crash lost, say) runs before the runner goes
-            // on, as it had before the crash: a read right after the resume must not find them still waiting.
-            await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow());
+            var tenant = await AttachedAsync();
+            tenant.ObserveSequence(sequence);
+            await gateway.ResumeAsync(Id);
+            if (tenant.Timeline.IsVirtual)
+            {
+                // What woke up due by now (outbox entries whose acknowledgement a crash lost, say) runs before the runner goes
+                // on, as it had before the crash: a read right after the resume must not find them still waiting.
+                await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow());
+            }
+
+            _awaitsResume = false;
+        }
+        catch
+        {
+            _awaitsResume = true; // refused to the runner's clock calls until a resume gets through
+            throw;
         }
     }
+
+    /// <inheritdoc />
+    public Task<bool> AwaitsResumeAsync() => Task.FromResult(_awaitsResume);
 
     /// <inheritdoc />
     public Task<bool> IsConfiguredAsync() => Task.FromResult(tenants.IsConfigured(Id));
@@ -98,6 +115,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     /// <inheritdoc />
     public async Task<bool> RetireAsync()
     {
+        _retiring = true; // from here on nothing takes the tenant up again, also a grain activating meanwhile
         var retired = await tenants.RetireAsync(Id);
         await ReadRecordAsync();
         if (_record.RecordExists)
@@ -117,7 +135,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     /// </summary>
     private async Task<Tenant> AttachedAsync()
     {
-        if (!tenants.TryGet(Id, out _) && await ReadRecordAsync() && _record.State!.Settings is { } settings)
+        if (!_retiring && !tenants.TryGet(Id, out _) && await ReadRecordAsync() && _record.State!.Settings is { } settings)
         {
             var now = settings.Clock == RunClock.Virtual
                 ? _record.State.ClockAt
@@ -135,6 +153,11 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     private async Task<Tenant> HeldAsync()
     {
         var tenant = await AttachedAsync();
+        if (_awaitsResume)
+        {
+            throw new TenantNotHeldException(Id);
+        }
+
         if (tenant.Configured || !await ReadRecordAsync())
         {
             return tenant; // configured here, or storage cannot say otherwise
@@ -151,12 +174,31 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
             return true;
         }
 
+        var reading = _reading ??= ReadOnceAsync();
+        try
+        {
+            return await reading;
+        }
+        finally
+        {
+            if (_reading == reading)
+            {
+                _reading = null; // a failed read is tried again by the next call
+            }
+        }
+    }
+
+    private async Task<bool> ReadOnceAsync()
+    {
         try
         {
             var read = new GrainState<TenantRecord>(new TenantRecord());
             await Storage.ReadStateAsync(StateName, this.GetGrainId(), read);
-            _record = read;
-            _recordRead = true;
+            if (!_recordRead)
+            {
+                _record = read; // never over a record this activation has written since
+                _recordRead = true;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -80,9 +80,9 @@ public static class RunEndpoints
             return ApiProblems.BadRequest("invalid_settings", $"settings: {e.Message}");
         }
 
-        if (created && request.Resume)
+        if (request.Resume && (created || await run.AwaitsResumeAsync()))
         {
-            await run.ResumeAsync(request.Sequence);
+            await run.ResumeAsync(request.Sequence); // also when an earlier create configured it and its resume failed
         }
 
         if (request.Listed)
