@@ -34,7 +34,6 @@ public sealed class RemoteLoadTests
     {
         using var folder = new TempFolder();
         await using var silo = await RunningSilo.StartAsync();
-        var tenantsBefore = silo.App.Services.GetRequiredService<MeshTenants>().Count;
         var progress = new Ticks();
 
         var outcome = await new LoadRunner(progress, TimeProvider.System).RunAsync(new LoadOptions
@@ -52,8 +51,9 @@ public sealed class RemoteLoadTests
             Assert.All(LoadVerifier.Verify(reader), c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         }
 
-        // Each finished tenant was retired on the silo, and none was put on the dashboard's run list.
-        Assert.Equal(tenantsBefore, silo.App.Services.GetRequiredService<MeshTenants>().Count);
+        // Each finished tenant was retired on the silo, and none was put on the dashboard's run list. Only the default tenant may
+        // remain: the silo wakes it in the background when it starts, so a count taken at start may or may not include it.
+        Assert.All(silo.App.Services.GetRequiredService<MeshTenants>().All, t => Assert.Equal(MeshKeys.DefaultTenant, t.Id));
         var runs = await silo.AdminGetAsync("/api/v1/runs");
         Assert.DoesNotContain(runs.EnumerateArray(), r => r.GetProperty("runId").GetString()!.StartsWith(outcome.Summary.LoadId, StringComparison.Ordinal));
     }
