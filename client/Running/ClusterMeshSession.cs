@@ -36,6 +36,10 @@ public sealed class ClusterMeshSession : IMeshSession
 
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
 
+    // A call whose answer was lost with a silo (or its gateway) is not waited for until Orleans' response timeout (up to
+    // 30 minutes for advance and settle): past this it is sent again, which every call of the runner allows.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(45);
+
     // What a run needs to be configured again on another silo: its settings, how far its clock and sequence got.
     private sealed record RunState(RunSettings Settings, DateTimeOffset Clock, long Sequence);
 
@@ -231,7 +235,7 @@ public sealed class ClusterMeshSession : IMeshSession
         {
             try
             {
-                return await call().WaitAsync(cancellationToken);
+                return await call().WaitAsync(AttemptTimeout, cancellationToken);
             }
             catch (Exception e) when (IsSiloLoss(e) && DateTime.UtcNow < deadline)
             {
