@@ -40,9 +40,7 @@ public sealed class BenchSilo : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
         {
-            silo.UseLoopbackCluster(siloPort: 0, gatewayPort: 0, LoopbackCluster.PrivateClusterId())
-                .AddMeshGrainStorage(storage)
-                .AddMesh(o => o.CatalogPath = catalogPath);
+            silo.AddPrivateMeshSilo(storage, catalogPath);
             configure?.Invoke(silo);
         });
         var host = builder.Build();

@@ -48,9 +48,7 @@ public sealed class EmbeddedMeshSession : IMeshSession
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleans(silo =>
         {
-            silo.UseLoopbackCluster(siloPort: 0, gatewayPort: 0, LoopbackCluster.PrivateClusterId())
-                .AddMeshGrainStorage(storage)
-                .AddMesh(o => o.CatalogPath = catalogPath);
+            silo.AddPrivateMeshSilo(storage, catalogPath);
             configure?.Invoke(silo);
         });
         var host = builder.Build();

@@ -99,9 +99,7 @@ internal sealed class MeshSilo : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleans(silo =>
         {
-            silo.UseLoopbackCluster(siloPort: 0, gatewayPort: 0, LoopbackCluster.PrivateClusterId())
-                .AddMeshGrainStorage(_storage)
-                .AddMesh(o => o.CatalogPath = _catalogPath);
+            silo.AddPrivateMeshSilo(_storage, _catalogPath);
             _configure?.Invoke(silo);
         });
         var host = builder.Build();
