@@ -193,13 +193,14 @@ public sealed class ClusterMeshSession : IMeshSession
 
     /// <inheritdoc />
     public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Faults are injected through a silo's HTTP API (--silo URL); a cluster client cannot inject them yet.");
+        MeshFaults.InjectAsync(_client, request, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) => MeshFaults.RevertAsync(_client, id, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<InjectedFault>>([]);
+    public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) =>
+        MeshFaults.RevertAllAsync(_client, owner, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken)

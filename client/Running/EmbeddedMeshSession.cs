@@ -122,15 +122,15 @@ public sealed class EmbeddedMeshSession : IMeshSession
 
     /// <inheritdoc />
     public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().Inject(request));
+        MeshFaults.InjectAsync(Grains, request, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().Revert(id));
+        MeshFaults.RevertAsync(Grains, id, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) =>
-        Task.FromResult(_host.Services.GetRequiredService<FaultSwitchboard>().RevertAll(owner));
+        MeshFaults.RevertAllAsync(Grains, owner, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>

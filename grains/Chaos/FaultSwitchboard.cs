@@ -1,63 +1,44 @@
-using System.Collections.Immutable;
-using System.Globalization;
-
 namespace ApexOrleans.Grains.Chaos;
 
 /// <summary>
-/// The faults switched on in this silo right now. Experiments turn them on and off while tenants run; delivery
-/// grains and grain storage consult it on every attempt and every call. Reverting is immediate: the next check
-/// sees the fault gone, which is what makes the kill switch take effect in milliseconds.
+/// The faults switched on, as this silo knows them: delivery grains and grain storage consult it on every attempt and
+/// every call, so it is read from memory. The cluster's keeper of faults (<see cref="IClusterFaultsGrain"/>) sends
+/// every change to every silo's switchboard before it answers, which is what makes the kill switch cluster-wide.
 /// </summary>
-public sealed class FaultSwitchboard(TimeProvider wallClock)
+public sealed class FaultSwitchboard
 {
     private readonly Lock _gate = new();
-    private ImmutableArray<InjectedFault> _active = [];
-    private long _nextId;
+    private FaultSet _set = FaultSet.Empty;
+
+    /// <summary>The set held now.</summary>
+    public FaultSet Set => _set;
 
     /// <summary>The faults on now, oldest first.</summary>
-    public IReadOnlyList<InjectedFault> Active => _active;
+    public IReadOnlyList<InjectedFault> Active => _set.Active;
 
     /// <summary>Whether an injected storage outage is on.</summary>
     public bool StorageDown { get; private set; }
 
-    /// <summary>Switches a fault on; a bad request throws <see cref="ArgumentException"/> and changes nothing.</summary>
-    public InjectedFault Inject(FaultRequest request)
+    /// <summary>Holds <paramref name="set"/> if it is newer than the one held; false for a late, older copy.</summary>
+    public bool Apply(FaultSet set)
     {
-        request.Validate();
         lock (_gate)
         {
-            var fault = new InjectedFault($"fault-{(++_nextId).ToString(CultureInfo.InvariantCulture)}", request, wallClock.GetUtcNow());
-            Publish(_active.Add(fault));
-            return fault;
-        }
-    }
+            if (set.Version <= _set.Version)
+            {
+                return false;
+            }
 
-    /// <summary>Switches one fault off; false when it was not on.</summary>
-    public bool Revert(string id)
-    {
-        lock (_gate)
-        {
-            var before = _active.Length;
-            Publish(_active.RemoveAll(f => f.Id == id));
-            return _active.Length != before;
-        }
-    }
-
-    /// <summary>Switches off every fault of <paramref name="owner"/> (every fault when null): the kill switch. Returns what was switched off.</summary>
-    public IReadOnlyList<InjectedFault> RevertAll(string? owner)
-    {
-        lock (_gate)
-        {
-            var reverted = _active.Where(f => owner is null || f.Request.Owner == owner).ToList();
-            Publish(_active.RemoveAll(f => owner is null || f.Request.Owner == owner));
-            return reverted;
+            StorageDown = set.StorageDown;
+            _set = set;
+            return true;
         }
     }
 
     /// <summary>The outage decision for an attempt of <paramref name="tenant"/> to <paramref name="target"/>, when one is on.</summary>
     public ChaosDecision? Decide(string tenant, string target)
     {
-        foreach (var fault in _active)
+        foreach (var fault in _set.Active)
         {
             if (fault.Request.Kind == InjectedFaultKinds.AppOutage && fault.Request.App == target && Hits(fault, tenant))
             {
@@ -72,7 +53,7 @@ public sealed class FaultSwitchboard(TimeProvider wallClock)
     public TimeSpan DelayFor(string tenant, string target)
     {
         var delay = TimeSpan.Zero;
-        foreach (var fault in _active)
+        foreach (var fault in _set.Active)
         {
             if (fault.Request is { Kind: InjectedFaultKinds.DeliveryDelay, DelayMs: { } ms } request && (request.App is null || request.App == target) && Hits(fault, tenant))
             {
@@ -85,10 +66,4 @@ public sealed class FaultSwitchboard(TimeProvider wallClock)
 
     private static bool Hits(InjectedFault fault, string tenant) =>
         fault.Request.TenantPrefix is not { } prefix || tenant.StartsWith(prefix, StringComparison.Ordinal);
-
-    private void Publish(ImmutableArray<InjectedFault> active)
-    {
-        _active = active;
-        StorageDown = active.Any(f => f.Request.Kind == InjectedFaultKinds.StorageOutage);
-    }
 }

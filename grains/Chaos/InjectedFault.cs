@@ -17,21 +17,27 @@ public static class InjectedFaultKinds
 }
 
 /// <summary>A fault to switch on: its kind, the app it hits, the delay it adds, and the tenants it is confined to.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FaultRequest
 {
     /// <summary>One of <see cref="InjectedFaultKinds"/>.</summary>
+    [Id(0)]
     public required string Kind { get; init; }
 
     /// <summary>The app it hits (an outage needs one; a delay without one hits every app).</summary>
+    [Id(1)]
     public string? App { get; init; }
 
     /// <summary>A delay's length in milliseconds of the tenant's clock.</summary>
+    [Id(2)]
     public double? DelayMs { get; init; }
 
     /// <summary>Only tenants whose id starts with this are hit (an experiment's own tenants); null hits every tenant. Storage outages hit the whole silo.</summary>
+    [Id(3)]
     public string? TenantPrefix { get; init; }
 
     /// <summary>Who asked: an experiment run's id, shown with the fault and used to revert its faults together.</summary>
+    [Id(4)]
     public string? Owner { get; init; }
 
     /// <summary>The longest delay a delivery-delay may inject: an hour (longer would outlive any experiment, and overflow time arithmetic).</summary>
@@ -58,4 +64,5 @@ public sealed record FaultRequest
 }
 
 /// <summary>A fault switched on: its id, what was asked, and when (wall clock).</summary>
+[GenerateSerializer, Immutable]
 public sealed record InjectedFault(string Id, FaultRequest Request, DateTimeOffset InjectedAt);

@@ -1,6 +1,7 @@
 namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>Percentiles of a set of milliseconds.</summary>
+[GenerateSerializer, Immutable]
 public sealed record LatencyFigures(int Count, double P50, double P95, double P99, double Max)
 {
     /// <summary>Nearest-rank percentiles of <paramref name="values"/>.</summary>

@@ -3,12 +3,14 @@ using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ApexOrleans.Storage;
 using Orleans.Hosting;
 using Orleans.Storage;
+using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace ApexOrleans.Grains.Hosting;
@@ -28,6 +30,7 @@ public static class MeshSiloBuilderExtensions
 
         services.AddMeshSerialization();
         builder.AddPlacementDirector<TenantPlacement, TenantPlacementDirector>();
+        builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         // The mesh's states are stored with generated JSON code: same text as reflection, without its cost.
         services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorageNames.Default, new WebJsonGrainStorageSerializer(MeshStateJson.StateOptions()));
         services.AddSingleton<IGrainStorageDecorator, StorageChaosFilter>();
@@ -36,6 +39,9 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<MeshTenants>();
         services.AddSingleton<MeshTelemetry>();
         services.AddSingleton<FaultSwitchboard>();
+        services.AddOptions<MeshClusterOptions>();
+        services.AddSingleton<ClusterView>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FaultSetSync>();
         services.AddSingleton<MeshStatsReader>();
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));

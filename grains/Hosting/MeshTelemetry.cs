@@ -7,18 +7,26 @@ using ApexOrleans.Grains.Idempotency;
 namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>Something that happened on the mesh, for the live feed: when (wall clock and the run's clock), which tenant, what.</summary>
+[GenerateSerializer, Immutable]
 public sealed record MeshActivity(DateTimeOffset At, DateTimeOffset RunTime, string Tenant, string Kind, string Subject, string Detail, double? LatencyMs);
 
 /// <summary>Latency percentiles of deliveries completed in one slice of wall-clock time.</summary>
+[GenerateSerializer, Immutable]
 public sealed record LatencyPoint(DateTimeOffset From, int Count, double P50, double P95, double P99);
 
+/// <summary>One delivery's latency in milliseconds and when (wall clock) it completed.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct LatencySample(DateTimeOffset At, double Ms);
+
 /// <summary>Attempts and failed attempts to one target since the silo started.</summary>
+[GenerateSerializer, Immutable]
 public sealed record TargetFlow(long Attempts, long Failed);
 
 /// <summary>
 /// The mesh's running totals (publishes, delivery attempts and failures, deliveries, per target), circuits not closed
 /// now, and the latency of the deliveries completed in the last <see cref="RecentSeconds"/>.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record MeshFlow(
     long Published, long Attempts, long FailedAttempts, long Delivered, long CircuitsNotClosed,
     IReadOnlyDictionary<string, TargetFlow> ByTarget, double RecentSeconds, LatencyFigures RecentLatencyMs)
@@ -38,7 +46,7 @@ public sealed class MeshTelemetry : IDisposable
     public const string MeterName = "ApexOrleans.Mesh";
 
     private const int FeedSize = 1000;
-    private const int LatencySamples = 20_000;
+    private const int LatencySampleLimit = 20_000;
     private readonly Meter _meter = new(MeterName, "1.0");
     private readonly Counter<long> _published;
     private readonly Counter<long> _attempts;
@@ -49,7 +57,7 @@ public sealed class MeshTelemetry : IDisposable
     private readonly TimeProvider _wall;
     private readonly Lock _gate = new();
     private readonly LinkedList<MeshActivity> _feed = new();
-    private readonly Queue<(DateTimeOffset At, double Ms)> _latencies = new();
+    private readonly Queue<LatencySample> _latencies = new();
     private readonly List<Channel<MeshActivity>> _subscribers = [];
     private long _pendingDeliveries;
     private long _publishedTotal;
@@ -120,8 +128,8 @@ public sealed class MeshTelemetry : IDisposable
         _latency.Record(latency, new KeyValuePair<string, object?>("target", target));
         lock (_gate)
         {
-            _latencies.Enqueue((_wall.GetUtcNow(), latency));
-            while (_latencies.Count > LatencySamples)
+            _latencies.Enqueue(new LatencySample(_wall.GetUtcNow(), latency));
+            while (_latencies.Count > LatencySampleLimit)
             {
                 _latencies.Dequeue();
             }
@@ -178,20 +186,24 @@ public sealed class MeshTelemetry : IDisposable
     }
 
     /// <summary>Delivery latency percentiles per slice of wall-clock time, oldest first.</summary>
-    public IReadOnlyList<LatencyPoint> LatencySeries(TimeSpan slice)
+    public IReadOnlyList<LatencyPoint> LatencySeries(TimeSpan slice) => SeriesOf(LatencySamples(), slice);
+
+    /// <summary>The latency samples kept (the last 20,000 deliveries), oldest first.</summary>
+    public LatencySample[] LatencySamples()
     {
-        List<(DateTimeOffset At, double Ms)> samples;
         lock (_gate)
         {
-            samples = [.. _latencies];
+            return [.. _latencies];
         }
+    }
 
-        return samples.GroupBy(s => new DateTimeOffset(s.At.UtcTicks - s.At.UtcTicks % slice.Ticks, TimeSpan.Zero)).OrderBy(g => g.Key).Select(g =>
+    /// <summary>Percentiles per slice of <paramref name="samples"/>, of one silo or of several together.</summary>
+    public static IReadOnlyList<LatencyPoint> SeriesOf(IEnumerable<LatencySample> samples, TimeSpan slice) =>
+        samples.GroupBy(s => new DateTimeOffset(s.At.UtcTicks - s.At.UtcTicks % slice.Ticks, TimeSpan.Zero)).OrderBy(g => g.Key).Select(g =>
         {
             var figures = LatencyFigures.Of(g.Select(s => s.Ms));
             return new LatencyPoint(g.Key, figures.Count, figures.P50, figures.P95, figures.P99);
         }).ToList();
-    }
 
     /// <summary>A live stream of activity until <paramref name="cancellationToken"/> ends; a slow reader loses the oldest items, never blocks the mesh.</summary>
     public async IAsyncEnumerable<MeshActivity> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
@@ -13,13 +14,15 @@ public static class ActivityEndpoints
     {
         var group = routes.MapGroup("/api/v1/activity").WithTags("activity");
         var activity = group.MapGroup("").RequireAdminKey();
-        activity.MapGet("/", (string? tenant, int? count, MeshTelemetry telemetry) => TypedResults.Ok(telemetry.Recent(tenant, Math.Clamp(count ?? 100, 1, 1000))))
-            .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions");
-        activity.MapGet("/latency", (int? sliceSeconds, MeshTelemetry telemetry) =>
-                TypedResults.Ok(telemetry.LatencySeries(TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)))))
-            .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time");
+        activity.MapGet("/", async (string? tenant, int? count, ClusterView cluster) => TypedResults.Ok(await cluster.RecentAsync(tenant, Math.Clamp(count ?? 100, 1, 1000))))
+            .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions, on every silo of the cluster");
+        activity.MapGet("/latency", async (int? sliceSeconds, ClusterView cluster) =>
+                TypedResults.Ok(await cluster.LatencySeriesAsync(TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)))))
+            .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time, over every silo's deliveries");
         activity.MapGet("/stats", (MeshStatsReader stats) => TypedResults.Ok(stats.Read()))
-            .WithSummary("Activations, pending deliveries, tenants and process memory now (a load samples it)");
+            .WithSummary("This silo's activations, pending deliveries, tenants and process memory now (a load samples it)");
+        activity.MapGet("/silos", async (ClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
+            .WithSummary("Every silo of the cluster: its address, figures (as /stats) and the tenants it holds");
         activity.MapPost("/stream-sessions", (HttpContext context, StreamSessions sessions) =>
             {
                 sessions.SetCookie(context);

@@ -1,24 +1,27 @@
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Silo.Security;
+using Orleans;
 
 namespace ApexOrleans.Silo.Endpoints;
 
 /// <summary>
-/// Injected faults (admin key): experiments switch faults on and off while tenants run. <c>DELETE /api/v1/faults</c>
-/// is the kill switch: every fault (or every fault of one owner) is off when it answers.
+/// Injected faults (admin key): experiments switch faults on and off while tenants run. Faults are the cluster's: a
+/// change made on any silo has reached every silo when it answers. <c>DELETE /api/v1/faults</c> is the kill switch.
 /// </summary>
 public static class FaultEndpoints
 {
-    /// <summary>What the kill switch switched off, and when it was done.</summary>
-    public sealed record Reverted(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At);
+    /// <summary>What the kill switch switched off, when it was done, and the silos that did not confirm it (gone, or going).</summary>
+    public sealed record Reverted(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At, IReadOnlyList<string> Unreached);
 
     /// <summary>Maps the group.</summary>
     public static void MapFaultEndpoints(this IEndpointRouteBuilder routes)
     {
         var faults = routes.MapGroup("/api/v1/faults").WithTags("faults").RequireAdminKey();
-        faults.MapGet("/", (FaultSwitchboard board) => TypedResults.Ok(board.Active)).WithSummary("The faults injected now");
-        faults.MapPost("/", (FaultRequest request, FaultSwitchboard board, AppCatalog catalog) =>
+        faults.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok((await Keeper(grains).GetAsync()).Active))
+            .WithSummary("The faults injected now, across the cluster");
+        faults.MapPost("/", async (FaultRequest request, IGrainFactory grains, AppCatalog catalog) =>
             {
                 if (request.App is { } app && catalog.Find(app) is null)
                 {
@@ -27,7 +30,8 @@ public static class FaultEndpoints
 
                 try
                 {
-                    var fault = board.Inject(request);
+                    request.Validate(); // here too: the keeper would throw the same, one hop further away
+                    var fault = (await Keeper(grains).InjectAsync(request)).Faults.Single();
                     return Results.Created($"/api/v1/faults/{fault.Id}", fault);
                 }
                 catch (ArgumentException e)
@@ -35,10 +39,17 @@ public static class FaultEndpoints
                     return ApiProblems.BadRequest("invalid_fault", e.Message);
                 }
             })
-            .WithSummary("Switch a fault on: app-outage, delivery-delay or storage-outage");
-        faults.MapDelete("/", (string? owner, FaultSwitchboard board, TimeProvider clock) => TypedResults.Ok(new Reverted(board.RevertAll(owner), clock.GetUtcNow())))
-            .WithSummary("The kill switch: switch off every fault (or every fault of ?owner=)");
-        faults.MapDelete("/{id}", (string id, FaultSwitchboard board) => board.Revert(id) ? Results.NoContent() : ApiProblems.NotFound($"No fault '{id}' is on."))
-            .WithSummary("Switch one fault off");
+            .WithSummary("Switch a fault on in every silo: app-outage, delivery-delay or storage-outage");
+        faults.MapDelete("/", async (string? owner, IGrainFactory grains, TimeProvider clock) =>
+            {
+                var change = await Keeper(grains).RevertAllAsync(owner);
+                return TypedResults.Ok(new Reverted(change.Faults, clock.GetUtcNow(), change.Unreached));
+            })
+            .WithSummary("The kill switch: switch off every fault (or every fault of ?owner=) in every silo");
+        faults.MapDelete("/{id}", async (string id, IGrainFactory grains) =>
+                (await Keeper(grains).RevertAsync(id)).Faults.Count > 0 ? Results.NoContent() : ApiProblems.NotFound($"No fault '{id}' is on."))
+            .WithSummary("Switch one fault off in every silo");
     }
+
+    private static IClusterFaultsGrain Keeper(IGrainFactory grains) => grains.GetGrain<IClusterFaultsGrain>(IClusterFaultsGrain.Key);
 }

@@ -1,5 +1,6 @@
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Delivery;
 using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Idempotency;
@@ -16,8 +17,8 @@ public static class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder routes)
     {
         var tenants = routes.MapGroup("/api/v1/tenants").WithTags("tenants").RequireAdminKey();
-        tenants.MapGet("/", (MeshTenants all) => TypedResults.Ok(all.All.Select(t => t.Id).Order(StringComparer.Ordinal)))
-            .WithSummary("The tenants (runs) this silo knows");
+        tenants.MapGet("/", async (ClusterView cluster) => TypedResults.Ok(await cluster.TenantsAsync()))
+            .WithSummary("The tenants (runs) held by any silo of the cluster");
         tenants.MapGet("/{tenant}/apps", async (string tenant, TenantStateReader reader) => Valid(tenant) ?? TypedResults.Ok(await reader.ReadAsync(tenant)))
             .WithSummary("Every app's tables, held events and counts");
         tenants.MapGet("/{tenant}/apps/{app}", (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>

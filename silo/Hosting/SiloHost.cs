@@ -86,7 +86,7 @@ public static class SiloHost
 
     private static ISiloBuilder UseCluster(this ISiloBuilder silo, SiloOptions options) => options.Cluster switch
     {
-        "localhost" => silo.UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId),
+        "localhost" => silo.UseLoopbackCluster(options.SiloPort, options.GatewayPort, options.ClusterId, options.PrimarySiloPort),
         "postgres" => silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Silos of one cluster here share a machine or a LAN: a silo that misses two 2-second probes is gone, and its

@@ -24,6 +24,9 @@ public sealed class SiloOptions
     /// <summary>The port cluster clients connect to (0: any free port).</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>With localhost clustering, the silo port of the silo to join on this machine (0: this silo starts its own cluster).</summary>
+    public int PrimarySiloPort { get; set; }
+
     /// <summary>The cluster this silo joins; silos with one id on one machine form one cluster.</summary>
     public string ClusterId { get; set; } = "apex";
 

@@ -1,6 +1,7 @@
-// The silo dashboard: polls the API for runs, apps, circuits and queues, streams activity over server-sent events.
+// The silo dashboard: polls the API for runs, apps, circuits, queues and the cluster's silos; streams activity over
+// server-sent events on a single silo, and polls the whole cluster's activity when there are several.
 "use strict";
-const state = { key: null, tenant: "default", follow: true, runs: [], stream: null, selectedRun: null };
+const state = { key: null, tenant: "default", follow: true, runs: [], stream: null, selectedRun: null, silos: 1 };
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -142,13 +143,35 @@ async function openStream() {
   };
 }
 
+// Each silo streams only its own activity: with several silos the feed is the cluster's recent activity, polled.
+async function pollFeed() {
+  if (state.silos < 2) return;
+  if (state.stream) { state.stream.close(); state.stream = null; }
+  const tenant = state.tenant;
+  const recent = await api(`/api/v1/activity?tenant=${encodeURIComponent(tenant)}&count=200`);
+  if (tenant !== state.tenant) return;
+  $("feed").replaceChildren();
+  recent.forEach(addFeed);
+}
+
+function renderSilos(reports) {
+  state.silos = reports.length;
+  $("cluster-size").textContent = `${reports.length} silo${reports.length === 1 ? "" : "s"}`;
+  $("silos").tBodies[0].replaceChildren(...reports.map((r) => el("tr", {},
+    el("td", { textContent: r.silo }), el("td", { textContent: r.stats.activations }), el("td", { textContent: r.tenants.length }),
+    el("td", { textContent: r.stats.pendingDeliveries }), el("td", { textContent: r.stats.faults.length }),
+    el("td", { textContent: `${(r.stats.workingSetBytes / 1048576).toFixed(0)} MiB` }))));
+}
+
 async function selectTenant(tenant) {
   if (tenant === state.tenant) return;
   state.tenant = tenant;
   $("tenant").value = tenant;
   $("feed").replaceChildren();
-  await openStream();
-  (await api(`/api/v1/activity?tenant=${encodeURIComponent(tenant)}&count=100`)).forEach(addFeed);
+  if (state.silos > 1) { await pollFeed(); } else {
+    await openStream();
+    (await api(`/api/v1/activity?tenant=${encodeURIComponent(tenant)}&count=100`)).forEach(addFeed);
+  }
   await refreshTenant();
 }
 
@@ -183,7 +206,10 @@ async function tick(task, every) {
   $("silo-info").textContent = `v${info.version.split("+")[0]} · ${info.mode} mode · ${info.storage} storage · ${info.apps.length} apps`;
   $("follow").onchange = (e) => { state.follow = e.target.checked; };
   $("tenant").onchange = (e) => { $("follow").checked = state.follow = false; selectTenant(e.target.value); };
-  await openStream();
+  renderSilos(await api("/api/v1/activity/silos"));
+  if (state.silos < 2) await openStream();
+  tick(async () => renderSilos(await api("/api/v1/activity/silos")), 2000);
+  tick(pollFeed, 1000);
   tick(refreshRuns, 1000);
   tick(refreshTenant, 400);
   tick(async () => renderExperiments(await api("/api/v1/experiments"), await api("/api/v1/faults")), 2000);

@@ -1,0 +1,55 @@
+using ApexOrleans.Grains.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace ApexOrleans.Grains.Cluster;
+
+/// <summary>What every silo of the cluster holds in memory, asked of each silo's <see cref="ISiloGrain"/>: from a silo or a cluster client.</summary>
+public sealed class ClusterView(IGrainFactory grains, IOptions<MeshClusterOptions> options)
+{
+    /// <summary>The active silos' addresses, in order.</summary>
+    public async Task<IReadOnlyList<string>> SilosAsync()
+    {
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Asks every active silo at once; a silo that fails or is slower than the timeout is named in <see cref="SiloAnswers{T}.Unreached"/>.</summary>
+    public async Task<SiloAnswers<T>> AskEachAsync<T>(Func<ISiloGrain, Task<T>> ask)
+    {
+        var silos = await SilosAsync();
+        var calls = silos.Select(async silo =>
+        {
+            try
+            {
+                return (silo, Answered: true, Value: await ask(grains.GetGrain<ISiloGrain>(silo)).WaitAsync(options.Value.SiloCallTimeout));
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                return (silo, Answered: false, Value: default(T)!);
+            }
+        });
+        var answers = await Task.WhenAll(calls);
+        return new SiloAnswers<T>(
+            answers.Where(a => a.Answered).ToDictionary(a => a.silo, a => a.Value, StringComparer.Ordinal),
+            answers.Where(a => !a.Answered).Select(a => a.silo).ToList());
+    }
+
+    /// <summary>Each silo's figures and tenants.</summary>
+    public async Task<IReadOnlyList<SiloReport>> ReportsAsync() => [.. (await AskEachAsync(s => s.ReportAsync())).Answers.Values];
+
+    /// <summary>The tenants held anywhere in the cluster.</summary>
+    public async Task<IReadOnlyList<string>> TenantsAsync() =>
+        (await ReportsAsync()).SelectMany(r => r.Tenants).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The cluster's most recent activity, newest last, optionally of one tenant.</summary>
+    public async Task<IReadOnlyList<MeshActivity>> RecentAsync(string? tenant, int count) =>
+        (await AskEachAsync(s => s.RecentAsync(tenant, count))).Answers.Values.SelectMany(a => a).OrderBy(a => a.At).TakeLast(count).ToList();
+
+    /// <summary>Delivery latency percentiles per slice of wall-clock time, over every silo's deliveries together.</summary>
+    public async Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice) =>
+        MeshTelemetry.SeriesOf((await AskEachAsync(s => s.LatencySamplesAsync())).Answers.Values.SelectMany(s => s), slice);
+}
+
+/// <summary>What the silos answered, by silo address, and the silos that did not.</summary>
+public sealed record SiloAnswers<T>(IReadOnlyDictionary<string, T> Answers, IReadOnlyList<string> Unreached);

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Silo.Tests;
+
+/// <summary>Three silo web applications joined in one cluster on loopback: faults, tenants and activity are the cluster's, read and switched from any silo.</summary>
+public sealed class ClusterWideFaultTests
+{
+    private const string AdminKey = "cluster-admin-key-0123456789abcdef";
+
+    [Fact]
+    public async Task TheKillSwitchOnAnySiloHasRevertedEveryFaultOnEverySiloWhenItAnswers()
+    {
+        await using var cluster = await SiloCluster.StartAsync(3);
+        var (a, b, c) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
+
+        var (created, fault) = await SendAsync(b, HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "nobody-", owner = "x" });
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = fault.GetProperty("id").GetString();
+        foreach (var silo in cluster.Silos)
+        {
+            // Read from each silo's own memory right after the answer: no waiting, no polling.
+            Assert.Equal(id, Assert.Single(Board(silo).Active).Id);
+        }
+
+        Assert.Equal(id, Assert.Single((await c.AdminGetAsync("/api/v1/faults")).EnumerateArray()).GetProperty("id").GetString());
+        await SendAsync(a, HttpMethod.Post, "/api/v1/faults", new { kind = "delivery-delay", delayMs = 5, tenantPrefix = "nobody-", owner = "y" });
+
+        var (status, reverted) = await SendAsync(c, HttpMethod.Delete, "/api/v1/faults", null);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, reverted.GetProperty("faults").GetArrayLength());
+        Assert.Empty(reverted.GetProperty("unreached").EnumerateArray());
+        Assert.All(cluster.Silos, silo => Assert.Empty(Board(silo).Active));
+        Assert.Empty((await a.AdminGetAsync("/api/v1/faults")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ASiloThatJoinsTakesUpTheFaultsAlreadyOnAndIdsAreNeverReused()
+    {
+        await using var cluster = await SiloCluster.StartAsync(2);
+        var (_, first) = await SendAsync(cluster.Silos[0], HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
+        await SendAsync(cluster.Silos[1], HttpMethod.Delete, $"/api/v1/faults/{first.GetProperty("id").GetString()}", null);
+        var (_, second) = await SendAsync(cluster.Silos[1], HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
+        Assert.NotEqual(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+
+        var joined = await cluster.JoinAsync();
+
+        await ApiTests.Eventually(() => Task.FromResult(Board(joined).Active.Any(f => f.Id == second.GetProperty("id").GetString())));
+        var (_, reverted) = await SendAsync(joined, HttpMethod.Delete, "/api/v1/faults", null);
+        Assert.Single(reverted.GetProperty("faults").EnumerateArray());
+        Assert.All(cluster.Silos, silo => Assert.Empty(Board(silo).Active));
+    }
+
+    [Fact]
+    public async Task AnySiloListsTheTenantsAndSilosOfTheWholeCluster()
+    {
+        await using var cluster = await SiloCluster.StartAsync(3);
+        var runs = Enumerable.Range(0, 9).Select(i => $"spread-{i}").ToList();
+        foreach (var run in runs)
+        {
+            await cluster.Silos[0].CreateRunAsync(run);
+        }
+
+        var silos = (await cluster.Silos[2].AdminGetAsync("/api/v1/activity/silos")).EnumerateArray().ToList();
+        Assert.Equal(3, silos.Count);
+        var holders = silos.Where(s => s.GetProperty("tenants").EnumerateArray().Any(t => t.GetString()!.StartsWith("spread-", StringComparison.Ordinal))).ToList();
+        Assert.True(holders.Count > 1, "nine runs' tenants all sit on one silo: tenant placement did not spread them");
+        var listed = (await cluster.Silos[1].AdminGetAsync("/api/v1/tenants")).EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.All(runs, run => Assert.Contains(run, listed));
+    }
+
+    private static FaultSwitchboard Board(RunningSilo silo) => silo.App.Services.GetRequiredService<FaultSwitchboard>();
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(RunningSilo silo, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: MeshJson.Options);
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await silo.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Silos joined through the first one's silo port (localhost clustering), sharing one admin key.</summary>
+    private sealed class SiloCluster : IAsyncDisposable
+    {
+        private readonly string _clusterId = LoopbackCluster.PrivateClusterId();
+        private readonly int _primaryPort = LoopbackCluster.FreePort();
+
+        public List<RunningSilo> Silos { get; } = [];
+
+        public static async Task<SiloCluster> StartAsync(int count)
+        {
+            var cluster = new SiloCluster();
+            for (var i = 0; i < count; i++)
+            {
+                await cluster.JoinAsync();
+            }
+
+            return cluster;
+        }
+
+        public async Task<RunningSilo> JoinAsync()
+        {
+            var silo = await RunningSilo.StartAsync(
+                "--Apex:ClusterId", _clusterId, "--Apex:SiloPort", (Silos.Count == 0 ? _primaryPort : 0).ToString(),
+                "--Apex:PrimarySiloPort", Silos.Count == 0 ? "0" : _primaryPort.ToString(), "--Apex:Keys:Admin", AdminKey);
+            Silos.Add(silo);
+            // Joined when every silo counts it among the active silos.
+            foreach (var member in Silos)
+            {
+                await ApiTests.Eventually(async () => (await member.AdminGetAsync("/api/v1/activity/silos")).GetArrayLength() == Silos.Count);
+            }
+            return silo;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // The first silo keeps the membership: it goes last.
+            for (var i = Silos.Count - 1; i >= 0; i--)
+            {
+                await Silos[i].DisposeAsync();
+            }
+        }
+    }
+}
