@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Three silo processes in one Orleans cluster on one PostgreSQL, Sarah's day run against the first over HTTP on a real
-# clock, and another silo killed with SIGKILL mid-run. Prints the verdict and the digest; exits 0 only when the run passed.
+# Three silo processes in one Orleans cluster on one PostgreSQL, Sarah's day run over HTTP on a real clock (the client is
+# given all three silos and starts on the first), and the silo that hosts the run's tenant killed with SIGKILL mid-run. Prints the verdict and the digest; exits 0 only when the run passed.
 #
 #   APEX_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres" scripts/kill-a-silo.sh [seconds before the kill]
 #
-# The victim is the silo that hosts the run's tenant (its apps, queues and clock) when that is silo 2 or 3, else silo 2;
-# it is killed 12 s into a day that plays in about 40 s (--time-scale 0.0012).
+# The victim is the silo that hosts the run's tenant (its apps, queues and clock), whichever it is: when it is the first,
+# the client moves to another. It is killed 12 s into a day that plays in about 40 s (--time-scale 0.0012).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${APEX_POSTGRES:?set APEX_POSTGRES to a PostgreSQL connection string (Npgsql format)}"
@@ -25,12 +25,14 @@ dotnet build -c Release -v q --nologo silo/ApexOrleans.Silo.csproj >/dev/null
 dotnet build -c Release -v q --nologo client/ApexOrleans.Client.csproj >/dev/null
 
 urls=()
+silo_ports=()
 for i in 1 2 3; do
   http=$(free_port)
   urls+=("http://127.0.0.1:$http")
+  silo_ports+=("$(free_port)")
   dotnet silo/bin/Release/net10.0/ApexOrleans.Silo.dll --urls "http://127.0.0.1:$http" \
     --Apex:Storage postgres --Apex:Database "$APEX_POSTGRES" --Apex:Cluster postgres --Apex:ClusterId "$cluster" \
-    --Apex:SiloPort "$(free_port)" --Apex:GatewayPort "$(free_port)" >"$work/silo-$i.log" 2>&1 &
+    --Apex:SiloPort "${silo_ports[$((i - 1))]}" --Apex:GatewayPort "$(free_port)" >"$work/silo-$i.log" 2>&1 &
   pids+=("$!")
 done
 
@@ -43,20 +45,24 @@ for i in 0 1 2; do
 done
 echo "kill-a-silo: cluster $cluster of 3 silos ready (${urls[*]})"
 
-dotnet client/bin/Release/net10.0/apex.dll run --silo "${urls[0]}" --clock real --time-scale 0.0012 --out "$work/evidence" \
+dotnet client/bin/Release/net10.0/apex.dll run --silo "$(IFS=,; echo "${urls[*]}")" --clock real --time-scale 0.0012 --out "$work/evidence" \
   >"$work/run.log" 2>&1 &
 run=$!
 sleep "$kill_after"
-# Each silo lists the tenants it holds (admin key from its development-mode key endpoint, loopback only).
+# The cluster's silos, each with the tenants it holds (admin key from the development-mode key endpoint, loopback only).
+admin=$(curl -fsS "${urls[0]}/api/v1/dev/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin"])')
+reports=$(curl -fsS -H "Authorization: Bearer $admin" "${urls[0]}/api/v1/activity/silos")
+host_port=$(python3 -c '
+import json, sys
+for r in json.loads(sys.argv[1]):
+    if any(t.startswith("sarahs-day") and not t.endswith("-ctl") for t in r["tenants"]):
+        print(r["silo"].split("@")[0].rsplit(":", 1)[1])
+' "$reports")
 victim=2
-for i in 2 3; do
-  admin=$(curl -fsS "${urls[$((i - 1))]}/api/v1/dev/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin"])')
-  held=$(curl -fsS -H "Authorization: Bearer $admin" "${urls[$((i - 1))]}/api/v1/tenants" || echo '[]')
-  if python3 -c 'import json,sys; sys.exit(0 if any(t.startswith("sarahs-day") and not t.endswith("-ctl") for t in json.loads(sys.argv[1])) else 1)' "$held"; then
-    victim=$i
-    echo "kill-a-silo: silo $i hosts the run's tenant"
-  fi
+for i in 1 2 3; do
+  [ "${silo_ports[$((i - 1))]}" = "$host_port" ] && victim=$i
 done
+echo "kill-a-silo: silo $victim hosts the run's tenant"
 echo "kill-a-silo: SIGKILL to silo $victim (pid ${pids[$((victim - 1))]}) at ${kill_after} s"
 kill -9 "${pids[$((victim - 1))]}"
 

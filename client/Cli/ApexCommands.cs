@@ -76,7 +76,7 @@ public static class ApexCommands
         var concurrency = new Option<int>("--concurrency") { Description = "How many tenants' days are in flight at once.", DefaultValueFactory = _ => 32 };
         var duration = new Option<string?>("--duration") { Description = "Stop starting tenants after this long: 30s, 2m, 1h (days already started finish)." };
         var seed = SeedOption.Create("First tenant's seed; tenant i uses seed + i (default: the scenario's seed).");
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
+        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
         var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
         var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex-load.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
@@ -124,7 +124,7 @@ public static class ApexCommands
     {
         var scenario = new Option<string>("--scenario") { Description = "Scenario file (JSON; schema in docs/scenarios.md).", DefaultValueFactory = _ => DefaultScenario() };
         var seed = SeedOption.Create("Seed for every chaos decision (default: the scenario's seed).");
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
+        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
         var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
         var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };

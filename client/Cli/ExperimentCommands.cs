@@ -33,7 +33,7 @@ public static class ExperimentCommands
     private static Command RunCommand(IAnsiConsole console)
     {
         var file = new Argument<string>("file") { Description = "The experiment file, e.g. experiments/ex-01-app-outage-isolated.json." };
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo) or a silo URL.", DefaultValueFactory = _ => "embedded" };
+        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
         var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
         var database = new Option<string?>("--database") { Description = "SQLite file (default {records}/apex-experiments.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };

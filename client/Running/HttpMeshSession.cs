@@ -20,15 +20,17 @@ namespace ApexOrleans.Client.Running;
 public sealed class HttpMeshSession : IMeshSession
 {
     private const string TenantHeader = "X-Apex-Tenant";
-    private readonly HttpClient _http;
+    private readonly IReadOnlyList<HttpClient> _silos; // every silo given, in order; _http is the one in use
+    private HttpClient _http;
     private readonly string? _keysFile;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _runKeys = [];
     private readonly IReadOnlyList<string> _apps;
     private SiloKeys _keys;
 
-    private HttpMeshSession(HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info)
+    private HttpMeshSession(IReadOnlyList<HttpClient> silos, HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info)
     {
+        _silos = silos;
         _http = http;
         _keys = keys;
         _keysFile = keysFile;
@@ -55,34 +57,56 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public string Storage { get; }
 
-    /// <summary>Connects to the silo at <paramref name="url"/>; refuses clearly when it cannot be reached or keys are missing.</summary>
+    /// <summary>
+    /// Connects to the silo at <paramref name="url"/>, or to the first that answers of several silos of one cluster
+    /// (<c>URL,URL,…</c>): when the silo in use goes away, the session moves to another that is ready. Refuses clearly
+    /// when none can be reached or keys are missing.
+    /// </summary>
     public static async Task<HttpMeshSession> ConnectAsync(string url, string? keysFile, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        var addresses = url.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (addresses.Length == 0)
         {
-            throw new BadInputException($"--silo {url}: give 'embedded' or an http(s) URL such as http://127.0.0.1:5080.");
+            throw new BadInputException($"--silo '{url}': give 'embedded' or an http(s) URL such as http://127.0.0.1:5080.");
         }
 
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        try
+        var silos = new List<HttpClient>();
+        foreach (var address in addresses)
         {
-            SiloInfo info;
-            try
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
             {
-                info = (await http.GetFromJsonAsync<SiloInfo>("/api/v1/info", MeshJson.Options, cancellationToken))!;
-            }
-            catch (HttpRequestException e)
-            {
-                throw new EnvironmentFailureException($"--silo {url}: no silo answers there ({e.Message}). Start one with: dotnet run --project silo", e);
+                throw new BadInputException($"--silo {address}: give 'embedded' or an http(s) URL such as http://127.0.0.1:5080 (several silos of one cluster: URL,URL,…).");
             }
 
-            var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)
-                ?? throw new BadInputException($"--silo {url} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
-            return new HttpMeshSession(http, keys, keysFile, info);
+            silos.Add(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) });
+        }
+
+        try
+        {
+            var failures = new List<string>();
+            foreach (var http in silos)
+            {
+                SiloInfo info;
+                try
+                {
+                    info = (await http.GetFromJsonAsync<SiloInfo>("/api/v1/info", MeshJson.Options, cancellationToken))!;
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Add($"{UrlOf(http)} ({e.Message})");
+                    continue;
+                }
+
+                var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)
+                    ?? throw new BadInputException($"--silo {UrlOf(http)} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
+                return new HttpMeshSession(silos, http, keys, keysFile, info);
+            }
+
+            throw new EnvironmentFailureException($"--silo {url}: no silo answers there: {string.Join("; ", failures)}. Start one with: dotnet run --project silo");
         }
         catch
         {
-            http.Dispose();
+            silos.ForEach(h => h.Dispose());
             throw;
         }
     }
@@ -310,7 +334,10 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -344,10 +371,11 @@ public sealed class HttpMeshSession : IMeshSession
             try
             {
                 using var message = request();
+                var path = message.RequestUri!.OriginalString; // read before sending: HttpClient makes it absolute
                 response = await _http.SendAsync(message, cancellationToken);
                 var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && _runs.ContainsKey(tenant)
-                    && (message.RequestUri!.OriginalString.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
-                        || message.RequestUri.OriginalString == "/api/v1/events"); // run_not_found: the silo restarted without it
+                    && (path.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
+                        || path == "/api/v1/events"); // run_not_found: the silo restarted without it, or its tenant moved
                 if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) && !lostRun)
                 {
                     return response;
@@ -379,7 +407,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
     {
-        await WaitUntilReadyAsync(_http, deadline, cancellationToken);
+        _http = await ReadySiloAsync(deadline, cancellationToken);
         _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys; // a restarted development silo has new keys
         foreach (var (runId, run) in tenant is null ? _runs : _runs.Where(r => r.Key == tenant))
         {
@@ -391,6 +419,46 @@ public sealed class HttpMeshSession : IMeshSession
             {
                 _runKeys[runId] = created.Keys; // derived from the admin key, which a restarted development silo changed
             }
+        }
+    }
+
+    /// <summary>
+    /// The silo to go on with: the one in use if it is ready, else the next given silo that is (a silo of the same
+    /// cluster serves every tenant). Polls them in turn until one is; past <paramref name="deadline"/>, gives up.
+    /// </summary>
+    private async Task<HttpClient> ReadySiloAsync(DateTime deadline, CancellationToken cancellationToken)
+    {
+        if (_silos.Count == 1)
+        {
+            await WaitUntilReadyAsync(_http, deadline, cancellationToken);
+            return _http;
+        }
+
+        var start = _silos.ToList().IndexOf(_http);
+        while (true)
+        {
+            for (var i = 0; i < _silos.Count; i++)
+            {
+                var candidate = _silos[(start + i) % _silos.Count];
+                try
+                {
+                    using var ready = await candidate.GetAsync("/health/ready", cancellationToken);
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return candidate;
+                    }
+                }
+                catch (Exception e) when (IsConnectionFailure(e))
+                {
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"None of the silos {string.Join(", ", _silos.Select(UrlOf))} became ready again within {RecoveryTimeout}.");
+            }
+
+            await Task.Delay(200, cancellationToken);
         }
     }
 

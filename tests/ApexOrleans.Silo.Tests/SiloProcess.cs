@@ -15,12 +15,15 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process _process;
+    private readonly bool _restart;
     private bool _stopping;
     private Task _watch = Task.CompletedTask;
 
-    private SiloProcess(string url, string[] arguments, string? crashAt, IReadOnlyDictionary<string, string>? environment)
+    private SiloProcess(string url, int siloPort, string[] arguments, string? crashAt, IReadOnlyDictionary<string, string>? environment, bool restart)
     {
         Url = url;
+        SiloPort = siloPort;
+        _restart = restart;
         _arguments = arguments;
         _environment = environment ?? new Dictionary<string, string>();
         _process = Launch(crashAt);
@@ -29,17 +32,26 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The port its Orleans silo listens on (the port in its silo address); 0 for a silo that is started again.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>Whether the process has exited and was not started again.</summary>
+    public bool Dead { get; private set; }
+
     /// <summary>What the silo processes wrote to stdout and stderr so far (the first 10,000 lines).</summary>
     public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>How many times the silo died (killed) and was started again.</summary>
     public int Restarts { get; private set; }
 
-    public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the silo; with <paramref name="restart"/> false a killed silo stays dead (a cluster must do without it).</summary>
+    public static async Task<SiloProcess> StartAsync(string[] settings, string? crashAt = null, IReadOnlyDictionary<string, string>? environment = null, bool restart = true)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        // Free Orleans ports on every start: tests run silos side by side, and a port two silos share is not refused.
-        var silo = new SiloProcess(url, ["--urls", url, "--Apex:SiloPort", "0", "--Apex:GatewayPort", "0", .. settings], crashAt, environment);
+        // Free Orleans ports: tests run silos side by side, and a port two silos share is not refused. A silo that is
+        // started again takes a new one each time; one that is not has a known port, which names it in the cluster.
+        var siloPort = restart ? 0 : FreePort();
+        var silo = new SiloProcess(url, siloPort, ["--urls", url, "--Apex:SiloPort", siloPort.ToString(), "--Apex:GatewayPort", "0", .. settings], crashAt, environment, restart);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
@@ -150,6 +162,12 @@ internal sealed class SiloProcess : IAsyncDisposable
             {
                 if (_stopping)
                 {
+                    return;
+                }
+
+                if (!_restart)
+                {
+                    Dead = true;
                     return;
                 }
 
