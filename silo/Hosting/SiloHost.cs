@@ -1,3 +1,4 @@
+using System.Net;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Storage;
@@ -93,14 +94,40 @@ public static class SiloHost
                 // tenants move in seconds rather than the half-minute Orleans allows for a wide-area network.
                 o.ProbeTimeout = TimeSpan.FromSeconds(2);
                 o.NumMissedProbesLimit = 2;
-            }).UseMeshPostgresClustering(
-            (options.Storage.StartsWith("postgres", StringComparison.Ordinal) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
-                ?? throw new ArgumentException("--Apex:Cluster postgres needs a PostgreSQL connection string: --Apex:Database (with postgres storage) or APEX_POSTGRES."),
-            options.ClusterId,
-            options.SiloPort == 0 ? LoopbackCluster.FreePort() : options.SiloPort,
-            options.GatewayPort == 0 ? LoopbackCluster.FreePort() : options.GatewayPort),
+            }).UseMeshPostgresClustering(new PostgresClusteringOptions
+            {
+                ConnectionString = (options.Storage.StartsWith("postgres", StringComparison.Ordinal) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+                    ?? throw new ArgumentException("--Apex:Cluster postgres needs a PostgreSQL connection string: --Apex:Database (with postgres storage) or APEX_POSTGRES."),
+                ClusterId = options.ClusterId,
+                SiloPort = options.SiloPort == 0 ? LoopbackCluster.FreePort() : options.SiloPort,
+                GatewayPort = options.GatewayPort == 0 ? LoopbackCluster.FreePort() : options.GatewayPort,
+                AdvertisedAddress = AddressOf(options.AdvertisedHost),
+            }),
         _ => throw new ArgumentException($"--Apex:Cluster '{options.Cluster}': use localhost or postgres."),
     };
+
+    private static IPAddress AddressOf(string? host)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return IPAddress.Loopback;
+        }
+
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                ?? throw new ArgumentException($"--Apex:AdvertisedHost {host}: the name has no IPv4 address.");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ArgumentException($"--Apex:AdvertisedHost {host}: the name does not resolve ({e.Message}).", e);
+        }
+    }
 
     /// <summary>The warning a development silo gives when it starts, in its log and as a plain line on the console.</summary>
     public const string DevelopmentKeysWarning =

@@ -24,6 +24,12 @@ public sealed class SiloOptions
     /// <summary>The port cluster clients connect to (0: any free port).</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// With postgres clustering, the address other silos and clients reach this one on: an IP address or a host name
+    /// resolved when the silo starts (a container's own service name). Default: 127.0.0.1, silos on one machine.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
+
     /// <summary>With localhost clustering, the silo port of the silo to join on this machine (0: this silo starts its own cluster).</summary>
     public int PrimarySiloPort { get; set; }
 

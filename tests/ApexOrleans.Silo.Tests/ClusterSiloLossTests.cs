@@ -31,7 +31,8 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
     {
         using var folder = new TempFolder();
         var clusterId = $"loss-{Guid.NewGuid():N}";
-        string[] settings = ["--Apex:Storage", "postgres", "--Apex:Database", postgres.ConnectionString, "--Apex:Cluster", "postgres", "--Apex:ClusterId", clusterId];
+        string[] settings = ["--Apex:Storage", "postgres", "--Apex:Database", postgres.ConnectionString, "--Apex:Cluster", "postgres", "--Apex:ClusterId", clusterId,
+            "--Apex:AdvertisedHost", "localhost"]; // a name, as compose gives each silo its service name
         var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(settings, restart: false)));
         try
         {
