@@ -18,13 +18,16 @@ public abstract class MeshGuarantees
 {
     protected abstract GrainStorageChoice Storage { get; }
 
+    /// <summary>How many silos the cluster under test has: with more than one, tenants spread and calls cross silos.</summary>
+    protected virtual short Silos => 1;
+
     [SkippableFact]
     public async Task DuplicatePaymentIsChargedOnce()
     {
         // Every delivery of the payment arrives twice, and every first answer from FLOWBills is lost.
         var chaos = new ScriptedChaos(a => a.Envelope.EventType != "flowbills:payment.received" ? FaultKind.None
             : a.Attempt == 1 ? FaultKind.ResponseLost : FaultKind.Duplicate);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("dup-pay", chaos);
         await PublishBeatsAsync(silo, tenant, 4);
         var payment = SarahsDay.Get(12);
@@ -52,7 +55,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task TheSameKeyWithADifferentPayloadIsRefusedAndChangesNothing()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("conflict");
         await PublishBeatsAsync(silo, tenant, 4);
         var before = await silo.Services.GetService<TenantStateReader>()!.CanonicalAsync(tenant.Id);
@@ -71,7 +74,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task TwoAppsUsingOneKeyAreEachAcceptedOnceAndReplaysAreRefusedAsTheirOwnDuplicates()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("shared-key");
         var call = SarahsDay.Get(1).Event with { IdempotencyKey = "shared/key-1", Id = EnvelopeParser.DerivedId("tradeline247", "shared/key-1") };
         var trust = SarahsDay.Get(7).Event with { IdempotencyKey = "shared/key-1", Id = EnvelopeParser.DerivedId("trutalk", "shared/key-1") };
@@ -111,7 +114,7 @@ public abstract class MeshGuarantees
     {
         // Every answer from jubeelove is lost after it committed: five failures that did reach the target.
         var chaos = new ScriptedChaos(a => a.Target == "jubeelove" ? FaultKind.ResponseLost : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("trip", chaos, adjust: s => s with { Delivery = s.Delivery with { MaxRetries = 0 } });
 
         for (var i = 1; i <= 6; i++)
@@ -138,7 +141,7 @@ public abstract class MeshGuarantees
     {
         var down = true;
         var chaos = new ScriptedChaos(a => a.Target == "jubeelove" && down ? FaultKind.ServerError : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("probe", chaos, adjust: s => s with { Delivery = s.Delivery with { MaxRetries = 0 } });
         for (var i = 1; i <= 5; i++)
         {
@@ -169,7 +172,7 @@ public abstract class MeshGuarantees
     {
         var outage = true;
         var chaos = new ScriptedChaos(a => a.Target == "trutalk" && outage ? FaultKind.Outage : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("restart", chaos);
         var verify = SarahsDay.Get(7);
         await tenant.Timeline.RunUntilAsync(verify.Time);
@@ -197,7 +200,7 @@ public abstract class MeshGuarantees
     public async Task OtherTargetsKeepWorkingWhileOneIsDown()
     {
         var chaos = new ScriptedChaos(a => a.Target == "trutalk" ? FaultKind.Outage : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("isolation", chaos);
 
         foreach (var beat in SarahsDay.Beats)
@@ -223,7 +226,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task ReceiptsSurviveARestartAndAnInFlightClaimIsNeverExecutedTwice()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("receipts");
         var call = SarahsDay.Get(1).Event;
         var first = await silo.PublishAsync(tenant, call);
@@ -251,7 +254,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task AKeyPastItsRetentionIsRefusedNotExecutedAgain()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("retention", adjust: s => s with
         {
             Idempotency = s.Idempotency with { Retention = TimeSpan.FromDays(2) },
@@ -273,7 +276,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task ARetentionShorterThanTheLongestRedeliveryIsRefused()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
 
         var error = Assert.Throws<ArgumentException>(() =>
             silo.Tenant("too-short", adjust: s => s with { Idempotency = s.Idempotency with { Retention = TimeSpan.FromHours(1) } }));
@@ -286,7 +289,7 @@ public abstract class MeshGuarantees
     {
         // TRU Talk is down while the day is at beats 7, 8 and 9, as in the story's chaos config.
         var chaos = new ScriptedChaos(a => a.Target == "trutalk" && a.CurrentSequence is >= 7 and < 10 ? FaultKind.Outage : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("story-outage", chaos);
         var states = new Dictionary<int, (CircuitStatus Status, int Queued)>();
 
@@ -340,7 +343,7 @@ public abstract class MeshGuarantees
     public async Task AnOpenCircuitHandsNewDeliveriesToTheFallbackWithoutTryingTheTarget()
     {
         var chaos = new ScriptedChaos(a => a.Target == "careconnect" ? FaultKind.Outage : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("failover-open", chaos);
         foreach (var check in new[] { "chk-1", "chk-2", "chk-3" })
         {
@@ -376,7 +379,7 @@ public abstract class MeshGuarantees
     /// <summary>A silo on which tenant <paramref name="name"/> played the whole day under <paramref name="chaos"/>, and its control without.</summary>
     private async Task<(MeshSilo Silo, Tenant Tenant, Tenant Control)> DayAndControlAsync(string name, ScriptedChaos chaos)
     {
-        var silo = await MeshSilo.StartAsync(Storage);
+        var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant(name, chaos);
         var control = silo.Tenant($"{name}-control");
         await PublishBeatsAsync(silo, control, SarahsDay.Beats.Count);
@@ -403,7 +406,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task DeliveredHistoryIsSealedOutOfTheQueueStateAndReadBackWholeAfterARestart()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("history", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
         var keys = Enumerable.Range(1, 10).Select(i => $"hist-{i:00}").ToList();
         foreach (var key in keys)
@@ -429,16 +432,16 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task RetiringATenantDeactivatesItsGrainsAndNoOtherTenantsOnes()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var retired = silo.Tenant("retired");
         var kept = silo.Tenant("kept");
         await PublishBeatsAsync(silo, retired, SarahsDay.Beats.Count);
         await PublishBeatsAsync(silo, kept, SarahsDay.Beats.Count);
         var before = silo.ActivationCount;
 
-        Assert.True(await silo.Tenants.RetireAsync(retired.Id));
+        Assert.True(await silo.TenantsOf(retired.Id).RetireAsync(retired.Id));
         var after = silo.ActivationCount;
-        Assert.True(await silo.Tenants.RetireAsync(kept.Id));
+        Assert.True(await silo.TenantsOf(kept.Id).RetireAsync(kept.Id));
 
         // Each day activates its 13 keys and, for every app, its app grain (12) and most queues and circuits.
         Assert.InRange(before - after, SarahsDay.Beats.Count + 12, before / 2);
@@ -448,7 +451,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task DeliveredHistoryPastItsLimitDropsItsOldestPages()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
         var tenant = silo.Tenant("history-limit", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 2, DeliveredHistoryLimit = 4 } });
         foreach (var i in Enumerable.Range(1, 9))
         {
@@ -475,7 +478,7 @@ public abstract class MeshGuarantees
     [SkippableFact]
     public async Task TheDayInAnyOrderEndsInTheSameStateAsInOrder()
     {
-        await using var silo = await MeshSilo.StartAsync(Storage);
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
 
         await DayPermutations.CheckAsync(silo, permutations: 6);
     }
@@ -497,6 +500,40 @@ public abstract class MeshGuarantees
         IdempotencyKey = callId,
         Data = System.Text.Json.JsonSerializer.SerializeToElement(new { callId }),
     };
+}
+
+/// <summary>
+/// The same guarantees on a three-silo test cluster over one store, as silos share a database: each tenant's grains
+/// live on the silo its placement picks, and the test drives them through the first silo.
+/// </summary>
+public sealed class ThreeSiloMeshGuarantees : MeshGuarantees
+{
+    private readonly MemoryGrainStore _store = new(); // one per test: kept across the cluster's restarts
+
+    protected override GrainStorageChoice Storage => GrainStorageChoice.Memory(_store);
+
+    protected override short Silos => 3;
+
+    [Fact]
+    public async Task EachTenantsGrainsLiveOnItsSiloAndTenantsSpreadOverTheCluster()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
+        var management = silo.Grains.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        var hosts = new HashSet<Orleans.Runtime.SiloAddress>();
+        for (var i = 0; i < 9; i++)
+        {
+            var tenant = silo.Tenant($"spread-{i}");
+            await silo.PublishAsync(tenant, SarahsDay.Get(1).Event);
+            await MeshSilo.SettleAsync(tenant);
+            Assert.Equal(1, (await silo.AppAsync(tenant, "omnihub")).AppliedCount); // delivered across silos from the first one
+            var app = await management.GetActivationAddress(silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub")));
+            var queue = await management.GetActivationAddress(silo.Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant.Id, "jubeelove")));
+            Assert.Equal(app, queue); // one tenant, one silo
+            hosts.Add(app!);
+        }
+
+        Assert.True(hosts.Count > 1, "nine tenants all landed on one silo");
+    }
 }
 
 public sealed class SqliteMeshGuarantees : MeshGuarantees, IDisposable

@@ -10,16 +10,19 @@ using ApexOrleans.Grains.Timing;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.TestingHost;
+using ApexOrleans.Grains.Placement;
 
 namespace ApexOrleans.Mesh.Tests;
 
 /// <summary>
-/// An Orleans silo in this process hosting the mesh (a cluster of its own on free loopback ports), with helpers to
-/// configure tenants on a virtual clock, read state back, and stop and start the silo again over the same store.
+/// An Orleans test cluster in this process (<see cref="InProcessTestCluster"/>, one silo by default) hosting the mesh,
+/// with helpers to configure tenants on a virtual clock, read state back, and stop and start the cluster again over
+/// the same store. With several silos each tenant lives on the silo its placement picks, and the test talks to the
+/// first silo, so every call to another tenant's grains crosses silos.
 /// </summary>
 internal sealed class MeshSilo : IAsyncDisposable
 {
@@ -28,39 +31,41 @@ internal sealed class MeshSilo : IAsyncDisposable
     private readonly GrainStorageChoice _storage;
     private readonly string _catalogPath;
     private readonly Action<ISiloBuilder>? _configure;
-    private IHost? _host;
+    private readonly short _silos;
+    private InProcessTestCluster? _cluster;
 
-    private MeshSilo(GrainStorageChoice storage, string catalogPath, Action<ISiloBuilder>? configure)
+    private MeshSilo(GrainStorageChoice storage, string catalogPath, Action<ISiloBuilder>? configure, short silos)
     {
         _storage = storage;
         _catalogPath = catalogPath;
         _configure = configure;
+        _silos = silos;
     }
 
-    /// <summary>The running silo's services.</summary>
-    public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The silo is not running.");
+    /// <summary>The first silo's services.</summary>
+    public IServiceProvider Services => Cluster.Silos[0].ServiceProvider;
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public MeshGateway Gateway => Services.GetRequiredService<MeshGateway>();
 
-    public MeshTenants Tenants => Services.GetRequiredService<MeshTenants>();
+    /// <summary>How many activations the silos hold now, together.</summary>
+    public int ActivationCount => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<IActivationWorkingSet>().Count);
 
-    /// <summary>How many activations the silo holds now.</summary>
-    public int ActivationCount => Services.GetRequiredService<IActivationWorkingSet>().Count;
+    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The silo is not running.");
 
     /// <summary>
-    /// Starts a silo on <paramref name="storage"/> (default: a fresh memory store; pass <see cref="GrainStorageChoice.Memory"/>
-    /// with a store of your own to keep state across restarts).
+    /// Starts <paramref name="silos"/> silos on <paramref name="storage"/> (default: a fresh memory store; pass
+    /// <see cref="GrainStorageChoice.Memory"/> with a store of your own to keep state across restarts).
     /// </summary>
-    public static async Task<MeshSilo> StartAsync(GrainStorageChoice? storage = null, string? catalogPath = null, Action<ISiloBuilder>? configure = null)
+    public static async Task<MeshSilo> StartAsync(GrainStorageChoice? storage = null, string? catalogPath = null, Action<ISiloBuilder>? configure = null, short silos = 1)
     {
-        var silo = new MeshSilo(storage ?? GrainStorageChoice.Memory(new MemoryGrainStore()), catalogPath ?? AppCatalog.DefaultPath, configure);
+        var silo = new MeshSilo(storage ?? GrainStorageChoice.Memory(new MemoryGrainStore()), catalogPath ?? AppCatalog.DefaultPath, configure, silos);
         await silo.StartAsync();
         return silo;
     }
 
-    /// <summary>Stops the silo gracefully and starts a new one over the same store.</summary>
+    /// <summary>Stops the silos gracefully and starts new ones over the same store.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
@@ -70,11 +75,19 @@ internal sealed class MeshSilo : IAsyncDisposable
     /// <summary>Deactivates every idle activation now (Orleans' forced activation collection): memory is gone, the store remains.</summary>
     public Task CollectIdleActivationsAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    /// <summary>Configures a tenant on a virtual clock starting at <paramref name="start"/> (default: the story's morning).</summary>
+    /// <summary>The tenants held by the silo that hosts tenant <paramref name="id"/>.</summary>
+    public MeshTenants TenantsOf(string id)
+    {
+        var silos = Cluster.Silos.Select(s => s.SiloAddress).ToList();
+        var owner = TenantPlacementDirector.OwnerOf(id, silos);
+        return Cluster.Silos.Single(s => s.SiloAddress.Equals(owner)).ServiceProvider.GetRequiredService<MeshTenants>();
+    }
+
+    /// <summary>Configures a tenant on a virtual clock starting at <paramref name="start"/> (default: the story's morning), on its silo.</summary>
     public Tenant Tenant(string id, IChaosPolicy? chaos = null, DateTimeOffset? start = null, Func<TenantSettings, TenantSettings>? adjust = null)
     {
         var settings = new TenantSettings { Clock = new VirtualTimeProvider(start ?? DayStart), Chaos = chaos ?? NoChaos.Instance };
-        return Tenants.Configure(id, adjust?.Invoke(settings) ?? settings);
+        return TenantsOf(id).Configure(id, adjust?.Invoke(settings) ?? settings);
     }
 
     public Task<PublishReceipt> PublishAsync(Tenant tenant, EventEnvelope envelope) => Gateway.PublishAsync(tenant.Id, envelope);
@@ -96,24 +109,27 @@ internal sealed class MeshSilo : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleans(silo =>
+        var builder = new InProcessTestClusterBuilder(_silos);
+        builder.Options.ServiceId = LoopbackCluster.ServiceId; // grain state is keyed by it: a restart finds its state
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddPrivateMeshSilo(_storage, _catalogPath);
+            silo.AddMeshGrainStorage(_storage).AddMesh(o => o.CatalogPath = _catalogPath);
             _configure?.Invoke(silo);
         });
-        var host = builder.Build();
-        await host.StartAsync();
-        _host = host;
+        builder.ConfigureClient(client => client.Services.AddMeshSerialization());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        _cluster = cluster;
     }
 
     private async Task StopAsync()
     {
-        if (_host is { } host)
+        if (_cluster is { } cluster)
         {
-            _host = null;
-            await host.StopAsync();
-            await ((IAsyncDisposable)host).DisposeAsync(); // storage providers dispose asynchronously
+            _cluster = null;
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync(); // storage providers dispose asynchronously
         }
     }
 }
