@@ -6,13 +6,16 @@ using Orleans.Runtime.Placement;
 namespace ApexOrleans.Grains.Placement;
 
 /// <summary>
-/// Chooses a tenant's silo by rendezvous hashing: each silo scores the tenant, the highest score wins. Every silo with
-/// the same membership view picks the same silo, and when a silo leaves only its own tenants move.
+/// Keeps a tenant on one silo. The tenant's own grain (<see cref="ITenantGrain"/>) is placed by rendezvous hashing:
+/// each silo scores the tenant, the highest score wins, so every silo with the same membership view picks the same
+/// silo, and when a silo leaves only its own tenants move. Every other grain of the tenant goes where the tenant's
+/// grain is active, so a silo that joins mid-run, which wins some tenants' hashing, does not split them: their
+/// timelines stay where they are, and only tenants started later land on it.
 /// </summary>
-public sealed class TenantPlacementDirector : IPlacementDirector
+public sealed class TenantPlacementDirector(IGrainFactory grains) : IPlacementDirector
 {
     /// <inheritdoc />
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0)
@@ -20,7 +23,15 @@ public sealed class TenantPlacementDirector : IPlacementDirector
             throw new OrleansException($"No silo can host {target.GrainIdentity}.");
         }
 
-        return Task.FromResult(OwnerOf(MeshKeys.TenantOf(target.GrainIdentity.Key.ToString()!), silos));
+        var tenant = MeshKeys.TenantOf(target.GrainIdentity.Key.ToString()!);
+        var anchor = grains.GetGrain<ITenantGrain>(tenant);
+        if (!target.GrainIdentity.Equals(anchor.GetGrainId())
+            && await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(anchor) is { } held && silos.Contains(held))
+        {
+            return held;
+        }
+
+        return OwnerOf(tenant, silos);
     }
 
     /// <summary>The silo among <paramref name="silos"/> that hosts <paramref name="tenant"/>.</summary>

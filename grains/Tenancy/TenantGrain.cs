@@ -14,8 +14,9 @@ namespace ApexOrleans.Grains.Tenancy;
 /// and runs the tenant's timeline when the runner advances the clock. The record is an aid to a silo taking the tenant
 /// up, never on a run's path: it is read only when this silo does not hold the tenant, and a run goes on when storage
 /// cannot read or write it (a storage outage must not stop tenants from starting).
+/// Kept alive until the tenant is retired: the tenant's other grains are placed where it is active.
 /// </summary>
-[TenantPlacement]
+[TenantPlacement, KeepAlive]
 public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimeProvider wallClock) : Grain, ITenantGrain
 {
     private const string StateName = "tenant";

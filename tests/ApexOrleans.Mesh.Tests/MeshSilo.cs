@@ -72,6 +72,23 @@ internal sealed class MeshSilo : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>Starts <paramref name="count"/> more silos in the cluster and waits until every silo counts them as active.</summary>
+    public async Task AddSilosAsync(int count)
+    {
+        await Cluster.StartSilosAsync(count);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values
+            .Count(m => m.Status == SiloStatus.Active) != Cluster.Silos.Count))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The silos did not agree on the cluster's membership within 60 s.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Deactivates every idle activation now (Orleans' forced activation collection): memory is gone, the store remains.</summary>
     public Task CollectIdleActivationsAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
