@@ -35,7 +35,8 @@ public static class SiloHost
         builder.UseOrleans(silo => silo
             .UseCluster(options)
             .AddMeshGrainStorage(storage)
-            .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath));
+            .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath)
+            .AddRuntimeDashboard(options));
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
         builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
         // Every problem names a code, also those the framework writes itself (an unknown route's 404, a wrong method's 405).
@@ -82,6 +83,7 @@ public static class SiloHost
         app.MapActivityEndpoints();
         app.MapFaultEndpoints();
         app.MapExperimentEndpoints();
+        app.MapRuntimeDashboard(options);
         return app;
     }
 

@@ -36,6 +36,12 @@ public sealed class SiloOptions
     /// <summary>The cluster this silo joins; silos with one id on one machine form one cluster.</summary>
     public string ClusterId { get; set; } = "apex";
 
+    /// <summary>
+    /// Mounts Orleans' own dashboard (silos, activations, grain calls) at <c>/orleans/</c>, beside the mesh's. Off by
+    /// default: it profiles every grain call. It has no keys of its own, so it answers only requests from this machine.
+    /// </summary>
+    public bool OrleansDashboard { get; set; }
+
     /// <summary>The app catalog file.</summary>
     public string? Apps { get; set; }
 
