@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -106,6 +107,52 @@ public sealed class DashboardTests
         await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("no fault injected now");
         Assert.Equal(Client.Experiments.ExperimentStatus.Completed, outcome.Journal.Status);
     }
+
+    [SkippableFact]
+    public async Task TheDashboardOnAnySiloShowsTheWholeClusterAndAnotherSilosTenant()
+    {
+        Skip.If(!File.Exists(Chromium) && !PostgresFixture.InCi, $"{Chromium} is not installed (apt-get install -y chromium).");
+        await using var cluster = await SiloCluster.StartAsync(2);
+        var (first, second) = (cluster.Silos[0], cluster.Silos[1]);
+        // A run whose tenant the first silo holds, watched from the second silo's dashboard.
+        string? runId = null;
+        Dictionary<string, string>? keys = null;
+        for (var i = 0; runId is null; i++)
+        {
+            var candidate = $"watched-{i}";
+            var created = await first.CreateRunAsync(candidate);
+            var holder = (await first.AdminGetAsync("/api/v1/activity/silos")).EnumerateArray()
+                .Single(r => r.GetProperty("tenants").EnumerateArray().Any(t => t.GetString() == candidate));
+            if (Owns(first, holder.GetProperty("silo").GetString()!))
+            {
+                (runId, keys) = (candidate, created);
+            }
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
+        await page.GotoAsync(second.Url);
+        await Expect(page.Locator("[data-testid=cluster-size]")).ToHaveTextAsync("2 silos");
+        await Expect(page.Locator("[data-testid=silos] tbody tr")).ToHaveCountAsync(2);
+
+        var call = """{ "eventType": "tradeline247:call.received", "target": ["omnihub"], "idempotencyKey": "watched-call", "payload": { "callId": "watched-call", "from": "+1-555-0199" } }""";
+        Assert.Equal(202, (await first.PublishAsync(call, keys!["tradeline247"], runId)).Status);
+        await Expect(page.Locator($"[data-testid=tenant] option[value={runId}]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await page.Locator("#follow").UncheckAsync();
+        await page.SelectOptionAsync("[data-testid=tenant]", runId);
+        // The publish happened on the first silo: the second silo's feed shows it from the cluster's activity.
+        await Expect(page.Locator("[data-testid=feed]")).ToContainTextAsync($"[{runId}] publish", new() { Timeout = 15_000 });
+    }
+
+    /// <summary>Whether <paramref name="siloAddress"/> (as the cluster reports it) is <paramref name="silo"/>'s own Orleans silo.</summary>
+    private static bool Owns(RunningSilo silo, string siloAddress) =>
+        silo.App.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString() == siloAddress;
 
     private sealed class SilentExperimentProgress : Client.Experiments.IExperimentProgress
     {
