@@ -9,13 +9,23 @@ namespace ApexOrleans.Grains.Cluster;
 /// </summary>
 public sealed class ClusterFaultsGrain(ClusterView cluster, TimeProvider wallClock) : Grain, IClusterFaultsGrain
 {
+    // Two keepers may live for a moment after a membership change; a change that lost to the other's is made again
+    // on the newer set, a few times at most.
+    private const int Attempts = 3;
+
     private FaultSet _set = FaultSet.Empty;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var held = await cluster.AskEachAsync(silo => silo.FaultsAsync());
-        _set = held.Answers.Values.MaxBy(s => s.Version) ?? FaultSet.Empty;
+        if (held.Answers.Count == 0)
+        {
+            // Starting from nothing would hand out versions the silos already hold, and they would ignore every change.
+            throw new InvalidOperationException("No silo told the keeper of faults which faults are on; try again.");
+        }
+
+        _set = Newest(held.Answers.Values);
     }
 
     /// <inheritdoc />
@@ -24,22 +34,53 @@ public sealed class ClusterFaultsGrain(ClusterView cluster, TimeProvider wallClo
     /// <inheritdoc />
     public Task<FaultChange> InjectAsync(FaultRequest request)
     {
-        var next = _set.Inject(request, wallClock.GetUtcNow(), out var fault);
-        return PublishAsync(next, [fault]);
+        request.Validate();
+        var at = wallClock.GetUtcNow();
+        return ChangeAsync(set =>
+        {
+            var next = set.Inject(request, at, out var fault);
+            return (next, [fault]);
+        });
     }
 
     /// <inheritdoc />
-    public Task<FaultChange> RevertAsync(string id) => PublishAsync(_set.Revert(f => f.Id == id, out var reverted), reverted);
+    public Task<FaultChange> RevertAsync(string id) => ChangeAsync(set => (set.Revert(f => f.Id == id, out var reverted), reverted));
 
     /// <inheritdoc />
     public Task<FaultChange> RevertAllAsync(string? owner) =>
-        PublishAsync(_set.Revert(f => owner is null || f.Request.Owner == owner, out var reverted), reverted);
+        ChangeAsync(set => (set.Revert(f => owner is null || f.Request.Owner == owner, out var reverted), reverted));
 
-    // Sent even when nothing changed: a silo that missed an earlier change (it was joining) catches up.
-    private async Task<FaultChange> PublishAsync(FaultSet next, IReadOnlyList<InjectedFault> changed)
+    /// <summary>
+    /// Makes the change on the set held and sends the result to every silo (also when nothing changed: a silo that missed
+    /// a change catches up). If a silo holds a newer set than the one sent, or another set of the same version, another
+    /// keeper changed it meanwhile: the change is made again on the newest set, at a version above both.
+    /// </summary>
+    private async Task<FaultChange> ChangeAsync(Func<FaultSet, (FaultSet Next, IReadOnlyList<InjectedFault> Changed)> change)
     {
-        _set = next;
-        var answers = await cluster.AskEachAsync(silo => silo.ApplyFaultsAsync(next));
-        return new FaultChange(changed, answers.Unreached);
+        var basis = _set;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (next, changed) = change(basis);
+            var answers = await cluster.AskEachAsync(silo => silo.ApplyFaultsAsync(next));
+            var newer = answers.Answers.Values.Where(held => held.Version > next.Version || !SameFaults(held, next)).ToList();
+            if (newer.Count == 0 || attempt == Attempts)
+            {
+                _set = next; // only once sent: a change that failed on its way out is not kept to go live with the next one
+                return new FaultChange(changed, [.. answers.Unreached, .. newer.Count == 0 ? [] : answers.Answers.Where(a => newer.Contains(a.Value)).Select(a => a.Key)]);
+            }
+
+            var newest = Newest(newer.Append(basis));
+            basis = newest with { Version = Math.Max(newest.Version, next.Version) };
+        }
     }
+
+    private static FaultSet Newest(IEnumerable<FaultSet> sets)
+    {
+        var all = sets.ToList();
+        var newest = all.MaxBy(s => s.Version)!;
+        return newest with { LastNumber = all.Max(s => s.LastNumber) }; // ids never come back, whichever keeper gave them
+    }
+
+    private static bool SameFaults(FaultSet a, FaultSet b) =>
+        a.Version == b.Version && a.Active.Select(f => f.Id).SequenceEqual(b.Active.Select(f => f.Id), StringComparer.Ordinal);
 }

@@ -4,21 +4,20 @@ using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Cluster;
 
-/// <summary>What every silo of the cluster holds in memory, asked of each silo's <see cref="ISiloGrain"/>: from a silo or a cluster client.</summary>
-public sealed class ClusterView(IGrainFactory grains, IOptions<MeshClusterOptions> options)
+/// <summary>What every silo of the cluster holds in memory, asked of each silo's <see cref="ISiloGrain"/> (on a silo).</summary>
+public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService membership, IOptions<MeshClusterOptions> options)
 {
-    /// <summary>The active silos' addresses, in order.</summary>
-    public async Task<IReadOnlyList<string>> SilosAsync()
-    {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal).ToList();
-    }
+    /// <summary>
+    /// The active silos' addresses, in order, as this silo's membership view has them: read from memory, so asking
+    /// every silo (the kill switch above all) works while the membership table's database is down.
+    /// </summary>
+    public IReadOnlyList<string> Silos() => membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Asks every active silo at once; a silo that fails or is slower than the timeout is named in <see cref="SiloAnswers{T}.Unreached"/>.</summary>
     public async Task<SiloAnswers<T>> AskEachAsync<T>(Func<ISiloGrain, Task<T>> ask)
     {
-        var silos = await SilosAsync();
-        var calls = silos.Select(async silo =>
+        var calls = Silos().Select(async silo =>
         {
             try
             {
@@ -46,9 +45,9 @@ public sealed class ClusterView(IGrainFactory grains, IOptions<MeshClusterOption
     public async Task<IReadOnlyList<MeshActivity>> RecentAsync(string? tenant, int count) =>
         (await AskEachAsync(s => s.RecentAsync(tenant, count))).Answers.Values.SelectMany(a => a).OrderBy(a => a.At).TakeLast(count).ToList();
 
-    /// <summary>Delivery latency percentiles per slice of wall-clock time, over every silo's deliveries together.</summary>
-    public async Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice) =>
-        MeshTelemetry.SeriesOf((await AskEachAsync(s => s.LatencySamplesAsync())).Answers.Values.SelectMany(s => s), slice);
+    /// <summary>Delivery latency percentiles per slice of wall-clock time since <paramref name="since"/>, over every silo's deliveries together.</summary>
+    public async Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice, DateTimeOffset since) =>
+        MeshTelemetry.SeriesOf((await AskEachAsync(s => s.LatencySamplesAsync(since))).Answers.Values.SelectMany(s => s), slice);
 }
 
 /// <summary>What the silos answered, by silo address, and the silos that did not.</summary>

@@ -18,8 +18,8 @@ public interface ISiloGrain : IGrainWithStringKey
     /// <summary>This silo's recent activity, newest last, optionally of one tenant.</summary>
     Task<IReadOnlyList<MeshActivity>> RecentAsync(string? tenant, int count);
 
-    /// <summary>This silo's kept delivery latencies.</summary>
-    Task<LatencySample[]> LatencySamplesAsync();
+    /// <summary>This silo's kept delivery latencies since <paramref name="since"/> (wall clock).</summary>
+    Task<LatencySample[]> LatencySamplesAsync(DateTimeOffset since);
 }
 
 /// <summary>One silo's figures and the tenants it holds.</summary>

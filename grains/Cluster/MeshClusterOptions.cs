@@ -8,4 +8,7 @@ public sealed class MeshClusterOptions
     /// not answer in time is named as unreached rather than holding up the kill switch until Orleans' response timeout.
     /// </summary>
     public TimeSpan SiloCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each silo compares its faults with the keeper's, to mend a change it missed (it is also pushed at once).</summary>
+    public TimeSpan FaultCatchUpInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -28,5 +28,5 @@ public sealed class SiloGrain(FaultSwitchboard faults, MeshStatsReader stats, Me
     public Task<IReadOnlyList<MeshActivity>> RecentAsync(string? tenant, int count) => Task.FromResult(telemetry.Recent(tenant, count));
 
     /// <inheritdoc />
-    public Task<LatencySample[]> LatencySamplesAsync() => Task.FromResult(telemetry.LatencySamples());
+    public Task<LatencySample[]> LatencySamplesAsync(DateTimeOffset since) => Task.FromResult(telemetry.LatencySamples().Where(s => s.At >= since).ToArray());
 }

@@ -16,9 +16,10 @@ public static class ActivityEndpoints
         var activity = group.MapGroup("").RequireAdminKey();
         activity.MapGet("/", async (string? tenant, int? count, ClusterView cluster) => TypedResults.Ok(await cluster.RecentAsync(tenant, Math.Clamp(count ?? 100, 1, 1000))))
             .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions, on every silo of the cluster");
-        activity.MapGet("/latency", async (int? sliceSeconds, ClusterView cluster) =>
-                TypedResults.Ok(await cluster.LatencySeriesAsync(TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)))))
-            .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time, over every silo's deliveries");
+        activity.MapGet("/latency", async (int? sliceSeconds, int? windowSeconds, ClusterView cluster, TimeProvider clock) =>
+                TypedResults.Ok(await cluster.LatencySeriesAsync(
+                    TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)), clock.GetUtcNow() - TimeSpan.FromSeconds(Math.Clamp(windowSeconds ?? 600, 1, 86_400)))))
+            .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time over the last ?windowSeconds= (default 600), every silo's deliveries together");
         activity.MapGet("/stats", (MeshStatsReader stats) => TypedResults.Ok(stats.Read()))
             .WithSummary("This silo's activations, pending deliveries, tenants and process memory now (a load samples it)");
         activity.MapGet("/silos", async (ClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
