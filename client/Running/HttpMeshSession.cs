@@ -267,26 +267,78 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken)
     {
-        using var message = Admin(HttpMethod.Post, "/api/v1/faults", request);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await FaultCallAsync(() => Admin(HttpMethod.Post, "/api/v1/faults", request), cancellationToken);
         return await Read<InjectedFault>(response, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken)
     {
-        using var message = Admin(HttpMethod.Delete, $"/api/v1/faults/{Uri.EscapeDataString(id)}", null);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await FaultCallAsync(() => Admin(HttpMethod.Delete, $"/api/v1/faults/{Uri.EscapeDataString(id)}", null), cancellationToken);
         return response.IsSuccessStatusCode;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken)
     {
-        // Straight to the silo, no waiting for readiness: the kill switch must work while storage is down.
-        using var message = Admin(HttpMethod.Delete, owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}", null);
-        using var response = await _http.SendAsync(message, cancellationToken);
-        return (await Read<RevertedFaults>(response, cancellationToken)).Faults;
+        // Done only when every silo confirmed: one that did not (it is dying, or the answer was late) is asked again until
+        // it answers or the cluster no longer counts it.
+        var path = owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}";
+        var reverted = new List<InjectedFault>();
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        while (true)
+        {
+            using var response = await FaultCallAsync(() => Admin(HttpMethod.Delete, path, null), cancellationToken);
+            var answer = await Read<RevertedFaults>(response, cancellationToken);
+            reverted.AddRange(answer.Faults);
+            if (answer.Unreached is not { Count: > 0 } unreached)
+            {
+                return reverted;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The kill switch could not reach silos {string.Join(", ", unreached)} within {RecoveryTimeout}.");
+            }
+
+            await Task.Delay(RetryPause, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A fault call, sent again (to the next silo given, when there are several) while the silo cannot be reached or
+    /// answers 503, and without waiting for readiness: the kill switch must work while storage is down.
+    /// </summary>
+    private async Task<HttpResponseMessage> FaultCallAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        while (true)
+        {
+            try
+            {
+                using var message = request();
+                var response = await _http.SendAsync(message, cancellationToken);
+                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) || DateTime.UtcNow > deadline)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    _http = _silos[(_silos.ToList().IndexOf(_http) + 1) % _silos.Count];
+                }
+
+                // A silo not used before (or restarted) in development mode has keys of its own.
+                _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys;
+            }
+            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
+            {
+                _http = _silos[(_silos.ToList().IndexOf(_http) + 1) % _silos.Count];
+            }
+
+            await Task.Delay(RetryPause, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -322,7 +374,7 @@ public sealed class HttpMeshSession : IMeshSession
     private sealed record ReportedExperiment(Experiments.ExperimentJournal Journal);
 
     /// <summary>What the silo's kill switch answers.</summary>
-    private sealed record RevertedFaults(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At);
+    private sealed record RevertedFaults(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At, IReadOnlyList<string>? Unreached);
 
     /// <inheritdoc />
     public async Task ReportAsync(string tenant, JsonElement scorecard, CancellationToken cancellationToken)
@@ -391,7 +443,15 @@ public sealed class HttpMeshSession : IMeshSession
                 throw new InvalidOperationException($"The silo at {Silo} did not come back within {RecoveryTimeout}.");
             }
 
-            await RecoverAsync(tenant, deadline, cancellationToken);
+            try
+            {
+                await RecoverAsync(tenant, deadline, cancellationToken);
+            }
+            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
+            {
+                // the silo chosen went away in turn: the next round chooses again
+            }
+
             await Task.Delay(RetryPause, cancellationToken); // a silo still answering 503 (a cluster declaring a silo dead) is not asked in a tight loop
         }
     }
@@ -401,9 +461,11 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <summary>
     /// The silo went away under the request: HttpClient says so with an HttpRequestException, except when the socket dies
-    /// between connecting and reading its endpoint, which surfaces as a bare SocketException.
+    /// between connecting and reading its endpoint, which surfaces as a bare SocketException, or when the silo hangs
+    /// (paused, cut off) past the client's timeout.
     /// </summary>
-    private static bool IsConnectionFailure(Exception e) => e is HttpRequestException or System.Net.Sockets.SocketException;
+    private static bool IsConnectionFailure(Exception e) =>
+        e is HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException { InnerException: TimeoutException };
 
     private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
     {
@@ -440,16 +502,9 @@ public sealed class HttpMeshSession : IMeshSession
             for (var i = 0; i < _silos.Count; i++)
             {
                 var candidate = _silos[(start + i) % _silos.Count];
-                try
+                if (await IsReadyAsync(candidate, cancellationToken))
                 {
-                    using var ready = await candidate.GetAsync("/health/ready", cancellationToken);
-                    if (ready.IsSuccessStatusCode)
-                    {
-                        return candidate;
-                    }
-                }
-                catch (Exception e) when (IsConnectionFailure(e))
-                {
+                    return candidate;
                 }
             }
 
@@ -462,23 +517,27 @@ public sealed class HttpMeshSession : IMeshSession
         }
     }
 
+    /// <summary>Whether the silo answers ready within five seconds (a silo that hangs is not ready).</summary>
+    private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var ready = await http.GetAsync("/health/ready", probe.Token);
+            return ready.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Polls the silo's readiness until it answers ready; past <paramref name="deadline"/>, gives up with an error that says so.</summary>
     private static async Task WaitUntilReadyAsync(HttpClient http, DateTime deadline, CancellationToken cancellationToken)
     {
-        while (true)
+        while (!await IsReadyAsync(http, cancellationToken))
         {
-            try
-            {
-                using var ready = await http.GetAsync("/health/ready", cancellationToken);
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (IsConnectionFailure(e))
-            {
-            }
-
             if (DateTime.UtcNow > deadline)
             {
                 throw new InvalidOperationException($"The silo at {UrlOf(http)} did not become ready again within {RecoveryTimeout}.");
