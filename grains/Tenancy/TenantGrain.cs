@@ -83,7 +83,15 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
     public Task<bool> AwaitsResumeAsync() => Task.FromResult(_awaitsResume);
 
     /// <inheritdoc />
-    public Task<bool> IsConfiguredAsync() => Task.FromResult(tenants.IsConfigured(Id));
+    public Task<bool> IsConfiguredAsync()
+    {
+        if (!tenants.TryGet(Id, out _))
+        {
+            DeactivateOnIdle(); // a probe of an unknown or retired run leaves no activation behind (the grain is kept alive)
+        }
+
+        return Task.FromResult(tenants.IsConfigured(Id));
+    }
 
     /// <inheritdoc />
     public async Task AttachAsync() => await AttachedAsync();

@@ -206,9 +206,13 @@ async function tick(task, every) {
   $("silo-info").textContent = `v${info.version.split("+")[0]} · ${info.mode} mode · ${info.storage} storage · ${info.apps.length} apps`;
   $("follow").onchange = (e) => { state.follow = e.target.checked; };
   $("tenant").onchange = (e) => { $("follow").checked = state.follow = false; selectTenant(e.target.value); };
-  renderSilos(await api("/api/v1/activity/silos"));
+  try { renderSilos(await api("/api/v1/activity/silos")); } catch (e) { $("silo-info").textContent = `error: ${e.message}`; }
   if (state.silos < 2) await openStream();
-  tick(async () => renderSilos(await api("/api/v1/activity/silos")), 2000);
+  tick(async () => {
+    renderSilos(await api("/api/v1/activity/silos"));
+    // Down to one silo again (the others left): its own stream is the whole feed once more.
+    if (state.silos < 2 && !state.stream) await openStream();
+  }, 2000);
   tick(pollFeed, 1000);
   tick(refreshRuns, 1000);
   tick(refreshTenant, 400);

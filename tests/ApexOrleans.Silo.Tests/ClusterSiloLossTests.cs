@@ -4,7 +4,10 @@ using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Storage.Hosting;
 using ApexOrleans.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace ApexOrleans.Silo.Tests;
@@ -66,6 +69,68 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
                 await silo.DisposeAsync();
             }
         }
+    }
+
+    [SkippableFact]
+    public async Task TheKillSwitchWorksWhenTheSiloKeepingTheFaultsIsKilled()
+    {
+        var clusterId = $"keeper-{Guid.NewGuid():N}";
+        string[] settings = ["--Apex:Storage", "postgres", "--Apex:Database", postgres.ConnectionString, "--Apex:Cluster", "postgres", "--Apex:ClusterId", clusterId];
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(settings, restart: false)));
+        try
+        {
+            await using var session = await HttpMeshSession.ConnectAsync(string.Join(",", silos.Select(s => s.Url)), null, CancellationToken.None);
+            var fault = await session.InjectFaultAsync(
+                new Grains.Chaos.FaultRequest { Kind = "app-outage", App = "trutalk", TenantPrefix = "nobody-", Owner = "keeper-test" }, CancellationToken.None);
+            var keeper = await KeeperOfFaultsAsync(silos, clusterId);
+            output.WriteLine($"the keeper of faults is on the silo at {keeper.Url}; SIGKILL to it");
+            keeper.KillNow();
+
+            var reverted = await session.RevertFaultsAsync(null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+            Assert.Equal(fault.Id, Assert.Single(reverted).Id); // the new keeper took the fault up from the silos that hold it
+            foreach (var silo in silos.Where(s => s != keeper))
+            {
+                Assert.Empty(LocalFaults(silo).EnumerateArray()); // reverted in that silo's own memory
+            }
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The silo process where the cluster's keeper of faults is active, asked as an Orleans cluster client.</summary>
+    private async Task<SiloProcess> KeeperOfFaultsAsync(IReadOnlyList<SiloProcess> silos, string clusterId)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client => client.UseMeshPostgresClustering(postgres.ConnectionString, clusterId));
+        builder.Services.AddMeshSerialization();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<Orleans.IClusterClient>();
+            var address = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0)
+                .GetActivationAddress(grains.GetGrain<Grains.Cluster.IClusterFaultsGrain>(Grains.Cluster.IClusterFaultsGrain.Key));
+            return silos.Single(s => address!.Endpoint.Port == s.SiloPort);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>The faults in one silo's own memory (its /stats), with that silo's development admin key.</summary>
+    private static JsonElement LocalFaults(SiloProcess silo)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
+        var admin = http.GetFromJsonAsync<JsonElement>("/api/v1/dev/keys").GetAwaiter().GetResult().GetProperty("admin").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        return http.GetFromJsonAsync<JsonElement>("/api/v1/activity/stats").GetAwaiter().GetResult().GetProperty("faults");
     }
 
     /// <summary>The silo process whose silo holds <paramref name="tenant"/>, as the cluster reports it.</summary>
