@@ -17,7 +17,7 @@ public sealed class ClusterWideFaultTests
         await using var cluster = await SiloCluster.StartAsync(3);
         var (a, b, c) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
 
-        var (created, fault) = await SendAsync(b, HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "nobody-", owner = "x" });
+        var (created, fault) = await b.AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "nobody-", owner = "x" });
         Assert.Equal(HttpStatusCode.Created, created);
         var id = fault.GetProperty("id").GetString();
         foreach (var silo in cluster.Silos)
@@ -27,9 +27,9 @@ public sealed class ClusterWideFaultTests
         }
 
         Assert.Equal(id, Assert.Single((await c.AdminGetAsync("/api/v1/faults")).EnumerateArray()).GetProperty("id").GetString());
-        await SendAsync(a, HttpMethod.Post, "/api/v1/faults", new { kind = "delivery-delay", delayMs = 5, tenantPrefix = "nobody-", owner = "y" });
+        await a.AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "delivery-delay", delayMs = 5, tenantPrefix = "nobody-", owner = "y" });
 
-        var (status, reverted) = await SendAsync(c, HttpMethod.Delete, "/api/v1/faults", null);
+        var (status, reverted) = await c.AdminSendAsync(HttpMethod.Delete, "/api/v1/faults", null);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(2, reverted.GetProperty("faults").GetArrayLength());
@@ -42,15 +42,15 @@ public sealed class ClusterWideFaultTests
     public async Task ASiloThatJoinsTakesUpTheFaultsAlreadyOnAndIdsAreNeverReused()
     {
         await using var cluster = await SiloCluster.StartAsync(2);
-        var (_, first) = await SendAsync(cluster.Silos[0], HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
-        await SendAsync(cluster.Silos[1], HttpMethod.Delete, $"/api/v1/faults/{first.GetProperty("id").GetString()}", null);
-        var (_, second) = await SendAsync(cluster.Silos[1], HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
+        var (_, first) = await cluster.Silos[0].AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
+        await cluster.Silos[1].AdminSendAsync(HttpMethod.Delete, $"/api/v1/faults/{first.GetProperty("id").GetString()}", null);
+        var (_, second) = await cluster.Silos[1].AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "omnihub", tenantPrefix = "nobody-" });
         Assert.NotEqual(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
 
         var joined = await cluster.JoinAsync();
 
         await ApiTests.Eventually(() => Task.FromResult(Board(joined).Active.Any(f => f.Id == second.GetProperty("id").GetString())));
-        var (_, reverted) = await SendAsync(joined, HttpMethod.Delete, "/api/v1/faults", null);
+        var (_, reverted) = await joined.AdminSendAsync(HttpMethod.Delete, "/api/v1/faults", null);
         Assert.Single(reverted.GetProperty("faults").EnumerateArray());
         Assert.All(cluster.Silos, silo => Assert.Empty(Board(silo).Active));
     }
@@ -74,18 +74,4 @@ public sealed class ClusterWideFaultTests
     }
 
     private static FaultSwitchboard Board(RunningSilo silo) => silo.App.Services.GetRequiredService<FaultSwitchboard>();
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(RunningSilo silo, HttpMethod method, string path, object? body)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: MeshJson.Options);
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SiloCluster.AdminKey);
-        using var response = await silo.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }

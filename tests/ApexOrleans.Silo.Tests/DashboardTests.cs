@@ -20,12 +20,7 @@ public sealed class DashboardTests
         using var folder = new TempFolder();
         await using var silo = await RunningSilo.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
         var keys = await silo.KeysAsync();
         var urls = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -71,12 +66,7 @@ public sealed class DashboardTests
         using var folder = new TempFolder();
         await using var silo = await RunningSilo.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
         await page.GotoAsync(silo.Url);
         await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("no fault injected now");
@@ -131,12 +121,7 @@ public sealed class DashboardTests
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
         await page.GotoAsync(second.Url);
         await Expect(page.Locator("[data-testid=cluster-size]")).ToHaveTextAsync("2 silos");
@@ -150,6 +135,14 @@ public sealed class DashboardTests
         // The publish happened on the first silo: the second silo's feed shows it from the cluster's activity.
         await Expect(page.Locator("[data-testid=feed]")).ToContainTextAsync($"[{runId}] publish", new() { Timeout = 15_000 });
     }
+
+    /// <summary>Debian's headless Chromium, with what a test needs off.</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
 
     /// <summary>Whether <paramref name="siloAddress"/> (as the cluster reports it) is <paramref name="silo"/>'s own Orleans silo.</summary>
     private static bool Owns(RunningSilo silo, string siloAddress) =>

@@ -20,7 +20,7 @@ public sealed class InjectedFaultApiTests
         await using var silo = await RunningSilo.StartAsync();
         var keys = await silo.KeysAsync();
 
-        var (status, fault) = await SendAsync(silo, HttpMethod.Post, "/api/v1/faults", new { kind = "storage-outage", owner = "test" });
+        var (status, fault) = await silo.AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "storage-outage", owner = "test" });
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await silo.Http.GetAsync("/health/ready")).StatusCode);
         var refused = await silo.PublishAsync(Call.Replace("{key}", "during-outage"), keys.Apps["tradeline247"]);
@@ -28,7 +28,7 @@ public sealed class InjectedFaultApiTests
         Assert.Equal("storage_unavailable", refused.Body.GetProperty("code").GetString());
         Assert.Single((await silo.AdminGetAsync("/api/v1/faults")).EnumerateArray());
 
-        var (revertStatus, reverted) = await SendAsync(silo, HttpMethod.Delete, "/api/v1/faults", null);
+        var (revertStatus, reverted) = await silo.AdminSendAsync(HttpMethod.Delete, "/api/v1/faults", null);
 
         Assert.Equal(HttpStatusCode.OK, revertStatus);
         Assert.Equal(fault.GetProperty("id").GetString(), reverted.GetProperty("faults")[0].GetProperty("id").GetString());
@@ -43,18 +43,18 @@ public sealed class InjectedFaultApiTests
     {
         await using var silo = await RunningSilo.StartAsync();
         var keys = await silo.KeysAsync();
-        await SendAsync(silo, HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "someone-else-", owner = "a" });
+        await silo.AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "someone-else-", owner = "a" });
 
         Assert.Equal(202, (await silo.PublishAsync(Call.Replace("{key}", "call-a"), keys.Apps["tradeline247"])).Status);
         await ApiTests.Eventually(async () => HasContact(await silo.AdminGetAsync("/api/v1/tenants/default/apps/jubeelove"), "call-a"));
 
-        var (_, aimed) = await SendAsync(silo, HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "def", owner = "b" });
+        var (_, aimed) = await silo.AdminSendAsync(HttpMethod.Post, "/api/v1/faults", new { kind = "app-outage", app = "jubeelove", tenantPrefix = "def", owner = "b" });
         Assert.Equal(202, (await silo.PublishAsync(Call.Replace("{key}", "call-b"), keys.Apps["tradeline247"])).Status);
         await ApiTests.Eventually(async () => (await silo.AdminGetAsync("/api/v1/tenants/default/apps/omnihub")).ToString().Contains("call-b"));
         await Task.Delay(500);
         Assert.False(HasContact(await silo.AdminGetAsync("/api/v1/tenants/default/apps/jubeelove"), "call-b"), "jubeelove took the event while it was down");
 
-        var (_, revertedB) = await SendAsync(silo, HttpMethod.Delete, "/api/v1/faults?owner=b", null);
+        var (_, revertedB) = await silo.AdminSendAsync(HttpMethod.Delete, "/api/v1/faults?owner=b", null);
         Assert.Equal(aimed.GetProperty("id").GetString(), Assert.Single(revertedB.GetProperty("faults").EnumerateArray()).GetProperty("id").GetString());
         Assert.Equal("a", Assert.Single((await silo.AdminGetAsync("/api/v1/faults")).EnumerateArray()).GetProperty("request").GetProperty("owner").GetString());
         await ApiTests.Eventually(async () => HasContact(await silo.AdminGetAsync("/api/v1/tenants/default/apps/jubeelove"), "call-b"));
@@ -104,7 +104,7 @@ public sealed class InjectedFaultApiTests
             journal = new { checks = new[] { new { probe = "latency-p95", passed = false } } },
         };
 
-        var (status, _) = await SendAsync(silo, HttpMethod.Post, "/api/v1/experiments", record);
+        var (status, _) = await silo.AdminSendAsync(HttpMethod.Post, "/api/v1/experiments", record);
         var listed = Assert.Single((await silo.AdminGetAsync("/api/v1/experiments")).EnumerateArray());
 
         Assert.Equal(HttpStatusCode.NoContent, status);
@@ -115,19 +115,4 @@ public sealed class InjectedFaultApiTests
 
     private static bool HasContact(JsonElement app, string callId) =>
         app.GetProperty("tables").TryGetProperty("contacts", out var contacts) && contacts.ToString().Contains(callId);
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(RunningSilo silo, HttpMethod method, string path, object? body)
-    {
-        var keys = await silo.KeysAsync();
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: MeshJson.Options);
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
-        using var response = await silo.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }

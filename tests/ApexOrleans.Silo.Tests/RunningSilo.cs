@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -74,6 +75,22 @@ internal sealed class RunningSilo : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return created.GetProperty("keys").EnumerateObject().ToDictionary(k => k.Name, k => k.Value.GetString()!);
+    }
+
+    /// <summary>Sends a request with the admin key and a JSON body (or none); returns the status and the body read back.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> AdminSendAsync(HttpMethod method, string path, object? body)
+    {
+        var keys = await KeysAsync();
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: MeshJson.Options);
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.Admin);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     /// <summary>GET with the admin key.</summary>
