@@ -2,7 +2,6 @@ using ApexOrleans.Client.Running;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ApexOrleans.Client.Cli;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Configuration;
 

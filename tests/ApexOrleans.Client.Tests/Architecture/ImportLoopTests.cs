@@ -24,10 +24,8 @@ public sealed partial class ImportLoopTests
 
     private static readonly string[] ClientLoopsToday =
     [
-        "Cli>Evidence", "Cli>Experiments", "Cli>Load", "Cli>Running", "Cli>Scenarios", "Cli>Verification",
-        "Evidence>Running", "Evidence>Scenarios", "Experiments>Cli", "Experiments>Evidence", "Experiments>Running",
-        "Experiments>Scenarios", "Load>Evidence", "Load>Running", "Load>Scenarios", "Running>Evidence",
-        "Running>Experiments", "Running>Scenarios", "Scenarios>Evidence", "Verification>Evidence", "Verification>Load"
+        "Evidence>Running", "Evidence>Scenarios", "Experiments>Evidence", "Experiments>Running",
+        "Experiments>Scenarios", "Running>Evidence", "Running>Experiments", "Running>Scenarios", "Scenarios>Evidence"
     ];
 
     [Theory]

@@ -1,7 +1,6 @@
-using ApexOrleans.Client.Running;
 using System.Globalization;
 
-namespace ApexOrleans.Client.Cli;
+namespace ApexOrleans.Client.Running;
 
 /// <summary>Durations as people type them on a command line: 500ms, 30s, 2m, 1h, 7d.</summary>
 public static class DurationText
