@@ -20,7 +20,7 @@ namespace ApexOrleans.Client.Running;
 public sealed class HttpMeshSession : IMeshSession
 {
     private const string TenantHeader = "X-Apex-Tenant";
-    private readonly IReadOnlyList<HttpClient> _silos; // every silo given, in order; _http is the one in use
+    private readonly HttpClient[] _silos; // every silo given, in order; _http is the one in use
     private HttpClient _http;
     private readonly string? _keysFile;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
@@ -30,7 +30,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     private HttpMeshSession(IReadOnlyList<HttpClient> silos, HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info)
     {
-        _silos = silos;
+        _silos = [.. silos];
         _http = http;
         _keys = keys;
         _keysFile = keysFile;
@@ -281,28 +281,13 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken)
     {
-        // Done only when every silo confirmed: one that did not (it is dying, or the answer was late) is asked again until
-        // it answers or the cluster no longer counts it.
         var path = owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}";
-        var reverted = new List<InjectedFault>();
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        while (true)
+        return await MeshFaults.UntilEverySiloConfirmsAsync(async () =>
         {
             using var response = await FaultCallAsync(() => Admin(HttpMethod.Delete, path, null), cancellationToken);
             var answer = await Read<RevertedFaults>(response, cancellationToken);
-            reverted.AddRange(answer.Faults);
-            if (answer.Unreached is not { Count: > 0 } unreached)
-            {
-                return reverted;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The kill switch could not reach silos {string.Join(", ", unreached)} within {RecoveryTimeout}.");
-            }
-
-            await Task.Delay(RetryPause, cancellationToken);
-        }
+            return (answer.Faults, answer.Unreached ?? []);
+        }, RecoveryTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -326,7 +311,7 @@ public sealed class HttpMeshSession : IMeshSession
                 response.Dispose();
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
-                    _http = _silos[(_silos.ToList().IndexOf(_http) + 1) % _silos.Count];
+                    _http = NextSilo();
                 }
 
                 // A silo not used before (or restarted) in development mode has keys of its own.
@@ -334,7 +319,7 @@ public sealed class HttpMeshSession : IMeshSession
             }
             catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
             {
-                _http = _silos[(_silos.ToList().IndexOf(_http) + 1) % _silos.Count];
+                _http = NextSilo();
             }
 
             await Task.Delay(RetryPause, cancellationToken);
@@ -484,24 +469,27 @@ public sealed class HttpMeshSession : IMeshSession
         }
     }
 
+    /// <summary>The silo given after the one in use (the first after the last).</summary>
+    private HttpClient NextSilo() => _silos[(Array.IndexOf(_silos, _http) + 1) % _silos.Length];
+
     /// <summary>
     /// The silo to go on with: the one in use if it is ready, else the next given silo that is (a silo of the same
     /// cluster serves every tenant). Polls them in turn until one is; past <paramref name="deadline"/>, gives up.
     /// </summary>
     private async Task<HttpClient> ReadySiloAsync(DateTime deadline, CancellationToken cancellationToken)
     {
-        if (_silos.Count == 1)
+        if (_silos.Length == 1)
         {
             await WaitUntilReadyAsync(_http, deadline, cancellationToken);
             return _http;
         }
 
-        var start = _silos.ToList().IndexOf(_http);
+        var start = Array.IndexOf(_silos, _http);
         while (true)
         {
-            for (var i = 0; i < _silos.Count; i++)
+            for (var i = 0; i < _silos.Length; i++)
             {
-                var candidate = _silos[(start + i) % _silos.Count];
+                var candidate = _silos[(start + i) % _silos.Length];
                 if (await IsReadyAsync(candidate, cancellationToken))
                 {
                     return candidate;

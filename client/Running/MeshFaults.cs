@@ -8,33 +8,43 @@ namespace ApexOrleans.Client.Running;
 internal static class MeshFaults
 {
     public static async Task<InjectedFault> InjectAsync(IGrainFactory grains, FaultRequest request, CancellationToken cancellationToken) =>
-        (await Keeper(grains).InjectAsync(request).WaitAsync(cancellationToken)).Faults.Single();
+        (await grains.ClusterFaults().InjectAsync(request).WaitAsync(cancellationToken)).Faults.Single();
 
     public static async Task<bool> RevertAsync(IGrainFactory grains, string id, CancellationToken cancellationToken) =>
-        (await Keeper(grains).RevertAsync(id).WaitAsync(cancellationToken)).Faults.Count > 0;
+        (await grains.ClusterFaults().RevertAsync(id).WaitAsync(cancellationToken)).Faults.Count > 0;
 
     /// <summary>The kill switch: done only when every silo confirmed it, asked again (for up to a minute) while one did not.</summary>
-    public static async Task<IReadOnlyList<InjectedFault>> RevertAllAsync(IGrainFactory grains, string? owner, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<InjectedFault>> RevertAllAsync(IGrainFactory grains, string? owner, CancellationToken cancellationToken) =>
+        UntilEverySiloConfirmsAsync(async () =>
+        {
+            var change = await grains.ClusterFaults().RevertAllAsync(owner).WaitAsync(cancellationToken);
+            return (change.Faults, change.Unreached);
+        }, TimeSpan.FromMinutes(1), cancellationToken);
+
+    /// <summary>
+    /// Sends the kill switch again while a silo did not confirm it (it is dying, or its answer was late), until none is
+    /// left out or <paramref name="limit"/> has passed; returns every fault it switched off on the way.
+    /// </summary>
+    public static async Task<IReadOnlyList<InjectedFault>> UntilEverySiloConfirmsAsync(
+        Func<Task<(IReadOnlyList<InjectedFault> Faults, IReadOnlyList<string> Unreached)>> revert, TimeSpan limit, CancellationToken cancellationToken)
     {
         var reverted = new List<InjectedFault>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        var deadline = DateTime.UtcNow + limit;
         while (true)
         {
-            var change = await Keeper(grains).RevertAllAsync(owner).WaitAsync(cancellationToken);
-            reverted.AddRange(change.Faults);
-            if (change.Unreached.Count == 0)
+            var (faults, unreached) = await revert();
+            reverted.AddRange(faults);
+            if (unreached.Count == 0)
             {
                 return reverted;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"The kill switch could not reach silos {string.Join(", ", change.Unreached)} within a minute.");
+                throw new InvalidOperationException($"The kill switch could not reach silos {string.Join(", ", unreached)} within {limit}.");
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
-
-    private static IClusterFaultsGrain Keeper(IGrainFactory grains) => grains.GetGrain<IClusterFaultsGrain>(IClusterFaultsGrain.Key);
 }

@@ -62,14 +62,15 @@ public sealed class ClusterFaultsGrain(ClusterView cluster, TimeProvider wallClo
         {
             var (next, changed) = change(basis);
             var answers = await cluster.AskEachAsync(silo => silo.ApplyFaultsAsync(next));
-            var newer = answers.Answers.Values.Where(held => held.Version > next.Version || !SameFaults(held, next)).ToList();
-            if (newer.Count == 0 || attempt == Attempts)
+            // A silo holding anything but what was sent holds another keeper's set (newer, or of the same version).
+            var others = answers.Answers.Where(a => !SameFaults(a.Value, next)).ToList();
+            if (others.Count == 0 || attempt == Attempts)
             {
                 _set = next; // only once sent: a change that failed on its way out is not kept to go live with the next one
-                return new FaultChange(changed, [.. answers.Unreached, .. newer.Count == 0 ? [] : answers.Answers.Where(a => newer.Contains(a.Value)).Select(a => a.Key)]);
+                return new FaultChange(changed, [.. answers.Unreached, .. others.Select(a => a.Key)]);
             }
 
-            var newest = Newest(newer.Append(basis));
+            var newest = Newest(others.Select(a => a.Value).Append(basis));
             basis = newest with { Version = Math.Max(newest.Version, next.Version) };
         }
     }

@@ -47,7 +47,7 @@ public sealed class FaultSetSync(IGrainFactory grains, FaultSwitchboard faults, 
         {
             try
             {
-                faults.Apply(await grains.GetGrain<IClusterFaultsGrain>(IClusterFaultsGrain.Key).GetAsync().WaitAsync(stopping));
+                faults.Apply(await grains.ClusterFaults().GetAsync().WaitAsync(stopping));
                 failures = 0;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

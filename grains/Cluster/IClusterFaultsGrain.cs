@@ -24,6 +24,13 @@ public interface IClusterFaultsGrain : IGrainWithStringKey
     Task<FaultChange> RevertAllAsync(string? owner);
 }
 
+/// <summary>Reaches the one keeper of faults.</summary>
+public static class ClusterFaultsGrainFactoryExtensions
+{
+    /// <summary>The cluster's keeper of faults.</summary>
+    public static IClusterFaultsGrain ClusterFaults(this IGrainFactory grains) => grains.GetGrain<IClusterFaultsGrain>(IClusterFaultsGrain.Key);
+}
+
 /// <summary>The faults a change switched on or off, and the silos that did not confirm it in time (gone, or going).</summary>
 [GenerateSerializer, Immutable]
 public sealed record FaultChange(IReadOnlyList<InjectedFault> Faults, IReadOnlyList<string> Unreached);

@@ -19,7 +19,7 @@ public static class FaultEndpoints
     public static void MapFaultEndpoints(this IEndpointRouteBuilder routes)
     {
         var faults = routes.MapGroup("/api/v1/faults").WithTags("faults").RequireAdminKey();
-        faults.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok((await Keeper(grains).GetAsync()).Active))
+        faults.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok((await grains.ClusterFaults().GetAsync()).Active))
             .WithSummary("The faults injected now, across the cluster");
         faults.MapPost("/", async (FaultRequest request, IGrainFactory grains, AppCatalog catalog) =>
             {
@@ -31,7 +31,7 @@ public static class FaultEndpoints
                 try
                 {
                     request.Validate(); // here too: the keeper would throw the same, one hop further away
-                    var fault = (await Keeper(grains).InjectAsync(request)).Faults.Single();
+                    var fault = (await grains.ClusterFaults().InjectAsync(request)).Faults.Single();
                     return Results.Created($"/api/v1/faults/{fault.Id}", fault);
                 }
                 catch (ArgumentException e)
@@ -42,14 +42,12 @@ public static class FaultEndpoints
             .WithSummary("Switch a fault on in every silo: app-outage, delivery-delay or storage-outage");
         faults.MapDelete("/", async (string? owner, IGrainFactory grains, TimeProvider clock) =>
             {
-                var change = await Keeper(grains).RevertAllAsync(owner);
+                var change = await grains.ClusterFaults().RevertAllAsync(owner);
                 return TypedResults.Ok(new Reverted(change.Faults, clock.GetUtcNow(), change.Unreached));
             })
             .WithSummary("The kill switch: switch off every fault (or every fault of ?owner=) in every silo");
         faults.MapDelete("/{id}", async (string id, IGrainFactory grains) =>
-                (await Keeper(grains).RevertAsync(id)).Faults.Count > 0 ? Results.NoContent() : ApiProblems.NotFound($"No fault '{id}' is on."))
+                (await grains.ClusterFaults().RevertAsync(id)).Faults.Count > 0 ? Results.NoContent() : ApiProblems.NotFound($"No fault '{id}' is on."))
             .WithSummary("Switch one fault off in every silo");
     }
-
-    private static IClusterFaultsGrain Keeper(IGrainFactory grains) => grains.GetGrain<IClusterFaultsGrain>(IClusterFaultsGrain.Key);
 }

@@ -115,7 +115,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
         {
             var grains = host.Services.GetRequiredService<Orleans.IClusterClient>();
             var address = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0)
-                .GetActivationAddress(grains.GetGrain<Grains.Cluster.IClusterFaultsGrain>(Grains.Cluster.IClusterFaultsGrain.Key));
+                .GetActivationAddress(Grains.Cluster.ClusterFaultsGrainFactoryExtensions.ClusterFaults(grains));
             return silos.Single(s => address!.Endpoint.Port == s.SiloPort);
         }
         finally
@@ -127,21 +127,26 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
     /// <summary>The faults in one silo's own memory (its /stats), with that silo's development admin key.</summary>
     private static JsonElement LocalFaults(SiloProcess silo)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
-        var admin = http.GetFromJsonAsync<JsonElement>("/api/v1/dev/keys").GetAwaiter().GetResult().GetProperty("admin").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var http = AdminClient(silo);
         return http.GetFromJsonAsync<JsonElement>("/api/v1/activity/stats").GetAwaiter().GetResult().GetProperty("faults");
     }
 
     /// <summary>The silo process whose silo holds <paramref name="tenant"/>, as the cluster reports it.</summary>
     private static SiloProcess HostOf(IReadOnlyList<SiloProcess> silos, string tenant)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(silos[0].Url) };
-        var admin = http.GetFromJsonAsync<JsonElement>("/api/v1/dev/keys").GetAwaiter().GetResult().GetProperty("admin").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var http = AdminClient(silos[0]);
         var reports = http.GetFromJsonAsync<JsonElement>("/api/v1/activity/silos").GetAwaiter().GetResult();
         var host = reports.EnumerateArray().Single(r => r.GetProperty("tenants").EnumerateArray().Any(t => t.GetString() == tenant)).GetProperty("silo").GetString()!;
         return silos.Single(s => host.Contains($":{s.SiloPort}@", StringComparison.Ordinal));
+    }
+
+    /// <summary>A client of <paramref name="silo"/>'s API holding its development admin key (loopback only).</summary>
+    private static HttpClient AdminClient(SiloProcess silo)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(silo.Url) };
+        var admin = http.GetFromJsonAsync<JsonElement>("/api/v1/dev/keys").GetAwaiter().GetResult().GetProperty("admin").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        return http;
     }
 
     private enum ClusterVictim
