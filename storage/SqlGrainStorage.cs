@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Threading.Channels;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage;

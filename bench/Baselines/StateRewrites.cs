@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Orleans;
-using Orleans.Runtime;
-using ApexOrleans.Storage;
 using Orleans.Storage;
 
 namespace ApexOrleans.Bench.Baselines;

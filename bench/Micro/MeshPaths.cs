@@ -1,12 +1,12 @@
 using ApexOrleans.Bench.Workloads;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using BenchmarkDotNet.Attributes;
 
 namespace ApexOrleans.Bench.Micro;

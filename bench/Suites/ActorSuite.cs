@@ -2,7 +2,6 @@ using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Bench.Suites;
 

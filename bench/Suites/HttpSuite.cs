@@ -3,14 +3,13 @@ using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Bench.Suites;
 

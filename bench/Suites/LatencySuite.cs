@@ -1,7 +1,6 @@
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

@@ -4,9 +4,8 @@ using System.Text.Json;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Configuration;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
+using Orleans.Configuration;
 
 namespace ApexOrleans.Bench.Suites;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

@@ -1,14 +1,13 @@
-using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
-using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Storage;
-using Orleans.Storage;
+using ApexOrleans.Storage.Hosting;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Storage;
 
 namespace ApexOrleans.Bench.Suites;
 

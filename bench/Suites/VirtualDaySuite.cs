@@ -2,10 +2,9 @@ using System.Diagnostics;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Bench.Suites;

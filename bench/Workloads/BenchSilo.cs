@@ -1,13 +1,12 @@
-using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using Orleans;
-using Orleans.Runtime;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Grains.Cluster;
 
 namespace ApexOrleans.Bench.Workloads;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Grains.Diagnostics;
 
 namespace ApexOrleans.Bench.Workloads;
 

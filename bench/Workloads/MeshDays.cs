@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Bench.Workloads;
 

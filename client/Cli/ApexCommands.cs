@@ -1,11 +1,10 @@
-using ApexOrleans.Grains.Configuration;
 using System.CommandLine;
 using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Tenancy;
 using Spectre.Console;
 
 namespace ApexOrleans.Client.Cli;

@@ -1,6 +1,6 @@
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Circuits;
+using ApexOrleans.Contracts.Circuits;
 using Spectre.Console;
 
 namespace ApexOrleans.Client.Cli;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
 using Spectre.Console;
 
 namespace ApexOrleans.Client.Cli;

@@ -1,4 +1,5 @@
 using ApexOrleans.Client.Running;
+using ApexOrleans.Contracts.Idempotency;
 using static ApexOrleans.Client.Evidence.Scorecard;
 
 namespace ApexOrleans.Client.Evidence;
@@ -20,7 +21,7 @@ public static class DeliveryCriteria
     {
         var problems = new List<string>();
         var repeated = run.Publishes.Where(p => p.Repeated).ToList();
-        problems.AddRange(repeated.Where(p => p.Receipt.Status == Grains.Idempotency.PublishStatus.Accepted)
+        problems.AddRange(repeated.Where(p => p.Receipt.Status == PublishStatus.Accepted)
             .Select(p => $"repeated publish of beat {p.Beat} was accepted again"));
         var duplicated = e.Deliveries.Where(d => d.Attempts.Any(EffectCount.ReachedTargetTwice) && d.Status == "delivered").ToList();
         foreach (var delivery in duplicated)

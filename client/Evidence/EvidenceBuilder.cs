@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Evidence;
 

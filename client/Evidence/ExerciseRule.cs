@@ -1,4 +1,5 @@
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Client.Evidence;
 
@@ -22,11 +23,11 @@ public sealed class CriterionEvidence(IReadOnlyList<EventLine> events, IReadOnly
 
     /// <summary>Deliveries to the outage app that met it down: an attempt failed with the outage fault.</summary>
     public IReadOnlyList<EventLine> OutageHits => Outage is { } o
-        ? Deliveries.Where(d => d.Target == o.App && d.Attempts.Any(a => a.Fault == nameof(Grains.Chaos.FaultKind.Outage))).ToList()
+        ? Deliveries.Where(d => d.Target == o.App && d.Attempts.Any(a => a.Fault == nameof(FaultKind.Outage))).ToList()
         : [];
 
     /// <summary>When a delivery first met the outage app down; null when none did.</summary>
-    public DateTimeOffset? FirstOutageHitAt => OutageHits.SelectMany(d => d.Attempts).Where(a => a.Fault == nameof(Grains.Chaos.FaultKind.Outage))
+    public DateTimeOffset? FirstOutageHitAt => OutageHits.SelectMany(d => d.Attempts).Where(a => a.Fault == nameof(FaultKind.Outage))
         .Select(a => (DateTimeOffset?)a.At).Min();
 
     /// <summary>The outage app's circuit's transitions from the first delivery that met it down on.</summary>

@@ -1,5 +1,5 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Evidence;
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Chaos;
 namespace ApexOrleans.Client.Experiments;
 
 /// <summary>
@@ -89,9 +90,9 @@ public sealed record FaultStep(string Kind, string? App, double? DelayMs, double
     {
         ExperimentFaultKinds.Burst => $"burst ×{Factor} traffic",
         ExperimentFaultKinds.KeyReplay => "replay used idempotency keys (same and altered payloads)",
-        Grains.Chaos.InjectedFaultKinds.AppOutage => $"{App} down",
-        Grains.Chaos.InjectedFaultKinds.DeliveryDelay => $"deliveries{(App is null ? "" : $" to {App}")} delayed {DelayMs} ms",
-        Grains.Chaos.InjectedFaultKinds.StorageOutage => "grain storage unavailable",
+        InjectedFaultKinds.AppOutage => $"{App} down",
+        InjectedFaultKinds.DeliveryDelay => $"deliveries{(App is null ? "" : $" to {App}")} delayed {DelayMs} ms",
+        InjectedFaultKinds.StorageOutage => "grain storage unavailable",
         _ => Kind,
     };
 }
@@ -106,5 +107,5 @@ public static class ExperimentFaultKinds
     public const string KeyReplay = "key-replay";
 
     /// <summary>Every kind an experiment file may name.</summary>
-    public static readonly IReadOnlyList<string> All = [.. Grains.Chaos.InjectedFaultKinds.All, Burst, KeyReplay];
+    public static readonly IReadOnlyList<string> All = [.. InjectedFaultKinds.All, Burst, KeyReplay];
 }

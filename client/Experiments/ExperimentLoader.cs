@@ -1,9 +1,9 @@
-using ApexOrleans.Client.Running;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Configuration;
+using ApexOrleans.Client.Running;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Configuration;
 
 namespace ApexOrleans.Client.Experiments;
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Catalog;
 namespace ApexOrleans.Client.Experiments;
 
 /// <summary>What <c>apex experiment run</c> was asked: the experiment file, the silo and its storage, and where records go.</summary>
@@ -19,7 +20,7 @@ public sealed record ExperimentOptions
     public string RecordsFolder { get; init; } = ExperimentRecords.DefaultFolder;
 
     /// <summary>The app catalog.</summary>
-    public string CatalogPath { get; init; } = Grains.Apps.AppCatalog.DefaultPath;
+    public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 
     /// <summary>A remote silo's keys file.</summary>
     public string? KeysFile { get; init; }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ApexOrleans.Grains.Configuration;
+using ApexOrleans.Contracts.Configuration;
 
 namespace ApexOrleans.Client.Experiments;
 

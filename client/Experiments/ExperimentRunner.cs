@@ -1,14 +1,14 @@
-using ApexOrleans.Grains.Configuration;
 using System.Globalization;
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Experiments;

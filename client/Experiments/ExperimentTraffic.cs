@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Client.Experiments;
 

@@ -1,4 +1,4 @@
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Diagnostics;
 
 namespace ApexOrleans.Client.Experiments;
 

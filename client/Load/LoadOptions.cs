@@ -1,4 +1,5 @@
 using ApexOrleans.Client.Running;
+using ApexOrleans.Contracts.Catalog;
 namespace ApexOrleans.Client.Load;
 
 /// <summary>What <c>apex load</c> was asked to do.</summary>
@@ -38,7 +39,7 @@ public sealed record LoadOptions
     public string? KeysFile { get; init; }
 
     /// <summary>The app catalog.</summary>
-    public string CatalogPath { get; init; } = Grains.Apps.AppCatalog.DefaultPath;
+    public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 
     /// <summary>The tenant count when neither <see cref="Tenants"/> nor <see cref="Duration"/> is given.</summary>
     public const int DefaultTenants = 100;

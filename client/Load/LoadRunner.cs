@@ -2,12 +2,12 @@ using System.Globalization;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Client.Load;
 
@@ -166,7 +166,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
     }
 
     /// <summary>The silo's figures at the end; if the silo cannot answer, the last sample stands.</summary>
-    private static async Task<Grains.Hosting.MeshStats> FinalStatsAsync(IMeshSession session, LoadTally tally, CancellationToken cancellationToken)
+    private static async Task<MeshStats> FinalStatsAsync(IMeshSession session, LoadTally tally, CancellationToken cancellationToken)
     {
         try
         {
@@ -186,7 +186,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                Grains.Hosting.MeshStats stats;
+                MeshStats stats;
                 try
                 {
                     stats = await session.StatsAsync(cancellationToken);

@@ -1,7 +1,7 @@
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Load;
 

@@ -1,18 +1,23 @@
 using System.Net;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans;
 using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,19 +1,23 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans;
-using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
+using ApexOrleans.Grains.Cluster;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Client.Running;
 

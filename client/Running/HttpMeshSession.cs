@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Serialization;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,9 +1,11 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Client.Running;
 
@@ -26,7 +28,7 @@ public interface IMeshSession : IAsyncDisposable
     Task EndTenantAsync(string tenant, CancellationToken cancellationToken);
 
     /// <summary>The silo's activations, pending deliveries, tenants and process memory now.</summary>
-    Task<Grains.Hosting.MeshStats> StatsAsync(CancellationToken cancellationToken);
+    Task<MeshStats> StatsAsync(CancellationToken cancellationToken);
 
     /// <summary>Publishes an event for the tenant.</summary>
     Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken);
@@ -56,13 +58,13 @@ public interface IMeshSession : IAsyncDisposable
     Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken);
 
     /// <summary>Switches a fault on in the silo (an experiment's injection).</summary>
-    Task<Grains.Chaos.InjectedFault> InjectFaultAsync(Grains.Chaos.FaultRequest request, CancellationToken cancellationToken);
+    Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken);
 
     /// <summary>Switches one fault off; false when it was not on.</summary>
     Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>The kill switch: switches off every fault of <paramref name="owner"/> (every fault when null) and returns them. Never waits for storage.</summary>
-    Task<IReadOnlyList<Grains.Chaos.InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken);
+    Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken);
 
     /// <summary>Whether the silo is ready: its storage answers.</summary>
     Task<bool> ReadyAsync(CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Running;
 

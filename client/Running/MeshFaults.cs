@@ -1,6 +1,5 @@
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Cluster;
-using Orleans;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Cluster;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,4 +1,5 @@
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Client.Running;
 
@@ -39,5 +40,5 @@ public sealed record RunOptions
     public string? KeysFile { get; init; }
 
     /// <summary>The app catalog.</summary>
-    public string CatalogPath { get; init; } = Grains.Apps.AppCatalog.DefaultPath;
+    public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 }

@@ -1,9 +1,9 @@
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,12 +1,10 @@
 using System.Globalization;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Tenancy;
-using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Running;

@@ -1,8 +1,9 @@
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
 
 namespace ApexOrleans.Client.Running;
 
@@ -12,7 +13,7 @@ public sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<B
 /// <summary>
 /// How a day goes on through a silo that fails calls for a while (an experiment's storage outage): a failed call
 /// is tried again every <see cref="Interval"/> until <see cref="GiveUpAfter"/>; each try is reported to <see cref="Tried"/> and each failure to <see cref="Failed"/>.
-/// A publish the mesh refused (<see cref="Grains.Envelope.PublishRejectedException"/>) is an answer, never retried.
+/// A publish the mesh refused (<see cref="PublishRejectedException"/>) is an answer, never retried.
 /// </summary>
 public sealed record CallRetry(TimeSpan Interval, TimeSpan GiveUpAfter, Action Tried, Action<Exception> Failed)
 {
@@ -27,7 +28,7 @@ public sealed record CallRetry(TimeSpan Interval, TimeSpan GiveUpAfter, Action T
             {
                 return await call();
             }
-            catch (Exception e) when (retry is not null && e is not Grains.Envelope.PublishRejectedException && e is not OperationCanceledException
+            catch (Exception e) when (retry is not null && e is not PublishRejectedException && e is not OperationCanceledException
                                       && wallClock.GetElapsedTime(started) < retry.GiveUpAfter)
             {
                 retry.Failed(e);

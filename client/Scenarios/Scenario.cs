@@ -1,5 +1,6 @@
 using System.Text.Json;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Scenarios;
 
@@ -20,9 +21,9 @@ public sealed record ScenarioChaos(
     double ResponseLostRate, int MaxDelayMs, int TimeoutMs, int MaxRetries, int BaseBackoffMs, ScenarioOutage? Outage)
 {
     /// <summary>The delivery options these numbers ask for.</summary>
-    public Grains.Delivery.DeliveryOptions ToDeliveryOptions()
+    public DeliveryOptions ToDeliveryOptions()
     {
-        var options = new Grains.Delivery.DeliveryOptions
+        var options = new DeliveryOptions
         {
             MaxRetries = MaxRetries,
             BaseBackoff = TimeSpan.FromMilliseconds(BaseBackoffMs),

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Configuration;
+using ApexOrleans.Grains.Tenancy;
 
 namespace ApexOrleans.Client.Scenarios;
 
@@ -55,7 +56,7 @@ internal static class ScenarioChaosReader
         try
         {
             // The same checks the silo makes when the run's tenant is configured, reported here with the file's path.
-            new Grains.Tenancy.TenantSettings { Delivery = result.ToDeliveryOptions() }.Validate();
+            new TenantSettings { Delivery = result.ToDeliveryOptions() }.Validate();
         }
         catch (ArgumentException e)
         {

@@ -1,5 +1,5 @@
 using ApexOrleans.Client.Evidence;
-using ApexOrleans.Grains.Configuration;
+using ApexOrleans.Contracts.Configuration;
 
 namespace ApexOrleans.Client.Scenarios;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Configuration;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Scenarios;
 

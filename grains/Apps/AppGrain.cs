@@ -1,14 +1,17 @@
-using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Deliveries;
+using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Reactions;
 using ApexOrleans.Grains.Tenancy;
-using Orleans;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Apps;
 
@@ -56,7 +59,7 @@ public sealed class AppGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ApplyResult> ApplyAsync(Delivery.Delivery delivery)
+    public async Task<ApplyResult> ApplyAsync(Delivery delivery)
     {
         RefuseUntrustedMemory();
         try
@@ -97,7 +100,7 @@ public sealed class AppGrain(
         }
     }
 
-    private async Task<ApplyResult> ApplyOnceAsync(Delivery.Delivery delivery)
+    private async Task<ApplyResult> ApplyOnceAsync(Delivery delivery)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
         if (Data.Inbox.TryGetValue(delivery.InboxKey, out var receipt))
@@ -199,12 +202,12 @@ public sealed class AppGrain(
     public Task<IReadOnlyList<ApplyReceipt>> ReceiptsAsync() =>
         Task.FromResult<IReadOnlyList<ApplyReceipt>>(Data.Inbox.Values.OrderBy(r => r.AppliedAt).ThenBy(r => r.IdempotencyKey, StringComparer.Ordinal).ToList());
 
-    private RecordEffect EffectOf(Delivery.Delivery delivery) =>
+    private RecordEffect EffectOf(Delivery delivery) =>
         _app.EffectOf(delivery.Role, delivery.Envelope)
         ?? throw new InvalidOperationException($"App '{_app.Id}' has no effect for {delivery.Role} '{delivery.Envelope.EventType}'; the catalog changed under a running tenant.");
 
     /// <summary>What must exist before the delivery may apply, as readable names; empty when it may apply now.</summary>
-    private List<string> Missing(Delivery.Delivery delivery)
+    private List<string> Missing(Delivery delivery)
     {
         var missing = new List<string>();
         foreach (var requirement in EffectOf(delivery).AllRequirements)
@@ -249,7 +252,7 @@ public sealed class AppGrain(
     }
 
     /// <summary>Writes the effect, the receipt, the fan-out and the reactions into the state (in memory; the caller writes once).</summary>
-    private ApplyReceipt Apply(Delivery.Delivery delivery, DateTimeOffset now, DateTimeOffset? heldSince, int depth)
+    private ApplyReceipt Apply(Delivery delivery, DateTimeOffset now, DateTimeOffset? heldSince, int depth)
     {
         var envelope = delivery.Envelope;
         var effect = EffectOf(delivery);
@@ -311,7 +314,7 @@ public sealed class AppGrain(
     }
 
     /// <summary>As a fallback: the record the target would have written (the catalog checked it takes the event).</summary>
-    private StandIn? StandInFor(Delivery.Delivery delivery)
+    private StandIn? StandInFor(Delivery delivery)
     {
         if (delivery.StandsInFor is not { } target)
         {
@@ -361,7 +364,7 @@ public sealed class AppGrain(
     }
 
     /// <summary>The reaction as an event of this app with a deterministic key, fanned out with holds where a target also gets the cause.</summary>
-    private Delivery.Delivery ReactionDelivery(EventEnvelope cause, ReactionEvent produced)
+    private Delivery ReactionDelivery(EventEnvelope cause, ReactionEvent produced)
     {
         var published = _app.Publishes.GetValueOrDefault(produced.Action)
             ?? throw new InvalidOperationException($"A reaction of '{_app.Id}' publishes '{produced.Action}', which the catalog does not list for it.");
@@ -388,6 +391,6 @@ public sealed class AppGrain(
         };
         var causeRecipients = cause.Targets.Append(cause.SourceApp).ToHashSet();
         var fanOut = published.Targets.Select(t => new OutboxTarget(t, causeRecipients.Contains(t) ? cause.ScopedId : null)).ToList();
-        return new Delivery.Delivery(envelope, DeliveryRole.Source, FanOut: fanOut);
+        return new Delivery(envelope, DeliveryRole.Source, FanOut: fanOut);
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ApexOrleans.Grains.Tenancy;
-using Orleans;
-using Orleans.Runtime;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Grains.Apps;
 

@@ -1,3 +1,6 @@
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 namespace ApexOrleans.Grains.Chaos;
 
 /// <summary>The fault (if any) injected into one delivery attempt, and why.</summary>
@@ -9,4 +12,4 @@ public readonly record struct ChaosDecision(FaultKind Fault, string Reason)
 
 /// <summary>What a chaos policy is asked about: one attempt of one event to one target.</summary>
 public readonly record struct DeliveryAttemptContext(
-    Envelope.EventEnvelope Envelope, string Target, Delivery.DeliveryRole Role, int Attempt, long CurrentSequence);
+    EventEnvelope Envelope, string Target, DeliveryRole Role, int Attempt, long CurrentSequence);

@@ -1,5 +1,3 @@
-using Orleans;
-using Orleans.Runtime;
 using ApexOrleans.Storage;
 using Orleans.Storage;
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Chaos;
 namespace ApexOrleans.Grains.Chaos;
 
 /// <summary>

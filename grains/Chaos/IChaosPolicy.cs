@@ -1,3 +1,5 @@
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 namespace ApexOrleans.Grains.Chaos;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace ApexOrleans.Grains.Chaos;
 public interface IChaosPolicy
 {
     /// <summary>How long the delivery of <paramref name="envelope"/> to <paramref name="target"/> is held back (out of order).</summary>
-    TimeSpan DeliveryDelay(Envelope.EventEnvelope envelope, string target, Delivery.DeliveryRole role);
+    TimeSpan DeliveryDelay(EventEnvelope envelope, string target, DeliveryRole role);
 
     /// <summary>The fault for one attempt.</summary>
     ChaosDecision DecideAttempt(DeliveryAttemptContext attempt);
@@ -20,7 +22,7 @@ public sealed class NoChaos : IChaosPolicy
     public static NoChaos Instance { get; } = new();
 
     /// <inheritdoc />
-    public TimeSpan DeliveryDelay(Envelope.EventEnvelope envelope, string target, Delivery.DeliveryRole role) => TimeSpan.Zero;
+    public TimeSpan DeliveryDelay(EventEnvelope envelope, string target, DeliveryRole role) => TimeSpan.Zero;
 
     /// <inheritdoc />
     public ChaosDecision DecideAttempt(DeliveryAttemptContext attempt) => ChaosDecision.None;

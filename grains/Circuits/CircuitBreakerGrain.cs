@@ -1,8 +1,9 @@
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Diagnostics;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using Orleans;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Circuits;
 

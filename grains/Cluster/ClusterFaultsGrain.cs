@@ -1,4 +1,5 @@
-using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Cluster;
 
 namespace ApexOrleans.Grains.Cluster;
 

@@ -1,6 +1,7 @@
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Cluster;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Grains.Diagnostics;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Cluster;
 

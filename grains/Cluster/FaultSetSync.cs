@@ -1,7 +1,7 @@
+using ApexOrleans.Contracts.Cluster;
 using ApexOrleans.Grains.Chaos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Cluster;
 

@@ -1,5 +1,8 @@
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Cluster;
+using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Tenancy;
 using Orleans.Concurrency;

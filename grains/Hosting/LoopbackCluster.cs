@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Grains.Hosting;
 

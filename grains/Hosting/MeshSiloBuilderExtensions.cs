@@ -1,17 +1,20 @@
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Reactions;
-using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Cluster;
+using ApexOrleans.Grains.Deliveries;
+using ApexOrleans.Grains.Diagnostics;
+using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
+using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ApexOrleans.Storage;
-using Orleans.Hosting;
-using Orleans.Storage;
-using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Grains.Hosting;
 

@@ -1,8 +1,10 @@
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Reactions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Grains.Hosting;
 
@@ -38,7 +40,7 @@ internal sealed class MeshStartupCheck(IServiceProvider services, TimeProvider c
         {
             try
             {
-                await services.GetRequiredService<Delivery.MeshGateway>().ResumeAsync(Tenancy.MeshKeys.DefaultTenant);
+                await services.GetRequiredService<MeshGateway>().ResumeAsync(MeshKeys.DefaultTenant);
                 return;
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)

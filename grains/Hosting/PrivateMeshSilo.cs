@@ -1,5 +1,4 @@
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Grains.Hosting;
 

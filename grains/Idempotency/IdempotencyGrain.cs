@@ -1,8 +1,8 @@
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
-using Orleans;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Idempotency;
 

@@ -1,11 +1,10 @@
 using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Grains.Placement;
 
 /// <summary>
 /// Places every grain of one tenant on one silo. A tenant's apps, queues, circuits, keys and its own grain share the
-/// tenant's clock and timeline, which live in that silo's memory (<see cref="Tenancy.MeshTenants"/>).
+/// tenant's clock and timeline, which live in that silo's memory (<see cref="MeshTenants"/>).
 /// </summary>
 [Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking]
 public sealed class TenantPlacement : PlacementStrategy

@@ -1,6 +1,5 @@
 using System.Text;
-using ApexOrleans.Grains.Tenancy;
-using Orleans.Runtime;
+using ApexOrleans.Contracts.Tenancy;
 using Orleans.Runtime.Placement;
 
 namespace ApexOrleans.Grains.Placement;

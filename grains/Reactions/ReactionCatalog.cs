@@ -1,6 +1,6 @@
-using ApexOrleans.Grains.Configuration;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Deliveries;
 
 namespace ApexOrleans.Grains.Reactions;
 

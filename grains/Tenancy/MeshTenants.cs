@@ -1,5 +1,10 @@
 using System.Collections.Concurrent;
-using Orleans.Hosting;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.Grains.Tenancy;
@@ -8,7 +13,7 @@ namespace ApexOrleans.Grains.Tenancy;
 /// The tenants a silo serves. A tenant that was never configured gets the defaults on the silo's clock;
 /// a run configures its own tenant (virtual clock, seeded chaos) before publishing.
 /// </summary>
-public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, IGrainFactory grains, Apps.AppCatalog catalog) : IAsyncDisposable
+public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, IGrainFactory grains, AppCatalog catalog) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new();
     private readonly ILogger _logger = loggers.CreateLogger<TenantTimeline>();
@@ -105,11 +110,11 @@ public sealed class MeshTenants(TimeProvider siloClock, ILoggerFactory loggers, 
         var apps = catalog.Apps.Keys.Select(app => MeshKeys.For(id, app)).ToList();
         var ids = apps.SelectMany(key => new[]
             {
-                grains.GetGrain<Apps.IAppGrain>(key).GetGrainId(),
-                grains.GetGrain<Delivery.IDeliveryGrain>(key).GetGrainId(),
-                grains.GetGrain<Circuits.ICircuitBreakerGrain>(key).GetGrainId(),
+                grains.GetGrain<IAppGrain>(key).GetGrainId(),
+                grains.GetGrain<IDeliveryGrain>(key).GetGrainId(),
+                grains.GetGrain<ICircuitBreakerGrain>(key).GetGrainId(),
             })
-            .Concat(retired.KeysUsed.Select(key => grains.GetGrain<Idempotency.IIdempotencyGrain>(MeshKeys.For(id, key)).GetGrainId()));
+            .Concat(retired.KeysUsed.Select(key => grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(id, key)).GetGrainId()));
         var management = grains.GetGrain<IManagementGrain>(0);
         await Task.WhenAll(ids.Select(grain => management.DeactivateGrain(grain))).ConfigureAwait(false);
     }

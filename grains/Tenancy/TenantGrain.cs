@@ -1,10 +1,9 @@
-using ApexOrleans.Grains.Delivery;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
 using Orleans.Providers;
-using Orleans.Runtime;
 using Orleans.Storage;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Grains.Tenancy;
 
@@ -41,7 +40,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
         Tenant tenant;
         try
         {
-            tenant = tenants.Configure(Id, settings.ToTenantSettings(wallClock));
+            tenant = tenants.Configure(Id, TenantSettings.For(settings, wallClock));
         }
         catch (InvalidOperationException)
         {
@@ -149,7 +148,7 @@ public sealed class TenantGrain(MeshTenants tenants, MeshGateway gateway, TimePr
             var now = settings.Clock == RunClock.Virtual
                 ? _record.State.ClockAt
                 : _record.State.ClockAt + (wallClock.GetUtcNow() - _record.State.WallAt) * settings.TimeScale;
-            return tenants.TakeUp(Id, (settings with { ClockStart = now }).ToTenantSettings(wallClock));
+            return tenants.TakeUp(Id, TenantSettings.For(settings with { ClockStart = now }, wallClock));
         }
 
         return tenants.Get(Id);

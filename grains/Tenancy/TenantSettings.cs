@@ -1,8 +1,10 @@
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Timing;
 
 namespace ApexOrleans.Grains.Tenancy;
 
@@ -26,6 +28,19 @@ public sealed record TenantSettings
 
     /// <summary>Holds for causal order.</summary>
     public OrderingOptions Ordering { get; init; } = new();
+
+    /// <summary>The settings of a tenant run with <paramref name="run"/>; <paramref name="wallClock"/> drives a real clock. Bad values throw <see cref="ArgumentException"/>.</summary>
+    public static TenantSettings For(RunSettings run, TimeProvider wallClock)
+    {
+        run.Validate();
+        return new TenantSettings
+        {
+            Clock = run.Clock == RunClock.Virtual ? new VirtualTimeProvider(run.ClockStart) : new ScaledTimeProvider(wallClock, run.ClockStart, run.TimeScale),
+            Chaos = run.Chaos.InjectsNothing() ? NoChaos.Instance : new SeededChaosPolicy(run.Chaos),
+            Delivery = run.Delivery,
+            Circuit = run.Circuit,
+        };
+    }
 
     /// <summary>Checks every option and that receipts outlive every possible redelivery.</summary>
     public void Validate()

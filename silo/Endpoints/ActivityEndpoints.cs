@@ -1,6 +1,7 @@
 using System.Text.Json;
+using ApexOrleans.Contracts.Serialization;
 using ApexOrleans.Grains.Cluster;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
 

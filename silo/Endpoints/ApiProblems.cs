@@ -1,4 +1,4 @@
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Envelope;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ApexOrleans.Silo;

@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
 
-using Orleans;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Silo.Endpoints;
 

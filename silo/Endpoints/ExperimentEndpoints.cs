@@ -1,5 +1,4 @@
-using ApexOrleans.Grains.Tenancy;
-using Orleans;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Silo.Experiments;
 using ApexOrleans.Silo.Security;
 

@@ -1,8 +1,7 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Cluster;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Cluster;
 using ApexOrleans.Silo.Security;
-using Orleans;
 
 namespace ApexOrleans.Silo.Endpoints;
 

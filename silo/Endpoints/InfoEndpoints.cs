@@ -1,6 +1,6 @@
 using System.Net;
 using System.Reflection;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
 using Microsoft.Extensions.Options;

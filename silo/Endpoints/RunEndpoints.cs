@@ -1,7 +1,5 @@
 using System.Text.Json;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Tenancy;
-using Orleans;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Silo.Runs;
 using ApexOrleans.Silo.Security;
 

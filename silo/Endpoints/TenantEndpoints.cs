@@ -1,11 +1,12 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Circuits;
 using ApexOrleans.Grains.Cluster;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
-using Orleans;
 using ApexOrleans.Silo.Security;
 
 namespace ApexOrleans.Silo.Endpoints;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Orleans;
 
 namespace ApexOrleans.Silo.Experiments;
 

@@ -1,5 +1,6 @@
-using ApexOrleans.Grains.Hosting;
-using Orleans.Runtime;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Grains.Tenancy;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ApexOrleans.Silo.Hosting;
@@ -21,10 +22,10 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         var (status, code, detail) = exception.Cause() switch
         {
             SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo is starting or stopping; retry shortly."),
-            System.Data.Common.DbException or System.Net.Sockets.SocketException or Grains.Chaos.InjectedStorageOutageException =>
+            System.Data.Common.DbException or System.Net.Sockets.SocketException or InjectedStorageOutageException =>
                 (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The silo's storage does not answer; nothing half-done was kept. Retry shortly."),
             BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),
-            Grains.Tenancy.TenantNotHeldException lost => (StatusCodes.Status404NotFound, "run_not_found", lost.Message),
+            TenantNotHeldException lost => (StatusCodes.Status404NotFound, "run_not_found", lost.Message),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "timeout", "The mesh did not answer in time; retry shortly."),
             _ => (StatusCodes.Status500InternalServerError, "internal_error", "Something failed inside the silo; it is logged. Nothing half-done was kept."),
         };

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Diagnostics;
 
 namespace ApexOrleans.Silo.Hosting;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using ApexOrleans.Silo.Endpoints;
 using Orleans.Dashboard;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Silo.Hosting;
 

@@ -1,12 +1,12 @@
 using System.Net;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Serialization;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Storage;
-using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Silo.Endpoints;
 using ApexOrleans.Silo.Security;
+using ApexOrleans.Storage.Hosting;
 using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Silo.Hosting;
 

@@ -1,7 +1,7 @@
 using ApexOrleans.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Providers;
 using Orleans.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ApexOrleans.Silo.Hosting;
 

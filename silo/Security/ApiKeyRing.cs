@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Tenancy;
-using Microsoft.Extensions.Configuration;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Silo.Security;
 

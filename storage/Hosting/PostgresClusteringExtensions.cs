@@ -1,9 +1,6 @@
 using ApexOrleans.Storage.AdoNet;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
 using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Storage.Hosting;
 

@@ -1,10 +1,9 @@
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Verification;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Client.Tests;
 

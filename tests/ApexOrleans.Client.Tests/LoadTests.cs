@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Verification;
 using ApexOrleans.TestSupport;

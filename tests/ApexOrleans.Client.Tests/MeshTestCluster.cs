@@ -1,10 +1,9 @@
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace ApexOrleans.Client.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Tests;
 

@@ -1,8 +1,8 @@
-using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests;
@@ -133,7 +133,7 @@ public sealed class ScenarioFileTests
 
 public sealed class ScenarioStrictnessTests
 {
-    private static readonly ApexOrleans.Grains.Apps.AppCatalog Catalog = ApexOrleans.Grains.Apps.AppCatalog.Load(ApexOrleans.Grains.Apps.AppCatalog.DefaultPath);
+    private static readonly AppCatalog Catalog = AppCatalog.Load(AppCatalog.DefaultPath);
 
     private const string Event = """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s", "payload": { "sessionId": "1" } }""";
 

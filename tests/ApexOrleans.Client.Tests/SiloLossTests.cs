@@ -1,17 +1,17 @@
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.TestSupport;
-using Orleans.Runtime;
-using Orleans.TestingHost;
 
 namespace ApexOrleans.Client.Tests;
 
@@ -99,11 +99,11 @@ public sealed class SiloLossTests
 
         public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) => inner.IdempotencyAsync(tenant, sourceApp, key, cancellationToken);
 
-        public Task<Grains.Chaos.InjectedFault> InjectFaultAsync(Grains.Chaos.FaultRequest request, CancellationToken cancellationToken) => inner.InjectFaultAsync(request, cancellationToken);
+        public Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken) => inner.InjectFaultAsync(request, cancellationToken);
 
         public Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken) => inner.RevertFaultAsync(id, cancellationToken);
 
-        public Task<IReadOnlyList<Grains.Chaos.InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) => inner.RevertFaultsAsync(owner, cancellationToken);
+        public Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken) => inner.RevertFaultsAsync(owner, cancellationToken);
 
         public Task<bool> ReadyAsync(CancellationToken cancellationToken) => inner.ReadyAsync(cancellationToken);
 

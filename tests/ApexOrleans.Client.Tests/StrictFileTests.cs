@@ -1,8 +1,8 @@
-using ApexOrleans.Grains.Configuration;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests;

@@ -4,7 +4,7 @@ using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests;

@@ -1,10 +1,8 @@
-using ApexOrleans.Grains.Configuration;
 using System.Text.Json.Nodes;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Storage;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Mesh.Tests;

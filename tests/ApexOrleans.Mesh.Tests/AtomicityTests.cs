@@ -1,12 +1,14 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Hosting;
-using Orleans;
-using Orleans.Runtime;
 using ApexOrleans.Storage;
-using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -78,7 +80,7 @@ public sealed class AtomicityTests
         await silo.CollectIdleActivationsAsync(); // memory gone: only the store speaks now
 
         Assert.Equal(1, flaky.Failures);
-        Assert.Equal(Grains.Idempotency.PublishStatus.Accepted, retried.Status);
+        Assert.Equal(PublishStatus.Accepted, retried.Status);
         // Lost before the write: the retry reached the app again, which refused it. Lost after: the queue knew it was done.
         var source = new GrainState<AppState>(new AppState());
         await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{invoice.SourceApp}"), source);
@@ -90,7 +92,7 @@ public sealed class AtomicityTests
             Assert.Single(stored.State!.Inbox.Values, r => r.EventId == retried.EventId);
             Assert.Empty(stored.State!.Outbox);
 
-            var queue = new GrainState<Grains.Delivery.DeliveryQueueState>(new Grains.Delivery.DeliveryQueueState());
+            var queue = new GrainState<DeliveryQueueState>(new DeliveryQueueState());
             await flaky.Inner.ReadStateAsync("queue", GrainId.Create("delivery", $"{tenant.Id}/{app}"), queue);
             Assert.Empty(queue.State!.Pending);
             Assert.Equal(1, queue.State!.DeliveredCount);
@@ -115,7 +117,7 @@ public sealed class AtomicityTests
         var receipt = await silo.PublishAsync(tenant, invoice).WaitAsync(TimeSpan.FromSeconds(10));
         await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(Grains.Idempotency.PublishStatus.Accepted, receipt.Status);
+        Assert.Equal(PublishStatus.Accepted, receipt.Status);
         var queue = await silo.QueueAsync(tenant, invoice.SourceApp);
         var delivered = Assert.Single(queue.Delivered);
         Assert.False(delivered.Attempts[0].Succeeded);
@@ -130,10 +132,10 @@ public sealed class AtomicityTests
         var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         await using var silo = await StartOverAsync(flaky);
         var tenant = silo.Tenant("rt-untrusted");
-        var session = Grains.Envelope.EnvelopeParser.Parse(
+        var session = EnvelopeParser.Parse(
             """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-1", "payload": { "sessionId": "s-1" } }""");
-        var delivery = new Grains.Delivery.Delivery(session, Grains.Delivery.DeliveryRole.Target);
-        var omnihub = silo.Grains.GetGrain<IAppGrain>(Grains.Tenancy.MeshKeys.For(tenant.Id, "omnihub"));
+        var delivery = new Delivery(session, DeliveryRole.Target);
+        var omnihub = silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub"));
         await omnihub.GetAsync(); // activated: its first read is done
 
         // The apply's write fails, the reload after it fails too, and a copy of the delivery waits behind it meanwhile: the

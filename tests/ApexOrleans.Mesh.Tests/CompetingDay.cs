@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Envelope;
 using FsCheck;
 using FsCheck.Fluent;
 

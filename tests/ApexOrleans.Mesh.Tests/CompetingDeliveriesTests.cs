@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Grains.Deliveries;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Tenancy;

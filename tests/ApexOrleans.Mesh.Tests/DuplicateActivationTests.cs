@@ -1,7 +1,7 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Idempotency;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 

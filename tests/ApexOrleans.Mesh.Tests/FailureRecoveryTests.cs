@@ -1,16 +1,15 @@
-using ApexOrleans.Grains.Configuration;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Reactions;
-using Orleans;
-using Orleans.Runtime;
 using ApexOrleans.Storage;
-using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Configuration;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -1,4 +1,5 @@
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -27,8 +28,8 @@ public sealed class HostilePayloadTests
         Assert.Equal("failed", check.Data["status"]!.GetValue<string>());
         Assert.Contains("amount and totalAmount are required", check.Data["violations"]!.ToJsonString());
         Assert.Single((await silo.AppAsync(tenant, "flowbills")).Rows("payment_mismatches"));
-        Assert.Equal(Grains.Circuits.CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "flowc")).Status);
-        Assert.Equal(Grains.Circuits.CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "flowbills")).Status);
+        Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "flowc")).Status);
+        Assert.Equal(CircuitStatus.Closed, (await silo.CircuitAsync(tenant, "flowbills")).Status);
         Assert.All(new[] { "flowc", "flowbills" }, app => Assert.Empty(silo.QueueAsync(tenant, app).Result.DeadLetters));
     }
 }

@@ -1,15 +1,16 @@
-using Microsoft.Extensions.DependencyInjection;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
-using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
-using Orleans.Hosting;
 using ApexOrleans.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -418,7 +419,7 @@ public abstract class MeshGuarantees
         var stoppedAt = tenant.Clock.GetUtcNow();
         await silo.RestartAsync();
         var resumed = silo.Tenant("history", start: stoppedAt, adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
-        var stored = new Orleans.GrainState<ApexOrleans.Grains.Delivery.DeliveryQueueState>(new ApexOrleans.Grains.Delivery.DeliveryQueueState());
+        var stored = new Orleans.GrainState<DeliveryQueueState>(new DeliveryQueueState());
         await silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default)
             .ReadStateAsync("queue", Orleans.Runtime.GrainId.Create("delivery", MeshKeys.For(resumed.Id, "jubeelove")), stored);
         var queue = await silo.QueueAsync(resumed, "jubeelove");

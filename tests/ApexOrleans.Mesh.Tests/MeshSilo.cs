@@ -1,20 +1,20 @@
-using ApexOrleans.Grains.Apps;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Circuits;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
 using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Idempotency;
+using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Grains.Timing;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Hosting;
-using Orleans.Runtime;
 using Orleans.TestingHost;
-using ApexOrleans.Grains.Placement;
+using ApexOrleans.Grains.Publishing;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -1,7 +1,5 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Mesh.Tests;
 

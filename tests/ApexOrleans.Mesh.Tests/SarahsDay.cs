@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ApexOrleans.Grains.Envelope;
+using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -1,6 +1,7 @@
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Envelope;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -1,7 +1,6 @@
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Delivery;
-using ApexOrleans.Grains.Tenancy;
-using Orleans.Runtime;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Mesh.Tests;
 

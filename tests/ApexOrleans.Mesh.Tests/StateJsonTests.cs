@@ -1,9 +1,9 @@
-using ApexOrleans.Grains.Apps;
-using Orleans;
-using Orleans.Runtime;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Storage;
-using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -24,7 +24,7 @@ public sealed class StateJsonTests
         {
             var state = new GrainState<AppState>(new AppState());
             await storage.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{app}"), state);
-            var queue = new GrainState<Grains.Delivery.DeliveryQueueState>(new Grains.Delivery.DeliveryQueueState());
+            var queue = new GrainState<DeliveryQueueState>(new DeliveryQueueState());
             await storage.ReadStateAsync("queue", GrainId.Create("delivery", $"{tenant.Id}/{app}"), queue);
             Assert.Equal(reflection.Serialize(state.State).ToArray(), mesh.Serialize(state.State).ToArray());
             Assert.Equal(reflection.Serialize(queue.State).ToArray(), mesh.Serialize(queue.State).ToArray());

@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Cluster;
+using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Storage.Hosting;
 using ApexOrleans.TestSupport;
@@ -81,7 +84,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
         {
             await using var session = await HttpMeshSession.ConnectAsync(string.Join(",", silos.Select(s => s.Url)), null, CancellationToken.None);
             var fault = await session.InjectFaultAsync(
-                new Grains.Chaos.FaultRequest { Kind = "app-outage", App = "trutalk", TenantPrefix = "nobody-", Owner = "keeper-test" }, CancellationToken.None);
+                new FaultRequest { Kind = "app-outage", App = "trutalk", TenantPrefix = "nobody-", Owner = "keeper-test" }, CancellationToken.None);
             var keeper = await KeeperOfFaultsAsync(silos, clusterId);
             output.WriteLine($"the keeper of faults is on the silo at {keeper.Url}; SIGKILL to it");
             keeper.KillNow();
@@ -115,7 +118,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
         {
             var grains = host.Services.GetRequiredService<Orleans.IClusterClient>();
             var address = await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0)
-                .GetActivationAddress(Grains.Cluster.ClusterFaultsGrainFactoryExtensions.ClusterFaults(grains));
+                .GetActivationAddress(ClusterFaultsGrainFactoryExtensions.ClusterFaults(grains));
             return silos.Single(s => address!.Endpoint.Port == s.SiloPort);
         }
         finally
@@ -156,7 +159,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
     }
 
     /// <summary>Calls <c>kill</c> once, as the beat <c>number</c> of the run's own tenant is published.</summary>
-    private sealed class KillAtBeat(int number, Action<Grains.Idempotency.PublishReceipt> kill) : IRunProgress
+    private sealed class KillAtBeat(int number, Action<PublishReceipt> kill) : IRunProgress
     {
         private int _published;
 

@@ -1,9 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApexOrleans.Silo.Tests;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

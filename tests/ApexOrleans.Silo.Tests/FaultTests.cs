@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.TestSupport;
 using Xunit.Abstractions;
 

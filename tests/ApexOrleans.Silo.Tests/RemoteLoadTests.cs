@@ -1,5 +1,7 @@
 using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Verification;
+using ApexOrleans.Contracts.Serialization;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +67,7 @@ public sealed class RemoteLoadTests
         var keys = await silo.KeysAsync();
         using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/runs")
         {
-            Content = System.Net.Http.Json.JsonContent.Create(new { runId = "retire-me", settings = new RunSettings(), listed = false }, options: Grains.Hosting.MeshJson.Options),
+            Content = System.Net.Http.Json.JsonContent.Create(new { runId = "retire-me", settings = new RunSettings(), listed = false }, options: MeshJson.Options),
         };
         create.Headers.Authorization = new("Bearer", keys.Admin);
         (await silo.Http.SendAsync(create)).EnsureSuccessStatusCode();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ApexOrleans.Contracts.Serialization;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;

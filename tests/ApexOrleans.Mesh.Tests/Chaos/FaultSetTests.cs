@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Grains.Chaos;
 
 namespace ApexOrleans.Mesh.Tests.Chaos;

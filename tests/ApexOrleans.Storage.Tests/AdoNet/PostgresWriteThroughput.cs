@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ApexOrleans.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Xunit.Abstractions;
 

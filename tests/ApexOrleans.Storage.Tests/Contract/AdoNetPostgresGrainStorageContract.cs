@@ -1,8 +1,6 @@
 using ApexOrleans.Storage.Tests.AdoNet;
 using ApexOrleans.TestSupport;
 using Npgsql;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Contract;

@@ -1,6 +1,4 @@
 using ApexOrleans.TestSupport;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Contract;

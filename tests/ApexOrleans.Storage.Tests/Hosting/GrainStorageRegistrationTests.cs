@@ -1,8 +1,6 @@
 using System.Text.Json;
 using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 

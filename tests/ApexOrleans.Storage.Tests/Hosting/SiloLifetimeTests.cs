@@ -2,8 +2,6 @@ using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Storage.Tests.Silo;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Hosting;

@@ -1,8 +1,6 @@
 using ApexOrleans.Storage.Hosting;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Silo;

@@ -1,5 +1,3 @@
-using Orleans;
-using Orleans.Runtime;
 
 namespace ApexOrleans.Storage.Tests.Silo;
 

@@ -2,8 +2,6 @@ using ApexOrleans.Storage.Tests.AdoNet;
 using ApexOrleans.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace ApexOrleans.Storage.Tests.Silo;

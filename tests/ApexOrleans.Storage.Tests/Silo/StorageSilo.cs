@@ -2,8 +2,6 @@ using ApexOrleans.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans;
-using Orleans.Hosting;
 
 namespace ApexOrleans.Storage.Tests.Silo;
 

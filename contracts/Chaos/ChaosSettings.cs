@@ -1,0 +1,92 @@
+
+namespace ApexOrleans.Contracts.Chaos;
+
+/// <summary>The chaos of a run: a seed, fault rates, the longest injected delay, an outage window, and per-event scripts.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChaosSettings
+{
+    /// <summary>Seeds every decision; the same seed gives the same faults.</summary>
+    [Id(0)]
+    public long Seed { get; init; }
+
+    /// <summary>Share of attempts delivered twice.</summary>
+    [Id(1)]
+    public double DuplicateRate { get; init; }
+
+    /// <summary>Share of deliveries held back (out of order) by up to <see cref="MaxDelay"/>.</summary>
+    [Id(2)]
+    public double OutOfOrderRate { get; init; }
+
+    /// <summary>Share of attempts that hang past their timeout.</summary>
+    [Id(3)]
+    public double TimeoutRate { get; init; }
+
+    /// <summary>Share of attempts that fail before reaching the target.</summary>
+    [Id(4)]
+    public double NetworkFailureRate { get; init; }
+
+    /// <summary>Share of attempts that fail at the target with a server error.</summary>
+    [Id(5)]
+    public double ServerErrorRate { get; init; }
+
+    /// <summary>Share of attempts whose effect commits but whose answer is lost.</summary>
+    [Id(6)]
+    public double ResponseLostRate { get; init; }
+
+    /// <summary>The longest out-of-order delay.</summary>
+    [Id(7)]
+    public TimeSpan MaxDelay { get; init; }
+
+    /// <summary>An app that is down while the run's sequence is inside a window, if any.</summary>
+    [Id(8)]
+    public OutageWindow? Outage { get; init; }
+
+    /// <summary>Faults scripted for specific events (by idempotency key), applied to their target deliveries instead of random ones.</summary>
+    [Id(9)]
+    public IReadOnlyDictionary<string, ScriptedFaults> Scripts { get; init; } = new Dictionary<string, ScriptedFaults>();
+
+    /// <summary>No chaos at all: the control run.</summary>
+    public static ChaosSettings None { get; } = new();
+
+    /// <summary>
+    /// Whether these settings inject nothing (no rates, delay, outage or scripts). Checked by value: settings that crossed
+    /// a silo boundary are a copy, never <see cref="None"/> itself.
+    /// </summary>
+    public bool InjectsNothing() => DuplicateRate == 0 && OutOfOrderRate == 0 && TimeoutRate == 0 && NetworkFailureRate == 0 && ServerErrorRate == 0
+        && ResponseLostRate == 0 && MaxDelay == TimeSpan.Zero && Outage is null && Scripts.Count == 0;
+
+    /// <summary>Checks rates are shares and add up to at most 1.</summary>
+    public void Validate()
+    {
+        double[] rates = [DuplicateRate, OutOfOrderRate, TimeoutRate, NetworkFailureRate, ServerErrorRate, ResponseLostRate];
+        if (rates.Any(r => r is < 0 or > 1 || double.IsNaN(r)))
+        {
+            throw new ArgumentException("Chaos rates are shares between 0 and 1.");
+        }
+
+        if (DuplicateRate + TimeoutRate + NetworkFailureRate + ServerErrorRate + ResponseLostRate > 1)
+        {
+            throw new ArgumentException("The attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1.");
+        }
+
+        if (MaxDelay < TimeSpan.Zero || Outage is { FromSequence: < 0 } || (Outage is { } o && o.ToSequence < o.FromSequence))
+        {
+            throw new ArgumentException("The max delay must be ≥ 0 and an outage window must run forward.");
+        }
+    }
+}
+
+/// <summary>An app that fails every call while the run's current sequence is in [<see cref="FromSequence"/>, <see cref="ToSequence"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record OutageWindow(string App, long FromSequence, long ToSequence)
+{
+    /// <summary>Whether the app is down at <paramref name="sequence"/>.</summary>
+    public bool Covers(string app, long sequence) => app == App && sequence >= FromSequence && sequence < ToSequence;
+}
+
+/// <summary>
+/// Faults scripted for one event's target deliveries: the first attempts time out, then fail on the network,
+/// then with server errors, then lose their answer; a duplicate doubles the first attempt that gets through.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ScriptedFaults(bool Duplicate = false, TimeSpan? Delay = null, int Timeouts = 0, int NetworkFailures = 0, int ServerErrors = 0, int ResponsesLost = 0);

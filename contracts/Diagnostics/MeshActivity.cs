@@ -1,0 +1,5 @@
+namespace ApexOrleans.Contracts.Diagnostics;
+
+/// <summary>Something that happened on the mesh, for the live feed: when (wall clock and the run's clock), which tenant, what.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MeshActivity(DateTimeOffset At, DateTimeOffset RunTime, string Tenant, string Kind, string Subject, string Detail, double? LatencyMs);

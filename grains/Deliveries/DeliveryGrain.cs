@@ -1,0 +1,374 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Diagnostics;
+using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Grains.Placement;
+using ApexOrleans.Grains.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
+using Polly;
+
+namespace ApexOrleans.Grains.Deliveries;
+
+/// <summary>
+/// The durable queue of one target. Each due item: ask the target's circuit; if allowed, one attempt through
+/// the chaos filter to the target app grain; report the outcome to the circuit; on failure retry after
+/// exponential backoff, and once the retries are spent keep it queued (still backing off) until the target
+/// recovers. An open circuit fails fast and queues the item until the break ends; when a probe closes the
+/// circuit the queue drains in order. Nothing accepted is dropped: it is delivered, pending or dead-lettered.
+/// </summary>
+[TenantPlacement]
+public sealed class DeliveryGrain(
+    [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
+    AppCatalog catalog,
+    MeshTenants tenants,
+    MeshTelemetry telemetry,
+    CrashPoints crash,
+    FaultSwitchboard faults,
+    AttemptTimeouts attemptTimeouts,
+    TimeProvider wallClock) : Grain, IDeliveryGrain
+{
+    private string _tenantId = null!;
+
+    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
+    private Tenant CurrentTenant => tenants.Get(_tenantId);
+    private string _target = null!;
+    private bool _attemptingAtOnce;
+    private int _reportedDepth;
+    private DeliveryHistory _history = null!;
+    private string? _fallback;
+    private CompetingDeliveries _competing = null!;
+
+    private DeliveryQueueState Queue => state.State;
+
+    /// <summary>
+    /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt (sooner for an attempt made
+    /// inside its enqueue, whose caller waits for it).
+    /// </summary>
+    private ResiliencePipeline AttemptPipeline => attemptTimeouts.For(CurrentTenant, _attemptingAtOnce);
+
+    private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_tenantId, _target) = MeshKeys.Split(this.GetPrimaryKeyString());
+        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
+        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), Queue.FirstHistoryPage);
+        var app = catalog.Find(_target);
+        _fallback = app?.Fallback;
+        _competing = new CompetingDeliveries(app);
+        ScheduleNext(); // items left from before a restart resume
+        ReportDepth();
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        telemetry.QueueDepthChanged(-_reportedDepth);
+        _reportedDepth = 0;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(Delivery delivery)
+    {
+        if (delivery.Role == DeliveryRole.Source)
+        {
+            CurrentTenant.ObserveSequence(delivery.Envelope.Sequence); // a publish: the tenant's sequence has come this far
+        }
+
+        var now = CurrentTenant.Clock.GetUtcNow();
+        if (!Queue.Enqueued.TryAdd(delivery.InboxKey, now))
+        {
+            return;
+        }
+
+        var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
+        if (delivery.Role != DeliveryRole.Source)
+        {
+            delay += faults.DelayFor(_tenantId, _target); // an experiment's injected delay comes on top of the run's own
+        }
+
+        Queue.Pending.Add(new DeliveryItem
+        {
+            Id = Queue.NextId++,
+            Delivery = delivery,
+            EnqueuedAt = now,
+            InjectedDelay = delay,
+            NextDueAt = now + delay,
+        });
+        if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && delivery.Role != DeliveryRole.Fallback && !CurrentTenant.Timeline.IsVirtual)
+        {
+            // Due now with nothing ahead of it: attempted in this turn, so the enqueue and the attempt's outcome are one
+            // durable write, not two, and the delivery skips a trip through the timeline. The attempt is held to the
+            // shorter at-once timeout, since the caller waits for it. Never here: a backlog (timeline work, so no caller
+            // waits for it), a failed-over delivery (its caller is another queue, possibly failing over many), and any
+            // attempt on a virtual clock, which orders every attempt on its timeline.
+            _attemptingAtOnce = true;
+            try
+            {
+                await RunDueAsync(now);
+            }
+            finally
+            {
+                _attemptingAtOnce = false;
+            }
+
+            return;
+        }
+
+        try
+        {
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+        finally
+        {
+            ReportDepth();
+        }
+
+        ScheduleNext();
+    }
+
+    /// <inheritdoc />
+    public Task RunDueAsync() => RunDueAsync(CurrentTenant.Clock.GetUtcNow());
+
+    /// <summary>
+    /// Attempts every item due at <paramref name="now"/> that no earlier competing item holds up, then writes the queue once.
+    /// An item held up is attempted in the same turn once the item ahead of it is delivered, or later when it is.
+    /// </summary>
+    private async Task RunDueAsync(DateTimeOffset now)
+    {
+        var attempted = new HashSet<long>();
+        var written = false;
+        try
+        {
+            var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString());
+            while (Due(now, attempted) is { Count: > 0 } due)
+            {
+                foreach (var item in due)
+                {
+                    attempted.Add(item.Id);
+                    await AttemptAsync(item, circuit, now);
+                }
+            }
+
+            if (attempted.Count > 0)
+            {
+                await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
+                crash.Pass("delivery.before-queue-write");
+                await state.WriteStateAsync();
+                written = true;
+            }
+        }
+        catch
+        {
+            // Attempts that reached targets are safe to repeat (targets refuse duplicates): go back to the durable queue.
+            await state.RevertAsync(DeactivateOnIdle);
+            throw;
+        }
+        finally
+        {
+            ReportDepth();
+            ScheduleNext();
+        }
+
+        if (written)
+        {
+            await _history.PruneAsync(Queue); // tidying after the batch is stored: it never fails the batch
+        }
+    }
+
+    /// <summary>Items due at <paramref name="now"/>, not yet attempted in this turn, that no earlier competing item holds up.</summary>
+    private List<DeliveryItem> Due(DateTimeOffset now, HashSet<long> attempted)
+    {
+        var waiting = _competing.Waiting(Queue.Pending);
+        return Queue.Pending.Where(i => i.NextDueAt <= now && !attempted.Contains(i.Id) && !waiting.ContainsKey(i.Id))
+            .OrderBy(i => i.NextDueAt).ThenBy(i => i.Id).ToList();
+    }
+
+    /// <inheritdoc />
+    public Task ResumeAsync()
+    {
+        ScheduleNext();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryQueueSnapshot> GetAsync() => new(
+        _target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
+        [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
+
+    private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
+    {
+        var envelope = item.Delivery.Envelope;
+        if (item.FailedOverTo is not null)
+        {
+            await FailOverAsync(item, now, reason: null); // handed over before a restart, or its handing-over failed: finish it
+            return;
+        }
+
+        var permit = await circuit.TryAcquireAsync(now, envelope.Id);
+        if (!permit.Allowed && CanFailOver(item))
+        {
+            await FailOverAsync(item, now, $"circuit {permit.Status}");
+            return;
+        }
+
+        if (!permit.Allowed)
+        {
+            item.Queued = true;
+            item.QueuedBecause = $"circuit {permit.Status}";
+            item.NextDueAt = permit.RetryAt ?? now + Options.BaseBackoff;
+            return;
+        }
+
+        if (item.Queued)
+        {
+            crash.Pass("queue.drain");
+        }
+
+        var number = item.Attempts.Count + 1;
+        var decision = faults.Decide(_tenantId, _target)
+            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
+        if (!FailsBeforeTheApp(decision.Fault) && CanFailOver(item))
+        {
+            // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
+            // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
+            item.MayHaveReached = true;
+            await state.WriteStateAsync();
+        }
+
+        var started = wallClock.GetTimestamp();
+        var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
+        item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
+            wallClock.GetElapsedTime(started).TotalMilliseconds));
+        await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        telemetry.Attempted(CurrentTenant.Id, _target, item, item.Attempts[^1]);
+
+        if (succeeded)
+        {
+            item.Outcome = outcome;
+            item.CompletedAt = now;
+            Queue.Pending.Remove(item);
+            Queue.Delivered.Add(item);
+            Queue.DeliveredCount++;
+        }
+        else if (number >= Options.DeadLetterAfterAttempts)
+        {
+            item.DeadLetterReason = $"{number} attempts failed; last: {error}";
+            item.CompletedAt = now;
+            Queue.Pending.Remove(item);
+            Queue.DeadLetters.Add(item);
+        }
+        else
+        {
+            // A timed-out attempt held the caller for the whole timeout before the backoff starts.
+            var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
+            item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
+            if (number > Options.MaxRetries && CanFailOver(item))
+            {
+                await FailOverAsync(item, now, "retries exhausted"); // the second provider takes it
+            }
+            else if (number > Options.MaxRetries)
+            {
+                item.Queued = true;
+                item.QueuedBecause = "retries exhausted";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the item may go to this target's fallback instead: only a delivery to this app as a target (never its
+    /// own fact, never one it stands in for), and only if no attempt may have reached it. An attempt that was sent to
+    /// the app (even one whose answer was lost or never recorded), or that timed out, may have applied the effect here:
+    /// failing it over could apply it twice, so it waits for this target as any other delivery does.
+    /// </summary>
+    private bool CanFailOver(DeliveryItem item) =>
+        _fallback is not null && item.Delivery.Role == DeliveryRole.Target && !item.MayHaveReached
+        && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
+
+    /// <summary>Whether an attempt with this injected fault fails before it calls the target app (every other one calls it).</summary>
+    private static bool FailsBeforeTheApp(FaultKind fault) => fault is FaultKind.NetworkFailure or FaultKind.Timeout or FaultKind.ServerError or FaultKind.Outage;
+
+    /// <summary>
+    /// Hands the item to the fallback's queue. The decision is stored first (with <paramref name="reason"/>; null when it
+    /// was stored before), so the item is never delivered here as well, whatever happens next; the fallback's enqueue is
+    /// idempotent, so repeating it after a crash changes nothing.
+    /// </summary>
+    private async Task FailOverAsync(DeliveryItem item, DateTimeOffset now, string? reason)
+    {
+        if (item.FailedOverTo is null)
+        {
+            item.FailedOverTo = _fallback;
+            item.QueuedBecause = $"{reason}; failed over to {_fallback}";
+            await state.WriteStateAsync();
+        }
+
+        crash.Pass(CrashPoints.FailoverPoint);
+        await GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(_tenantId, item.FailedOverTo!))
+            .EnqueueAsync(new Delivery(item.Delivery.Envelope, DeliveryRole.Fallback, StandsInFor: _target));
+        item.CompletedAt = now;
+        Queue.Pending.Remove(item);
+        Queue.Delivered.Add(item);
+        Queue.FailedOverCount++;
+        telemetry.FailedOver(CurrentTenant.Id, _target, item.FailedOverTo!, item);
+    }
+
+    /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>
+    private async Task<(bool Succeeded, ApplyStatus? Outcome, string? Error)> SendAsync(Delivery delivery, ChaosDecision decision)
+    {
+        if (FailsBeforeTheApp(decision.Fault))
+        {
+            return (false, null, $"{decision.Fault}: {decision.Reason}");
+        }
+
+        var app = GrainFactory.GetGrain<IAppGrain>(this.GetPrimaryKeyString());
+        crash.Pass("delivery.before-apply");
+        try
+        {
+            var result = await AttemptPipeline.ExecuteAsync(async token => await app.ApplyAsync(delivery).WaitAsync(token));
+            if (decision.Fault == FaultKind.Duplicate)
+            {
+                await app.ApplyAsync(delivery); // the network delivered it twice; the app refuses the second
+            }
+
+            return decision.Fault == FaultKind.ResponseLost
+                ? (false, result.Status, $"ResponseLost: {decision.Reason}")
+                : (true, result.Status, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var cause = e.Cause(); // as the app's storage threw it, not as Orleans wrapped it
+            return (false, null, $"{cause.GetType().Name}: {cause.Message}");
+        }
+    }
+
+    /// <summary>Tells telemetry how the queue's length changed since it last reported.</summary>
+    private void ReportDepth()
+    {
+        var depth = Queue.Pending.Count;
+        telemetry.QueueDepthChanged(depth - _reportedDepth);
+        _reportedDepth = depth;
+    }
+
+    private void ScheduleNext()
+    {
+        if (Queue.Pending.Count == 0)
+        {
+            return;
+        }
+
+        // An item held up by an earlier competing one is attempted in the turn that delivers that one, or when it is due.
+        var waiting = _competing.Waiting(Queue.Pending);
+        var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
+        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
+        CurrentTenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
+    }
+}

@@ -1,0 +1,64 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Diagnostics;
+
+namespace ApexOrleans.Grains.Publishing;
+
+/// <summary>
+/// Where events enter the mesh: check the route, claim the idempotency key, enqueue the event for its
+/// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
+/// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
+/// </summary>
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash)
+{
+    /// <summary>
+    /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
+    /// deliveries, undispatched outboxes) is scheduled again. Apps come from the catalog, so this is cheap.
+    /// </summary>
+    public async Task ResumeAsync(string tenant)
+    {
+        foreach (var app in catalog.Apps.Keys)
+        {
+            await grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ResumeAsync().ConfigureAwait(false);
+            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).ResumeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes <paramref name="envelope"/> for <paramref name="tenant"/>; refusals throw <see cref="PublishRejectedException"/>.</summary>
+    public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope)
+    {
+        catalog.Route(envelope);
+        var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.ScopedKey));
+        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Duplicate:
+                return claim.Receipt! with { Status = PublishStatus.Duplicate };
+            case ClaimOutcome.InProgress:
+                return new PublishReceipt(tenant, claim.OriginalEventId!, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+                    envelope.Targets, claim.At, PublishStatus.InProgress);
+            case ClaimOutcome.Conflict:
+                throw new PublishRejectedException(new PublishRejection("idempotency_conflict", "idempotencyKey",
+                    $"'{envelope.IdempotencyKey}' was already used by '{envelope.SourceApp}' for a different payload (event {claim.OriginalEventId}); nothing was changed"));
+            case ClaimOutcome.Expired:
+                throw new PublishRejectedException(new PublishRejection("idempotency_key_expired", "idempotencyKey",
+                    $"'{envelope.IdempotencyKey}' is past its retention; a used key is never executed again"));
+        }
+
+        // Claimed or Resumed: enqueueing is idempotent, so resuming an abandoned claim cannot deliver twice.
+        crash.Pass("gateway.after-claim");
+        envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
+        await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
+            .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
+        crash.Pass("gateway.after-enqueue");
+        var receipt = await key.CompleteAsync(new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+            envelope.Targets, claim.At, PublishStatus.Accepted)).ConfigureAwait(false);
+        telemetry.Published(receipt, receipt.AcceptedAt);
+        return receipt;
+    }
+}
