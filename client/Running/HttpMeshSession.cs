@@ -26,21 +26,19 @@ public sealed class HttpMeshSession : IMeshSession
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunSettings Settings, DateTimeOffset Clock, long Sequence, bool Listed)> _runs = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _runKeys = [];
     private readonly IReadOnlyList<string> _apps;
+    private readonly SiloRetry _retry;
     private SiloKeys _keys;
 
-    private HttpMeshSession(IReadOnlyList<HttpClient> silos, HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info)
+    private HttpMeshSession(IReadOnlyList<HttpClient> silos, HttpClient http, SiloKeys keys, string? keysFile, SiloInfo info, SiloRetry retry)
     {
         _silos = [.. silos];
         _http = http;
         _keys = keys;
         _keysFile = keysFile;
         _apps = info.Apps;
+        _retry = retry;
         Storage = info.Storage;
     }
-
-    /// <summary>How long the session waits for a silo that went away to be ready again before it gives up.</summary>
-    public static TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
 
     /// <summary>The keys a client uses: the admin key and each app's publish key.</summary>
     public sealed record SiloKeys(string Admin, IReadOnlyDictionary<string, string> Apps);
@@ -62,8 +60,17 @@ public sealed class HttpMeshSession : IMeshSession
     /// (<c>URL,URL,…</c>): when the silo in use goes away, the session moves to another that is ready. Refuses clearly
     /// when none can be reached or keys are missing.
     /// </summary>
-    public static async Task<HttpMeshSession> ConnectAsync(string url, string? keysFile, CancellationToken cancellationToken)
+    public static Task<HttpMeshSession> ConnectAsync(string url, string? keysFile, CancellationToken cancellationToken) =>
+        ConnectAsync(url, keysFile, new SiloRetryOptions(), TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, string?, CancellationToken)"/> does, waiting for silos that go away as
+    /// <paramref name="retryOptions"/> say, on <paramref name="clock"/>.
+    /// </summary>
+    public static async Task<HttpMeshSession> ConnectAsync(string url, string? keysFile, SiloRetryOptions retryOptions, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
+        var retry = new SiloRetry(retryOptions, clock);
         var addresses = url.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (addresses.Length == 0)
         {
@@ -78,7 +85,7 @@ public sealed class HttpMeshSession : IMeshSession
                 throw new BadInputException($"--silo {address}: give 'embedded' or an http(s) URL such as http://127.0.0.1:5080 (several silos of one cluster: URL,URL,…).");
             }
 
-            silos.Add(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) });
+            silos.Add(new HttpClient { BaseAddress = baseAddress, Timeout = retryOptions.RequestTimeout });
         }
 
         try
@@ -97,9 +104,9 @@ public sealed class HttpMeshSession : IMeshSession
                     continue;
                 }
 
-                var keys = await KeysOnceBackAsync(http, keysFile, info.Mode, cancellationToken)
+                var keys = await KeysOnceBackAsync(http, keysFile, retry, cancellationToken)
                     ?? throw new BadInputException($"--silo {UrlOf(http)} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
-                return new HttpMeshSession(silos, http, keys, keysFile, info);
+                return new HttpMeshSession(silos, http, keys, keysFile, info, retry);
             }
 
             throw new EnvironmentFailureException($"--silo {url}: no silo answers there: {string.Join("; ", failures)}. Start one with: dotnet run --project silo");
@@ -115,24 +122,18 @@ public sealed class HttpMeshSession : IMeshSession
     /// The keys of a silo that has just answered: if it goes away before giving them (it is restarting), it is waited
     /// for, as every later request of the session waits for it, rather than failing the run before it began.
     /// </summary>
-    private static async Task<SiloKeys?> KeysOnceBackAsync(HttpClient http, string? keysFile, string mode, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        while (true)
+    private static Task<SiloKeys?> KeysOnceBackAsync(HttpClient http, string? keysFile, SiloRetry retry, CancellationToken cancellationToken) =>
+        retry.ExecuteAsync(async (missed, cancellationToken) =>
         {
-            try
+            if (missed is not null && !await IsReadyAsync(http, retry, cancellationToken))
             {
-                return await KeysAsync(http, keysFile, mode, cancellationToken);
-            }
-            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
-            {
+                throw new SiloStillAwayException($"The silo at {UrlOf(http)} did not become ready again");
             }
 
-            await WaitUntilReadyAsync(http, deadline, cancellationToken);
-        }
-    }
+            return await KeysAsync(http, keysFile, cancellationToken);
+        }, cancellationToken);
 
-    private static async Task<SiloKeys?> KeysAsync(HttpClient http, string? keysFile, string mode, CancellationToken cancellationToken)
+    private static async Task<SiloKeys?> KeysAsync(HttpClient http, string? keysFile, CancellationToken cancellationToken)
     {
         if (keysFile is not null)
         {
@@ -217,13 +218,16 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
         Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Get, $"/api/v1/runs/{tenant}/clock", null, cancellationToken, tenant));
 
+    /// <summary>How often a real clock is asked whether it has got to where a day waits for it.</summary>
+    private static readonly TimeSpan ClockPoll = TimeSpan.FromMilliseconds(50);
+
     /// <inheritdoc />
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // A virtual clock moves when told; a real one is only waited for.
         while (Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/advance", new ClockTime(until), cancellationToken, tenant)) < until)
         {
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(ClockPoll, _retry.Clock, cancellationToken);
         }
     }
 
@@ -282,49 +286,35 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken)
     {
         var path = owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}";
-        return await MeshFaults.UntilEverySiloConfirmsAsync(async () =>
+        return await MeshFaults.UntilEverySiloConfirmsAsync(_retry, async cancellationToken =>
         {
             using var response = await FaultCallAsync(() => Admin(HttpMethod.Delete, path, null), cancellationToken);
             var answer = await Read<RevertedFaults>(response, cancellationToken);
             return (answer.Faults, answer.Unreached ?? []);
-        }, RecoveryTimeout, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
     /// A fault call, sent again (to the next silo given, when there are several) while the silo cannot be reached or
     /// answers 503, and without waiting for readiness: the kill switch must work while storage is down.
     /// </summary>
-    private async Task<HttpResponseMessage> FaultCallAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        while (true)
+    private Task<HttpResponseMessage> FaultCallAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(async (missed, cancellationToken) =>
         {
-            try
-            {
-                using var message = request();
-                var response = await _http.SendAsync(message, cancellationToken);
-                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) || DateTime.UtcNow > deadline)
-                {
-                    return response;
-                }
-
-                response.Dispose();
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                {
-                    _http = NextSilo();
-                }
-
-                // A silo not used before (or restarted) in development mode has keys of its own.
-                _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys;
-            }
-            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
+            if (missed is { Answer: null or HttpStatusCode.ServiceUnavailable })
             {
                 _http = NextSilo();
             }
 
-            await Task.Delay(RetryPause, cancellationToken);
-        }
-    }
+            if (missed is { Answer: not null })
+            {
+                // A silo not used before (or restarted) in development mode has keys of its own.
+                _keys = await KeysAsync(_http, _keysFile, cancellationToken) ?? _keys;
+            }
+
+            using var message = request();
+            return await _http.SendAsync(message, cancellationToken);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken)
@@ -399,63 +389,33 @@ public sealed class HttpMeshSession : IMeshSession
     /// no longer knows the run), waits for it to be ready, takes the run up again where its clock had got to, and
     /// sends again. Every request the runner makes is idempotent, so sending it again is safe.
     /// </summary>
-    private async Task<HttpResponseMessage> WithRecoveryAsync(string? tenant, Func<HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        while (true)
+    private Task<HttpResponseMessage> WithRecoveryAsync(string? tenant, Func<HttpRequestMessage> request, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(async (missed, cancellationToken) =>
         {
-            HttpResponseMessage? response = null;
-            try
+            if (missed is not null)
             {
-                using var message = request();
-                var path = message.RequestUri!.OriginalString; // read before sending: HttpClient makes it absolute
-                response = await _http.SendAsync(message, cancellationToken);
-                var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && _runs.ContainsKey(tenant)
-                    && (path.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
-                        || path == "/api/v1/events"); // run_not_found: the silo restarted without it, or its tenant moved
-                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized) && !lostRun)
-                {
-                    return response;
-                }
-            }
-            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
-            {
+                await RecoverAsync(tenant, cancellationToken);
             }
 
-            response?.Dispose();
-            if (DateTime.UtcNow > deadline)
+            using var message = request();
+            var path = message.RequestUri!.OriginalString; // read before sending: HttpClient makes it absolute
+            var response = await _http.SendAsync(message, cancellationToken);
+            var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && _runs.ContainsKey(tenant)
+                && (path.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
+                    || path == "/api/v1/events"); // run_not_found: the silo restarted without it, or its tenant moved
+            if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized || lostRun)
             {
-                throw new InvalidOperationException($"The silo at {Silo} did not come back within {RecoveryTimeout}.");
+                response.Dispose();
+                throw new SiloStillAwayException($"The silo at {Silo} did not come back");
             }
 
-            try
-            {
-                await RecoverAsync(tenant, deadline, cancellationToken);
-            }
-            catch (Exception e) when (IsConnectionFailure(e) && DateTime.UtcNow < deadline)
-            {
-                // the silo chosen went away in turn: the next round chooses again
-            }
+            return response;
+        }, cancellationToken);
 
-            await Task.Delay(RetryPause, cancellationToken); // a silo still answering 503 (a cluster declaring a silo dead) is not asked in a tight loop
-        }
-    }
-
-    /// <summary>How long a request waits before it is sent again after the silo could not serve it.</summary>
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
-    /// The silo went away under the request: HttpClient says so with an HttpRequestException, except when the socket dies
-    /// between connecting and reading its endpoint, which surfaces as a bare SocketException, or when the silo hangs
-    /// (paused, cut off) past the client's timeout.
-    /// </summary>
-    private static bool IsConnectionFailure(Exception e) =>
-        e is HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException { InnerException: TimeoutException };
-
-    private async Task RecoverAsync(string? tenant, DateTime deadline, CancellationToken cancellationToken)
+    private async Task RecoverAsync(string? tenant, CancellationToken cancellationToken)
     {
-        _http = await ReadySiloAsync(deadline, cancellationToken);
-        _keys = await KeysAsync(_http, _keysFile, "development", cancellationToken) ?? _keys; // a restarted development silo has new keys
+        _http = await ReadySiloAsync(cancellationToken);
+        _keys = await KeysAsync(_http, _keysFile, cancellationToken) ?? _keys; // a restarted development silo has new keys
         foreach (var (runId, run) in tenant is null ? _runs : _runs.Where(r => r.Key == tenant))
         {
             // The run's settings, with its clock where it had got to; its durable queues and holds are woken by the silo.
@@ -474,64 +434,38 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <summary>
     /// The silo to go on with: the one in use if it is ready, else the next given silo that is (a silo of the same
-    /// cluster serves every tenant). Polls them in turn until one is; past <paramref name="deadline"/>, gives up.
+    /// cluster serves every tenant). Each is asked once; if none is ready, the try is missed and made again later.
     /// </summary>
-    private async Task<HttpClient> ReadySiloAsync(DateTime deadline, CancellationToken cancellationToken)
+    private async Task<HttpClient> ReadySiloAsync(CancellationToken cancellationToken)
     {
-        if (_silos.Length == 1)
-        {
-            await WaitUntilReadyAsync(_http, deadline, cancellationToken);
-            return _http;
-        }
-
         var start = Array.IndexOf(_silos, _http);
-        while (true)
+        for (var i = 0; i < _silos.Length; i++)
         {
-            for (var i = 0; i < _silos.Length; i++)
+            var candidate = _silos[(start + i) % _silos.Length];
+            if (await IsReadyAsync(candidate, _retry, cancellationToken))
             {
-                var candidate = _silos[(start + i) % _silos.Length];
-                if (await IsReadyAsync(candidate, cancellationToken))
-                {
-                    return candidate;
-                }
+                return candidate;
             }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"None of the silos {string.Join(", ", _silos.Select(UrlOf))} became ready again within {RecoveryTimeout}.");
-            }
-
-            await Task.Delay(200, cancellationToken);
         }
+
+        throw new SiloStillAwayException(_silos.Length == 1
+            ? $"The silo at {Silo} did not become ready again"
+            : $"None of the silos {string.Join(", ", _silos.Select(UrlOf))} became ready again");
     }
 
-    /// <summary>Whether the silo answers ready within five seconds (a silo that hangs is not ready).</summary>
-    private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    /// <summary>Whether the silo answers ready within the probe timeout (a silo that hangs is not ready).</summary>
+    private static async Task<bool> IsReadyAsync(HttpClient http, SiloRetry retry, CancellationToken cancellationToken)
     {
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        probe.CancelAfter(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(retry.Options.ReadinessProbeTimeout, retry.Clock);
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var ready = await http.GetAsync("/health/ready", probe.Token);
             return ready.IsSuccessStatusCode;
         }
-        catch (Exception e) when (IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (SiloRetry.IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
-        }
-    }
-
-    /// <summary>Polls the silo's readiness until it answers ready; past <paramref name="deadline"/>, gives up with an error that says so.</summary>
-    private static async Task WaitUntilReadyAsync(HttpClient http, DateTime deadline, CancellationToken cancellationToken)
-    {
-        while (!await IsReadyAsync(http, cancellationToken))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The silo at {UrlOf(http)} did not become ready again within {RecoveryTimeout}.");
-            }
-
-            await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ApexOrleans.Client.Running;
+using ApexOrleans.Grains.Chaos;
 
 namespace ApexOrleans.Client.Tests;
 
@@ -96,5 +97,30 @@ public sealed class SiloRetryTests
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
         Assert.Equal(2, tries);
         Assert.Equal(TimeSpan.Zero, clock.Elapsed);
+    }
+
+    [Fact]
+    public async Task TheKillSwitchIsSentAgainUntilEverySiloConfirmsIt()
+    {
+        var clock = new JumpingClock();
+        var outage = new FaultRequest { Kind = InjectedFaultKinds.AppOutage, App = "trutalk" };
+        var (first, second) = (new InjectedFault("f1", outage, DateTimeOffset.UnixEpoch), new InjectedFault("f2", outage, DateTimeOffset.UnixEpoch));
+        var answers = new Queue<(IReadOnlyList<InjectedFault>, IReadOnlyList<string>)>([([first], ["silo-b"]), ([], ["silo-b"]), ([second], [])]);
+
+        var reverted = await MeshFaults.UntilEverySiloConfirmsAsync(new SiloRetry(Defaults, clock), _ => Task.FromResult(answers.Dequeue()), CancellationToken.None);
+
+        Assert.Equal(["f1", "f2"], reverted.Select(f => f.Id));
+        Assert.Equal(2 * Defaults.RetryPause, clock.Elapsed);
+    }
+
+    [Fact]
+    public async Task AKillSwitchThatASiloNeverConfirmsNamesItAtTheDeadline()
+    {
+        var retry = new SiloRetry(Defaults with { RecoveryTimeout = TimeSpan.FromMinutes(1) }, new JumpingClock());
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => MeshFaults.UntilEverySiloConfirmsAsync(retry,
+            _ => Task.FromResult<(IReadOnlyList<InjectedFault>, IReadOnlyList<string>)>(([], ["silo-b", "silo-c"])), CancellationToken.None));
+
+        Assert.Equal("The kill switch could not reach silos silo-b, silo-c within 00:01:00.", failure.Message);
     }
 }
