@@ -45,7 +45,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
                     c.CollectionAge = options.CollectionAge;
                     c.CollectionQuantum = TimeSpan.FromTicks(Math.Max(options.CollectionAge.Ticks / 3, TimeSpan.FromSeconds(1).Ticks));
                 }))
-            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
+            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, new SiloRetryOptions(), wallClock, cancellationToken);
         var loadId = $"load-{wallClock.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..4]}";
         var day = new TenantDay(session, wallClock);
 

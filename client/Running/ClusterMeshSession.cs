@@ -236,14 +236,14 @@ public sealed class ClusterMeshSession : IMeshSession
     /// </summary>
     private async Task<T> WithRecoveryAsync<T>(string tenant, Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        var started = TimeProvider.System.GetTimestamp(); // a monotonic clock: a wall-clock step must not cut the wait short or stretch it
         while (true)
         {
             try
             {
                 return await call().WaitAsync(AttemptTimeout, cancellationToken);
             }
-            catch (Exception e) when (IsSiloLoss(e) && DateTime.UtcNow < deadline)
+            catch (Exception e) when (IsSiloLoss(e) && TimeProvider.System.GetElapsedTime(started) < RecoveryTimeout)
             {
                 await Task.Delay(RetryPause, cancellationToken);
                 if (e.Cause() is TenantNotHeldException && _runs.TryGetValue(tenant, out var run))

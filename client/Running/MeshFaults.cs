@@ -14,36 +14,33 @@ internal static class MeshFaults
 
     /// <summary>The kill switch: done only when every silo confirmed it, asked again (for up to a minute) while one did not.</summary>
     public static Task<IReadOnlyList<InjectedFault>> RevertAllAsync(IGrainFactory grains, string? owner, CancellationToken cancellationToken) =>
-        UntilEverySiloConfirmsAsync(async () =>
+        UntilEverySiloConfirmsAsync(KillSwitchRetry, async cancellationToken =>
         {
             var change = await grains.ClusterFaults().RevertAllAsync(owner).WaitAsync(cancellationToken);
             return (change.Faults, change.Unreached);
-        }, TimeSpan.FromMinutes(1), cancellationToken);
+        }, cancellationToken);
+
+    // The grain sessions have no silo of their own to wait for: only the kill switch is asked again, for a minute.
+    private static readonly SiloRetry KillSwitchRetry = new(new SiloRetryOptions { RecoveryTimeout = TimeSpan.FromMinutes(1) }, TimeProvider.System);
 
     /// <summary>
-    /// Sends the kill switch again while a silo did not confirm it (it is dying, or its answer was late), until none is
-    /// left out or <paramref name="limit"/> has passed; returns every fault it switched off on the way.
+    /// Sends the kill switch again through <paramref name="retry"/> while a silo did not confirm it (it is dying, or its
+    /// answer was late), until none is left out or the retry's timeout has passed; returns every fault it switched off on the way.
     /// </summary>
-    public static async Task<IReadOnlyList<InjectedFault>> UntilEverySiloConfirmsAsync(
-        Func<Task<(IReadOnlyList<InjectedFault> Faults, IReadOnlyList<string> Unreached)>> revert, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<InjectedFault>> UntilEverySiloConfirmsAsync(SiloRetry retry,
+        Func<CancellationToken, Task<(IReadOnlyList<InjectedFault> Faults, IReadOnlyList<string> Unreached)>> revert, CancellationToken cancellationToken)
     {
         var reverted = new List<InjectedFault>();
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
+        return await retry.ExecuteAsync<IReadOnlyList<InjectedFault>>(async (_, cancellationToken) =>
         {
-            var (faults, unreached) = await revert();
+            var (faults, unreached) = await revert(cancellationToken);
             reverted.AddRange(faults);
-            if (unreached.Count == 0)
+            if (unreached.Count > 0)
             {
-                return reverted;
+                throw new SiloStillAwayException($"The kill switch could not reach silos {string.Join(", ", unreached)}");
             }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The kill switch could not reach silos {string.Join(", ", unreached)} within {limit}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        }
+            return reverted;
+        }, cancellationToken);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             { Cluster: { } gateways } => await ClusterMeshSession.ConnectAsync(gateways, options.ClusterId, options.CatalogPath, cancellationToken),
             { Silo: "embedded" } => await EmbeddedMeshSession.StartAsync(
                 GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken),
-            _ => await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken),
+            _ => await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, new SiloRetryOptions(), wallClock, cancellationToken),
         };
         return await RunAsync(options, scenario, session, seed, runId: null, cancellationToken);
     }
