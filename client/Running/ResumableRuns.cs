@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using ApexOrleans.Grains.Hosting;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Contracts.Serialization;
 
 namespace ApexOrleans.Client.Running;
 

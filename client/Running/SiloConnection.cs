@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Serialization;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Serialization;
 
 namespace ApexOrleans.Client.Running;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Client.Tests;
 
