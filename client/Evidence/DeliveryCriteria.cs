@@ -1,6 +1,6 @@
-using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Idempotency;
 using static ApexOrleans.Client.Evidence.Scorecard;
+using ApexOrleans.Client.Scenarios;
 
 namespace ApexOrleans.Client.Evidence;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using ApexOrleans.Client.Running;
 
 namespace ApexOrleans.Client.Evidence;
 

@@ -1,5 +1,5 @@
-using ApexOrleans.Client.Running;
 using static ApexOrleans.Client.Evidence.Scorecard;
+using ApexOrleans.Client.Scenarios;
 
 namespace ApexOrleans.Client.Evidence;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 
 namespace ApexOrleans.Client.Evidence;

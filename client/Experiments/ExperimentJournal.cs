@@ -1,3 +1,5 @@
+using System.Text.Json;
+using ApexOrleans.Contracts.Serialization;
 namespace ApexOrleans.Client.Experiments;
 
 /// <summary>How an experiment run ended.</summary>
@@ -42,6 +44,10 @@ public sealed record ProbeSample(double Seconds, string Phase, IReadOnlyDictiona
 /// </summary>
 public sealed record ExperimentJournal
 {
+    /// <summary>A journal as a silo reports it (the mesh's wire JSON).</summary>
+    public static ExperimentJournal FromSilo(JsonElement reported) =>
+        reported.Deserialize<ExperimentJournal>(MeshJson.Options) ?? throw new InvalidDataException("The silo reported an empty experiment journal.");
+
     /// <summary>The run's id.</summary>
     public required string RunId { get; init; }
 

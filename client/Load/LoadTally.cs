@@ -1,5 +1,4 @@
 using ApexOrleans.Client.Evidence;
-using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Idempotency;
 

@@ -227,8 +227,8 @@ public sealed class HttpMeshSession : IMeshSession
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>The experiment runs reported to this silo, newest first, with their journals.</summary>
-    public async Task<IReadOnlyList<Experiments.ExperimentJournal>> ExperimentRecordsAsync(CancellationToken cancellationToken)
+    /// <summary>The journals of the experiment runs reported to this silo, newest first, as the silo keeps them (JSON).</summary>
+    public async Task<IReadOnlyList<JsonElement>> ExperimentRecordsAsync(CancellationToken cancellationToken)
     {
         using var message = Keys.AdminRequest(HttpMethod.Get, "/api/v1/experiments", null);
         using var response = await _connection.SendOnceAsync(message, cancellationToken);
@@ -236,7 +236,7 @@ public sealed class HttpMeshSession : IMeshSession
     }
 
     /// <summary>One record as the silo stores it; the journal inside is the whole record.</summary>
-    private sealed record ReportedExperiment(Experiments.ExperimentJournal Journal);
+    private sealed record ReportedExperiment(JsonElement Journal);
 
     /// <summary>What the silo's kill switch answers.</summary>
     private sealed record RevertedFaults(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At, IReadOnlyList<string>? Unreached);

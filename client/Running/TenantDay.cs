@@ -4,6 +4,7 @@ using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Client.Evidence;
 
 namespace ApexOrleans.Client.Running;
 

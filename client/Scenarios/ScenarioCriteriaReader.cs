@@ -1,4 +1,3 @@
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.Contracts.Configuration;
 
 namespace ApexOrleans.Client.Scenarios;

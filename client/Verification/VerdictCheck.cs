@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
 
 namespace ApexOrleans.Client.Verification;
 

@@ -1,4 +1,3 @@
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;

@@ -1,4 +1,4 @@
-namespace ApexOrleans.Client.Evidence;
+namespace ApexOrleans.Client.Scenarios;
 
 /// <summary>The ids of the scorecard's criteria, as scorecard.json and a scenario's <c>"criteria"</c> name them.</summary>
 public static class CriterionIds

@@ -5,7 +5,7 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 
-namespace ApexOrleans.Client.Running;
+namespace ApexOrleans.Client.Evidence;
 
 /// <summary>A publish the runner made, with the receipt the silo gave.</summary>
 public sealed record PublishRecord(int Beat, EventEnvelope Envelope, PublishReceipt Receipt, bool Repeated);
