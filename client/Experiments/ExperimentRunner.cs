@@ -216,7 +216,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
                     await _traffic.DrainAsync(TimeSpan.FromSeconds(10));
                 }
 
-                _checks.AddRange(definition.SteadyState.Probes.Where(p => !IsLive(p)).Select(p => Check("end", p, RecordValue(p.Probe))));
+                _checks.AddRange(definition.SteadyState.Probes.Where(p => !IsLive(p)).Select(p => Check("end", p, EndOfRunReading.Of(_traffic).Value(p.Probe))));
             }
 
             var scores = _traffic.Scores;
@@ -451,24 +451,6 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
             }
         }
 
-        private double RecordValue(string probe)
-        {
-            var scores = _traffic.Scores;
-            var traffic = _traffic.Record();
-            return probe switch
-            {
-                "duplicate-effects" => scores.Sum(s => s.DuplicateEffects),
-                "lost-events" => scores.Sum(s => s.LostDeliveries),
-                "failed-over" => scores.Sum(s => s.FailedOver),
-                "state-divergence" => scores.Count(s => s.DivergedFromControl),
-                "failed-tenants" => scores.Count(s => !s.Passed) + _traffic.InFlight,
-                "dropped-tenants" => traffic.TenantsSkipped,
-                "replays-executed" => traffic.ReplaysExecuted,
-                "replays-refused" => traffic.ReplaysRefused,
-                _ => throw new ArgumentException($"'{probe}' is not an end-of-run probe."),
-            };
-        }
-
         private ExperimentJournal Journal(bool interrupted)
         {
             var failed = _checks.FirstOrDefault(c => !c.Passed);
@@ -521,7 +503,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
 
         private double Seconds() => Math.Round(wallClock.GetElapsedTime(_started).TotalSeconds, 3);
 
-        private static bool IsLive(ProbeTolerance probe) => ProbeCatalog.All[probe.Probe].Timing == ProbeTiming.Live;
+        private static bool IsLive(ProbeTolerance probe) => ProbeCatalog.IsLive(probe);
     }
 
     private static string Format(double? value) => value is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "n/a";
