@@ -23,7 +23,7 @@ public sealed record ProbeCheck(string Phase, string Probe, string Label, string
 public sealed record InjectionRecord(string Kind, string Description, string? SiloFaultId, DateTimeOffset? InjectedAt, DateTimeOffset? RevertedAt, string RevertedBy);
 
 /// <summary>The kill switch or a safeguard: who pulled it, why, when, and how long until every fault was off.</summary>
-public sealed record HaltRecord(string Source, string Reason, DateTimeOffset RequestedAt, DateTimeOffset RevertedAt, double TimeToRevertMs);
+public sealed record HaltRecord(HaltSource Source, string Reason, DateTimeOffset RequestedAt, DateTimeOffset RevertedAt, double TimeToRevertMs);
 
 /// <summary>Recovery against the RTO: from the last fault reverted to the steady state back with every tenant started by then settled.</summary>
 public sealed record RecoveryRecord(DateTimeOffset? RevertedAt, DateTimeOffset? RecoveredAt, double? Seconds, double RtoSeconds, bool WithinRto, string Detail);

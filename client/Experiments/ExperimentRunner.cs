@@ -190,7 +190,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 interrupted = true;
-                await HaltAsync("ctrl-c", "interrupted from the terminal (Ctrl-C)", wallClock.GetUtcNow());
+                await HaltAsync(HaltSource.CtrlC, "interrupted from the terminal (Ctrl-C)", wallClock.GetUtcNow());
             }
             finally
             {
@@ -236,7 +236,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
                 var elapsed = wallClock.GetElapsedTime(methodStarted);
                 if (records.HaltRequested(runId) is { } halt)
                 {
-                    await HaltAsync("halt-command", halt.Reason, halt.RequestedAt);
+                    await HaltAsync(HaltSource.HaltCommand, halt.Reason, halt.RequestedAt);
                     break;
                 }
 
@@ -263,14 +263,14 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
                     var window = await SampleAsync(cancellationToken);
                     if (_steps.FirstOrDefault(s => s.Phase == StepPhase.On && s.SiloFaultId is { } id && !window[^1].Stats.Faults.Any(f => f.Id == id)) is { } gone)
                     {
-                        await HaltAsync("api", $"fault {gone.SiloFaultId} was switched off at the silo (its kill switch: DELETE /api/v1/faults)", wallClock.GetUtcNow());
+                        await HaltAsync(HaltSource.SiloApi, $"fault {gone.SiloFaultId} was switched off at the silo (its kill switch: DELETE /api/v1/faults)", wallClock.GetUtcNow());
                         break;
                     }
 
                     if (definition.Safeguards.Select(p => (Probe: p, Value: ProbeReading.Value(p, window))).FirstOrDefault(t => !t.Probe.Holds(t.Value)) is { Probe: not null } tripped)
                     {
                         _checks.Add(Check("during", tripped.Probe, tripped.Value, "safeguard tripped: the method was aborted"));
-                        await HaltAsync("safeguard", $"{tripped.Probe.Label} = {Format(tripped.Value)} broke its limit {tripped.Probe.Limits}", wallClock.GetUtcNow());
+                        await HaltAsync(HaltSource.Safeguard, $"{tripped.Probe.Label} = {Format(tripped.Value)} broke its limit {tripped.Probe.Limits}", wallClock.GetUtcNow());
                         break;
                     }
 
@@ -291,7 +291,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
                 _checks.Add(expectation.Result());
             }
 
-            if (definition.Safeguards.Count > 0 && _halt?.Source != "safeguard")
+            if (definition.Safeguards.Count > 0 && _halt?.Source != HaltSource.Safeguard)
             {
                 _checks.Add(new ProbeCheck("during", "safeguards", "safeguards", "none trips", null, true,
                     $"none of {string.Join(", ", definition.Safeguards.Select(s => $"{s.Label} {s.Limits}"))} tripped"));
@@ -347,7 +347,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
                 await SampleAsync(cancellationToken);
                 if (_halt is null && records.HaltRequested(runId) is { } halt)
                 {
-                    await HaltAsync("halt-command", halt.Reason, halt.RequestedAt);
+                    await HaltAsync(HaltSource.HaltCommand, halt.Reason, halt.RequestedAt);
                 }
             }
 
@@ -421,9 +421,9 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
         }
 
         /// <summary>The kill switch: every fault of this run off at once (silo and traffic), the time it took recorded.</summary>
-        private async Task HaltAsync(string source, string reason, DateTimeOffset requestedAt)
+        private async Task HaltAsync(HaltSource source, string reason, DateTimeOffset requestedAt)
         {
-            await RevertEverythingAsync(source);
+            await RevertEverythingAsync(source.Name);
             var revertedAt = wallClock.GetUtcNow();
             _halt = new HaltRecord(source, reason, requestedAt, revertedAt, Math.Round(Math.Max(0, (revertedAt - requestedAt).TotalMilliseconds), 1));
             records.AcknowledgeHalt(runId, _halt);
@@ -456,7 +456,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
             var failed = _checks.FirstOrDefault(c => !c.Passed);
             var status = _halt?.Source switch
             {
-                "safeguard" => ExperimentStatus.Aborted,
+                { } source when source == HaltSource.Safeguard => ExperimentStatus.Aborted,
                 not null => ExperimentStatus.Interrupted,
                 null when failed is not null => ExperimentStatus.Failed,
                 _ => ExperimentStatus.Completed,

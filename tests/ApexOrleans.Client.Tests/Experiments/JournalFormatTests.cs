@@ -12,27 +12,41 @@ public sealed class JournalFormatTests
     [Fact]
     public void AJournalIsWrittenWithTheSameFieldsAndStringsAsAlways()
     {
-        var json = JsonSerializer.Serialize(Journal("halt-command"), BundleJson.Indented);
+        var json = JsonSerializer.Serialize(Journal(HaltSource.HaltCommand), BundleJson.Indented);
 
         Assert.Equal(Expected, json.ReplaceLineEndings("\n"));
     }
 
+    public static TheoryData<HaltSource, string> HaltSources() => new()
+    {
+        { HaltSource.HaltCommand, "halt-command" }, { HaltSource.CtrlC, "ctrl-c" }, { HaltSource.SiloApi, "api" }, { HaltSource.Safeguard, "safeguard" },
+    };
+
     [Theory]
-    [InlineData("halt-command")]
-    [InlineData("ctrl-c")]
-    [InlineData("api")]
-    [InlineData("safeguard")]
-    public void EveryHaltSourceIsWrittenAndReadBackAsTheStringItAlwaysWas(string source)
+    [MemberData(nameof(HaltSources))]
+    public void EveryHaltSourceIsWrittenAndReadBackAsTheStringItAlwaysWas(HaltSource source, string written)
     {
         var json = JsonSerializer.Serialize(Journal(source), BundleJson.Indented);
 
-        Assert.Contains($"\"source\": \"{source}\",", json);
+        Assert.Contains($"\"source\": \"{written}\",", json);
         var read = JsonSerializer.Deserialize<ExperimentJournal>(json, BundleJson.Options)!;
-        Assert.Equal(source, read.Halt!.Source.ToString());
+        Assert.Same(source, read.Halt!.Source);
+        Assert.Equal(written, read.Halt.Source.ToString()); // the console prints it as it always did
         Assert.Equal(json, JsonSerializer.Serialize(read, BundleJson.Indented));
     }
 
-    private static ExperimentJournal Journal(string haltSource) => new()
+    [Fact]
+    public void AHaltSourceThisVersionDoesNotKnowIsReadAndWrittenAsItStands()
+    {
+        var json = JsonSerializer.Serialize(Journal(HaltSource.Named("pager")), BundleJson.Options);
+
+        var read = JsonSerializer.Deserialize<ExperimentJournal>(json, BundleJson.Options)!;
+
+        Assert.Equal("pager", read.Halt!.Source.Name);
+        Assert.Equal(json, JsonSerializer.Serialize(read, BundleJson.Options));
+    }
+
+    private static ExperimentJournal Journal(HaltSource haltSource) => new()
     {
         RunId = "ex-t-20260103-070000-abcd",
         ExperimentId = "EX-T",
@@ -51,7 +65,7 @@ public sealed class JournalFormatTests
         Passed = false,
         Verdict = $"interrupted by the kill switch ({haltSource}): every fault reverted in 3.5 ms",
         Checks = [new ProbeCheck("before", "error-rate", "error-rate", "≤ 0.05", 0, true, "failed delivery attempts: 0 share")],
-        Injections = [new InjectionRecord("app-outage", "trutalk down", "f-1", Seven.AddSeconds(5), Seven.AddSeconds(6), haltSource)],
+        Injections = [new InjectionRecord("app-outage", "trutalk down", "f-1", Seven.AddSeconds(5), Seven.AddSeconds(6), haltSource.Name)],
         Halt = Halt(haltSource),
         Recovery = new RecoveryRecord(Seven.AddSeconds(6), Seven.AddSeconds(8), 2, 30, true, "recovered 2 s after the last fault was reverted (RTO 30 s)"),
         Traffic = new TrafficRecord("sarahs-day", "00aa", 100, 4, 10, 10, 0, 200, 3, 0, 0, 0),
@@ -59,7 +73,7 @@ public sealed class JournalFormatTests
         Notes = ["a note"],
     };
 
-    private static HaltRecord Halt(string source) => new(source, "pulled by the test", Seven.AddSeconds(6), Seven.AddSeconds(6).AddMilliseconds(3.5), 3.5);
+    private static HaltRecord Halt(HaltSource source) => new(source, "pulled by the test", Seven.AddSeconds(6), Seven.AddSeconds(6).AddMilliseconds(3.5), 3.5);
 
     // Written by the runner before its halt sources were typed: the strings and their order are the format.
     private const string Expected = """
