@@ -27,10 +27,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
     /// <summary>Runs the experiment of <paramref name="options"/>. Ctrl-C (<paramref name="cancellationToken"/>) is a kill switch: faults are reverted and the journal says interrupted.</summary>
     public async Task<ExperimentOutcome> RunAsync(ExperimentOptions options, CancellationToken cancellationToken = default)
     {
-        var definition = ExperimentLoader.Load(options.ExperimentPath);
-        var catalog = AppCatalog.Load(options.CatalogPath);
-        var scenario = WithoutOwnChaos(Retimed(ScenarioLoader.Load(definition.Method.ScenarioPath, catalog), definition.Method.BeatInterval));
-        CheckApps(definition, catalog);
+        var (definition, scenario) = ExperimentLoader.Prepare(options.ExperimentPath, options.CatalogPath);
         OutputFolder.CheckWritable(options.RecordsFolder, "--records");
         OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
         var records = new ExperimentRecords(options.RecordsFolder);
@@ -72,50 +69,6 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
 
         progress.Finished(journal, path);
         return new ExperimentOutcome(path, journal);
-    }
-
-    /// <summary>The scenario with its beats <paramref name="interval"/> apart from the first, so a day plays in seconds on a real clock.</summary>
-    public static Scenario Retimed(Scenario scenario, TimeSpan interval)
-    {
-        var start = scenario.Beats[0].Time;
-        return scenario with { Beats = scenario.Beats.Select((b, i) => b with { Time = start + interval * i }).ToList() };
-    }
-
-    /// <summary>
-    /// The scenario without the faults it scripts for itself (its outage, rates and per-beat faults): in an experiment
-    /// the only faults are the method's, so the scorecard judges each tenant against what was really injected. A tenant
-    /// the method's faults never reach has nothing to observe for most criteria: that is expected, not a failure.
-    /// </summary>
-    public static Scenario WithoutOwnChaos(Scenario scenario) => scenario with
-    {
-        ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal),
-        Chaos = scenario.Chaos with
-        {
-            DuplicateRate = 0, OutOfOrderRate = 0, TimeoutRate = 0, NetworkFailureRate = 0, ServerErrorRate = 0, ResponseLostRate = 0, MaxDelayMs = 0, Outage = null,
-        },
-        Beats = scenario.Beats.Select(b => b with { Chaos = BeatChaos.None }).ToList(),
-    };
-
-    private static void CheckApps(ExperimentDefinition definition, AppCatalog catalog)
-    {
-        var problems = new List<string>();
-        foreach (var (step, index) in definition.Method.Faults.Select((s, i) => (s, i)))
-        {
-            if (step.App is { } app && catalog.Find(app) is null)
-            {
-                problems.Add($"method.faults[{index}].app: '{app}' is not in the app catalog");
-            }
-        }
-
-        foreach (var probe in definition.SteadyState.Probes.Concat(definition.Expected.Probes).Concat(definition.Safeguards))
-        {
-            problems.AddRange(probe.Apps.Concat(probe.Except).Where(a => catalog.Find(a) is null).Select(a => $"{probe.Label}: '{a}' is not in the app catalog"));
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ConfigFileException(definition.SourcePath, problems);
-        }
     }
 
     /// <summary>One run's state as it goes: the traffic, the readings, the checks, the injections and how it was stopped.</summary>
