@@ -17,7 +17,13 @@ public static class ExperimentStatus
 }
 
 /// <summary>One probe checked against its tolerance in one phase: its value, and whether it held.</summary>
-public sealed record ProbeCheck(string Phase, string Probe, string Label, string Limits, double? Value, bool Passed, string Detail);
+public sealed record ProbeCheck(string Phase, string Probe, string Label, string Limits, double? Value, bool Passed, string Detail)
+{
+    /// <summary><paramref name="probe"/> checked in <paramref name="phase"/> at <paramref name="value"/>; unless told, the detail says what the probe measures.</summary>
+    internal static ProbeCheck Of(string phase, ProbeTolerance probe, double value, string? detail = null) =>
+        new(phase, probe.Probe, probe.Label, probe.Limits, value, probe.Holds(value),
+            detail ?? $"{ProbeCatalog.All[probe.Probe].Description}: {ProbeFormat.Value(value)} {ProbeCatalog.All[probe.Probe].Unit}");
+}
 
 /// <summary>One injection: what, when it went on and off (wall clock), and what switched it off.</summary>
 public sealed record InjectionRecord(string Kind, string Description, string? SiloFaultId, DateTimeOffset? InjectedAt, DateTimeOffset? RevertedAt, string RevertedBy);
