@@ -182,7 +182,7 @@ public static class ExperimentCommands
                 try
                 {
                     await using var session = await HttpMeshSession.ConnectAsync(url, result.GetValue(keys), cancellationToken);
-                    journals = await session.ExperimentRecordsAsync(cancellationToken);
+                    journals = await session.ExperimentRecordsAsync<ExperimentJournal>(cancellationToken);
                 }
                 catch (Exception e) when (ApexCommands.IsBadInput(e))
                 {

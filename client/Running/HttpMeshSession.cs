@@ -347,16 +347,17 @@ public sealed class HttpMeshSession : IMeshSession
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>The experiment runs reported to this silo, newest first, with their journals.</summary>
-    public async Task<IReadOnlyList<Experiments.ExperimentJournal>> ExperimentRecordsAsync(CancellationToken cancellationToken)
+    /// <summary>The experiment runs reported to this silo, newest first: their journals, read as <typeparamref name="TJournal"/>.</summary>
+    /// <remarks>The caller names the journal type so that the session, which experiments use, does not depend on them.</remarks>
+    public async Task<IReadOnlyList<TJournal>> ExperimentRecordsAsync<TJournal>(CancellationToken cancellationToken)
     {
         using var message = Admin(HttpMethod.Get, "/api/v1/experiments", null);
         using var response = await _http.SendAsync(message, cancellationToken);
-        return (await Read<List<ReportedExperiment>>(response, cancellationToken)).Select(r => r.Journal).ToList();
+        return (await Read<List<ReportedExperiment<TJournal>>>(response, cancellationToken)).Select(r => r.Journal).ToList();
     }
 
     /// <summary>One record as the silo stores it; the journal inside is the whole record.</summary>
-    private sealed record ReportedExperiment(Experiments.ExperimentJournal Journal);
+    private sealed record ReportedExperiment<TJournal>(TJournal Journal);
 
     /// <summary>What the silo's kill switch answers.</summary>
     private sealed record RevertedFaults(IReadOnlyList<InjectedFault> Faults, DateTimeOffset At, IReadOnlyList<string>? Unreached);

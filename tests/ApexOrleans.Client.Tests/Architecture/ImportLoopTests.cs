@@ -24,8 +24,7 @@ public sealed partial class ImportLoopTests
 
     private static readonly string[] ClientLoopsToday =
     [
-        "Evidence>Running", "Evidence>Scenarios", "Experiments>Evidence", "Experiments>Running",
-        "Experiments>Scenarios", "Running>Evidence", "Running>Experiments", "Running>Scenarios", "Scenarios>Evidence"
+        "Evidence>Running", "Evidence>Scenarios", "Running>Evidence", "Running>Scenarios", "Scenarios>Evidence"
     ];
 
     [Theory]

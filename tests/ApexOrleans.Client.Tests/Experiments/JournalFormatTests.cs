@@ -46,7 +46,8 @@ public sealed class JournalFormatTests
         Assert.Equal(json, JsonSerializer.Serialize(read, BundleJson.Options));
     }
 
-    private static ExperimentJournal Journal(HaltSource haltSource) => new()
+    /// <summary>A journal with every field set, halted by <paramref name="haltSource"/>.</summary>
+    internal static ExperimentJournal Journal(HaltSource haltSource) => new()
     {
         RunId = "ex-t-20260103-070000-abcd",
         ExperimentId = "EX-T",
