@@ -19,13 +19,19 @@ public static class ExperimentStatus
 }
 
 /// <summary>One probe checked against its tolerance in one phase: its value, and whether it held.</summary>
-public sealed record ProbeCheck(string Phase, string Probe, string Label, string Limits, double? Value, bool Passed, string Detail);
+public sealed record ProbeCheck(string Phase, string Probe, string Label, string Limits, double? Value, bool Passed, string Detail)
+{
+    /// <summary><paramref name="probe"/> checked in <paramref name="phase"/> at <paramref name="value"/>; unless told, the detail says what the probe measures.</summary>
+    internal static ProbeCheck Of(string phase, ProbeTolerance probe, double value, string? detail = null) =>
+        new(phase, probe.Probe, probe.Label, probe.Limits, value, probe.Holds(value),
+            detail ?? $"{ProbeCatalog.All[probe.Probe].Description}: {ProbeFormat.Value(value)} {ProbeCatalog.All[probe.Probe].Unit}");
+}
 
 /// <summary>One injection: what, when it went on and off (wall clock), and what switched it off.</summary>
 public sealed record InjectionRecord(string Kind, string Description, string? SiloFaultId, DateTimeOffset? InjectedAt, DateTimeOffset? RevertedAt, string RevertedBy);
 
 /// <summary>The kill switch or a safeguard: who pulled it, why, when, and how long until every fault was off.</summary>
-public sealed record HaltRecord(string Source, string Reason, DateTimeOffset RequestedAt, DateTimeOffset RevertedAt, double TimeToRevertMs);
+public sealed record HaltRecord(HaltSource Source, string Reason, DateTimeOffset RequestedAt, DateTimeOffset RevertedAt, double TimeToRevertMs);
 
 /// <summary>Recovery against the RTO: from the last fault reverted to the steady state back with every tenant started by then settled.</summary>
 public sealed record RecoveryRecord(DateTimeOffset? RevertedAt, DateTimeOffset? RecoveredAt, double? Seconds, double RtoSeconds, bool WithinRto, string Detail);

@@ -1,11 +1,16 @@
+using ApexOrleans.Client.Running;
+using ApexOrleans.Client.Scenarios;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ApexOrleans.Client.Running;
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Configuration;
 
 namespace ApexOrleans.Client.Experiments;
+
+/// <summary>An experiment checked against the app catalog, with the scenario its traffic plays: ready to run.</summary>
+public sealed record PreparedExperiment(ExperimentDefinition Definition, Scenario Scenario);
 
 /// <summary>Reads an experiment file strictly and checks it whole: every problem is listed before anything runs.</summary>
 public static partial class ExperimentLoader
@@ -17,6 +22,19 @@ public static partial class ExperimentLoader
     private static readonly string[] ExpectedKeys = ["outcome", "probes"];
     private static readonly string[] MethodKeys = ["scenario", "beatInterval", "tenantsPerSecond", "maxTenantsInFlight", "circuitBreak", "duration", "faults"];
     private static readonly string[] FaultKeys = ["kind", "app", "delayMs", "factor", "at", "for"];
+
+    /// <summary>
+    /// Loads <paramref name="path"/>, the app catalog at <paramref name="catalogPath"/> and the scenario its method names,
+    /// and checks the experiment against both; throws before anything runs or is written, the file's own problems first.
+    /// </summary>
+    public static PreparedExperiment Prepare(string path, string catalogPath)
+    {
+        var definition = Load(path);
+        var catalog = AppCatalog.Load(catalogPath);
+        var scenario = ExperimentScenario.For(ScenarioLoader.Load(definition.Method.ScenarioPath, catalog), definition.Method);
+        ExperimentCatalogCheck.Apps(definition, catalog);
+        return new PreparedExperiment(definition, scenario);
+    }
 
     /// <summary>Loads <paramref name="path"/>; throws <see cref="ConfigFileException"/> listing every problem.</summary>
     public static ExperimentDefinition Load(string path)

@@ -22,7 +22,7 @@ internal static class ExperimentProbeReader
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                problems.Add($"{here}: must be an object such as {{ \"probe\": \"error-rate\", \"max\": 0.1 }}");
+                problems.Add($"{here}: must be an object such as {{ \"probe\": \"{ProbeCatalog.ErrorRate}\", \"max\": 0.1 }}");
                 continue;
             }
 

@@ -16,12 +16,12 @@ public sealed record ProbeReading(DateTimeOffset At, MeshStats Stats, bool Ready
         var last = window[^1];
         return probe.Probe switch
         {
-            "latency-p95" => last.Stats.Flow.RecentLatencyMs.P95,
-            "error-rate" => ErrorRate(probe, first, last),
-            "client-error-rate" => Share(last.CallFailures - first.CallFailures, last.CallsTried - first.CallsTried),
-            "queue-depth" => window.Max(r => r.Stats.PendingDeliveries),
-            "ready" => window.Min(r => r.Ready ? 1 : 0),
-            "open-circuits" => window.Max(r => r.Stats.Flow.CircuitsNotClosed),
+            ProbeCatalog.LatencyP95 => last.Stats.Flow.RecentLatencyMs.P95,
+            ProbeCatalog.ErrorRate => ErrorRate(probe, first, last),
+            ProbeCatalog.ClientErrorRate => Share(last.CallFailures - first.CallFailures, last.CallsTried - first.CallsTried),
+            ProbeCatalog.QueueDepth => window.Max(r => r.Stats.PendingDeliveries),
+            ProbeCatalog.Ready => window.Min(r => r.Ready ? 1 : 0),
+            ProbeCatalog.OpenCircuits => window.Max(r => r.Stats.Flow.CircuitsNotClosed),
             _ => throw new ArgumentException($"'{probe.Probe}' is not a live probe."),
         };
     }

@@ -57,11 +57,11 @@ public sealed class ExperimentTests(ITestOutputHelper output)
         var journal = outcome.Journal;
         Assert.Equal(ExperimentStatus.Interrupted, journal.Status);
         Assert.False(journal.Passed);
-        Assert.Equal("halt-command", journal.Halt!.Source);
+        Assert.Equal(HaltSource.HaltCommand, journal.Halt!.Source);
         Assert.Equal("pulled by the test", journal.Halt.Reason);
         Assert.InRange(journal.Halt.TimeToRevertMs, 0, 5_000);
         var injection = Assert.Single(journal.Injections);
-        Assert.Equal("halt-command", injection.RevertedBy);
+        Assert.Equal(HaltSource.HaltCommand.Name, injection.RevertedBy);
         Assert.True(injection.RevertedAt - injection.InjectedAt < TimeSpan.FromSeconds(30), "the fault stayed on for its scheduled 40 s");
         // The halt can come before any sample saw the fault on (samples are 250 ms apart): then none may show it at all.
         var lastOn = journal.Samples.LastOrDefault(x => x.FaultsOn.Count > 0)?.Seconds ?? 0;
@@ -110,7 +110,7 @@ public sealed class ExperimentTests(ITestOutputHelper output)
 
         var journal = outcome.Journal;
         Assert.Equal(ExperimentStatus.Aborted, journal.Status);
-        Assert.Equal("safeguard", journal.Halt!.Source);
+        Assert.Equal(HaltSource.Safeguard, journal.Halt!.Source);
         Assert.Contains("ready", journal.Halt.Reason);
         Assert.Contains(journal.Checks, c => c.Phase == "during" && c.Probe == "ready" && !c.Passed);
         var injection = Assert.Single(journal.Injections);

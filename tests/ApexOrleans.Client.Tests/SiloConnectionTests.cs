@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Running;
+using ApexOrleans.Client.Tests.Experiments;
 
 namespace ApexOrleans.Client.Tests;
 
@@ -19,18 +23,34 @@ public sealed class SiloConnectionTests
         Assert.Equal(11, silo.KeyRequests); // ten dropped (more than HttpClient retries by itself), the eleventh answered
     }
 
-    /// <summary>Answers /api/v1/info and /health/ready; resets the connection of the first n requests for development keys, then gives them.</summary>
+    [Fact]
+    public async Task TheExperimentJournalsASiloHoldsAreReadBackWhole()
+    {
+        var journal = JournalFormatTests.Journal(HaltSource.Safeguard);
+        var json = JsonSerializer.Serialize(journal, BundleJson.Options);
+        await using var silo = new DroppingSilo(keyRequestsDropped: 0, experiments: $$"""[{ "runId": "{{journal.RunId}}", "status": "aborted", "journal": {{json}} }]""");
+        await using var session = await HttpMeshSession.ConnectAsync(silo.Url, keysFile: null, CancellationToken.None);
+
+        var read = ExperimentJournal.FromSilo(Assert.Single(await session.ExperimentRecordsAsync(CancellationToken.None)));
+
+        Assert.Equal(json, JsonSerializer.Serialize(read, BundleJson.Options));
+        Assert.Same(HaltSource.Safeguard, read.Halt!.Source);
+    }
+
+    /// <summary>Answers /api/v1/info, /health/ready and (when given) /api/v1/experiments; resets the connection of the first n requests for development keys, then gives them.</summary>
     private sealed class DroppingSilo : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
         private readonly int _dropped;
+        private readonly string? _experiments;
         private int _keyRequests;
 
-        public DroppingSilo(int keyRequestsDropped)
+        public DroppingSilo(int keyRequestsDropped, string? experiments = null)
         {
             _dropped = keyRequestsDropped;
+            _experiments = experiments;
             _listener.Start();
             Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
             _serving = ServeAsync();
@@ -73,6 +93,10 @@ public sealed class SiloConnectionTests
                 else if (request.StartsWith("GET /api/v1/dev/keys ", StringComparison.Ordinal) && Interlocked.Increment(ref _keyRequests) > _dropped)
                 {
                     await AnswerAsync(stream, """{ "admin": "admin-key", "apps": { "omnihub": "omnihub-key" } }""");
+                }
+                else if (request.StartsWith("GET /api/v1/experiments ", StringComparison.Ordinal) && _experiments is { } experiments)
+                {
+                    await AnswerAsync(stream, experiments);
                 }
                 else
                 {
