@@ -1,5 +1,4 @@
 using ApexOrleans.Contracts.Circuits;
-using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
@@ -15,13 +14,8 @@ namespace ApexOrleans.Grains.Circuits;
 /// </summary>
 [TenantPlacement]
 public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
-    : Grain, ICircuitBreakerGrain
+    : TenantScopedGrain(tenants), ICircuitBreakerGrain
 {
-    private string _tenantId = null!;
-
-    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
-    private Tenant CurrentTenant => tenants.Get(_tenantId);
-
     private CircuitState Circuit => state.State;
 
     private CircuitBreakerOptions Options => CurrentTenant.Settings.Circuit;
@@ -29,8 +23,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tenantId = MeshKeys.Split(this.GetPrimaryKeyString()).Tenant;
-        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
+        await base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -114,7 +107,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             await state.WriteOrRevertAsync(DeactivateOnIdle);
         }
 
-        return new CircuitSnapshot(MeshKeys.Split(this.GetPrimaryKeyString()).Name, Circuit.Status, Circuit.ConsecutiveFailures,
+        return new CircuitSnapshot(Name, Circuit.Status, Circuit.ConsecutiveFailures,
             Circuit.OpenUntil, [.. Circuit.Transitions]);
     }
 
@@ -144,6 +137,6 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         var transition = new CircuitTransition(at, Circuit.Status, to, cause, eventId);
         Circuit.Transitions.Add(transition);
         Circuit.Status = to;
-        telemetry.CircuitMoved(CurrentTenant.Id, MeshKeys.Split(this.GetPrimaryKeyString()).Name, transition);
+        telemetry.CircuitMoved(CurrentTenant.Id, Name, transition);
     }
 }

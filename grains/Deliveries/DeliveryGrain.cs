@@ -32,13 +32,8 @@ public sealed class DeliveryGrain(
     CrashPoints crash,
     FaultSwitchboard faults,
     AttemptTimeouts attemptTimeouts,
-    TimeProvider wallClock) : Grain, IDeliveryGrain
+    TimeProvider wallClock) : TenantScopedGrain(tenants), IDeliveryGrain
 {
-    private string _tenantId = null!;
-
-    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
-    private Tenant CurrentTenant => tenants.Get(_tenantId);
-    private string _target = null!;
     private bool _attemptingAtOnce;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
@@ -55,13 +50,15 @@ public sealed class DeliveryGrain(
 
     private DeliveryOptions Options => CurrentTenant.Settings.Delivery;
 
+    // The app this queue delivers to: the key's name.
+    private string Target => Name;
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenantId, _target) = MeshKeys.Split(this.GetPrimaryKeyString());
-        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
+        await base.OnActivateAsync(cancellationToken);
         _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), Queue.FirstHistoryPage);
-        var app = catalog.Find(_target);
+        var app = catalog.Find(Target);
         _fallback = app?.Fallback;
         _competing = new CompetingDeliveries(app);
         ScheduleNext(); // items left from before a restart resume
@@ -90,10 +87,10 @@ public sealed class DeliveryGrain(
             return;
         }
 
-        var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, _target, delivery.Role);
+        var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, Target, delivery.Role);
         if (delivery.Role != DeliveryRole.Source)
         {
-            delay += faults.DelayFor(_tenantId, _target); // an experiment's injected delay comes on top of the run's own
+            delay += faults.DelayFor(TenantId, Target); // an experiment's injected delay comes on top of the run's own
         }
 
         Queue.Pending.Add(new DeliveryItem
@@ -202,7 +199,7 @@ public sealed class DeliveryGrain(
 
     /// <inheritdoc />
     public async Task<DeliveryQueueSnapshot> GetAsync() => new(
-        _target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
+        Target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
         [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
 
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
@@ -235,8 +232,8 @@ public sealed class DeliveryGrain(
         }
 
         var number = item.Attempts.Count + 1;
-        var decision = faults.Decide(_tenantId, _target)
-            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, _target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
+        var decision = faults.Decide(TenantId, Target)
+            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, Target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
         if (!FailsBeforeTheApp(decision.Fault) && CanFailOver(item))
         {
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
@@ -250,7 +247,7 @@ public sealed class DeliveryGrain(
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds));
         await circuit.RecordAsync(now, envelope.Id, succeeded, error);
-        telemetry.Attempted(CurrentTenant.Id, _target, item, item.Attempts[^1]);
+        telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
 
         if (succeeded)
         {
@@ -312,13 +309,13 @@ public sealed class DeliveryGrain(
         }
 
         crash.Pass(CrashPoints.FailoverPoint);
-        await GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(_tenantId, item.FailedOverTo!))
-            .EnqueueAsync(new Delivery(item.Delivery.Envelope, DeliveryRole.Fallback, StandsInFor: _target));
+        await GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(TenantId, item.FailedOverTo!))
+            .EnqueueAsync(new Delivery(item.Delivery.Envelope, DeliveryRole.Fallback, StandsInFor: Target));
         item.CompletedAt = now;
         Queue.Pending.Remove(item);
         Queue.Delivered.Add(item);
         Queue.FailedOverCount++;
-        telemetry.FailedOver(CurrentTenant.Id, _target, item.FailedOverTo!, item);
+        telemetry.FailedOver(CurrentTenant.Id, Target, item.FailedOverTo!, item);
     }
 
     /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>
@@ -369,6 +366,6 @@ public sealed class DeliveryGrain(
         var waiting = _competing.Waiting(Queue.Pending);
         var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
         var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
-        CurrentTenant.Timeline.Schedule($"deliver/{_target}", next, self.RunDueAsync);
+        CurrentTenant.Timeline.Schedule($"deliver/{Target}", next, self.RunDueAsync);
     }
 }

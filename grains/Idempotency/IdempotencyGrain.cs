@@ -1,5 +1,4 @@
 using ApexOrleans.Contracts.Idempotency;
-using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Tenancy;
@@ -14,88 +13,81 @@ namespace ApexOrleans.Grains.Idempotency;
 [TenantPlacement]
 public sealed class IdempotencyGrain(
     [PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants, SiloIncarnation incarnation)
-    : Grain, IIdempotencyGrain
+    : TenantScopedGrain(tenants), IIdempotencyGrain
 {
-    private string _tenantId = null!;
-    private string _scopedKey = null!;
-
-    // Looked up on every use: a resumed run may replace a tenant created with defaults after a restart.
-    private Tenant CurrentTenant => tenants.Get(_tenantId);
-
-    private IdempotencyState Key => state.State;
+    private IdempotencyState Entry => state.State;
 
     private IdempotencyOptions Options => CurrentTenant.Settings.Idempotency;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenantId, _scopedKey) = MeshKeys.Split(this.GetPrimaryKeyString());
-        await tenants.TakeUpAsync(_tenantId); // a tenant whose grains moved here from a silo that left
+        await base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
-        CurrentTenant.UsedKey(_scopedKey); // so that retiring the tenant finds this grain (also a tenant configured again since)
+        CurrentTenant.UsedKey(Name); // so that retiring the tenant finds this grain (also a tenant configured again since)
         if (!state.RecordExists)
         {
-            Key.Fingerprint = fingerprint;
-            Key.EventId = eventId;
-            Key.ClaimedAt = now;
-            Key.ClaimedBy = incarnation.Id;
+            Entry.Fingerprint = fingerprint;
+            Entry.EventId = eventId;
+            Entry.ClaimedAt = now;
+            Entry.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId, now);
         }
 
         ClaimOutcome outcome;
-        if (Key.Expired || (Key.CompletedAt is { } completed && now - completed > Options.Retention))
+        if (Entry.Expired || (Entry.CompletedAt is { } completed && now - completed > Options.Retention))
         {
-            Key.Expired = true;
-            Key.Receipt = null; // a tombstone: enough to refuse, nothing more
+            Entry.Expired = true;
+            Entry.Receipt = null; // a tombstone: enough to refuse, nothing more
             outcome = ClaimOutcome.Expired;
         }
-        else if (Key.Fingerprint != fingerprint)
+        else if (Entry.Fingerprint != fingerprint)
         {
             outcome = ClaimOutcome.Conflict;
         }
-        else if (Key.Receipt is not null)
+        else if (Entry.Receipt is not null)
         {
             outcome = ClaimOutcome.Duplicate;
         }
-        else if (Key.ClaimedBy != incarnation.Id || now - Key.ClaimedAt >= Options.InProgressTimeout)
+        else if (Entry.ClaimedBy != incarnation.Id || now - Entry.ClaimedAt >= Options.InProgressTimeout)
         {
             // Claimed by an earlier life of the silo (cut short by a crash), or abandoned: go ahead, idempotently.
-            Key.ClaimedAt = now;
-            Key.ClaimedBy = incarnation.Id;
+            Entry.ClaimedAt = now;
+            Entry.ClaimedBy = incarnation.Id;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
-            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Key.EventId, now);
+            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Entry.EventId, now);
         }
         else
         {
             outcome = ClaimOutcome.InProgress;
         }
 
-        Key.RefusedCount++;
-        if (Key.Refusals.Count < Options.DuplicateDetailLimit)
+        Entry.RefusedCount++;
+        if (Entry.Refusals.Count < Options.DuplicateDetailLimit)
         {
-            Key.Refusals.Add(new DuplicateRefusal(now, outcome, fingerprint));
+            Entry.Refusals.Add(new DuplicateRefusal(now, outcome, fingerprint));
         }
 
         await state.WriteOrRevertAsync(DeactivateOnIdle);
-        return new IdempotencyClaim(outcome, Key.Receipt, Key.EventId, now);
+        return new IdempotencyClaim(outcome, Entry.Receipt, Entry.EventId, now);
     }
 
     /// <inheritdoc />
     public async Task<PublishReceipt> CompleteAsync(PublishReceipt receipt)
     {
         receipt = receipt with { AcceptedAt = CurrentTenant.Clock.GetUtcNow() }; // accepted on the tenant's clock, on the tenant's silo
-        Key.Receipt = receipt;
-        Key.CompletedAt = receipt.AcceptedAt;
+        Entry.Receipt = receipt;
+        Entry.CompletedAt = receipt.AcceptedAt;
         await state.WriteOrRevertAsync(DeactivateOnIdle);
         return receipt;
     }
 
     /// <inheritdoc />
-    public Task<IdempotencyState?> GetAsync() => Task.FromResult(state.RecordExists ? Key : null);
+    public Task<IdempotencyState?> GetAsync() => Task.FromResult(state.RecordExists ? Entry : null);
 }
