@@ -1,8 +1,8 @@
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Experiments;
 

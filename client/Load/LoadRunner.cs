@@ -5,9 +5,9 @@ using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Storage.Hosting;
 using Orleans.Configuration;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Load;
 

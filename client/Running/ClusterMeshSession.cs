@@ -8,7 +8,6 @@ using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Hosting;

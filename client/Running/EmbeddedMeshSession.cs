@@ -7,7 +7,6 @@ using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;

@@ -4,8 +4,8 @@ using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Storage.Hosting;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Running;
 

@@ -3,8 +3,8 @@ using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Client.Evidence;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Running;
 

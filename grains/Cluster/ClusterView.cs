@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ApexOrleans.Grains.Cluster;
 
 /// <summary>What every silo of the cluster holds in memory, asked of each silo's <see cref="ISiloGrain"/> (on a silo).</summary>
-public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService membership, IOptions<MeshClusterOptions> options)
+public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService membership, IOptions<MeshClusterOptions> options) : IClusterView
 {
     /// <summary>
     /// The active silos' addresses, in order, as this silo's membership view has them: read from memory, so asking
@@ -35,18 +35,18 @@ public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService 
             answers.Where(a => !a.Answered).Select(a => a.silo).ToList());
     }
 
-    /// <summary>Each silo's figures and tenants.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SiloReport>> ReportsAsync() => [.. (await AskEachAsync(s => s.ReportAsync())).Answers.Values];
 
-    /// <summary>The tenants held anywhere in the cluster.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> TenantsAsync() =>
         (await ReportsAsync()).SelectMany(r => r.Tenants).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The cluster's most recent activity, newest last, optionally of one tenant.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MeshActivity>> RecentAsync(string? tenant, int count) =>
         (await AskEachAsync(s => s.RecentAsync(tenant, count))).Answers.Values.SelectMany(a => a).OrderBy(a => a.At).TakeLast(count).ToList();
 
-    /// <summary>Delivery latency percentiles per slice of wall-clock time since <paramref name="since"/>, over every silo's deliveries together.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice, DateTimeOffset since) =>
         MeshTelemetry.SeriesOf((await AskEachAsync(s => s.LatencySamplesAsync(since))).Answers.Values.SelectMany(s => s), slice);
 }

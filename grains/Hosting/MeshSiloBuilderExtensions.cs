@@ -1,5 +1,4 @@
 using ApexOrleans.Contracts.Catalog;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Deliveries;
@@ -15,6 +14,10 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Cluster;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Publishing;
 
 namespace ApexOrleans.Grains.Hosting;
 
@@ -44,13 +47,16 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<FaultSwitchboard>();
         services.AddOptions<MeshClusterOptions>();
         services.AddSingleton<ClusterView>();
+        services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FaultSetSync>();
         services.AddSingleton<MeshStatsReader>();
+        services.AddSingleton<ISiloActivity, SiloActivity>();
         services.AddSingleton<SiloIncarnation>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AttemptTimeouts>();
         services.AddSingleton<MeshGateway>();
+        services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<MeshGateway>());
         services.AddSingleton<TenantStateReader>();
         services.AddHostedService<MeshStartupCheck>();
         return builder;

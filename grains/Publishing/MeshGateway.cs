@@ -6,6 +6,7 @@ using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Diagnostics;
+using ApexOrleans.Contracts.Publishing;
 
 namespace ApexOrleans.Grains.Publishing;
 
@@ -14,7 +15,7 @@ namespace ApexOrleans.Grains.Publishing;
 /// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
 /// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
 /// </summary>
-public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash)
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash) : IEventPublisher
 {
     /// <summary>
     /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued

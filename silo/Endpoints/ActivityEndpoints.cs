@@ -1,9 +1,9 @@
 using System.Text.Json;
 using ApexOrleans.Contracts.Serialization;
-using ApexOrleans.Grains.Cluster;
-using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Silo.Security;
+using ApexOrleans.Contracts.Diagnostics;
+using ApexOrleans.Contracts.Cluster;
 
 namespace ApexOrleans.Silo.Endpoints;
 
@@ -15,15 +15,15 @@ public static class ActivityEndpoints
     {
         var group = routes.MapGroup("/api/v1/activity").WithTags("activity");
         var activity = group.MapGroup("").RequireAdminKey();
-        activity.MapGet("/", async (string? tenant, int? count, ClusterView cluster) => TypedResults.Ok(await cluster.RecentAsync(tenant, Math.Clamp(count ?? 100, 1, 1000))))
+        activity.MapGet("/", async (string? tenant, int? count, IClusterView cluster) => TypedResults.Ok(await cluster.RecentAsync(tenant, Math.Clamp(count ?? 100, 1, 1000))))
             .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions, on every silo of the cluster");
-        activity.MapGet("/latency", async (int? sliceSeconds, int? windowSeconds, ClusterView cluster, TimeProvider clock) =>
+        activity.MapGet("/latency", async (int? sliceSeconds, int? windowSeconds, IClusterView cluster, TimeProvider clock) =>
                 TypedResults.Ok(await cluster.LatencySeriesAsync(
                     TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)), clock.GetUtcNow() - TimeSpan.FromSeconds(Math.Clamp(windowSeconds ?? 600, 1, 86_400)))))
             .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time over the last ?windowSeconds= (default 600), every silo's deliveries together");
-        activity.MapGet("/stats", (MeshStatsReader stats) => TypedResults.Ok(stats.Read()))
+        activity.MapGet("/stats", (ISiloActivity silo) => TypedResults.Ok(silo.Stats()))
             .WithSummary("This silo's activations, pending deliveries, tenants and process memory now (a load samples it)");
-        activity.MapGet("/silos", async (ClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
+        activity.MapGet("/silos", async (IClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
             .WithSummary("Every silo of the cluster: its address, figures (as /stats) and the tenants it holds");
         activity.MapPost("/stream-sessions", (HttpContext context, StreamSessions sessions) =>
             {
@@ -37,7 +37,7 @@ public static class ActivityEndpoints
             .WithTags("metrics").WithSummary("Prometheus text format: events, attempts, deliveries, circuit transitions, latency, activations");
     }
 
-    private static async Task StreamAsync(HttpContext context, string? tenant, MeshTelemetry telemetry, CancellationToken cancellationToken)
+    private static async Task StreamAsync(HttpContext context, string? tenant, ISiloActivity silo, CancellationToken cancellationToken)
     {
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -45,7 +45,7 @@ public static class ActivityEndpoints
         await context.Response.Body.FlushAsync(cancellationToken);
         try
         {
-            await foreach (var item in telemetry.StreamAsync(cancellationToken))
+            await foreach (var item in silo.StreamAsync(cancellationToken))
             {
                 if (tenant is null || item.Tenant == tenant)
                 {

@@ -6,7 +6,7 @@ using ApexOrleans.Silo.Security;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Contracts.Publishing;
 
 namespace ApexOrleans.Silo.Endpoints;
 
@@ -41,7 +41,7 @@ public static class EventEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> PublishAsync(HttpRequest request, MeshGateway gateway, ApiKeyRing keys, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(HttpRequest request, IEventPublisher gateway, ApiKeyRing keys, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var tenant = request.Headers.TryGetValue(TenantHeader, out var header) ? header.ToString() : MeshKeys.DefaultTenant;
         if (!MeshKeys.IsTenant(tenant))

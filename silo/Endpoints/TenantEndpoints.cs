@@ -5,9 +5,8 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Silo.Security;
+using ApexOrleans.Contracts.Cluster;
 
 namespace ApexOrleans.Silo.Endpoints;
 
@@ -18,7 +17,7 @@ public static class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder routes)
     {
         var tenants = routes.MapGroup("/api/v1/tenants").WithTags("tenants").RequireAdminKey();
-        tenants.MapGet("/", async (ClusterView cluster) => TypedResults.Ok(await cluster.TenantsAsync()))
+        tenants.MapGet("/", async (IClusterView cluster) => TypedResults.Ok(await cluster.TenantsAsync()))
             .WithSummary("The tenants (runs) held by any silo of the cluster");
         tenants.MapGet("/{tenant}/apps", async (string tenant, TenantStateReader reader) => Valid(tenant) ?? TypedResults.Ok(await reader.ReadAsync(tenant)))
             .WithSummary("Every app's tables, held events and counts");

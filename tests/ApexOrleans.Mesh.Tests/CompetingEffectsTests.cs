@@ -1,7 +1,7 @@
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Tenancy;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Mesh.Tests;
 

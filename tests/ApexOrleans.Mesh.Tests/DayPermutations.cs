@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using ApexOrleans.Contracts.Chaos;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Tenancy;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;
+using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Mesh.Tests;
 

@@ -5,7 +5,6 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;

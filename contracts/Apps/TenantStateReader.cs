@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Tenancy;
 
-namespace ApexOrleans.Grains.Apps;
+namespace ApexOrleans.Contracts.Apps;
 
 /// <summary>
 /// Reads the data of every app of a tenant back from the grains, and renders it canonically (tables, rows,
