@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -69,7 +70,7 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task StartTenantAsync(string tenant, RunSettings settings, bool listed, CancellationToken cancellationToken)
     {
         Runs.Start(tenant, settings, listed);
-        var run = await SendAsync<CreatedRun>(HttpMethod.Post, "/api/v1/runs", new { runId = tenant, settings, listed }, cancellationToken, tenant);
+        var run = await SendAsync<CreatedRun>(HttpMethod.Post, ApiRoutes.Runs, new { runId = tenant, settings, listed }, cancellationToken, tenant);
         Keys.HoldRunKeys(tenant, run.Keys);
     }
 
@@ -78,7 +79,7 @@ public sealed class HttpMeshSession : IMeshSession
     {
         Runs.End(tenant); // first: a recovery running meanwhile must not take the run up again
         Keys.DropRunKeys(tenant);
-        using var response = await _connection.SendAsync(null, () => Keys.AdminRequest(HttpMethod.Delete, $"/api/v1/runs/{tenant}", null), cancellationToken);
+        using var response = await _connection.SendAsync(null, () => Keys.AdminRequest(HttpMethod.Delete, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.Run, tenant), null), cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
             response.EnsureSuccessStatusCode(); // not found: a restarted silo had already forgotten it
@@ -87,7 +88,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<MeshStats> StatsAsync(CancellationToken cancellationToken) =>
-        await SendAsync<MeshStats>(HttpMethod.Get, "/api/v1/activity/stats", null, cancellationToken);
+        await SendAsync<MeshStats>(HttpMethod.Get, ApiRoutes.Activity + ApiRoutes.ActivityStats, null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope, CancellationToken cancellationToken)
@@ -100,7 +101,7 @@ public sealed class HttpMeshSession : IMeshSession
         Runs.NoteSequence(tenant, envelope.Sequence);
         using var response = await _connection.SendAsync(tenant, () =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+            var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Events)
             {
                 Content = new StringContent(CloudEventWriter.ToJson(envelope), Encoding.UTF8, "application/cloudevents+json"),
             };
@@ -127,7 +128,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
-        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Get, $"/api/v1/runs/{tenant}/clock", null, cancellationToken, tenant));
+        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunClock, tenant), null, cancellationToken, tenant));
 
     /// <summary>How often a real clock is asked whether it has got to where a day waits for it.</summary>
     private static readonly TimeSpan ClockPoll = TimeSpan.FromMilliseconds(50);
@@ -136,7 +137,7 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // A virtual clock moves when told; a real one is only waited for.
-        while (Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/advance", new ClockTime(until), cancellationToken, tenant)) < until)
+        while (Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunAdvance, tenant), new ClockTime(until), cancellationToken, tenant)) < until)
         {
             await Task.Delay(ClockPoll, _retry.Clock, cancellationToken);
         }
@@ -144,11 +145,11 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
-        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, $"/api/v1/runs/{tenant}/settle", new ClockTime(limit), cancellationToken, tenant));
+        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunSettle, tenant), new ClockTime(limit), cancellationToken, tenant));
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, AppSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps", null, cancellationToken, tenant);
+        await SendAsync<SortedDictionary<string, AppSnapshot>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantApps, tenant), null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken)
@@ -157,7 +158,7 @@ public sealed class HttpMeshSession : IMeshSession
         // Every app of the silo's catalog: an app that publishes nothing has no key but does have receipts.
         foreach (var app in _apps.Order(StringComparer.Ordinal))
         {
-            receipts[app] = await SendAsync<List<ApplyReceipt>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/apps/{app}/receipts", null, cancellationToken, tenant);
+            receipts[app] = await SendAsync<List<ApplyReceipt>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.AppReceipts, tenant, app), null, cancellationToken, tenant);
         }
 
         return receipts;
@@ -165,38 +166,38 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, CircuitSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/circuits", null, cancellationToken, tenant);
+        await SendAsync<SortedDictionary<string, CircuitSnapshot>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantCircuits, tenant), null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
-        await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, $"/api/v1/tenants/{tenant}/queues", null, cancellationToken, tenant);
+        await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantQueues, tenant), null, cancellationToken, tenant);
 
     /// <inheritdoc />
     public async Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken)
     {
         using var response = await _connection.SendAsync(tenant,
-            () => Keys.AdminRequest(HttpMethod.Get, $"/api/v1/tenants/{tenant}/receipts/{sourceApp}/{Uri.EscapeDataString(key)}", null), cancellationToken);
+            () => Keys.AdminRequest(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.PublishReceipt, tenant, sourceApp, key), null), cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await Read<IdempotencyState>(response, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<InjectedFault> InjectFaultAsync(FaultRequest request, CancellationToken cancellationToken)
     {
-        using var response = await _connection.SendFaultCallAsync(() => Keys.AdminRequest(HttpMethod.Post, "/api/v1/faults", request), cancellationToken);
+        using var response = await _connection.SendFaultCallAsync(() => Keys.AdminRequest(HttpMethod.Post, ApiRoutes.Faults, request), cancellationToken);
         return await Read<InjectedFault>(response, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> RevertFaultAsync(string id, CancellationToken cancellationToken)
     {
-        using var response = await _connection.SendFaultCallAsync(() => Keys.AdminRequest(HttpMethod.Delete, $"/api/v1/faults/{Uri.EscapeDataString(id)}", null), cancellationToken);
+        using var response = await _connection.SendFaultCallAsync(() => Keys.AdminRequest(HttpMethod.Delete, ApiRoutes.To(ApiRoutes.Faults, ApiRoutes.Fault, id), null), cancellationToken);
         return response.IsSuccessStatusCode;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<InjectedFault>> RevertFaultsAsync(string? owner, CancellationToken cancellationToken)
     {
-        var path = owner is null ? "/api/v1/faults" : $"/api/v1/faults?owner={Uri.EscapeDataString(owner)}";
+        var path = owner is null ? ApiRoutes.Faults : $"{ApiRoutes.Faults}?owner={Uri.EscapeDataString(owner)}";
         return await MeshFaults.UntilEverySiloConfirmsAsync(_retry, async cancellationToken =>
         {
             using var response = await _connection.SendFaultCallAsync(() => Keys.AdminRequest(HttpMethod.Delete, path, null), cancellationToken);
@@ -210,7 +211,7 @@ public sealed class HttpMeshSession : IMeshSession
     {
         try
         {
-            using var probe = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+            using var probe = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Ready);
             using var response = await _connection.SendOnceAsync(probe, cancellationToken);
             return response.IsSuccessStatusCode;
         }
@@ -223,14 +224,14 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task RecordExperimentAsync(JsonElement record, CancellationToken cancellationToken)
     {
-        using var response = await _connection.SendAsync(null, () => Keys.AdminRequest(HttpMethod.Post, "/api/v1/experiments", record), cancellationToken);
+        using var response = await _connection.SendAsync(null, () => Keys.AdminRequest(HttpMethod.Post, ApiRoutes.Experiments, record), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
     /// <summary>The journals of the experiment runs reported to this silo, newest first, as the silo keeps them (JSON).</summary>
     public async Task<IReadOnlyList<JsonElement>> ExperimentRecordsAsync(CancellationToken cancellationToken)
     {
-        using var message = Keys.AdminRequest(HttpMethod.Get, "/api/v1/experiments", null);
+        using var message = Keys.AdminRequest(HttpMethod.Get, ApiRoutes.Experiments, null);
         using var response = await _connection.SendOnceAsync(message, cancellationToken);
         return (await Read<List<ReportedExperiment>>(response, cancellationToken)).Select(r => r.Journal).ToList();
     }
@@ -244,7 +245,7 @@ public sealed class HttpMeshSession : IMeshSession
     /// <inheritdoc />
     public async Task ReportAsync(string tenant, JsonElement scorecard, CancellationToken cancellationToken)
     {
-        using var response = await _connection.SendAsync(tenant, () => Keys.AdminRequest(HttpMethod.Put, $"/api/v1/runs/{tenant}/scorecard", scorecard), cancellationToken);
+        using var response = await _connection.SendAsync(tenant, () => Keys.AdminRequest(HttpMethod.Put, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunScorecard, tenant), scorecard), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using ApexOrleans.Contracts.Tenancy;
@@ -56,7 +57,7 @@ internal sealed class ResumableRuns
         foreach (var (runId, run) in tenant is null ? _runs : _runs.Where(r => r.Key == tenant))
         {
             // The run's settings, with its clock where it had got to; its durable queues and holds are woken by the silo.
-            using var resume = keys.AdminRequest(HttpMethod.Post, "/api/v1/runs",
+            using var resume = keys.AdminRequest(HttpMethod.Post, ApiRoutes.Runs,
                 new { runId, settings = run.Settings with { ClockStart = run.Clock }, resume = true, sequence = run.Sequence, listed = run.Listed });
             using var response = await silo.SendAsync(resume, cancellationToken);
             if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<CreatedRun>(MeshJson.Options, cancellationToken) is { } created)

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
 using ApexOrleans.Contracts.Serialization;
@@ -48,7 +49,7 @@ internal sealed class SiloConnection : IDisposable
                 SiloInfo info;
                 try
                 {
-                    info = (await silo.GetFromJsonAsync<SiloInfo>("/api/v1/info", MeshJson.Options, cancellationToken))!;
+                    info = (await silo.GetFromJsonAsync<SiloInfo>(ApiRoutes.Info, MeshJson.Options, cancellationToken))!;
                 }
                 catch (HttpRequestException e)
                 {
@@ -106,8 +107,8 @@ internal sealed class SiloConnection : IDisposable
             var path = message.RequestUri!.OriginalString; // read before sending: HttpClient makes it absolute
             var response = await _silos.Current.SendAsync(message, cancellationToken);
             var lostRun = response.StatusCode == HttpStatusCode.NotFound && tenant is not null && Runs.Holds(tenant)
-                && (path.StartsWith($"/api/v1/runs/{tenant}/", StringComparison.Ordinal)
-                    || path == "/api/v1/events"); // run_not_found: the silo restarted without it, or its tenant moved
+                && (path.StartsWith(ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.Run, tenant) + "/", StringComparison.Ordinal)
+                    || path == ApiRoutes.Events); // run_not_found: the silo restarted without it, or its tenant moved
             if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized || lostRun)
             {
                 response.Dispose();

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -26,7 +27,7 @@ internal sealed class SiloKeyRing(SiloKeys keys, string? keysFile)
                 ?? throw new BadInputException($"--keys {keysFile}: expected {{ \"admin\": \"…\", \"apps\": {{ \"app\": \"key\" }} }}.");
         }
 
-        using var response = await silo.GetAsync("/api/v1/dev/keys", cancellationToken);
+        using var response = await silo.GetAsync(ApiRoutes.DevKeys, cancellationToken);
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<SiloKeys>(MeshJson.Options, cancellationToken) : null;
     }
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 namespace ApexOrleans.Client.Running;
 
 /// <summary>
@@ -87,7 +88,7 @@ internal sealed class SiloList : IDisposable
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var ready = await silo.GetAsync("/health/ready", probe.Token);
+            using var ready = await silo.GetAsync(ApiRoutes.Ready, probe.Token);
             return ready.IsSuccessStatusCode;
         }
         catch (Exception e) when (SiloRetry.IsConnectionFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Text.Json;
 using ApexOrleans.Contracts.Serialization;
 using ApexOrleans.Silo.Hosting;
@@ -13,25 +14,25 @@ public static class ActivityEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static void MapActivityEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/activity").WithTags("activity");
+        var group = routes.MapGroup(ApiRoutes.Activity).WithTags("activity");
         var activity = group.MapGroup("").RequireAdminKey();
         activity.MapGet("/", async (string? tenant, int? count, IClusterView cluster) => TypedResults.Ok(await cluster.RecentAsync(tenant, Math.Clamp(count ?? 100, 1, 1000))))
             .WithSummary("Recent publishes, failed attempts, deliveries and circuit transitions, on every silo of the cluster");
-        activity.MapGet("/latency", async (int? sliceSeconds, int? windowSeconds, IClusterView cluster, TimeProvider clock) =>
+        activity.MapGet(ApiRoutes.ActivityLatency, async (int? sliceSeconds, int? windowSeconds, IClusterView cluster, TimeProvider clock) =>
                 TypedResults.Ok(await cluster.LatencySeriesAsync(
                     TimeSpan.FromSeconds(Math.Clamp(sliceSeconds ?? 5, 1, 3600)), clock.GetUtcNow() - TimeSpan.FromSeconds(Math.Clamp(windowSeconds ?? 600, 1, 86_400)))))
             .WithSummary("Delivery latency p50/p95/p99 per slice of wall-clock time over the last ?windowSeconds= (default 600), every silo's deliveries together");
-        activity.MapGet("/stats", (ISiloActivity silo) => TypedResults.Ok(silo.Stats()))
+        activity.MapGet(ApiRoutes.ActivityStats, (ISiloActivity silo) => TypedResults.Ok(silo.Stats()))
             .WithSummary("This silo's activations, pending deliveries, tenants and process memory now (a load samples it)");
-        activity.MapGet("/silos", async (IClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
+        activity.MapGet(ApiRoutes.ActivitySilos, async (IClusterView cluster) => TypedResults.Ok(await cluster.ReportsAsync()))
             .WithSummary("Every silo of the cluster: its address, figures (as /stats) and the tenants it holds");
-        activity.MapPost("/stream-sessions", (HttpContext context, StreamSessions sessions) =>
+        activity.MapPost(ApiRoutes.ActivityStreamSessions, (HttpContext context, StreamSessions sessions) =>
             {
                 sessions.SetCookie(context);
                 return TypedResults.NoContent();
             })
             .WithSummary("For a browser's EventSource, which cannot send headers: an HttpOnly cookie that opens the stream for 60 s");
-        StreamSessions.RequireAdminKeyOrSession(group.MapGet("/stream", StreamAsync))
+        StreamSessions.RequireAdminKeyOrSession(group.MapGet(ApiRoutes.ActivityStream, StreamAsync))
             .WithSummary("Server-sent events: each activity as it happens (admin key, or the cookie of POST …/stream-sessions)");
         routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4"))
             .WithTags("metrics").WithSummary("Prometheus text format: events, attempts, deliveries, circuit transitions, latency, activations");

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Text;
 using System.Text.Json;
 using ApexOrleans.Silo.Hosting;
@@ -14,7 +15,7 @@ namespace ApexOrleans.Silo.Endpoints;
 public static class EventEndpoints
 {
     /// <summary>Where events are published: the one endpoint that also takes CloudEvents' media type.</summary>
-    public const string Path = "/api/v1/events";
+    public const string Path = ApiRoutes.Events;
 
     /// <summary>The header naming the tenant (a run); absent means the default tenant.</summary>
     public const string TenantHeader = "X-Apex-Tenant";
@@ -80,7 +81,7 @@ public static class EventEndpoints
             }
 
             var receipt = await gateway.PublishAsync(tenant, envelope);
-            var location = $"/api/v1/tenants/{tenant}/receipts/{envelope.SourceApp}/{Uri.EscapeDataString(envelope.IdempotencyKey)}";
+            var location = ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.PublishReceipt, tenant, envelope.SourceApp, envelope.IdempotencyKey);
             switch (receipt.Status)
             {
                 case PublishStatus.Accepted:

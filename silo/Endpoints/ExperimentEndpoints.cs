@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Silo.Experiments;
 using ApexOrleans.Silo.Security;
@@ -10,7 +11,7 @@ public static class ExperimentEndpoints
     /// <summary>Maps the group.</summary>
     public static void MapExperimentEndpoints(this IEndpointRouteBuilder routes)
     {
-        var experiments = routes.MapGroup("/api/v1/experiments").WithTags("experiments").RequireAdminKey();
+        var experiments = routes.MapGroup(ApiRoutes.Experiments).WithTags("experiments").RequireAdminKey();
         experiments.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).ListAsync()))
             .WithSummary("Experiment runs reported to this silo, newest first, with their journals");
         experiments.MapPost("/", async (ExperimentEntry entry, IGrainFactory grains) =>

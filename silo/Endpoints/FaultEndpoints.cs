@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Cluster;
@@ -17,7 +18,7 @@ public static class FaultEndpoints
     /// <summary>Maps the group.</summary>
     public static void MapFaultEndpoints(this IEndpointRouteBuilder routes)
     {
-        var faults = routes.MapGroup("/api/v1/faults").WithTags("faults").RequireAdminKey();
+        var faults = routes.MapGroup(ApiRoutes.Faults).WithTags("faults").RequireAdminKey();
         faults.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok((await grains.ClusterFaults().GetAsync()).Active))
             .WithSummary("The faults injected now, across the cluster");
         faults.MapPost("/", async (FaultRequest request, IGrainFactory grains, AppCatalog catalog) =>
@@ -31,7 +32,7 @@ public static class FaultEndpoints
                 {
                     request.Validate(); // here too: the keeper would throw the same, one hop further away
                     var fault = (await grains.ClusterFaults().InjectAsync(request)).Faults.Single();
-                    return Results.Created($"/api/v1/faults/{fault.Id}", fault);
+                    return Results.Created(ApiRoutes.To(ApiRoutes.Faults, ApiRoutes.Fault, fault.Id), fault);
                 }
                 catch (ArgumentException e)
                 {
@@ -45,7 +46,7 @@ public static class FaultEndpoints
                 return TypedResults.Ok(new Reverted(change.Faults, clock.GetUtcNow(), change.Unreached));
             })
             .WithSummary("The kill switch: switch off every fault (or every fault of ?owner=) in every silo");
-        faults.MapDelete("/{id}", async (string id, IGrainFactory grains) =>
+        faults.MapDelete(ApiRoutes.Fault, async (string id, IGrainFactory grains) =>
                 (await grains.ClusterFaults().RevertAsync(id)).Faults.Count > 0 ? Results.NoContent() : ApiProblems.NotFound($"No fault '{id}' is on."))
             .WithSummary("Switch one fault off in every silo");
     }

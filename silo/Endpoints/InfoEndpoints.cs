@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Net;
 using System.Reflection;
 using ApexOrleans.Contracts.Catalog;
@@ -19,7 +20,7 @@ public static class InfoEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static void MapInfoEndpoints(this IEndpointRouteBuilder routes, SiloOptions options)
     {
-        routes.MapGet("/api/v1/info", (IOptions<SiloOptions> o, AppCatalog catalog) => TypedResults.Ok(new SiloInfo(
+        routes.MapGet(ApiRoutes.Info, (IOptions<SiloOptions> o, AppCatalog catalog) => TypedResults.Ok(new SiloInfo(
                 typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
                 o.Value.IsProduction ? "production" : "development", o.Value.Storage, catalog.Apps.Keys.Order(StringComparer.Ordinal).ToList())))
             .WithTags("info").WithSummary("Version, mode, storage and apps of this silo");
@@ -28,7 +29,7 @@ public static class InfoEndpoints
             return;
         }
 
-        routes.MapGet("/api/v1/dev/keys", (HttpContext context, ApiKeyRing keys) =>
+        routes.MapGet(ApiRoutes.DevKeys, (HttpContext context, ApiKeyRing keys) =>
                 context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
                     ? Results.Ok(new DevelopmentKeys(keys.Admin, keys.Apps))
                     : ApiProblems.Forbidden("Development keys are only given to clients on this machine."))

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Text.Json;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Silo.Runs;
@@ -24,22 +25,22 @@ public static class RunEndpoints
     /// <summary>Maps the group.</summary>
     public static void MapRunEndpoints(this IEndpointRouteBuilder routes)
     {
-        var runs = routes.MapGroup("/api/v1/runs").WithTags("runs").RequireAdminKey();
+        var runs = routes.MapGroup(ApiRoutes.Runs).WithTags("runs").RequireAdminKey();
         runs.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).ListAsync()))
             .WithSummary("Runs on this silo, newest first, with their scorecards");
         runs.MapPost("/", CreateAsync).WithSummary("Create a run's tenant with its chaos, options and clock");
-        runs.MapGet("/{runId}/clock", (string runId, IGrainFactory grains) =>
+        runs.MapGet(ApiRoutes.RunClock, (string runId, IGrainFactory grains) =>
                 KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.NowAsync()))))
             .WithSummary("The run's clock");
-        runs.MapPost("/{runId}/advance", (string runId, ClockTime until, IGrainFactory grains, CancellationToken cancellationToken) =>
+        runs.MapPost(ApiRoutes.RunAdvance, (string runId, ClockTime until, IGrainFactory grains, CancellationToken cancellationToken) =>
                 KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.AdvanceAsync(until.Time).WaitAsync(cancellationToken)))))
             .WithSummary("Run the run's work up to a time (virtual clock)");
-        runs.MapPost("/{runId}/settle", (string runId, ClockTime limit, IGrainFactory grains, CancellationToken cancellationToken) =>
+        runs.MapPost(ApiRoutes.RunSettle, (string runId, ClockTime limit, IGrainFactory grains, CancellationToken cancellationToken) =>
                 KnownAsync(runId, grains, async run => TypedResults.Ok(new ClockTime(await run.SettleAsync(limit.Time).WaitAsync(cancellationToken)))))
             .WithSummary("Run until nothing is left to do, up to a limit");
-        runs.MapDelete("/{runId}", RetireAsync)
+        runs.MapDelete(ApiRoutes.Run, RetireAsync)
             .WithSummary("Retire a finished run's tenant: its timeline stops and its settings leave the silo's memory; its data stays in storage");
-        runs.MapPut("/{runId}/scorecard", async (string runId, JsonElement scorecard, IGrainFactory grains) =>
+        runs.MapPut(ApiRoutes.RunScorecard, async (string runId, JsonElement scorecard, IGrainFactory grains) =>
                 await Catalog(grains).AttachScorecardAsync(runId, scorecard) ? Results.NoContent() : ApiProblems.NotFound($"No run '{runId}'."))
             .WithSummary("Store the scorecard the runner computed");
     }
@@ -90,7 +91,7 @@ public static class RunEndpoints
         }
 
         var answer = new CreatedRun(await run.NowAsync(), keys.RunKeys(runId));
-        return created ? TypedResults.Created($"/api/v1/runs/{runId}/clock", answer) : TypedResults.Ok(answer);
+        return created ? TypedResults.Created(ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunClock, runId), answer) : TypedResults.Ok(answer);
     }
 
     private static async Task<IResult> RetireAsync(string runId, IGrainFactory grains)

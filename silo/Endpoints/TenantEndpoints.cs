@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Circuits;
@@ -16,24 +17,24 @@ public static class TenantEndpoints
     /// <summary>Maps the group.</summary>
     public static void MapTenantEndpoints(this IEndpointRouteBuilder routes)
     {
-        var tenants = routes.MapGroup("/api/v1/tenants").WithTags("tenants").RequireAdminKey();
+        var tenants = routes.MapGroup(ApiRoutes.Tenants).WithTags("tenants").RequireAdminKey();
         tenants.MapGet("/", async (IClusterView cluster) => TypedResults.Ok(await cluster.TenantsAsync()))
             .WithSummary("The tenants (runs) held by any silo of the cluster");
-        tenants.MapGet("/{tenant}/apps", async (string tenant, TenantStateReader reader) => Valid(tenant) ?? TypedResults.Ok(await reader.ReadAsync(tenant)))
+        tenants.MapGet(ApiRoutes.TenantApps, async (string tenant, TenantStateReader reader) => Valid(tenant) ?? TypedResults.Ok(await reader.ReadAsync(tenant)))
             .WithSummary("Every app's tables, held events and counts");
-        tenants.MapGet("/{tenant}/apps/{app}", (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
+        tenants.MapGet(ApiRoutes.TenantApp, (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
                 ForApp(tenant, app, catalog, () => grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("One app's tables and held events");
-        tenants.MapGet("/{tenant}/apps/{app}/receipts", (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
+        tenants.MapGet(ApiRoutes.AppReceipts, (string tenant, string app, AppCatalog catalog, IGrainFactory grains) =>
                 ForApp(tenant, app, catalog, () => grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app)).ReceiptsAsync()))
             .WithSummary("One app's apply receipts");
-        tenants.MapGet("/{tenant}/circuits", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
+        tenants.MapGet(ApiRoutes.TenantCircuits, (string tenant, AppCatalog catalog, IGrainFactory grains) =>
                 ForEachApp(tenant, catalog, app => grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("Every target's circuit with its transition history");
-        tenants.MapGet("/{tenant}/queues", (string tenant, AppCatalog catalog, IGrainFactory grains) =>
+        tenants.MapGet(ApiRoutes.TenantQueues, (string tenant, AppCatalog catalog, IGrainFactory grains) =>
                 ForEachApp(tenant, catalog, app => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("Every target's delivery queue: pending, delivered history, dead letters");
-        tenants.MapGet("/{tenant}/receipts/{app}/{**key}", async Task<IResult> (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
+        tenants.MapGet(ApiRoutes.PublishReceipt, async Task<IResult> (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
             {
                 if ((Valid(tenant) ?? KnownApp(app, catalog)) is { } invalid)
                 {

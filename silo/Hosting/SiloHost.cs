@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Net;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Serialization;
@@ -74,8 +75,8 @@ public static class SiloHost
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(ApiRoutes.Live, new() { Predicate = _ => false });
+        app.MapHealthChecks(ApiRoutes.Ready, new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapInfoEndpoints(options);
         app.MapEventEndpoints(options);
         app.MapRunEndpoints();

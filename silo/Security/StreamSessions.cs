@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Http;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
@@ -17,7 +18,7 @@ public sealed class StreamSessions(TimeProvider clock)
     public const string CookieName = "apex-stream";
 
     /// <summary>The only path the cookie is sent to.</summary>
-    public const string StreamPath = "/api/v1/activity/stream";
+    public const string StreamPath = ApiRoutes.Activity + ApiRoutes.ActivityStream;
 
     /// <summary>How long a session can open the stream (an open stream stays open; the page logs in again to reconnect).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
