@@ -11,6 +11,11 @@ namespace ApexOrleans.Storage;
 /// transaction, and each caller is answered after it commits. The schema is created on first use; subclasses
 /// make that safe to run twice and from two processes at once.
 /// </summary>
+/// <remarks>
+/// Longer than ~300 lines on purpose: the group-commit writer, the conditional statements and the reads share one
+/// connection and one batch discipline, and splitting them would hand that state around; each dialect's SQL lives
+/// in its subclass.
+/// </remarks>
 public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
 {
     private readonly IGrainStorageSerializer _serializer;

@@ -6,7 +6,7 @@ namespace ApexOrleans.Storage;
 /// Copies SQLite's write-ahead log back into the database file on a connection of its own, every interval on the
 /// storage's clock, so the writer's automatic checkpoint finds most of the log already copied and synced. That
 /// checkpoint runs inside the commit that crosses the threshold, and the single writer cannot start the next batch
-/// until it is done: copying and syncing 8,000 pages there held every write behind it for 11–25 ms.
+/// until it is done: copying and syncing the whole log there holds every write behind it (figures in docs/performance.md).
 /// </summary>
 /// <remarks>
 /// A passive checkpoint takes no lock a commit waits for (it competes only for the disk, with two syncs per pass that

@@ -26,7 +26,7 @@ public sealed class ConsoleExperimentProgress(IAnsiConsole console) : IExperimen
     }
 
     /// <inheritdoc />
-    public void Noted(string text) => console.MarkupLine($"[yellow]  ! {Markup.Escape(text)}[/]");
+    public void Note(string text) => console.MarkupLine($"[yellow]  ! {Markup.Escape(text)}[/]");
 
     /// <inheritdoc />
     public void Finished(ExperimentJournal journal, string path)

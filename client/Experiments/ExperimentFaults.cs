@@ -62,7 +62,7 @@ internal sealed class ExperimentFaults(
         }
 
         fault.SwitchedOn(siloFaultId, wallClock.GetUtcNow());
-        progress.Noted($"on: {step.Describe()}{(siloFaultId is { } id ? $" ({id})" : "")}");
+        progress.Note($"on: {step.Describe()}{(siloFaultId is { } id ? $" ({id})" : "")}");
     }
 
     private async Task RevertAsync(ScheduledFault fault, string by)
@@ -82,6 +82,6 @@ internal sealed class ExperimentFaults(
         }
 
         fault.SwitchedOff(by, wallClock.GetUtcNow());
-        progress.Noted($"off: {fault.Step.Describe()} ({by})");
+        progress.Note($"off: {fault.Step.Describe()} ({by})");
     }
 }

@@ -56,7 +56,7 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
         {
-            progress.Noted($"the silo did not take the record ({e.Message}); the journal file is the record");
+            progress.Note($"the silo did not take the record ({e.Message}); the journal file is the record");
         }
 
         progress.Finished(journal, path);

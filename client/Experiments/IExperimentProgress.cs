@@ -10,7 +10,7 @@ public interface IExperimentProgress
     void Sampled(ProbeSample sample, int tenantsInFlight);
 
     /// <summary>Something happened: a fault went on or off, a probe broke, the kill switch was pulled.</summary>
-    void Noted(string text);
+    void Note(string text);
 
     /// <summary>The run is over and its journal stored at <paramref name="path"/>.</summary>
     void Finished(ExperimentJournal journal, string path);

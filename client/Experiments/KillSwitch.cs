@@ -28,6 +28,6 @@ internal sealed class KillSwitch(ExperimentFaults faults, ExperimentRecords reco
         var revertedAt = wallClock.GetUtcNow();
         Halt = new HaltRecord(source, reason, requestedAt, revertedAt, Math.Round(Math.Max(0, (revertedAt - requestedAt).TotalMilliseconds), 1));
         records.AcknowledgeHalt(runId, Halt);
-        progress.Noted($"kill switch ({source}): {reason}; every fault reverted {Halt.TimeToRevertMs:0.#} ms after it was asked");
+        progress.Note($"kill switch ({source}): {reason}; every fault reverted {Halt.TimeToRevertMs:0.#} ms after it was asked");
     }
 }

@@ -25,7 +25,7 @@ internal sealed class ProbeExpectation(ProbeTolerance probe)
             _firstBreak = (value, at);
             if (!Probe.Eventually)
             {
-                progress.Noted($"expected {Probe.Label} {Probe.Limits} broke: {ProbeFormat.Value(value)} at {at:0.###} s");
+                progress.Note($"expected {Probe.Label} {Probe.Limits} broke: {ProbeFormat.Value(value)} at {at:0.###} s");
             }
         }
 

@@ -29,7 +29,7 @@ internal sealed class RecoveryPhase(
         }
 
         var measured = Measured(revertedAt, recoveredAt, definition.Rto, limit, detail);
-        progress.Noted(measured.Record.Detail);
+        progress.Note(measured.Record.Detail);
         return measured;
     }
 

@@ -155,12 +155,12 @@ public sealed class ClusterMeshSession : IMeshSession
 
     /// <inheritdoc />
     public Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
-        Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).NowAsync(), cancellationToken));
+        RecordClockAsync(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).NowAsync(), cancellationToken));
 
     /// <inheritdoc />
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var now = await Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).AdvanceAsync(until), cancellationToken));
+        var now = await RecordClockAsync(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).AdvanceAsync(until), cancellationToken));
         if (now < until)
         {
             // A real clock: the tenant's silo moves it; wait here until it gets there (at the run's time scale).
@@ -173,7 +173,7 @@ public sealed class ClusterMeshSession : IMeshSession
 
     /// <inheritdoc />
     public Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
-        Noted(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).SettleAsync(limit), cancellationToken));
+        RecordClockAsync(tenant, WithRecoveryAsync(tenant, () => Tenant(tenant).SettleAsync(limit), cancellationToken));
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
@@ -271,7 +271,7 @@ public sealed class ClusterMeshSession : IMeshSession
     private static bool IsSiloLoss(Exception e) => e.Cause() is TenantNotHeldException or SiloUnavailableException or OrleansMessageRejectionException
         or TimeoutException or System.Net.Sockets.SocketException || e.Cause().GetType().Name == "ConnectionFailedException"; // Orleans' own type is internal
 
-    private async Task<DateTimeOffset> Noted(string tenant, Task<DateTimeOffset> clock)
+    private async Task<DateTimeOffset> RecordClockAsync(string tenant, Task<DateTimeOffset> clock)
     {
         var now = await clock;
         if (_runs.TryGetValue(tenant, out var run))

@@ -128,7 +128,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task<DateTimeOffset> NowAsync(string tenant, CancellationToken cancellationToken) =>
-        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunClock, tenant), null, cancellationToken, tenant));
+        RecordClock(tenant, await SendAsync<ClockTime>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunClock, tenant), null, cancellationToken, tenant));
 
     /// <summary>How often a real clock is asked whether it has got to where a day waits for it.</summary>
     private static readonly TimeSpan ClockPoll = TimeSpan.FromMilliseconds(50);
@@ -137,7 +137,7 @@ public sealed class HttpMeshSession : IMeshSession
     public async Task AdvanceAsync(string tenant, DateTimeOffset until, CancellationToken cancellationToken)
     {
         // A virtual clock moves when told; a real one is only waited for.
-        while (Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunAdvance, tenant), new ClockTime(until), cancellationToken, tenant)) < until)
+        while (RecordClock(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunAdvance, tenant), new ClockTime(until), cancellationToken, tenant)) < until)
         {
             await Task.Delay(ClockPoll, _retry.Clock, cancellationToken);
         }
@@ -145,7 +145,7 @@ public sealed class HttpMeshSession : IMeshSession
 
     /// <inheritdoc />
     public async Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken) =>
-        Noted(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunSettle, tenant), new ClockTime(limit), cancellationToken, tenant));
+        RecordClock(tenant, await SendAsync<ClockTime>(HttpMethod.Post, ApiRoutes.To(ApiRoutes.Runs, ApiRoutes.RunSettle, tenant), new ClockTime(limit), cancellationToken, tenant));
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken) =>
@@ -262,7 +262,7 @@ public sealed class HttpMeshSession : IMeshSession
         return await Read<T>(response, cancellationToken);
     }
 
-    private DateTimeOffset Noted(string tenant, ClockTime clock) => Runs.NoteClock(tenant, clock.Time);
+    private DateTimeOffset RecordClock(string tenant, ClockTime clock) => Runs.NoteClock(tenant, clock.Time);
 
     private static async Task<T> Read<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -145,8 +145,8 @@ public sealed class AppGrain(
 
     /// <inheritdoc />
     /// <remarks>
-    /// Not written on its own: an app writes once per apply, and acknowledging in a write of its own was about 30 % of
-    /// its writes. Until a write carries the removal, a crash brings the entries back, which is safe (see <see cref="OnDeactivateAsync"/>).
+    /// Not written on its own: an app writes once per apply, and a write per acknowledgement would add one write for
+    /// nearly every delivery it publishes (docs/performance.md). Until a write carries the removal, a crash brings the entries back, which is safe (see <see cref="OnDeactivateAsync"/>).
     /// </remarks>
     public Task AcknowledgeOutboxAsync(IReadOnlyList<long> entryIds)
     {

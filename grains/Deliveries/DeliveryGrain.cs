@@ -23,6 +23,11 @@ namespace ApexOrleans.Grains.Deliveries;
 /// recovers. An open circuit fails fast and queues the item until the break ends; when a probe closes the
 /// circuit the queue drains in order. Nothing accepted is dropped: it is delivered, pending or dead-lettered.
 /// </summary>
+/// <remarks>
+/// Longer than a grain should be, on purpose: enqueue, attempt, retry and failover each change the one queue state
+/// inside one turn and are stored by one write, and the crash points between them prove that order. The rules that
+/// need no grain live apart (<see cref="CompetingDeliveries"/>, <see cref="DeliveryHistory"/>, <see cref="AttemptTimeouts"/>).
+/// </remarks>
 [TenantPlacement]
 public sealed class DeliveryGrain(
     [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,

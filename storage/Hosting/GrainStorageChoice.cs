@@ -27,8 +27,8 @@ public abstract record GrainStorageChoice
 
     /// <summary>
     /// The project's own PostgreSQL provider (<see cref="PostgresGrainStorage"/>: group commit, <c>json</c> payloads), offered
-    /// beside the ADO.NET one as postgres-batched: about ten times the writes per second under concurrent writers, because
-    /// writes waiting together share one commit (storage/README.md).
+    /// beside the ADO.NET one as postgres-batched: under concurrent writers it commits fewer times, because writes
+    /// waiting together share one commit (figures in storage/README.md).
     /// </summary>
     public static GrainStorageChoice Postgres(string connectionString, string schema = "public") =>
         Postgres(new PostgresGrainStorageOptions { ConnectionString = connectionString, Schema = schema });

@@ -177,7 +177,7 @@ public sealed class ExperimentTests(ITestOutputHelper output)
         {
         }
 
-        public void Noted(string text)
+        public void Note(string text)
         {
             if (text.StartsWith("on:", StringComparison.Ordinal))
             {

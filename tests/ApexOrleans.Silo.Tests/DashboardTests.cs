@@ -158,7 +158,7 @@ public sealed class DashboardTests
         {
         }
 
-        public void Noted(string text)
+        public void Note(string text)
         {
         }
 

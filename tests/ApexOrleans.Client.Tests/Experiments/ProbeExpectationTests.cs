@@ -76,7 +76,7 @@ public sealed class ProbeExpectationTests
         {
         }
 
-        public void Noted(string text) => Notes.Add(text);
+        public void Note(string text) => Notes.Add(text);
 
         public void Finished(ExperimentJournal journal, string path)
         {
