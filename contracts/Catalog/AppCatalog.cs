@@ -1,64 +1,8 @@
 using System.Text.Json;
 using ApexOrleans.Contracts.Configuration;
-using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Contracts.Catalog;
-
-/// <summary>What a record effect does with an existing record under the same key.</summary>
-public enum EffectMode
-{
-    /// <summary>Adds a new record; the same key from another event is a conflict, resolved the same way in every order.</summary>
-    Insert,
-
-    /// <summary>Updates fields of an existing record (which must exist: it is a prerequisite).</summary>
-    Merge,
-}
-
-/// <summary>A record that must already exist in the app's own table before an event may apply.</summary>
-public sealed record Prerequisite(string Table, string KeyField);
-
-/// <summary>How an app records an event: the table, the payload field that keys the record, and what must exist first.</summary>
-public sealed record RecordEffect(string Table, string KeyField, EffectMode Mode, IReadOnlyList<Prerequisite> Requires)
-{
-    /// <summary>Key field meaning "the event's idempotency key" in its scope (<see cref="EventEnvelope.ScopedKey"/>: source app and key), for events without an id of their own.</summary>
-    public const string IdempotencyKeyField = "$idempotencyKey";
-
-    /// <summary>The prerequisites, plus the record itself for a merge.</summary>
-    public IEnumerable<Prerequisite> AllRequirements =>
-        Mode == EffectMode.Merge ? Requires.Append(new Prerequisite(Table, KeyField)) : Requires;
-
-    /// <summary>The key of the record the event writes, or null when its payload lacks the key field.</summary>
-    public string? KeyOf(EventEnvelope envelope) => KeyField == IdempotencyKeyField ? envelope.ScopedKey : envelope.DataString(KeyField);
-}
-
-/// <summary>An event an app publishes: its own record of it, and where it goes by default.</summary>
-public sealed record PublishedEvent(string Action, RecordEffect Effect, IReadOnlyList<string> Targets);
-
-/// <summary>
-/// One app of the mesh, as configured. <see cref="Fallback"/> names an app (a second provider) that takes the deliveries
-/// this one cannot (their retries spent, or its circuit open): it records them as this app would have.
-/// </summary>
-public sealed record AppDefinition(
-    string Id,
-    string Name,
-    string Purpose,
-    IReadOnlyDictionary<string, PublishedEvent> Publishes,
-    IReadOnlyDictionary<string, RecordEffect> Consumes,
-    JsonElement Settings,
-    string? Fallback = null)
-{
-    /// <summary>The wildcard consumer entry: records every event delivered to the app.</summary>
-    public const string AnyEvent = "*";
-
-    /// <summary>How this app records <paramref name="eventType"/> delivered to it, or null if it does not take it.</summary>
-    public RecordEffect? ConsumerEffect(string eventType) =>
-        Consumes.TryGetValue(eventType, out var effect) ? effect : Consumes.GetValueOrDefault(AnyEvent);
-
-    /// <summary>How this app records the event in <paramref name="role"/>: its own record as the source, else as a consumer; null if it does not.</summary>
-    public RecordEffect? EffectOf(DeliveryRole role, EventEnvelope envelope) =>
-        role == DeliveryRole.Source ? Publishes.GetValueOrDefault(envelope.Action)?.Effect : ConsumerEffect(envelope.EventType);
-}
 
 /// <summary>
 /// The apps of the mesh, loaded from a configuration file (<c>config/apps.json</c>): adding an app is a
