@@ -100,13 +100,10 @@ public static class ApexCommands
                     Concurrency = result.GetValue(concurrency),
                     Duration = result.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
                     Seed = result.GetValue(seed),
-                    Silo = result.GetValue(silo)!,
-                    Storage = result.GetValue(storage)!,
-                    Database = result.GetValue(database),
+                    Mesh = new MeshTarget { Silo = result.GetValue(silo)!, Storage = result.GetValue(storage)!, Database = result.GetValue(database), KeysFile = result.GetValue(keys) },
                     CollectionAge = DurationText.Parse(result.GetValue(collectionAge)!, "--collection-age"),
                     OutputDirectory = result.GetValue(output)!,
                     CatalogPath = result.GetValue(catalog)!,
-                    KeysFile = result.GetValue(keys),
                 };
                 var outcome = await new LoadRunner(new ConsoleLoadProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
                 return outcome.Summary.Passed ? ExitCodes.Passed : ExitCodes.Failed;
@@ -145,41 +142,24 @@ public static class ApexCommands
             {
                 ScenarioPath = result.GetValue(scenario)!,
                 Seed = result.GetValue(seed),
-                Silo = result.GetValue(silo)!,
-                Storage = result.GetValue(storage)!,
-                Database = result.GetValue(database),
+                Mesh = new MeshTarget
+                {
+                    Silo = result.GetValue(silo)!, Storage = result.GetValue(storage)!, Database = result.GetValue(database), KeysFile = result.GetValue(keys),
+                    Cluster = result.GetValue(cluster), ClusterId = result.GetValue(clusterId)!,
+                },
                 Clock = result.GetValue(clock) == "real" ? RunClock.Real : RunClock.Virtual,
                 TimeScale = result.GetValue(timeScale),
                 OutputDirectory = result.GetValue(output)!,
                 CatalogPath = result.GetValue(catalog)!,
-                KeysFile = result.GetValue(keys),
-                Cluster = result.GetValue(cluster),
-                ClusterId = result.GetValue(clusterId)!,
             };
             if (options.TimeScale <= 0)
             {
                 return Refuse(console, "--time-scale must be greater than 0.");
             }
 
-            if (options.Cluster is not null && options.Silo != "embedded")
-            {
-                return Refuse(console, "--cluster and --silo both name the mesh to drive: give one.");
-            }
-
-            if (options.Cluster is not null)
-            {
-                try
-                {
-                    ClusterMeshSession.ParseGateways(options.Cluster);
-                }
-                catch (ArgumentException e)
-                {
-                    return Refuse(console, e.Message);
-                }
-            }
-
             try
             {
+                options.Mesh.Validate();
                 RunOutcome outcome;
                 if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
                 {

@@ -55,12 +55,9 @@ public static class ExperimentCommands
                 var options = new ExperimentOptions
                 {
                     ExperimentPath = result.GetValue(file)!,
-                    Silo = result.GetValue(silo)!,
-                    Storage = result.GetValue(storage)!,
-                    Database = result.GetValue(database),
+                    Mesh = new MeshTarget { Silo = result.GetValue(silo)!, Storage = result.GetValue(storage)!, Database = result.GetValue(database), KeysFile = result.GetValue(keys) },
                     RecordsFolder = result.GetValue(records)!,
                     CatalogPath = result.GetValue(catalog)!,
-                    KeysFile = result.GetValue(keys),
                 };
                 // Ctrl-C and SIGTERM are a kill switch, handled here so the process stays alive to revert and write the journal.
                 using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
