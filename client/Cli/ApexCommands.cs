@@ -206,7 +206,7 @@ public static class ApexCommands
     }
 
     /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
-    internal static bool IsBadInput(Exception e) => e is ConfigFileException or ConfigFileException or ConfigFileException or BadInputException;
+    internal static bool IsBadInput(Exception e) => e is ConfigFileException or BadInputException;
 
     /// <summary>What the machine, not the input, caused: an unwritable folder, storage or a silo that does not answer.</summary>
     internal static bool IsEnvironmentFailure(Exception e) =>
