@@ -6,6 +6,7 @@ using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
+using ApexOrleans.Storage.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public static class HttpSuite
     public static async Task RunAsync(BenchOptions options, BenchReport report, MeshDays days, Action<string> log)
     {
         log($"(c) silo HTTP publish vs a bare minimal-API POST, {options.Clients} clients over loopback");
-        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", "--Apex:Apps", options.CatalogPath, "--Logging:LogLevel:Default", "Warning"]);
+        var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", GrainStorageKinds.Memory, "--Apex:Apps", options.CatalogPath, "--Logging:LogLevel:Default", "Warning"]);
         await app.StartAsync();
         try
         {

@@ -75,20 +75,17 @@ public static class ApexCommands
         var concurrency = new Option<int>("--concurrency") { Description = "How many tenants' days are in flight at once.", DefaultValueFactory = _ => 32 };
         var duration = new Option<string?>("--duration") { Description = "Stop starting tenants after this long: 30s, 2m, 1h (days already started finish)." };
         var seed = SeedOption.Create("First tenant's seed; tenant i uses seed + i (default: the scenario's seed).");
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
-        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
-        storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
-        var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex-load.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
         var collectionAge = new Option<string>("--collection-age") { Description = "Embedded silo: idle time after which an activation is collected (its state stays in storage).", DefaultValueFactory = _ => "30s" };
         var output = new Option<string>("--out") { Description = "Folder for the load bundle <loadId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
-        var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: its keys file (as for run)." };
+        var mesh = new MeshTargetOptions($"{{out}}/{LoadOptions.DatabaseFile}");
         var command = new Command("load", ExitCodes.Described(
             "Replay a scenario's day for many tenants at once against one silo, with seeded chaos (tenant i: seed + i), and report events/s, " +
             "deliveries/s, mesh latency, retries, queue depth, activations and memory. Every tenant is scored like apex run: exits 0 only when all pass."))
         {
-            scenario, tenants, concurrency, duration, seed, silo, storage, database, collectionAge, output, catalog, keys,
+            scenario, tenants, concurrency, duration, seed, collectionAge, output, catalog,
         };
+        mesh.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             try
@@ -100,13 +97,10 @@ public static class ApexCommands
                     Concurrency = result.GetValue(concurrency),
                     Duration = result.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
                     Seed = result.GetValue(seed),
-                    Silo = result.GetValue(silo)!,
-                    Storage = result.GetValue(storage)!,
-                    Database = result.GetValue(database),
+                    Mesh = mesh.Read(result),
                     CollectionAge = DurationText.Parse(result.GetValue(collectionAge)!, "--collection-age"),
                     OutputDirectory = result.GetValue(output)!,
                     CatalogPath = result.GetValue(catalog)!,
-                    KeysFile = result.GetValue(keys),
                 };
                 var outcome = await new LoadRunner(new ConsoleLoadProgress(console), TimeProvider.System).RunAsync(options, cancellationToken);
                 return outcome.Summary.Passed ? ExitCodes.Passed : ExitCodes.Failed;
@@ -123,63 +117,37 @@ public static class ApexCommands
     {
         var scenario = new Option<string>("--scenario") { Description = "Scenario file (JSON; schema in docs/scenarios.md).", DefaultValueFactory = _ => DefaultScenario() };
         var seed = SeedOption.Create("Seed for every chaos decision (default: the scenario's seed).");
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
-        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
-        storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
-        var database = new Option<string?>("--database") { Description = "SQLite file (default {out}/apex.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
         var clock = new Option<string>("--clock") { Description = "'virtual': the day runs in well under a second, deterministically; 'real': it plays live.", DefaultValueFactory = _ => "virtual" };
         clock.AcceptOnlyFromAmong("virtual", "real");
         var timeScale = new Option<double>("--time-scale") { Description = "Real clock only: wall seconds per scenario second (0.1 = ten times faster than life).", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
-        var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: JSON file { \"admin\": …, \"apps\": { app: key } }. A local development silo gives its keys itself." };
-        var cluster = new Option<string?>("--cluster") { Description = "Drive an Orleans cluster as a cluster client instead of --silo: its gateways, ip:port[,ip:port…] (a silo's --Apex:GatewayPort)." };
-        var clusterId = new Option<string>("--cluster-id") { Description = "The cluster's id (a silo's --Apex:ClusterId).", DefaultValueFactory = _ => "apex" };
+        var mesh = new MeshTargetOptions($"{{out}}/{RunOptions.DatabaseFile}", cluster: true);
         var command = new Command("run", ExitCodes.Described("Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds."))
         {
-            scenario, seed, silo, storage, database, clock, timeScale, output, catalog, keys, cluster, clusterId,
+            scenario, seed, clock, timeScale, output, catalog,
         };
+        mesh.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new RunOptions
             {
                 ScenarioPath = result.GetValue(scenario)!,
                 Seed = result.GetValue(seed),
-                Silo = result.GetValue(silo)!,
-                Storage = result.GetValue(storage)!,
-                Database = result.GetValue(database),
+                Mesh = mesh.Read(result),
                 Clock = result.GetValue(clock) == "real" ? RunClock.Real : RunClock.Virtual,
                 TimeScale = result.GetValue(timeScale),
                 OutputDirectory = result.GetValue(output)!,
                 CatalogPath = result.GetValue(catalog)!,
-                KeysFile = result.GetValue(keys),
-                Cluster = result.GetValue(cluster),
-                ClusterId = result.GetValue(clusterId)!,
             };
             if (options.TimeScale <= 0)
             {
                 return Refuse(console, "--time-scale must be greater than 0.");
             }
 
-            if (options.Cluster is not null && options.Silo != "embedded")
-            {
-                return Refuse(console, "--cluster and --silo both name the mesh to drive: give one.");
-            }
-
-            if (options.Cluster is not null)
-            {
-                try
-                {
-                    ClusterMeshSession.ParseGateways(options.Cluster);
-                }
-                catch (ArgumentException e)
-                {
-                    return Refuse(console, e.Message);
-                }
-            }
-
             try
             {
+                options.Mesh.Validate();
                 RunOutcome outcome;
                 if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
                 {
@@ -238,7 +206,7 @@ public static class ApexCommands
     }
 
     /// <summary>What run, load and experiment refuse before anything is run or written: a bad scenario, experiment, app catalog or option.</summary>
-    internal static bool IsBadInput(Exception e) => e is ConfigFileException or ConfigFileException or ConfigFileException or BadInputException;
+    internal static bool IsBadInput(Exception e) => e is ConfigFileException or BadInputException;
 
     /// <summary>What the machine, not the input, caused: an unwritable folder, storage or a silo that does not answer.</summary>
     internal static bool IsEnvironmentFailure(Exception e) =>

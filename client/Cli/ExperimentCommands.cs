@@ -33,21 +33,18 @@ public static class ExperimentCommands
     private static Command RunCommand(IAnsiConsole console)
     {
         var file = new Argument<string>("file") { Description = "The experiment file, e.g. experiments/ex-01-app-outage-isolated.json." };
-        var silo = new Option<string>("--silo") { Description = "'embedded' (an in-process silo), a silo URL, or silos of one cluster as URL,URL,… (the session moves to another when the one in use goes away).", DefaultValueFactory = _ => "embedded" };
-        var storage = new Option<string>("--storage") { Description = "Where the embedded silo keeps grain state (postgres: Orleans' ADO.NET provider; postgres-batched: the project's group-commit provider).", DefaultValueFactory = _ => "sqlite" };
-        storage.AcceptOnlyFromAmong("sqlite", "postgres", "postgres-batched", "memory");
-        var database = new Option<string?>("--database") { Description = "SQLite file (default {records}/apex-experiments.db) or PostgreSQL connection string (default $APEX_POSTGRES)." };
         var records = RecordsOption();
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
-        var keys = new Option<string?>("--keys") { Description = "A remote silo in production mode: its keys file (as for apex run)." };
+        var mesh = new MeshTargetOptions($"{{records}}/{ExperimentOptions.DatabaseFile}");
         var command = new Command("run", ExitCodes.Described(
             "Run one experiment: check the steady state, inject its faults on schedule while watching the probes, revert at once if a safeguard trips " +
             "or the kill switch is pulled (apex experiment halt, DELETE /api/v1/faults on the silo, or Ctrl-C), measure recovery against the RTO, check " +
             "the steady state again and every tenant's guarantees, and store the journal. Exits 0 when the hypothesis held (completed), 1 when it " +
             "failed, was aborted or interrupted, 2 for a bad file."))
         {
-            file, silo, storage, database, records, catalog, keys,
+            file, records, catalog,
         };
+        mesh.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             try
@@ -55,12 +52,9 @@ public static class ExperimentCommands
                 var options = new ExperimentOptions
                 {
                     ExperimentPath = result.GetValue(file)!,
-                    Silo = result.GetValue(silo)!,
-                    Storage = result.GetValue(storage)!,
-                    Database = result.GetValue(database),
+                    Mesh = mesh.Read(result),
                     RecordsFolder = result.GetValue(records)!,
                     CatalogPath = result.GetValue(catalog)!,
-                    KeysFile = result.GetValue(keys),
                 };
                 // Ctrl-C and SIGTERM are a kill switch, handled here so the process stays alive to revert and write the journal.
                 using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

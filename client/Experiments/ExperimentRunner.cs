@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
-using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Experiments;
 
@@ -21,15 +20,13 @@ public sealed class ExperimentRunner(IExperimentProgress progress, TimeProvider 
     {
         var (definition, scenario) = ExperimentLoader.Prepare(options.ExperimentPath, options.CatalogPath);
         OutputFolder.CheckWritable(options.RecordsFolder, "--records");
-        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
+        options.Mesh.CheckDatabase();
         var records = new ExperimentRecords(options.RecordsFolder);
 
         progress.Phase($"{definition.Id}: {definition.Title} (owner {definition.Owner})");
-        progress.Phase($"starting the silo ({(options.Silo == "embedded" ? $"embedded, {options.Storage}" : options.Silo)})");
-        await using IMeshSession session = options.Silo == "embedded"
-            ? await EmbeddedMeshSession.StartAsync(
-                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.RecordsFolder, "apex-experiments.db")), options.CatalogPath, cancellationToken)
-            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, cancellationToken);
+        progress.Phase($"starting the silo ({options.Mesh.Description})");
+        await using var session = await options.Mesh.OpenAsync(
+            options.CatalogPath, Path.Combine(options.RecordsFolder, ExperimentOptions.DatabaseFile), wallClock, cancellationToken);
         var startedAt = wallClock.GetUtcNow();
         var runId = $"{definition.Id.ToLowerInvariant()}-{startedAt:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..4]}";
         records.MarkRunning(new RunningExperiment(runId, definition.Id, Environment.ProcessId, session.Silo, startedAt));

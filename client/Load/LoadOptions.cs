@@ -20,14 +20,8 @@ public sealed record LoadOptions
     /// <summary>The first tenant's seed; tenant i uses seed + i, so every tenant sees different chaos.</summary>
     public long? Seed { get; init; }
 
-    /// <summary>"embedded", or a silo URL.</summary>
-    public string Silo { get; init; } = "embedded";
-
-    /// <summary>memory, sqlite or postgres (embedded silo).</summary>
-    public string Storage { get; init; } = "sqlite";
-
-    /// <summary>SQLite file or PostgreSQL connection string; defaults: {out}/apex-load.db, or APEX_POSTGRES.</summary>
-    public string? Database { get; init; }
+    /// <summary>The mesh to load: by default a silo in this process on SQLite in <see cref="DatabaseFile"/> under <see cref="OutputDirectory"/>.</summary>
+    public MeshTarget Mesh { get; init; } = new();
 
     /// <summary>Embedded silo: how long an activation may stay idle before it is collected.</summary>
     public TimeSpan CollectionAge { get; init; } = TimeSpan.FromSeconds(30);
@@ -35,14 +29,14 @@ public sealed record LoadOptions
     /// <summary>Where the load bundle goes.</summary>
     public string OutputDirectory { get; init; } = "evidence";
 
-    /// <summary>Remote silo in production mode: its keys file.</summary>
-    public string? KeysFile { get; init; }
-
     /// <summary>The app catalog.</summary>
     public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 
     /// <summary>The tenant count when neither <see cref="Tenants"/> nor <see cref="Duration"/> is given.</summary>
     public const int DefaultTenants = 100;
+
+    /// <summary>The embedded silo's SQLite file in <see cref="OutputDirectory"/>, unless the mesh names a database.</summary>
+    public const string DatabaseFile = "apex-load.db";
 
     /// <summary>Refuses options that cannot run, before anything starts.</summary>
     public void Validate()

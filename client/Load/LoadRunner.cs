@@ -5,7 +5,6 @@ using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Storage.Hosting;
 using Orleans.Configuration;
 using ApexOrleans.Contracts.Apps;
 
@@ -34,18 +33,16 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         var seed = options.Seed ?? scenario.Chaos.Seed;
         int? total = options.Tenants ?? (options.Duration is null ? LoadOptions.DefaultTenants : null);
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
-        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
+        options.Mesh.CheckDatabase();
 
-        progress.Phase($"starting the silo ({(options.Silo == "embedded" ? $"embedded, {options.Storage}" : options.Silo)})");
-        await using IMeshSession session = options.Silo == "embedded"
-            ? await EmbeddedMeshSession.StartAsync(
-                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex-load.db")), options.CatalogPath, cancellationToken,
-                silo => silo.Configure<GrainCollectionOptions>(c =>
-                {
-                    c.CollectionAge = options.CollectionAge;
-                    c.CollectionQuantum = TimeSpan.FromTicks(Math.Max(options.CollectionAge.Ticks / 3, TimeSpan.FromSeconds(1).Ticks));
-                }))
-            : await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, new SiloRetryOptions(), wallClock, cancellationToken);
+        progress.Phase($"starting the silo ({options.Mesh.Description})");
+        await using var session = await options.Mesh.OpenAsync(
+            options.CatalogPath, Path.Combine(options.OutputDirectory, LoadOptions.DatabaseFile), wallClock, cancellationToken,
+            silo => silo.Configure<GrainCollectionOptions>(c =>
+            {
+                c.CollectionAge = options.CollectionAge;
+                c.CollectionQuantum = TimeSpan.FromTicks(Math.Max(options.CollectionAge.Ticks / 3, TimeSpan.FromSeconds(1).Ticks));
+            }));
         var loadId = $"load-{wallClock.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..4]}";
         var day = new TenantDay(session, wallClock);
 

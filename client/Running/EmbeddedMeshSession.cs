@@ -32,7 +32,7 @@ public sealed class EmbeddedMeshSession : IMeshSession
     }
 
     /// <inheritdoc />
-    public string Silo => "embedded";
+    public string Silo => MeshTarget.EmbeddedSilo;
 
     /// <inheritdoc />
     public string Storage { get; }

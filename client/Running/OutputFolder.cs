@@ -27,30 +27,6 @@ public static class OutputFolder
     }
 
     /// <summary>
-    /// An embedded silo's SQLite file given with <c>--database</c>: its folder must be writable too; a PostgreSQL connection
-    /// string must at least parse (<see cref="BadInputException"/>), so a typo is refused before the control day starts.
-    /// </summary>
-    public static void CheckDatabase(string silo, string storage, string? database)
-    {
-        if (silo == "embedded" && storage == "sqlite" && database is { Length: > 0 })
-        {
-            CheckWritable(Path.GetDirectoryName(Path.GetFullPath(database))!, "--database");
-        }
-
-        if (storage.StartsWith("postgres", StringComparison.Ordinal) && database is { Length: > 0 })
-        {
-            try
-            {
-                _ = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = database };
-            }
-            catch (ArgumentException e)
-            {
-                throw new BadInputException($"--database: not a connection string such as \"Host=127.0.0.1;Username=postgres\" ({e.Message}); nothing was run");
-            }
-        }
-    }
-
-    /// <summary>
     /// Throws <see cref="EnvironmentFailureException"/> when <paramref name="path"/> (named <paramref name="option"/> in the
     /// message) is a file, lies under a file, or cannot be written. Leaves nothing behind: a missing folder is not made here.
     /// </summary>

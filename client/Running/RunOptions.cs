@@ -12,20 +12,8 @@ public sealed record RunOptions
     /// <summary>Overrides the scenario's seed.</summary>
     public long? Seed { get; init; }
 
-    /// <summary>"embedded", or a silo URL.</summary>
-    public string Silo { get; init; } = "embedded";
-
-    /// <summary>An Orleans cluster to drive as a cluster client instead: its gateways (<c>ip:port</c>, comma-separated), or null.</summary>
-    public string? Cluster { get; init; }
-
-    /// <summary>The cluster id of <see cref="Cluster"/>.</summary>
-    public string ClusterId { get; init; } = "apex";
-
-    /// <summary>memory, sqlite or postgres.</summary>
-    public string Storage { get; init; } = "sqlite";
-
-    /// <summary>SQLite file or PostgreSQL connection string; defaults: {out}/apex.db, or APEX_POSTGRES.</summary>
-    public string? Database { get; init; }
+    /// <summary>The mesh to run against: by default a silo in this process on SQLite in <see cref="DatabaseFile"/> under <see cref="OutputDirectory"/>.</summary>
+    public MeshTarget Mesh { get; init; } = new();
 
     /// <summary>Virtual or real clock.</summary>
     public RunClock Clock { get; init; } = RunClock.Virtual;
@@ -36,9 +24,9 @@ public sealed record RunOptions
     /// <summary>Where bundles (and the default SQLite file) go.</summary>
     public string OutputDirectory { get; init; } = "evidence";
 
-    /// <summary>Remote silo in production mode: a JSON file with its admin and app keys.</summary>
-    public string? KeysFile { get; init; }
-
     /// <summary>The app catalog.</summary>
     public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
+
+    /// <summary>The embedded silo's SQLite file in <see cref="OutputDirectory"/>, unless the mesh names a database.</summary>
+    public const string DatabaseFile = "apex.db";
 }

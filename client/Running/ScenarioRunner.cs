@@ -4,7 +4,6 @@ using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Storage.Hosting;
 using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Running;
@@ -28,14 +27,9 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     {
         var seed = options.Seed ?? scenario.Chaos.Seed;
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
-        OutputFolder.CheckDatabase(options.Silo, options.Storage, options.Database);
-        await using IMeshSession session = options switch
-        {
-            { Cluster: { } gateways } => await ClusterMeshSession.ConnectAsync(gateways, options.ClusterId, options.CatalogPath, cancellationToken),
-            { Silo: "embedded" } => await EmbeddedMeshSession.StartAsync(
-                GrainStorageChoice.Named(options.Storage, options.Database, Path.Combine(options.OutputDirectory, "apex.db")), options.CatalogPath, cancellationToken),
-            _ => await HttpMeshSession.ConnectAsync(options.Silo, options.KeysFile, new SiloRetryOptions(), wallClock, cancellationToken),
-        };
+        options.Mesh.CheckDatabase();
+        await using var session = await options.Mesh.OpenAsync(
+            options.CatalogPath, Path.Combine(options.OutputDirectory, RunOptions.DatabaseFile), wallClock, cancellationToken);
         return await RunAsync(options, scenario, session, seed, runId: null, cancellationToken);
     }
 

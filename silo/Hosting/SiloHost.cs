@@ -99,7 +99,7 @@ public static class SiloHost
                 o.NumMissedProbesLimit = 2;
             }).UseMeshPostgresClustering(new PostgresClusteringOptions
             {
-                ConnectionString = (options.Storage.StartsWith("postgres", StringComparison.Ordinal) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
+                ConnectionString = (GrainStorageKinds.IsPostgres(options.Storage) ? options.Database : null) ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
                     ?? throw new ArgumentException("--Apex:Cluster postgres needs a PostgreSQL connection string: --Apex:Database (with postgres storage) or APEX_POSTGRES."),
                 ClusterId = options.ClusterId,
                 SiloPort = options.SiloPort == 0 ? LoopbackCluster.FreePort() : options.SiloPort,

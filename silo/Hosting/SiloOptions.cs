@@ -1,3 +1,5 @@
+using ApexOrleans.Storage.Hosting;
+
 namespace ApexOrleans.Silo.Hosting;
 
 /// <summary>The silo's settings (configuration section <c>Apex</c>, or <c>--Apex:Name value</c>, or <c>APEX__NAME</c>).</summary>
@@ -10,7 +12,7 @@ public sealed class SiloOptions
     public string Mode { get; set; } = "development";
 
     /// <summary>sqlite, postgres (Orleans' ADO.NET provider), postgres-batched (the project's group-commit provider) or memory.</summary>
-    public string Storage { get; set; } = "sqlite";
+    public string Storage { get; set; } = GrainStorageKinds.Sqlite;
 
     /// <summary>SQLite file, or PostgreSQL connection string (default: APEX_POSTGRES).</summary>
     public string? Database { get; set; }

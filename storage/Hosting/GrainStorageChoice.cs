@@ -45,10 +45,10 @@ public abstract record GrainStorageChoice
     /// </summary>
     public static GrainStorageChoice Named(string kind, string? database, string defaultSqliteFile) => kind switch
     {
-        "memory" => Memory(),
-        "sqlite" => Sqlite(database ?? defaultSqliteFile),
-        "postgres" => PostgresAdoNet(PostgresDatabase(kind, database)),
-        "postgres-batched" => Postgres(PostgresDatabase(kind, database)),
+        GrainStorageKinds.Memory => Memory(),
+        GrainStorageKinds.Sqlite => Sqlite(database ?? defaultSqliteFile),
+        GrainStorageKinds.Postgres => PostgresAdoNet(PostgresDatabase(kind, database)),
+        GrainStorageKinds.PostgresBatched => Postgres(PostgresDatabase(kind, database)),
         _ => throw new ArgumentException($"storage '{kind}': use memory, sqlite, postgres or postgres-batched."),
     };
 
@@ -56,7 +56,7 @@ public abstract record GrainStorageChoice
         database ?? Environment.GetEnvironmentVariable("APEX_POSTGRES")
         ?? throw new ArgumentException($"{kind} storage needs a database connection string (or APEX_POSTGRES).");
 
-    /// <summary>The kind of storage, as <see cref="Named"/> names it: memory, sqlite, postgres or postgres-batched.</summary>
+    /// <summary>The kind of storage, as <see cref="Named"/> names it: one of <see cref="GrainStorageKinds"/>.</summary>
     public abstract string Kind { get; }
 
     /// <summary>
@@ -77,28 +77,28 @@ public abstract record GrainStorageChoice
 
     private sealed record MemoryChoice(MemoryGrainStore Store) : GrainStorageChoice
     {
-        public override string Kind => "memory";
+        public override string Kind => GrainStorageKinds.Memory;
 
         internal override IGrainStorage CreateStorage(IServiceProvider services, string name, IGrainStorageSerializer serializer) => new MemoryGrainStorage(Store, serializer);
     }
 
     private sealed record SqliteChoice(SqliteGrainStorageOptions Options) : GrainStorageChoice
     {
-        public override string Kind => "sqlite";
+        public override string Kind => GrainStorageKinds.Sqlite;
 
         internal override IGrainStorage CreateStorage(IServiceProvider services, string name, IGrainStorageSerializer serializer) => new SqliteGrainStorage(Options, serializer, Clock);
     }
 
     private sealed record PostgresChoice(PostgresGrainStorageOptions Options) : GrainStorageChoice
     {
-        public override string Kind => "postgres-batched";
+        public override string Kind => GrainStorageKinds.PostgresBatched;
 
         internal override IGrainStorage CreateStorage(IServiceProvider services, string name, IGrainStorageSerializer serializer) => new PostgresGrainStorage(Options, serializer, Clock);
     }
 
     private sealed record AdoNetPostgresChoice(string ConnectionString) : GrainStorageChoice
     {
-        public override string Kind => "postgres";
+        public override string Kind => GrainStorageKinds.Postgres;
 
         // Rows are stamped by the server's clock (now()), so Clock does not apply.
         internal override IGrainStorage CreateStorage(IServiceProvider services, string name, IGrainStorageSerializer serializer) =>

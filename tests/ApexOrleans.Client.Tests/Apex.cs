@@ -31,8 +31,7 @@ internal static class Apex
         {
             ScenarioPath = scenario ?? SarahsDay,
             Seed = seed,
-            Storage = storage,
-            Database = database,
+            Mesh = new MeshTarget { Storage = storage, Database = database },
             OutputDirectory = outputDirectory,
         });
 }

@@ -21,8 +21,7 @@ public sealed class ClusterRunTests
         {
             ScenarioPath = Apex.SarahsDay,
             Seed = 42,
-            Cluster = MeshTestCluster.Gateways(cluster),
-            ClusterId = cluster.Options.ClusterId,
+            Mesh = new MeshTarget { Cluster = MeshTestCluster.Gateways(cluster), ClusterId = cluster.Options.ClusterId },
             OutputDirectory = folder.File("cluster"),
         });
 

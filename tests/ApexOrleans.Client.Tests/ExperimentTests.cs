@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Experiments;
+using ApexOrleans.Client.Running;
 using ApexOrleans.TestSupport;
 using Xunit.Abstractions;
 
@@ -44,7 +45,7 @@ public sealed class ExperimentTests(ITestOutputHelper output)
         var progress = new WatchingProgress();
         var run = new ExperimentRunner(progress, TimeProvider.System).RunAsync(new ExperimentOptions
         {
-            ExperimentPath = file, Storage = "memory", RecordsFolder = folder.File("records"),
+            ExperimentPath = file, Mesh = new MeshTarget { Storage = "memory" }, RecordsFolder = folder.File("records"),
         });
         await progress.FaultOn.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
@@ -105,7 +106,7 @@ public sealed class ExperimentTests(ITestOutputHelper output)
             safeguards: """[{ "probe": "ready", "min": 1 }]""");
         var outcome = await new ExperimentRunner(new WatchingProgress(), TimeProvider.System).RunAsync(new ExperimentOptions
         {
-            ExperimentPath = file, Storage = "memory", RecordsFolder = folder.File("records"),
+            ExperimentPath = file, Mesh = new MeshTarget { Storage = "memory" }, RecordsFolder = folder.File("records"),
         });
 
         var journal = outcome.Journal;

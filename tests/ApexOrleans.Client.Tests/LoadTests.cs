@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Load;
+using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Verification;
 using ApexOrleans.TestSupport;
 
@@ -66,7 +67,7 @@ public sealed class LoadTests
         using var folder = new TempFolder();
         var outcome = await new LoadRunner(new Quiet(), TimeProvider.System).RunAsync(new LoadOptions
         {
-            ScenarioPath = Apex.SarahsDay, Tenants = 3, Concurrency = 3, Storage = "memory", OutputDirectory = folder.Path,
+            ScenarioPath = Apex.SarahsDay, Tenants = 3, Concurrency = 3, Mesh = new MeshTarget { Storage = "memory" }, OutputDirectory = folder.Path,
         });
         Assert.True(outcome.Summary.Passed);
 
@@ -103,7 +104,7 @@ public sealed class LoadTests
         using var folder = new TempFolder();
         var outcome = await new LoadRunner(new Quiet(), TimeProvider.System).RunAsync(new LoadOptions
         {
-            ScenarioPath = Apex.SarahsDay, Tenants = 2, Concurrency = 2, Storage = "memory", OutputDirectory = folder.Path,
+            ScenarioPath = Apex.SarahsDay, Tenants = 2, Concurrency = 2, Mesh = new MeshTarget { Storage = "memory" }, OutputDirectory = folder.Path,
         });
         using (var zip = ZipFile.Open(outcome.BundlePath, ZipArchiveMode.Update))
         {
@@ -133,7 +134,7 @@ public sealed class LoadTests
         var progress = new Quiet();
         var outcome = await new LoadRunner(progress, TimeProvider.System).RunAsync(new LoadOptions
         {
-            ScenarioPath = Apex.SarahsDay, Duration = TimeSpan.FromSeconds(3), Concurrency = 4, Storage = "memory", OutputDirectory = folder.Path,
+            ScenarioPath = Apex.SarahsDay, Duration = TimeSpan.FromSeconds(3), Concurrency = 4, Mesh = new MeshTarget { Storage = "memory" }, OutputDirectory = folder.Path,
         });
 
         Assert.True(outcome.Summary.Passed);

@@ -193,7 +193,7 @@ public sealed class VerdictTests
 
     private static Task<RunOutcome> RunAsync(TempFolder folder, Scenario scenario) =>
         new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(
-            new RunOptions { ScenarioPath = scenario.SourcePath, Storage = "memory", OutputDirectory = folder.Path }, scenario);
+            new RunOptions { ScenarioPath = scenario.SourcePath, Mesh = new MeshTarget { Storage = "memory" }, OutputDirectory = folder.Path }, scenario);
 
     private static string Edit(TempFolder folder, string bundle, string name, string file, Action<JsonNode> change)
     {

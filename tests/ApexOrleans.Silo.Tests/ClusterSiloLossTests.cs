@@ -44,7 +44,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
         {
             var control = await new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
             {
-                ScenarioPath = SarahsDay, Seed = 42, Storage = "memory", OutputDirectory = folder.File("embedded"),
+                ScenarioPath = SarahsDay, Seed = 42, Mesh = new MeshTarget { Storage = "memory" }, OutputDirectory = folder.File("embedded"),
             });
             SiloProcess? victim = null;
             var progress = new KillAtBeat(5, receipt =>
@@ -56,7 +56,7 @@ public sealed class ClusterSiloLossTests(PostgresFixture postgres, ITestOutputHe
 
             var outcome = await new ScenarioRunner(progress, TimeProvider.System).RunAsync(new RunOptions
             {
-                ScenarioPath = SarahsDay, Seed = 42, Silo = string.Join(",", silos.Select(s => s.Url)), OutputDirectory = folder.File("cluster"),
+                ScenarioPath = SarahsDay, Seed = 42, Mesh = new MeshTarget { Silo = string.Join(",", silos.Select(s => s.Url)) }, OutputDirectory = folder.File("cluster"),
             }).WaitAsync(TimeSpan.FromMinutes(5));
 
             Assert.NotNull(victim);

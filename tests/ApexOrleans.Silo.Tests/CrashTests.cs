@@ -41,7 +41,7 @@ public sealed class CrashTests(PostgresFixture postgres, ITestOutputHelper outpu
             var progress = new RunStartSignal();
             var run = new ScenarioRunner(progress, TimeProvider.System).RunAsync(new RunOptions
             {
-                ScenarioPath = scenario, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path,
+                ScenarioPath = scenario, Seed = seed, Mesh = new MeshTarget { Silo = silo.Url }, OutputDirectory = folder.Path,
             });
             if (killAfterMs > 0)
             {

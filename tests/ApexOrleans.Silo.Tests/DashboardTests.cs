@@ -32,7 +32,7 @@ public sealed class DashboardTests
         var run = new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
         {
             ScenarioPath = Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json"),
-            Silo = silo.Url,
+            Mesh = new MeshTarget { Silo = silo.Url },
             Clock = RunClock.Real,
             TimeScale = 0.001,
             OutputDirectory = folder.Path,
@@ -86,7 +86,7 @@ public sealed class DashboardTests
 
         var run = new Client.Experiments.ExperimentRunner(new SilentExperimentProgress(), TimeProvider.System).RunAsync(new Client.Experiments.ExperimentOptions
         {
-            ExperimentPath = file, Silo = silo.Url, RecordsFolder = folder.File("records"),
+            ExperimentPath = file, Mesh = new MeshTarget { Silo = silo.Url }, RecordsFolder = folder.File("records"),
         });
 
         await Expect(page.Locator("[data-testid=faults-on]")).ToContainTextAsync("app-outage trutalk", new() { Timeout = 60_000 });

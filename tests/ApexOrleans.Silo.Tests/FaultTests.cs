@@ -22,7 +22,7 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
         await using var silo = await RunningSilo.StartAsync("--Apex:Storage", "postgres", "--Apex:Database", cluster.ConnectionString);
         var run = new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
         {
-            ScenarioPath = SarahsDay, Silo = silo.Url, Clock = RunClock.Real, TimeScale = 0.0005, OutputDirectory = folder.Path,
+            ScenarioPath = SarahsDay, Mesh = new MeshTarget { Silo = silo.Url }, Clock = RunClock.Real, TimeScale = 0.0005, OutputDirectory = folder.Path,
         });
         var notReady = 0;
         using var watching = new CancellationTokenSource();
@@ -59,7 +59,7 @@ public sealed class FaultTests(PostgresFixture postgres, ITestOutputHelper outpu
 
         // Six runs at once, each its own tenant with its own seed.
         var runs = await Task.WhenAll(Enumerable.Range(1, 6).Select(seed => new ScenarioRunner(SilentProgress.Instance, TimeProvider.System)
-            .RunAsync(new RunOptions { ScenarioPath = SarahsDay, Seed = seed, Silo = silo.Url, OutputDirectory = folder.Path })));
+            .RunAsync(new RunOptions { ScenarioPath = SarahsDay, Seed = seed, Mesh = new MeshTarget { Silo = silo.Url }, OutputDirectory = folder.Path })));
         for (var i = 0; i < runs.Length; i++)
         {
             RunAssertions.Holds(runs[i], $"concurrent run {i + 1}");

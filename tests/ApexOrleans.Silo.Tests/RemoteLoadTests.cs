@@ -1,4 +1,5 @@
 using ApexOrleans.Client.Load;
+using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Verification;
 using ApexOrleans.Contracts.Serialization;
 using ApexOrleans.Contracts.Tenancy;
@@ -41,7 +42,7 @@ public sealed class RemoteLoadTests
         var outcome = await new LoadRunner(progress, TimeProvider.System).RunAsync(new LoadOptions
         {
             ScenarioPath = Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json"),
-            Silo = silo.Url, Tenants = 8, Concurrency = 4, Seed = 100, OutputDirectory = folder.Path,
+            Mesh = new MeshTarget { Silo = silo.Url }, Tenants = 8, Concurrency = 4, Seed = 100, OutputDirectory = folder.Path,
         });
 
         Assert.True(outcome.Summary.Passed, string.Join("; ", outcome.Summary.Failures));

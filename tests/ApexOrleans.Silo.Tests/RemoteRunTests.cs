@@ -10,7 +10,7 @@ public sealed class RemoteRunTests
     private static Task<RunOutcome> RunAsync(string output, string silo, long seed = 42) =>
         new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
         {
-            ScenarioPath = SarahsDay, Seed = seed, Silo = silo, Storage = "memory", OutputDirectory = output,
+            ScenarioPath = SarahsDay, Seed = seed, Mesh = new MeshTarget { Silo = silo, Storage = "memory" }, OutputDirectory = output,
         });
 
     [Fact]
