@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Client.Cli;
 

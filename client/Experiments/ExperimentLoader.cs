@@ -118,7 +118,7 @@ public static partial class ExperimentLoader
             method.Problem("tenantsPerSecond", "must be greater than 0 and at most 1000");
         }
 
-        var inFlight = method.Has("maxTenantsInFlight") ? method.Whole("maxTenantsInFlight", min: 1) ?? 1 : 256;
+        var inFlight = method.Has("maxTenantsInFlight") ? method.WholeNumber("maxTenantsInFlight", min: 1) ?? 1 : 256;
         var faults = new List<FaultStep>();
         var list = method.Array("faults");
         if (list is not { Count: > 0 })

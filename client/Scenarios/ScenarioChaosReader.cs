@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Configuration;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Grains.Tenancy;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Scenarios;
 
@@ -46,8 +46,8 @@ internal static class ScenarioChaosReader
 
         var result = new ScenarioChaos(
             Seed(chaos), Rate("duplicateRate"), Rate("outOfOrderRate"), Rate("timeoutRate"), Rate("networkFailureRate"), Rate("serverErrorRate"),
-            Rate("responseLostRate"), chaos.Whole("maxDelayMs", min: 0) ?? 0, chaos.Whole("timeoutMs", min: 1) ?? 30000,
-            chaos.Whole("maxRetries", min: 0) ?? 2, chaos.Whole("baseBackoffMs", min: 0) ?? 500, Outage(chaos, catalog));
+            Rate("responseLostRate"), chaos.WholeNumber("maxDelayMs", min: 0) ?? 0, chaos.WholeNumber("timeoutMs", min: 1) ?? 30000,
+            chaos.WholeNumber("maxRetries", min: 0) ?? 2, chaos.WholeNumber("baseBackoffMs", min: 0) ?? 500, Outage(chaos, catalog));
         if (result.DuplicateRate + result.TimeoutRate + result.NetworkFailureRate + result.ServerErrorRate + result.ResponseLostRate > 1)
         {
             problems.Add("chaos: the attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1");
@@ -56,7 +56,9 @@ internal static class ScenarioChaosReader
         try
         {
             // The same checks the silo makes when the run's tenant is configured, reported here with the file's path.
-            new TenantSettings { Delivery = result.ToDeliveryOptions() }.Validate();
+            var delivery = result.ToDeliveryOptions();
+            delivery.Validate();
+            new IdempotencyOptions().ValidateAgainst(delivery);
         }
         catch (ArgumentException e)
         {
@@ -150,8 +152,8 @@ internal static class ScenarioChaosReader
         }
 
         var app = outage.Text("app", required: true);
-        var from = outage.Whole("fromBeat", required: true);
-        var to = outage.Whole("toBeat", required: true);
+        var from = outage.WholeNumber("fromBeat", required: true);
+        var to = outage.WholeNumber("toBeat", required: true);
         if (app is not null && catalog.Find(app) is null)
         {
             outage.Problem("app", $"'{app}' is not an app of the catalog");

@@ -106,7 +106,7 @@ public static partial class ScenarioLoader
             return null;
         }
 
-        var number = beat.Whole("beat") ?? expectedNumber;
+        var number = beat.WholeNumber("beat") ?? expectedNumber;
         if (number != expectedNumber)
         {
             beat.Problem("beat", $"beats are numbered 1, 2, 3… in order; expected {expectedNumber}, found {number}");

@@ -113,7 +113,7 @@ public sealed class ConfigObject
     }
 
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>], or null with a problem.</summary>
-    public int? Whole(string key, int min = int.MinValue, int max = int.MaxValue, bool required = false)
+    public int? WholeNumber(string key, int min = int.MinValue, int max = int.MaxValue, bool required = false)
     {
         if (Number(key, required) is not { } number)
         {

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Deliveries;
 namespace ApexOrleans.Contracts.Idempotency;
 
 /// <summary>How long idempotency receipts are kept, and when a claim counts as abandoned.</summary>
@@ -15,4 +16,15 @@ public sealed record IdempotencyOptions
 
     /// <summary>Duplicate refusals kept in detail per key (all are counted).</summary>
     public int DuplicateDetailLimit { get; init; } = 100;
+
+    /// <summary>Receipts must outlive every possible redelivery under <paramref name="delivery"/>; throws <see cref="ArgumentException"/> if not.</summary>
+    public void ValidateAgainst(DeliveryOptions delivery)
+    {
+        if (Retention <= delivery.WorstCaseSpan)
+        {
+            throw new ArgumentException(
+                $"Idempotency retention ({Retention}) must be longer than the longest a delivery can stay undelivered " +
+                $"({delivery.WorstCaseSpan}), or a late redelivery could find its receipt gone.");
+        }
+    }
 }

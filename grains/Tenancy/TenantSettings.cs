@@ -47,11 +47,6 @@ public sealed record TenantSettings
     {
         Delivery.Validate();
         Circuit.Validate();
-        if (Idempotency.Retention <= Delivery.WorstCaseSpan)
-        {
-            throw new ArgumentException(
-                $"Idempotency retention ({Idempotency.Retention}) must be longer than the longest a delivery can stay undelivered " +
-                $"({Delivery.WorstCaseSpan}), or a late redelivery could find its receipt gone.");
-        }
+        Idempotency.ValidateAgainst(Delivery);
     }
 }

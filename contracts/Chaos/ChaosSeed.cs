@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ApexOrleans.Grains.Chaos;
+namespace ApexOrleans.Contracts.Chaos;
 
 /// <summary>
 /// The one rule for a chaos seed, wherever it is given (a scenario's <c>chaos.seed</c>, <c>--seed</c>): a whole
