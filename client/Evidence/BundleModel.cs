@@ -192,7 +192,7 @@ public sealed record Manifest
     public required string Digest { get; init; }
 
     /// <summary>The scenario's outage as loaded, so <c>apex verify</c> can tell from the bundle what its criteria had to observe.</summary>
-    public Scenarios.ScenarioOutage? Outage { get; init; }
+    public ScenarioOutage? Outage { get; init; }
 
     /// <summary>The criteria (ids) the scenario expects not to be exercised: one of them not exercised does not fail the run.</summary>
     public IReadOnlyList<string> ExpectedNotExercised { get; init; } = [];

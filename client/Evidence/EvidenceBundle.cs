@@ -46,7 +46,7 @@ public static class EvidenceBundle
             StartedAt = run.StartedAt,
             FinishedAt = run.FinishedAt,
             Digest = BundleDigest.Compute(contents),
-            Outage = run.Scenario.Chaos.Outage,
+            Outage = ScenarioOutage.Of(run.Scenario.Chaos.Outage),
             ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Order(StringComparer.Ordinal).ToList(),
             Passed = scorecard.Passed,
         };

@@ -21,7 +21,7 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
     public static Scorecard Evaluate(RunRecord run, EvidenceFiles files, RunMetrics metrics)
     {
         var beats = run.Scenario.Beats.Select(b => Beat(run, b)).ToList();
-        var evidence = CriterionEvidence.Of(files, run.Scenario.Chaos.Outage);
+        var evidence = CriterionEvidence.Of(files, ScenarioOutage.Of(run.Scenario.Chaos.Outage));
         var outage = new OutageCriteria(run, evidence);
         var criteria = new List<Criterion>
         {

@@ -99,7 +99,7 @@ internal sealed class ExperimentRun(
 
     private RunSettings TrafficSettings() => new()
     {
-        Delivery = scenario.Chaos.ToDeliveryOptions(),
+        Delivery = scenario.Delivery,
         Circuit = new CircuitBreakerOptions { BreakDuration = definition.Method.CircuitBreak, MaxBreakDuration = definition.Method.CircuitBreak * 4 },
         Clock = RunClock.Real,
         ClockStart = scenario.Beats[0].Time,

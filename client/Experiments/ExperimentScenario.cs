@@ -1,4 +1,5 @@
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Client.Experiments;
 
@@ -23,10 +24,7 @@ public static class ExperimentScenario
     public static Scenario WithoutOwnChaos(Scenario scenario) => scenario with
     {
         ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal),
-        Chaos = scenario.Chaos with
-        {
-            DuplicateRate = 0, OutOfOrderRate = 0, TimeoutRate = 0, NetworkFailureRate = 0, ServerErrorRate = 0, ResponseLostRate = 0, MaxDelayMs = 0, Outage = null,
-        },
+        Chaos = new ChaosSettings { Seed = scenario.Chaos.Seed },
         Beats = scenario.Beats.Select(b => b with { Chaos = BeatChaos.None }).ToList(),
     };
 }

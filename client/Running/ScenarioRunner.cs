@@ -64,31 +64,22 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     /// <summary>The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options).</summary>
     public static RunSettings Settings(Scenario scenario, long seed, RunClock clock, double timeScale, bool chaos)
     {
-        var c = scenario.Chaos;
-        var delivery = c.ToDeliveryOptions();
         var start = scenario.Beats[0].Time;
         if (!chaos)
         {
-            return new RunSettings { Delivery = delivery, Clock = RunClock.Virtual, ClockStart = start, Control = true };
+            return new RunSettings { Delivery = scenario.Delivery, Clock = RunClock.Virtual, ClockStart = start, Control = true };
         }
 
         return new RunSettings
         {
-            Delivery = delivery,
+            Delivery = scenario.Delivery,
             Clock = clock,
             ClockStart = start,
             TimeScale = timeScale,
-            Chaos = new ChaosSettings
+            Chaos = scenario.Chaos with
             {
                 Seed = seed,
-                DuplicateRate = c.DuplicateRate,
-                OutOfOrderRate = c.OutOfOrderRate,
-                TimeoutRate = c.TimeoutRate,
-                NetworkFailureRate = c.NetworkFailureRate,
-                ServerErrorRate = c.ServerErrorRate,
-                ResponseLostRate = c.ResponseLostRate,
-                MaxDelay = TimeSpan.FromMilliseconds(c.MaxDelayMs),
-                Outage = c.Outage is { } o ? new OutageWindow(o.App, o.FromBeat, o.ToBeat) : null,
+                // Each beat's faults are scripted for the one event it publishes.
                 Scripts = scenario.Beats.Where(b => b.Chaos.Any).ToDictionary(
                     b => b.Event.IdempotencyKey,
                     b => new ScriptedFaults(b.Chaos.Duplicate, b.Chaos.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,

@@ -1,12 +1,18 @@
 using System.Text.Json;
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Scenarios;
 
-/// <summary>A business day to replay: its chaos and its beats. Loaded and checked by <see cref="ScenarioLoader"/>.</summary>
+/// <summary>A business day to replay: its chaos, its reliability settings and its beats. Loaded and checked by <see cref="ScenarioLoader"/>.</summary>
+/// <param name="Chaos">
+/// The file's <c>chaos</c> section in the model the silo takes (seed, rates, longest delay, outage): the outage's beats
+/// are its sequences, as a beat's number is its event's. Scripted faults stay with their beats; a run adds them.
+/// </param>
+/// <param name="Delivery">The section's reliability settings (<c>timeoutMs</c>, <c>maxRetries</c>, <c>baseBackoffMs</c>) as delivery options.</param>
 public sealed record Scenario(
-    string Name, string Title, string Description, ScenarioChaos Chaos, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256)
+    string Name, string Title, string Description, ChaosSettings Chaos, DeliveryOptions Delivery, IReadOnlyList<ScenarioBeat> Beats, string SourcePath, string Sha256)
 {
     /// <summary>
     /// Criteria (by id) the scenario says will have nothing to observe (<c>"criteria": { "circuit-breaker": { "expect": "not-exercised" } }</c>; ids in <see cref="Evidence.CriterionIds"/>):
@@ -14,27 +20,6 @@ public sealed record Scenario(
     /// </summary>
     public IReadOnlySet<string> ExpectedNotExercised { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
-
-/// <summary>The scenario's chaos configuration (the story's numbers), and its reliability settings.</summary>
-public sealed record ScenarioChaos(
-    long Seed, double DuplicateRate, double OutOfOrderRate, double TimeoutRate, double NetworkFailureRate, double ServerErrorRate,
-    double ResponseLostRate, int MaxDelayMs, int TimeoutMs, int MaxRetries, int BaseBackoffMs, ScenarioOutage? Outage)
-{
-    /// <summary>The delivery options these numbers ask for.</summary>
-    public DeliveryOptions ToDeliveryOptions()
-    {
-        var options = new DeliveryOptions
-        {
-            MaxRetries = MaxRetries,
-            BaseBackoff = TimeSpan.FromMilliseconds(BaseBackoffMs),
-            AttemptTimeout = TimeSpan.FromMilliseconds(TimeoutMs),
-        };
-        return options with { DeadLetterAfterAttempts = Math.Max(options.DeadLetterAfterAttempts, MaxRetries + 2) };
-    }
-}
-
-/// <summary>An app that is down from beat <see cref="FromBeat"/> until beat <see cref="ToBeat"/>, when it is back.</summary>
-public sealed record ScenarioOutage(string App, int FromBeat, int ToBeat);
 
 /// <summary>One beat: when, the event published, the faults scripted for it, and what the data must show after the run.</summary>
 public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, BeatChaos Chaos, IReadOnlyList<DataProof> Expect);

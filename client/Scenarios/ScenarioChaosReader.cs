@@ -2,6 +2,7 @@ using System.Text.Json;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Scenarios;
@@ -19,8 +20,8 @@ internal static class ScenarioChaosReader
 
     private static readonly string[] BeatChaosKeys = ["duplicate", "delayMs", "timeout", "networkFailure", "serverError", "responseLost"];
 
-    /// <summary>The scenario's chaos, or null (with problems) when there is none to read.</summary>
-    public static ScenarioChaos? Read(ConfigObject root, AppCatalog catalog, List<string> problems)
+    /// <summary>The scenario's chaos and reliability settings, or null (with problems) when there is no section to read.</summary>
+    public static (ChaosSettings Chaos, DeliveryOptions Delivery)? Read(ConfigObject root, AppCatalog catalog, List<string> problems)
     {
         if (root.Value("chaos") is null) // missing, or null
         {
@@ -28,27 +29,39 @@ internal static class ScenarioChaosReader
             return null;
         }
 
-        if (root.Object("chaos", ChaosKeys) is not { } chaos)
+        if (root.Object("chaos", ChaosKeys) is not { } section)
         {
             return null;
         }
 
         double Rate(string field)
         {
-            var value = chaos.Number(field) ?? 0;
+            var value = section.Number(field) ?? 0;
             if (value is < 0 or > 1)
             {
-                chaos.Problem(field, $"{value} is not a share between 0 and 1");
+                section.Problem(field, $"{value} is not a share between 0 and 1");
             }
 
             return value;
         }
 
-        var result = new ScenarioChaos(
-            Seed(chaos), Rate("duplicateRate"), Rate("outOfOrderRate"), Rate("timeoutRate"), Rate("networkFailureRate"), Rate("serverErrorRate"),
-            Rate("responseLostRate"), chaos.WholeNumber("maxDelayMs", min: 0) ?? 0, chaos.WholeNumber("timeoutMs", min: 1) ?? 30000,
-            chaos.WholeNumber("maxRetries", min: 0) ?? 2, chaos.WholeNumber("baseBackoffMs", min: 0) ?? 500, Outage(chaos, catalog));
-        if (result.DuplicateRate + result.TimeoutRate + result.NetworkFailureRate + result.ServerErrorRate + result.ResponseLostRate > 1)
+        var chaos = new ChaosSettings
+        {
+            Seed = Seed(section),
+            DuplicateRate = Rate("duplicateRate"),
+            OutOfOrderRate = Rate("outOfOrderRate"),
+            TimeoutRate = Rate("timeoutRate"),
+            NetworkFailureRate = Rate("networkFailureRate"),
+            ServerErrorRate = Rate("serverErrorRate"),
+            ResponseLostRate = Rate("responseLostRate"),
+            MaxDelay = TimeSpan.FromMilliseconds(section.WholeNumber("maxDelayMs", min: 0) ?? 0),
+        };
+
+        // Read before the outage, so that problems are listed in the order the schema gives the fields.
+        var delivery = Delivery(section.WholeNumber("timeoutMs", min: 1) ?? 30000, section.WholeNumber("maxRetries", min: 0) ?? 2,
+            section.WholeNumber("baseBackoffMs", min: 0) ?? 500);
+        chaos = chaos with { Outage = Outage(section, catalog) };
+        if (chaos.DuplicateRate + chaos.TimeoutRate + chaos.NetworkFailureRate + chaos.ServerErrorRate + chaos.ResponseLostRate > 1)
         {
             problems.Add("chaos: the attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1");
         }
@@ -56,7 +69,6 @@ internal static class ScenarioChaosReader
         try
         {
             // The same checks the silo makes when the run's tenant is configured, reported here with the file's path.
-            var delivery = result.ToDeliveryOptions();
             delivery.Validate();
             new IdempotencyOptions().ValidateAgainst(delivery);
         }
@@ -65,23 +77,23 @@ internal static class ScenarioChaosReader
             problems.Add($"chaos (timeoutMs, maxRetries, baseBackoffMs): {e.Message}");
         }
 
-        return result;
+        return (chaos, delivery);
     }
 
     /// <summary>
     /// Both ends of the outage window name beats of the scenario: the app is down from beat fromBeat and back when beat
     /// toBeat is published, so 1 ≤ fromBeat ≤ toBeat ≤ the last beat (fromBeat = toBeat is an empty window).
     /// </summary>
-    public static void CheckOutageWindow(ScenarioOutage outage, int beats, List<string> problems)
+    public static void CheckOutageWindow(OutageWindow outage, int beats, List<string> problems)
     {
-        if (outage.FromBeat < 1 || outage.FromBeat > beats)
+        if (outage.FromSequence < 1 || outage.FromSequence > beats)
         {
-            problems.Add($"chaos.outage.fromBeat: {outage.FromBeat} is not a beat of this scenario (1 to {beats})");
+            problems.Add($"chaos.outage.fromBeat: {outage.FromSequence} is not a beat of this scenario (1 to {beats})");
         }
 
-        if (outage.ToBeat < 1 || outage.ToBeat > beats)
+        if (outage.ToSequence < 1 || outage.ToSequence > beats)
         {
-            problems.Add($"chaos.outage.toBeat: {outage.ToBeat} is not a beat of this scenario (1 to {beats}); the app is back when beat toBeat is published, so the window must end within the day");
+            problems.Add($"chaos.outage.toBeat: {outage.ToSequence} is not a beat of this scenario (1 to {beats}); the app is back when beat toBeat is published, so the window must end within the day");
         }
     }
 
@@ -144,7 +156,20 @@ internal static class ScenarioChaosReader
         return 0;
     }
 
-    private static ScenarioOutage? Outage(ConfigObject chaos, AppCatalog catalog)
+    /// <summary>The delivery options the section's numbers ask for; dead-lettering waits at least until the retries are spent.</summary>
+    private static DeliveryOptions Delivery(int timeoutMs, int maxRetries, int baseBackoffMs)
+    {
+        var options = new DeliveryOptions
+        {
+            MaxRetries = maxRetries,
+            BaseBackoff = TimeSpan.FromMilliseconds(baseBackoffMs),
+            AttemptTimeout = TimeSpan.FromMilliseconds(timeoutMs),
+        };
+        return options with { DeadLetterAfterAttempts = Math.Max(options.DeadLetterAfterAttempts, maxRetries + 2) };
+    }
+
+    /// <summary>The outage window, in beats: a beat's number is its event's sequence (<see cref="ScenarioLoader"/>).</summary>
+    private static OutageWindow? Outage(ConfigObject chaos, AppCatalog catalog)
     {
         if (chaos.Object("outage", OutageKeys) is not { } outage)
         {
@@ -164,6 +189,6 @@ internal static class ScenarioChaosReader
             outage.Problem("toBeat", $"{to} is before fromBeat {from}");
         }
 
-        return app is null || from is null || to is null ? null : new ScenarioOutage(app, from.Value, to.Value);
+        return app is null || from is null || to is null ? null : new OutageWindow(app, from.Value, to.Value);
     }
 }

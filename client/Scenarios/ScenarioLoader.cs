@@ -52,7 +52,7 @@ public static partial class ScenarioLoader
 
         var title = root.Text("title");
         var description = root.Text("description");
-        var chaos = ScenarioChaosReader.Read(root, catalog, problems);
+        var section = ScenarioChaosReader.Read(root, catalog, problems);
         var beatList = root.Array("beats");
         if (beatList is not { Count: > 0 })
         {
@@ -86,15 +86,15 @@ public static partial class ScenarioLoader
             problems.Add($"beats {string.Join(", ", group.Select(b => b.Number))}: share the idempotency key '{group.Key}'; each beat publishes its own event");
         }
 
-        if (chaos?.Outage is { } outage && times.Count > 0)
+        if (section?.Chaos.Outage is { } outage && times.Count > 0)
         {
             ScenarioChaosReader.CheckOutageWindow(outage, times.Count, problems);
         }
 
         var expectedNotExercised = ScenarioCriteriaReader.Read(root);
-        return problems.Count > 0 || chaos is null
+        return problems.Count > 0 || section is not { } read
             ? throw new ConfigFileException(path, problems)
-            : new Scenario(name, title ?? name, description ?? "", chaos, beats, Path.GetFullPath(path), sha256) { ExpectedNotExercised = expectedNotExercised };
+            : new Scenario(name, title ?? name, description ?? "", read.Chaos, read.Delivery, beats, Path.GetFullPath(path), sha256) { ExpectedNotExercised = expectedNotExercised };
     }
 
     private static ScenarioBeat? ReadBeat(JsonElement item, string where, int expectedNumber, AppCatalog catalog, List<string> problems, out DateTimeOffset? time)

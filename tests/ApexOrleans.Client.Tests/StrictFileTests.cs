@@ -1,6 +1,7 @@
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.TestSupport;
 
@@ -102,7 +103,7 @@ public sealed class StrictFileTests
 
         var scenario = ScenarioLoader.Load(folder.File("s.json"), Catalog);
 
-        Assert.Equal(new ScenarioOutage("trutalk", from, to), scenario.Chaos.Outage);
+        Assert.Equal(new OutageWindow("trutalk", from, to), scenario.Chaos.Outage);
     }
 
     [Theory]

@@ -51,7 +51,8 @@ public sealed class ExperimentLoaderTests
         Assert.Equal(original.Beats.Count, scenario.Beats.Count);
         Assert.Equal(original.Beats.Select((b, i) => original.Beats[0].Time + TimeSpan.FromMilliseconds(100 * i)), scenario.Beats.Select(b => b.Time));
         Assert.All(scenario.Beats, b => Assert.Equal(BeatChaos.None, b.Chaos));
-        Assert.Equal((0d, 0d, 0, (ScenarioOutage?)null), (scenario.Chaos.DuplicateRate, scenario.Chaos.TimeoutRate, scenario.Chaos.MaxDelayMs, scenario.Chaos.Outage));
+        Assert.True(scenario.Chaos.InjectsNothing());
+        Assert.Equal(original.Chaos.Seed, scenario.Chaos.Seed);
     }
 
     private static string Write(TempFolder folder, string fault, string? expected = null)
