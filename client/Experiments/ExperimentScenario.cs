@@ -25,6 +25,6 @@ public static class ExperimentScenario
     {
         ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal),
         Chaos = new ChaosSettings { Seed = scenario.Chaos.Seed },
-        Beats = scenario.Beats.Select(b => b with { Chaos = BeatChaos.None }).ToList(),
+        Beats = scenario.Beats.Select(b => b with { Chaos = ScriptedFaults.None }).ToList(),
     };
 }

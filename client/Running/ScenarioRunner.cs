@@ -80,10 +80,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             {
                 Seed = seed,
                 // Each beat's faults are scripted for the one event it publishes.
-                Scripts = scenario.Beats.Where(b => b.Chaos.Any).ToDictionary(
-                    b => b.Event.IdempotencyKey,
-                    b => new ScriptedFaults(b.Chaos.Duplicate, b.Chaos.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-                        b.Chaos.Timeouts, b.Chaos.NetworkFailures, b.Chaos.ServerErrors, b.Chaos.ResponsesLost)),
+                Scripts = scenario.Beats.Where(b => b.Chaos != ScriptedFaults.None).ToDictionary(b => b.Event.IdempotencyKey, b => b.Chaos),
             },
         };
     }

@@ -22,33 +22,11 @@ public sealed record Scenario(
 }
 
 /// <summary>One beat: when, the event published, the faults scripted for it, and what the data must show after the run.</summary>
-public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, BeatChaos Chaos, IReadOnlyList<DataProof> Expect);
-
-/// <summary>
-/// Faults scripted for a beat's event: published twice, delayed, and its first attempts to each target timing
-/// out, failing on the network, failing at the server or losing their answer (in that order).
-/// </summary>
-public sealed record BeatChaos(bool Duplicate, int? DelayMs, int Timeouts, int NetworkFailures, int ServerErrors, int ResponsesLost)
-{
-    /// <summary>No scripted fault.</summary>
-    public static BeatChaos None { get; } = new(false, null, 0, 0, 0, 0);
-
-    /// <summary>Whether anything is scripted.</summary>
-    public bool Any => this != None;
-
-    /// <summary>A short description for progress tables.</summary>
-    public string Describe()
-    {
-        var parts = new List<string>();
-        if (Duplicate) parts.Add("duplicate");
-        if (DelayMs is > 0) parts.Add($"delay {DelayMs} ms");
-        if (Timeouts > 0) parts.Add($"timeout ×{Timeouts}");
-        if (NetworkFailures > 0) parts.Add($"network ×{NetworkFailures}");
-        if (ServerErrors > 0) parts.Add($"server error ×{ServerErrors}");
-        if (ResponsesLost > 0) parts.Add($"response lost ×{ResponsesLost}");
-        return parts.Count == 0 ? "—" : string.Join(", ", parts);
-    }
-}
+/// <param name="Chaos">
+/// The faults scripted for the beat's event, for its key in the run's <see cref="ChaosSettings.Scripts"/>; a scripted
+/// duplicate also has the runner publish the event twice.
+/// </param>
+public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, ScriptedFaults Chaos, IReadOnlyList<DataProof> Expect);
 
 /// <summary>A record that must exist after the run, read back from the silo: app, table, key, and field values.</summary>
 public sealed record DataProof(string App, string Table, string Key, IReadOnlyDictionary<string, JsonElement> Fields);

@@ -98,11 +98,11 @@ internal static class ScenarioChaosReader
     }
 
     /// <summary>A beat's scripted faults (none when it has no <c>chaos</c>).</summary>
-    public static BeatChaos ReadBeat(ConfigObject beat)
+    public static ScriptedFaults ReadBeat(ConfigObject beat)
     {
         if (beat.Object("chaos", BeatChaosKeys) is not { } chaos)
         {
-            return BeatChaos.None;
+            return ScriptedFaults.None;
         }
 
         int Count(string field)
@@ -122,12 +122,12 @@ internal static class ScenarioChaosReader
             }
         }
 
-        int? delay = null;
+        TimeSpan? delay = null;
         if (chaos.Value("delayMs") is { } d)
         {
             if (d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var ms) && ms >= 0)
             {
-                delay = ms;
+                delay = TimeSpan.FromMilliseconds(ms);
             }
             else
             {
@@ -135,7 +135,7 @@ internal static class ScenarioChaosReader
             }
         }
 
-        return new BeatChaos(Count("duplicate") > 0, delay, Count("timeout"), Count("networkFailure"), Count("serverError"), Count("responseLost"));
+        return new ScriptedFaults(Count("duplicate") > 0, delay, Count("timeout"), Count("networkFailure"), Count("serverError"), Count("responseLost"));
     }
 
     /// <summary>The seed, by the same rule as <c>--seed</c> (<see cref="ChaosSeed"/>): the number as written must be one.</summary>

@@ -89,4 +89,21 @@ public sealed record OutageWindow(string App, long FromSequence, long ToSequence
 /// then with server errors, then lose their answer; a duplicate doubles the first attempt that gets through.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ScriptedFaults(bool Duplicate = false, TimeSpan? Delay = null, int Timeouts = 0, int NetworkFailures = 0, int ServerErrors = 0, int ResponsesLost = 0);
+public sealed record ScriptedFaults(bool Duplicate = false, TimeSpan? Delay = null, int Timeouts = 0, int NetworkFailures = 0, int ServerErrors = 0, int ResponsesLost = 0)
+{
+    /// <summary>No scripted fault.</summary>
+    public static ScriptedFaults None { get; } = new();
+
+    /// <summary>A short description for progress tables ("—" for none).</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Duplicate) parts.Add("duplicate");
+        if (Delay is { } delay && delay > TimeSpan.Zero) parts.Add($"delay {(long)delay.TotalMilliseconds} ms");
+        if (Timeouts > 0) parts.Add($"timeout ×{Timeouts}");
+        if (NetworkFailures > 0) parts.Add($"network ×{NetworkFailures}");
+        if (ServerErrors > 0) parts.Add($"server error ×{ServerErrors}");
+        if (ResponsesLost > 0) parts.Add($"response lost ×{ResponsesLost}");
+        return parts.Count == 0 ? "—" : string.Join(", ", parts);
+    }
+}

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ApexOrleans.Client.Experiments;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.TestSupport;
 
@@ -50,7 +51,7 @@ public sealed class ExperimentLoaderTests
         Assert.NotNull(original.Chaos.Outage); // Sarah's day scripts its own outage and faults: the experiment drops them
         Assert.Equal(original.Beats.Count, scenario.Beats.Count);
         Assert.Equal(original.Beats.Select((b, i) => original.Beats[0].Time + TimeSpan.FromMilliseconds(100 * i)), scenario.Beats.Select(b => b.Time));
-        Assert.All(scenario.Beats, b => Assert.Equal(BeatChaos.None, b.Chaos));
+        Assert.All(scenario.Beats, b => Assert.Equal(ScriptedFaults.None, b.Chaos));
         Assert.True(scenario.Chaos.InjectsNothing());
         Assert.Equal(original.Chaos.Seed, scenario.Chaos.Seed);
     }
