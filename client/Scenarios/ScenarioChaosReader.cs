@@ -61,7 +61,7 @@ internal static class ScenarioChaosReader
         var delivery = Delivery(section.WholeNumber("timeoutMs", min: 1) ?? 30000, section.WholeNumber("maxRetries", min: 0) ?? 2,
             section.WholeNumber("baseBackoffMs", min: 0) ?? 500);
         chaos = chaos with { Outage = Outage(section, catalog) };
-        if (chaos.DuplicateRate + chaos.TimeoutRate + chaos.NetworkFailureRate + chaos.ServerErrorRate + chaos.ResponseLostRate > 1)
+        if (chaos.AttemptFaultShare() > 1)
         {
             problems.Add("chaos: the attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1");
         }

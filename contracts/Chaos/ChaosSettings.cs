@@ -52,19 +52,31 @@ public sealed record ChaosSettings
     /// Whether these settings inject nothing (no rates, delay, outage or scripts). Checked by value: settings that crossed
     /// a silo boundary are a copy, never <see cref="None"/> itself.
     /// </summary>
-    public bool InjectsNothing() => DuplicateRate == 0 && OutOfOrderRate == 0 && TimeoutRate == 0 && NetworkFailureRate == 0 && ServerErrorRate == 0
-        && ResponseLostRate == 0 && MaxDelay == TimeSpan.Zero && Outage is null && Scripts.Count == 0;
+    public bool InjectsNothing() => AttemptFaultRates().All(f => f.Rate == 0) && OutOfOrderRate == 0 && MaxDelay == TimeSpan.Zero && Outage is null
+        && Scripts.Count == 0;
+
+    /// <summary>
+    /// The rates of the faults one roll per attempt chooses between, in the order their bands are laid out from 0: the
+    /// order is part of what a seed means, so a new kind goes last.
+    /// </summary>
+    public IReadOnlyList<(FaultKind Kind, double Rate)> AttemptFaultRates() =>
+    [
+        (FaultKind.Duplicate, DuplicateRate), (FaultKind.Timeout, TimeoutRate), (FaultKind.NetworkFailure, NetworkFailureRate),
+        (FaultKind.ServerError, ServerErrorRate), (FaultKind.ResponseLost, ResponseLostRate),
+    ];
+
+    /// <summary>The share of attempts that meet one of <see cref="AttemptFaultRates"/>: at most 1, as they share one roll.</summary>
+    public double AttemptFaultShare() => AttemptFaultRates().Sum(f => f.Rate);
 
     /// <summary>Checks rates are shares and add up to at most 1.</summary>
     public void Validate()
     {
-        double[] rates = [DuplicateRate, OutOfOrderRate, TimeoutRate, NetworkFailureRate, ServerErrorRate, ResponseLostRate];
-        if (rates.Any(r => r is < 0 or > 1 || double.IsNaN(r)))
+        if (AttemptFaultRates().Select(f => f.Rate).Append(OutOfOrderRate).Any(r => r is < 0 or > 1 || double.IsNaN(r)))
         {
             throw new ArgumentException("Chaos rates are shares between 0 and 1.");
         }
 
-        if (DuplicateRate + TimeoutRate + NetworkFailureRate + ServerErrorRate + ResponseLostRate > 1)
+        if (AttemptFaultShare() > 1)
         {
             throw new ArgumentException("The attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1.");
         }

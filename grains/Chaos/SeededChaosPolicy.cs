@@ -15,12 +15,14 @@ namespace ApexOrleans.Grains.Chaos;
 public sealed class SeededChaosPolicy : IChaosPolicy
 {
     private readonly ChaosSettings _settings;
+    private readonly IReadOnlyList<(FaultKind Kind, double Rate)> _attemptFaultRates;
 
     /// <summary>Creates the policy; the settings are checked first.</summary>
     public SeededChaosPolicy(ChaosSettings settings)
     {
         settings.Validate();
         _settings = settings;
+        _attemptFaultRates = settings.AttemptFaultRates();
     }
 
     /// <inheritdoc />
@@ -57,12 +59,7 @@ public sealed class SeededChaosPolicy : IChaosPolicy
 
         var roll = Roll(attempt.Envelope, attempt.Target, attempt.Role, attempt.Attempt, "fault");
         var threshold = 0.0;
-        foreach (var (kind, rate) in new[]
-                 {
-                     (FaultKind.Duplicate, _settings.DuplicateRate), (FaultKind.Timeout, _settings.TimeoutRate),
-                     (FaultKind.NetworkFailure, _settings.NetworkFailureRate), (FaultKind.ServerError, _settings.ServerErrorRate),
-                     (FaultKind.ResponseLost, _settings.ResponseLostRate),
-                 })
+        foreach (var (kind, rate) in _attemptFaultRates)
         {
             threshold += rate;
             if (roll < threshold)
