@@ -57,7 +57,7 @@ internal sealed class SiloConnection : IDisposable
                     continue;
                 }
 
-                var keys = await KeysOnceBackAsync(silos, silo, keysFile, retry, cancellationToken)
+                var keys = await FetchKeysAsync(silos, silo, keysFile, retry, cancellationToken)
                     ?? throw new BadInputException($"--silo {SiloList.UrlOf(silo)} runs in {info.Mode} mode and gives no keys: pass --keys FILE with its admin and app keys.");
                 silos.Use(silo);
                 return (new SiloConnection(silos, new SiloKeyRing(keys, keysFile), retry), info);
@@ -76,7 +76,7 @@ internal sealed class SiloConnection : IDisposable
     /// The keys of a silo that has just answered: if it goes away before giving them (it is restarting), it is waited
     /// for, as every later request of the session waits for it, rather than failing the run before it began.
     /// </summary>
-    private static Task<SiloKeys?> KeysOnceBackAsync(SiloList silos, HttpClient silo, string? keysFile, SiloRetry retry, CancellationToken cancellationToken) =>
+    private static Task<SiloKeys?> FetchKeysAsync(SiloList silos, HttpClient silo, string? keysFile, SiloRetry retry, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(async (missed, cancellationToken) =>
         {
             if (missed is not null && !await silos.IsReadyAsync(silo, cancellationToken))
