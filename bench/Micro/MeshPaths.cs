@@ -6,8 +6,10 @@ using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Publishing;
 using ApexOrleans.Storage.Hosting;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ApexOrleans.Bench.Micro;
 
@@ -22,6 +24,7 @@ public class MeshPaths
     private ICircuitBreakerGrain _circuit = null!;
     private IIdempotencyGrain _key = null!;
     private string _fingerprint = "";
+    private string _claimant = "";
     private DateTimeOffset _now;
 
     /// <summary>Starts a silo on memory storage and publishes one event, so its key has a receipt.</summary>
@@ -35,8 +38,9 @@ public class MeshPaths
         _silo = BenchSilo.StartAsync(GrainStorageChoice.Memory(), options.CatalogPath).GetAwaiter().GetResult();
         _silo.Gateway.PublishAsync("micro", _envelope).GetAwaiter().GetResult();
         _circuit = _silo.Grains.GetGrain<ICircuitBreakerGrain>(MeshKeys.For("micro", _envelope.Targets[0]));
-        _key = _silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For("micro", _envelope.IdempotencyKey));
+        _key = _silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For("micro", _envelope.ScopedKey));
         _fingerprint = PayloadFingerprint.Of(_envelope);
+        _claimant = _silo.Services.GetRequiredService<GatewayIncarnation>().Id;
         _now = _silo.Tenants.Get("micro").Clock.GetUtcNow();
     }
 
@@ -58,5 +62,5 @@ public class MeshPaths
 
     /// <summary>A repeated publish finding its key's receipt (a grain call; the refusal is recorded).</summary>
     [Benchmark]
-    public async Task<ClaimOutcome> ReceiptLookup() => (await _key.ClaimAsync(_fingerprint, _envelope.Id)).Outcome;
+    public async Task<ClaimOutcome> ReceiptLookup() => (await _key.ClaimAsync(_fingerprint, _envelope.Id, _claimant)).Outcome;
 }

@@ -54,7 +54,7 @@ public sealed class ClusterMeshSession : IMeshSession
         _catalog = catalog;
         Silo = silo;
         _telemetry = new MeshTelemetry(TimeProvider.System);
-        _gateway = new MeshGateway(client, catalog, _telemetry, new CrashPoints(null));
+        _gateway = new MeshGateway(client, catalog, _telemetry, new CrashPoints(null), GatewayIncarnation.OfClient());
     }
 
     /// <inheritdoc />

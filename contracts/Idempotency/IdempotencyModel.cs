@@ -8,7 +8,7 @@ public enum ClaimOutcome
     /// <summary>First use of the key: go ahead.</summary>
     Claimed,
 
-    /// <summary>An earlier claim was abandoned mid-way (past the in-progress timeout): go ahead again, idempotently.</summary>
+    /// <summary>An earlier claim was cut short (its gateway failed, died or claims again) or abandoned past the in-progress timeout: go ahead again, idempotently.</summary>
     Resumed,
 
     /// <summary>Already done: here is the original receipt; nothing is executed again.</summary>
@@ -74,7 +74,7 @@ public sealed class IdempotencyState
     [Id(2)]
     public DateTimeOffset ClaimedAt { get; set; }
 
-    /// <summary>The silo incarnation that made the claim; a claim of an earlier life was cut short.</summary>
+    /// <summary>The gateway (and its life) holding an unfinished claim; empty once it released it after a failed publish.</summary>
     [Id(3)]
     public string ClaimedBy { get; set; } = "";
 

@@ -51,7 +51,8 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FaultSetSync>();
         services.AddSingleton<MeshStatsReader>();
         services.AddSingleton<ISiloActivity, SiloActivity>();
-        services.AddSingleton<SiloIncarnation>();
+        services.AddSingleton(sp => GatewayIncarnation.OfSilo(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress));
+        services.AddSingleton<ClaimHolders>();
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AttemptTimeouts>();

@@ -8,11 +8,12 @@ namespace ApexOrleans.Grains.Idempotency;
 /// <summary>
 /// Stripe-style idempotency for one key: the first claim is persisted; a repeat with the same payload gets
 /// the original receipt, a different payload is a conflict, a claim still running answers "in progress", and
-/// a key past its retention is refused, never executed again. Every refusal is recorded.
+/// a key past its retention is refused, never executed again. Every refusal is recorded. A claim whose gateway
+/// failed, died or claims again itself is resumed, never left "in progress" for a publish that is over.
 /// </summary>
 [TenantPlacement]
 public sealed class IdempotencyGrain(
-    [PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants, SiloIncarnation incarnation)
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> state, MeshTenants tenants, ClaimHolders holders)
     : TenantScopedGrain(tenants), IIdempotencyGrain
 {
     private IdempotencyState Entry => state.State;
@@ -20,13 +21,7 @@ public sealed class IdempotencyGrain(
     private IdempotencyOptions Options => CurrentTenant.Settings.Idempotency;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        await base.OnActivateAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId)
+    public async Task<IdempotencyClaim> ClaimAsync(string fingerprint, string eventId, string claimant)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
         CurrentTenant.UsedKey(Name); // so that retiring the tenant finds this grain (also a tenant configured again since)
@@ -35,7 +30,7 @@ public sealed class IdempotencyGrain(
             Entry.Fingerprint = fingerprint;
             Entry.EventId = eventId;
             Entry.ClaimedAt = now;
-            Entry.ClaimedBy = incarnation.Id;
+            Entry.ClaimedBy = claimant;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Claimed, null, eventId, now);
         }
@@ -55,11 +50,12 @@ public sealed class IdempotencyGrain(
         {
             outcome = ClaimOutcome.Duplicate;
         }
-        else if (Entry.ClaimedBy != incarnation.Id || now - Entry.ClaimedAt >= Options.InProgressTimeout)
+        else if (Entry.ClaimedBy == claimant || holders.IsGone(Entry.ClaimedBy) || now - Entry.ClaimedAt >= Options.InProgressTimeout)
         {
-            // Claimed by an earlier life of the silo (cut short by a crash), or abandoned: go ahead, idempotently.
+            // A gateway has one publish of a key at a time, so a claim of its own is an attempt that is over; a holder that
+            // is gone was cut short; past the timeout the claim is abandoned. Go ahead again, idempotently.
             Entry.ClaimedAt = now;
-            Entry.ClaimedBy = incarnation.Id;
+            Entry.ClaimedBy = claimant;
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Resumed, null, Entry.EventId, now);
         }
@@ -79,8 +75,23 @@ public sealed class IdempotencyGrain(
     }
 
     /// <inheritdoc />
+    public async Task ReleaseAsync(string claimant)
+    {
+        if (state.RecordExists && Entry.Receipt is null && Entry.ClaimedBy == claimant)
+        {
+            Entry.ClaimedBy = "";
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<PublishReceipt> CompleteAsync(PublishReceipt receipt)
     {
+        if (Entry.Receipt is { } first)
+        {
+            return first; // a resumed claim completed twice keeps the receipt duplicates were already given
+        }
+
         receipt = receipt with { AcceptedAt = CurrentTenant.Clock.GetUtcNow() }; // accepted on the tenant's clock, on the tenant's silo
         Entry.Receipt = receipt;
         Entry.CompletedAt = receipt.AcceptedAt;

@@ -13,10 +13,14 @@ namespace ApexOrleans.Grains.Publishing;
 /// <summary>
 /// Where events enter the mesh: check the route, claim the idempotency key, enqueue the event for its
 /// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
-/// that is refused changes nothing; one that is accepted is durable before the receipt is returned.
+/// that is refused changes nothing; one that is accepted is durable before the receipt is returned; one that
+/// fails after its claim gives the claim up, so that its retry resumes it instead of being told "in progress".
 /// </summary>
-public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash) : IEventPublisher
+public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash, GatewayIncarnation incarnation)
+    : IEventPublisher
 {
+    private readonly PublishTurns _turns = new();
+
     /// <summary>
     /// Wakes every app and queue of <paramref name="tenant"/> so that work left from before a restart (queued
     /// deliveries, undispatched outboxes) is scheduled again. Apps come from the catalog, so this is cheap.
@@ -34,8 +38,10 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
     public async Task<PublishReceipt> PublishAsync(string tenant, EventEnvelope envelope)
     {
         catalog.Route(envelope);
-        var key = grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, envelope.ScopedKey));
-        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id).ConfigureAwait(false);
+        var scopedKey = MeshKeys.For(tenant, envelope.ScopedKey);
+        using var turn = await _turns.TakeAsync(scopedKey).ConfigureAwait(false);
+        var key = grains.GetGrain<IIdempotencyGrain>(scopedKey);
+        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id, incarnation.Id).ConfigureAwait(false);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Duplicate:
@@ -51,15 +57,36 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
                     $"'{envelope.IdempotencyKey}' is past its retention; a used key is never executed again"));
         }
 
-        // Claimed or Resumed: enqueueing is idempotent, so resuming an abandoned claim cannot deliver twice.
+        // Claimed or Resumed: enqueueing is idempotent, so resuming a claim cut short cannot deliver twice.
         crash.Pass("gateway.after-claim");
         envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
-        await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
-            .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
-        crash.Pass("gateway.after-enqueue");
-        var receipt = await key.CompleteAsync(new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
-            envelope.Targets, claim.At, PublishStatus.Accepted)).ConfigureAwait(false);
-        telemetry.Published(receipt, receipt.AcceptedAt);
-        return receipt;
+        try
+        {
+            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
+                .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
+            crash.Pass("gateway.after-enqueue");
+            var receipt = await key.CompleteAsync(new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
+                envelope.Targets, claim.At, PublishStatus.Accepted)).ConfigureAwait(false);
+            telemetry.Published(receipt, receipt.AcceptedAt);
+            return receipt;
+        }
+        catch
+        {
+            await ReleaseAsync(key).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Gives the claim up for another gateway's retry; if the key does not answer either, a retry here resumes it anyway.</summary>
+    private async Task ReleaseAsync(IIdempotencyGrain key)
+    {
+        try
+        {
+            await key.ReleaseAsync(incarnation.Id).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The publish's own failure is what the caller must see.
+        }
     }
 }

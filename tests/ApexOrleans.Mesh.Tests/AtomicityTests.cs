@@ -4,7 +4,11 @@ using Orleans.Storage;
 
 using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
 using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Grains.Publishing;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
@@ -55,18 +59,25 @@ public sealed class AtomicityTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task AnEnqueueAttemptedAtOnceWhoseOneWriteFailsIsAppliedOnceAndCompletedOnRetry(bool commitThenFail)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task AnEnqueueAttemptedAtOnceWhoseOneWriteFailsIsAppliedOnceAndCompletedOnRetry(bool commitThenFail, bool retryElsewhere)
     {
         var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         await using var silo = await StartOverAsync(flaky);
         // A real clock: a delivery into an empty queue is attempted in the enqueue's turn, and the queue's one write holds
-        // both the item and its outcome. A retried publish resumes its abandoned claim at once.
-        var tenant = silo.Tenant(commitThenFail ? "rt-ack-lost" : "rt-write-lost", adjust: s => s with
+        // both the item and its outcome. The claim's in-progress timeout is far away: a retried publish resumes the claim
+        // at once because its gateway gave it up (another gateway retries) or claims it again itself, never "in progress".
+        var tenant = silo.Tenant($"rt-{(commitThenFail ? "ack" : "write")}-lost{(retryElsewhere ? "-elsewhere" : "")}", adjust: s => s with
         {
-            Clock = TimeProvider.System, Idempotency = s.Idempotency with { InProgressTimeout = TimeSpan.Zero },
+            Clock = TimeProvider.System, Idempotency = s.Idempotency with { InProgressTimeout = TimeSpan.FromDays(1) },
         });
+        var retryGateway = retryElsewhere
+            ? new MeshGateway(silo.Grains, silo.Services.GetRequiredService<AppCatalog>(), silo.Services.GetRequiredService<MeshTelemetry>(),
+                new CrashPoints(null), GatewayIncarnation.OfClient())
+            : silo.Gateway;
         var invoice = SarahsDay.Get(1).Event;
         flaky.FailNext("queue", invoice.SourceApp, times: 1, afterCommit: commitThenFail);
 
@@ -75,7 +86,7 @@ public sealed class AtomicityTests
         var applied = new GrainState<AppState>(new AppState());
         await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{invoice.SourceApp}"), applied);
         Assert.Single(applied.State!.Inbox.Values, r => r.EventId == invoice.Id);
-        var retried = await silo.PublishAsync(tenant, invoice);
+        var retried = await retryGateway.PublishAsync(tenant.Id, invoice);
         await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
         await silo.CollectIdleActivationsAsync(); // memory gone: only the store speaks now
 

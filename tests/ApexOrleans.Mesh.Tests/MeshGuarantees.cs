@@ -5,6 +5,7 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Grains.Publishing;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
@@ -230,26 +231,55 @@ public abstract class MeshGuarantees
         var tenant = silo.Tenant("receipts");
         var call = SarahsDay.Get(1).Event;
         var first = await silo.PublishAsync(tenant, call);
+        var gateway = GatewayOf(silo);
+        var client = GatewayIncarnation.OfClient().Id; // another gateway, whose life a silo cannot see
         var claimed = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short"));
-        Assert.Equal(ClaimOutcome.Claimed, (await claimed.ClaimAsync("fingerprint", "evt-1")).Outcome);
-        Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", "evt-1")).Outcome);
+        Assert.Equal(ClaimOutcome.Claimed, (await claimed.ClaimAsync("fingerprint", "evt-1", gateway)).Outcome);
+        Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", "evt-1", client)).Outcome);
         var now = tenant.Clock.GetUtcNow();
 
         await silo.RestartAsync();
         var resumed = silo.Tenant("receipts", start: now);
         var again = await silo.Gateway.PublishAsync(resumed.Id, call);
-        var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", "evt-1");
+        var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", "evt-1", client);
         var running = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "running"));
-        await running.ClaimAsync("fingerprint", "evt-2");
-        var stillRunning = await running.ClaimAsync("fingerprint", "evt-2");
+        await running.ClaimAsync("fingerprint", "evt-2", client);
+        var stillRunning = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
+        var ownRetry = await running.ClaimAsync("fingerprint", "evt-2", client);
+        var stillRunningAgain = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
         await resumed.Timeline.RunUntilAsync(now + TimeSpan.FromMinutes(2));
-        var abandoned = await running.ClaimAsync("fingerprint", "evt-2");
+        var abandoned = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
+        var released = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "released"));
+        await released.ClaimAsync("fingerprint", "evt-3", client);
+        await released.ReleaseAsync(client);
+        var afterRelease = await released.ClaimAsync("fingerprint", "evt-3", GatewayOf(silo));
 
         Assert.Equal((PublishStatus.Duplicate, first.EventId, first.AcceptedAt), (again.Status, again.EventId, again.AcceptedAt));
-        Assert.Equal(ClaimOutcome.Resumed, cutShort.Outcome);      // claimed by the silo's previous life: cut short by the restart
-        Assert.Equal(ClaimOutcome.InProgress, stillRunning.Outcome); // claimed in this life: never executed twice
-        Assert.Equal(ClaimOutcome.Resumed, abandoned.Outcome);     // until it is abandoned past its timeout
+        Assert.Equal(ClaimOutcome.Resumed, cutShort.Outcome);          // held by the silo's previous life: cut short by the restart
+        Assert.Equal(ClaimOutcome.InProgress, stillRunning.Outcome);   // held by another gateway, alive: never executed twice
+        Assert.Equal(ClaimOutcome.Resumed, ownRetry.Outcome);          // a gateway claiming again has its own attempt behind it
+        Assert.Equal(ClaimOutcome.InProgress, stillRunningAgain.Outcome);
+        Assert.Equal(ClaimOutcome.Resumed, abandoned.Outcome);         // until it is abandoned past its timeout
+        Assert.Equal(ClaimOutcome.Resumed, afterRelease.Outcome);      // or given up by its gateway after a failure
     }
+
+    [SkippableFact]
+    public async Task AClaimHeldByASiloDeclaredDeadIsResumed()
+    {
+        await using var silo = await MeshSilo.StartAsync(Storage, silos: Silos);
+        var tenant = silo.Tenant("dead-holder");
+        var live = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var earlierLife = GatewayIncarnation.OfSilo(SiloAddress.New(live.Endpoint, live.Generation - 1)).Id;
+        var key = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "held"));
+        await key.ClaimAsync("fingerprint", "evt-1", earlierLife);
+
+        var retry = await key.ClaimAsync("fingerprint", "evt-1", GatewayIncarnation.OfClient().Id);
+
+        Assert.Equal(ClaimOutcome.Resumed, retry.Outcome);
+        Assert.Equal(ClaimOutcome.InProgress, (await key.ClaimAsync("fingerprint", "evt-1", GatewayOf(silo))).Outcome); // now held by that client
+    }
+
+    private static string GatewayOf(MeshSilo silo) => silo.Services.GetRequiredService<GatewayIncarnation>().Id;
 
     [SkippableFact]
     public async Task AKeyPastItsRetentionIsRefusedNotExecutedAgain()
