@@ -42,10 +42,13 @@ public sealed record CallRetry(TimeSpan Interval, TimeSpan GiveUpAfter, Action T
 /// <summary>
 /// One tenant's day: configure the tenant, publish each beat at its time on the tenant's clock (and a scripted
 /// duplicate again), let retries and queues settle, then read the evidence back. <c>apex run</c> replays one day
-/// (and its control); <c>apex load</c> replays many at once.
+/// (and its control); <c>apex load</c> replays many at once. A publish answered "in progress" has no answer yet: it is
+/// sent again (<see cref="InProgressWaitOptions"/>), so every beat's record is an accepted event or its duplicate.
 /// </summary>
-public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
+public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InProgressWaitOptions? inProgressWait = null)
 {
+    private readonly InProgressWaitOptions _inProgressWait = inProgressWait ?? new InProgressWaitOptions();
+
     /// <summary>How long after the last beat the run waits (on its clock) for retries and queues to finish.</summary>
     public static readonly TimeSpan SettleLimit = TimeSpan.FromDays(7);
 
@@ -126,6 +129,19 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock)
     {
         var started = wallClock.GetTimestamp();
         var receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+        while (receipt.Status == PublishStatus.InProgress)
+        {
+            if (wallClock.GetElapsedTime(started) >= _inProgressWait.GiveUpAfter)
+            {
+                throw new EnvironmentFailureException(
+                    $"beat {beat.Number}: the publish of '{beat.Event.IdempotencyKey}' was still answered \"in progress\" after {_inProgressWait.GiveUpAfter}: " +
+                    "another attempt of it holds the key and neither finishes nor gives it up.");
+            }
+
+            await Task.Delay(_inProgressWait.Pause, wallClock, cancellationToken);
+            receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+        }
+
         publishMs.Add(wallClock.GetElapsedTime(started).TotalMilliseconds);
         return receipt;
     }
