@@ -74,19 +74,22 @@ public static class DeliveryCriteria
             }.OfType<string>()));
     }
 
-    /// <summary>Every accepted event and reaction reached its source and every target; no outbox or hold is left.</summary>
+    /// <summary>Every beat's event and every reaction reached its source and every target; no outbox or hold is left.</summary>
     public static Criterion NothingLost(RunRecord run, CriterionEvidence e)
     {
         var undelivered = e.Deliveries.Where(d => !d.Ended).ToList();
+        var neverAtSource = e.PublishesNeverAtSource;
         var inOutboxes = run.Apps.Values.Sum(a => a.OutboxDepth);
         var held = run.Apps.Values.Sum(a => a.Held.Count);
         var failedOver = e.Deliveries.Count(d => d.FailedOver);
-        var passed = undelivered.Count == 0 && inOutboxes == 0 && held == 0;
+        var passed = undelivered.Count == 0 && neverAtSource.Count == 0 && inOutboxes == 0 && held == 0;
         return Verdict.Judge(e, CriterionIds.NothingLost, "Nothing accepted is lost", CriterionLevel.Must, passed,
             Figures(("deliveries", e.Deliveries.Count), ("pending", undelivered.Count(d => d.Status == "pending")),
-                ("deadLetters", undelivered.Count(d => d.Status == "dead-letter")), ("stillInOutboxes", inOutboxes), ("stillHeld", held)),
+                ("deadLetters", undelivered.Count(d => d.Status == "dead-letter")), ("neverAtSource", neverAtSource.Count), ("stillInOutboxes", inOutboxes),
+                ("stillHeld", held)),
             passed ? "every accepted event and every reaction reached its source and every target" + (failedOver > 0 ? $" ({failedOver} through a fallback)" : "")
-                : string.Join(", ", undelivered.Select(u => $"{u.IdempotencyKey}→{u.Target} {u.Status}").Append($"{inOutboxes} in outboxes, {held} held")));
+                : string.Join(", ", neverAtSource.Select(p => $"beat {p.Beat}'s {p.IdempotencyKey} (answered {p.Status}) never reached {p.Source}")
+                    .Concat(undelivered.Select(u => $"{u.IdempotencyKey}→{u.Target} {u.Status}")).Append($"{inOutboxes} in outboxes, {held} held")));
     }
 
     /// <summary>Every receipt's effect is stored, no key conflicts, and the final state equals the control's.</summary>

@@ -1,5 +1,6 @@
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
 
 namespace ApexOrleans.Client.Evidence;
 
@@ -11,6 +12,13 @@ public sealed class CriterionEvidence(IReadOnlyList<EventLine> events, IReadOnly
 
     /// <summary>The deliveries, with their attempts.</summary>
     public IReadOnlyList<EventLine> Deliveries { get; } = events.Where(e => e.Kind == "delivery").ToList();
+
+    /// <summary>
+    /// The first publishes of beats whose event never reached its source app, whatever they were answered: an event the
+    /// mesh accepted, or left "in progress", is there only once its source has it.
+    /// </summary>
+    public IReadOnlyList<EventLine> PublishesNeverAtSource => Publishes
+        .Where(p => !p.RepeatedPublish && !Deliveries.Any(d => d.EventId == p.EventId && d.Role == nameof(DeliveryRole.Source))).ToList();
 
     /// <summary>The apps' apply receipts.</summary>
     public IReadOnlyList<ReceiptLine> Applies { get; } = receipts.Where(r => r.Kind == "apply").ToList();

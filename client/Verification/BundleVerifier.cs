@@ -36,17 +36,18 @@ public static class BundleVerifier
         var circuits = JsonSerializer.Deserialize<CircuitsFile>(files["circuits.json"], BundleJson.Options)!;
         var deliveries = events.Where(e => e.Kind == "delivery").ToList();
         var applies = receipts.Where(r => r.Kind == "apply").ToList();
+        var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outage);
 
         return
         [
             Digest(files, manifest),
             OneEffectEach(deliveries, applies),
             NothingStuck(files["final-state.json"], applies),
-            EveryTargetReached(events, deliveries),
+            EveryTargetReached(evidence, deliveries),
             LegalCircuits(circuits),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
-            VerdictCheck.Check(files["scorecard.json"], manifest, new CriterionEvidence(events, receipts, circuits, manifest.Outage)),
+            VerdictCheck.Check(files["scorecard.json"], manifest, evidence),
         ];
     }
 
@@ -87,18 +88,10 @@ public static class BundleVerifier
             problems.Count == 0 ? $"{applies.Sum(a => a.Reactions.Count)} reactions recorded; no outbox or hold left" : string.Join("; ", problems));
     }
 
-    private static InvariantCheck EveryTargetReached(List<EventLine> events, List<EventLine> deliveries)
+    private static InvariantCheck EveryTargetReached(CriterionEvidence evidence, List<EventLine> deliveries)
     {
-        var problems = new List<string>();
+        var problems = evidence.PublishesNeverAtSource.Select(p => $"{p.IdempotencyKey} (answered {p.Status}) never reached its source {p.Source}").ToList();
         var byEvent = deliveries.ToLookup(d => d.EventId);
-        // A first publish answered "duplicate" was accepted before a restart cut off its answer.
-        foreach (var published in events.Where(e => e.Kind == "publish" && (e.Status == "accepted" || (e.Status == "duplicate" && !e.RepeatedPublish))))
-        {
-            if (!byEvent[published.EventId].Any(d => d.Role == "Source"))
-            {
-                problems.Add($"{published.IdempotencyKey} never reached its source {published.Source}");
-            }
-        }
 
         // Every event that was recorded by its source (a publish or a reaction) must have a delivery to each of its targets.
         foreach (var source in deliveries.Where(d => d.Role == "Source" && d.Status == "delivered").Concat(ReactionsOf(deliveries)))
