@@ -7,11 +7,17 @@ namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
 /// The evidence bundle, <c>{runId}.zip</c>: events, receipts, injections (the ledger), metrics, circuits,
-/// scorecard, the final and control states, and a manifest with the digest. Written to a temporary file and
+/// scorecard, the final and control states, the scenario and catalog, and a manifest with the digest. Written to a temporary file and
 /// moved into place, so a bundle is either complete or absent.
 /// </summary>
 public static class EvidenceBundle
 {
+    /// <summary>The scenario file the run replayed, byte for byte; its SHA-256 is the manifest's <c>scenarioSha256</c>.</summary>
+    public const string ScenarioFile = "scenario.json";
+
+    /// <summary>The app catalog in force: the routes the scenario was checked against.</summary>
+    public const string CatalogFile = "catalog.json";
+
     /// <summary>Renders every file of the bundle for a run.</summary>
     public static IReadOnlyDictionary<string, string> Render(RunRecord run, EvidenceFiles files, RunMetrics metrics, Scorecard scorecard)
     {
@@ -25,6 +31,8 @@ public static class EvidenceBundle
             ["control-state.json"] = run.ControlState,
             ["metrics.json"] = JsonSerializer.Serialize(metrics, BundleJson.Indented),
             ["scorecard.json"] = JsonSerializer.Serialize(scorecard, BundleJson.Indented),
+            [ScenarioFile] = run.Scenario.SourceText,
+            [CatalogFile] = run.Scenario.Catalog?.SourceText ?? throw new ArgumentException("the run's scenario names no catalog", nameof(run)),
         };
         var manifest = new Manifest
         {
@@ -86,7 +94,8 @@ public static class EvidenceBundle
         using var zip = ZipFile.OpenRead(path);
         return zip.Entries.ToDictionary(e => e.FullName, e =>
         {
-            using var reader = new StreamReader(e.Open(), Encoding.UTF8);
+            // A byte-order mark is kept as the text's first character: scenario.json must hash as the file it was.
+            using var reader = new StreamReader(e.Open(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
             return reader.ReadToEnd();
         });
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
@@ -19,6 +20,12 @@ public sealed record Scenario(
     /// such a criterion reported not exercised does not fail the run; any other must-pass criterion not exercised does.
     /// </summary>
     public IReadOnlySet<string> ExpectedNotExercised { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The file's text as it was read (its SHA-256 is <see cref="Sha256"/>): a bundle keeps it as <c>scenario.json</c>.</summary>
+    public string SourceText { get; init; } = "";
+
+    /// <summary>The catalog the scenario was checked against: a bundle keeps it as <c>catalog.json</c>.</summary>
+    public AppCatalog? Catalog { get; init; }
 }
 
 /// <summary>One beat: when, the event published, the faults scripted for it, and what the data must show after the run.</summary>

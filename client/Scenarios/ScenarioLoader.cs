@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ApexOrleans.Contracts.Catalog;
@@ -36,8 +37,17 @@ public static partial class ScenarioLoader
         var (document, bytes) = ConfigJson.ReadFile(path);
         using (document)
         {
-            return Read(document.RootElement, path, Convert.ToHexStringLower(SHA256.HashData(bytes)), catalog);
+            return Read(document.RootElement, path, Convert.ToHexStringLower(SHA256.HashData(bytes)), catalog)
+                with { SourceText = Encoding.UTF8.GetString(bytes), Catalog = catalog };
         }
+    }
+
+    /// <summary>Checks a scenario given as text (a bundle's <c>scenario.json</c>); <paramref name="origin"/> names it in errors.</summary>
+    public static Scenario Parse(string text, string origin, AppCatalog catalog)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var document = ConfigJson.Parse(bytes);
+        return Read(document.RootElement, origin, Convert.ToHexStringLower(SHA256.HashData(bytes)), catalog) with { SourceText = text, Catalog = catalog };
     }
 
     private static Scenario Read(JsonElement element, string path, string sha256, AppCatalog catalog)

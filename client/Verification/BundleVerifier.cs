@@ -8,6 +8,7 @@ public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 
 /// <summary>
 /// <c>apex verify</c>: re-checks a bundle from its own files alone, without the runner's verdict: the digest,
+/// the scenario it ran (<see cref="ScenarioCheck"/>), metrics derived again from the events (<see cref="MetricsCheck"/>),
 /// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
 /// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, the final state
 /// equal to the control, and every criterion's verdict backed by the evidence (<see cref="VerdictCheck"/>).
@@ -23,7 +24,8 @@ public static class BundleVerifier
     /// <summary>Checks a bundle's files (a run bundle, or one tenant of a load bundle).</summary>
     public static IReadOnlyList<InvariantCheck> Verify(IReadOnlyDictionary<string, string> files)
     {
-        var missing = new[] { "manifest.json", "control-state.json", "scorecard.json", "metrics.json" }.Concat(BundleDigest.Files).Where(f => !files.ContainsKey(f)).ToList();
+        var missing = new[] { "manifest.json", "control-state.json", "scorecard.json", "metrics.json", EvidenceBundle.ScenarioFile, EvidenceBundle.CatalogFile }
+            .Concat(BundleDigest.Files).Distinct().Where(f => !files.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
             return [new InvariantCheck("complete bundle", false, $"missing: {string.Join(", ", missing)}")];
@@ -38,9 +40,13 @@ public static class BundleVerifier
         var applies = receipts.Where(r => r.Kind == "apply").ToList();
         var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outage);
 
+        var (scenarioCheck, scenario) = ScenarioCheck.Check(files, manifest);
         return
         [
             Digest(files, manifest),
+            scenarioCheck,
+            scenario is null ? new InvariantCheck(BeatsCheck.Name, false, "the bundle's scenario could not be read") : BeatsCheck.Check(scenario, events),
+            MetricsCheck.Check(files["metrics.json"], events),
             OneEffectEach(deliveries, applies),
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),

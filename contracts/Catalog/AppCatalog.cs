@@ -12,7 +12,14 @@ public sealed class AppCatalog
 {
     private readonly Dictionary<string, AppDefinition> _apps;
 
-    private AppCatalog(Dictionary<string, AppDefinition> apps) => _apps = apps;
+    private AppCatalog(Dictionary<string, AppDefinition> apps, string sourceText)
+    {
+        _apps = apps;
+        SourceText = sourceText;
+    }
+
+    /// <summary>The JSON the catalog was read from, as it was given (a bundle keeps it as the catalog in force).</summary>
+    public string SourceText { get; }
 
     /// <summary>The apps by id.</summary>
     public IReadOnlyDictionary<string, AppDefinition> Apps => _apps;
@@ -23,10 +30,10 @@ public sealed class AppCatalog
     /// <summary>Loads and checks a catalog file.</summary>
     public static AppCatalog Load(string path)
     {
-        var (document, _) = ConfigJson.ReadFile(path);
+        var (document, bytes) = ConfigJson.ReadFile(path);
         using (document)
         {
-            return Read(document, path);
+            return Read(document, path, System.Text.Encoding.UTF8.GetString(bytes));
         }
     }
 
@@ -34,10 +41,10 @@ public sealed class AppCatalog
     public static AppCatalog Parse(string json, string origin = "apps.json")
     {
         using var document = ConfigJson.Parse(json);
-        return Read(document, origin);
+        return Read(document, origin, json);
     }
 
-    private static AppCatalog Read(JsonDocument document, string origin)
+    private static AppCatalog Read(JsonDocument document, string origin, string sourceText)
     {
         var problems = new List<string>();
         var read = AppCatalogReader.Read(document.RootElement, problems)
@@ -52,7 +59,7 @@ public sealed class AppCatalog
         }
 
         CheckRoutes(apps, problems);
-        return problems.Count == 0 ? new AppCatalog(apps) : throw new ConfigFileException(origin, problems);
+        return problems.Count == 0 ? new AppCatalog(apps, sourceText) : throw new ConfigFileException(origin, problems);
     }
 
     /// <summary>The app, or null.</summary>

@@ -1,0 +1,59 @@
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
+
+namespace ApexOrleans.Client.Verification;
+
+/// <summary>
+/// Every beat of the bundle's scenario was published and accepted: one first publish per beat, of the beat's own key and
+/// event type, answered accepted (or duplicate, when a restart cut off the first answer); a scripted duplicate published
+/// again and answered duplicate; and no publish of a beat the scenario does not have.
+/// </summary>
+public static class BeatsCheck
+{
+    /// <summary>The name of the invariant in <c>apex verify</c>'s report.</summary>
+    public const string Name = "every beat of the scenario published and accepted";
+
+    /// <summary>Checks the publish lines of <paramref name="events"/> against <paramref name="scenario"/>'s beats.</summary>
+    public static InvariantCheck Check(Scenario scenario, IReadOnlyList<EventLine> events)
+    {
+        var problems = new List<string>();
+        var publishes = events.Where(e => e.Kind == "publish").ToList();
+        foreach (var beat in scenario.Beats)
+        {
+            var lines = publishes.Where(p => p.Beat == beat.Number).ToList();
+            var first = lines.Where(p => !p.RepeatedPublish).ToList();
+            var repeated = lines.Where(p => p.RepeatedPublish).ToList();
+            if (first.Count != 1)
+            {
+                problems.Add($"beat {beat.Number} ({beat.Event.IdempotencyKey}) has {first.Count} first publishes in events.jsonl, not 1");
+                continue;
+            }
+
+            var line = first[0];
+            if (line.IdempotencyKey != beat.Event.IdempotencyKey || line.EventType != beat.Event.EventType || line.Source != beat.Event.SourceApp)
+            {
+                problems.Add($"beat {beat.Number}'s publish in events.jsonl is {line.Source} {line.EventType} '{line.IdempotencyKey}', the scenario's is "
+                    + $"{beat.Event.SourceApp} {beat.Event.EventType} '{beat.Event.IdempotencyKey}'");
+            }
+
+            if (line.Status is not ("accepted" or "duplicate"))
+            {
+                problems.Add($"beat {beat.Number}'s publish was answered {line.Status}, not accepted");
+            }
+
+            var duplicates = beat.Chaos.Duplicate ? 1 : 0;
+            if (repeated.Count != duplicates)
+            {
+                problems.Add($"beat {beat.Number} has {repeated.Count} repeated publishes; the scenario scripts {duplicates}");
+            }
+
+            problems.AddRange(repeated.Where(r => r.Status != "duplicate").Select(r => $"beat {beat.Number}'s repeated publish was answered {r.Status}, not duplicate"));
+        }
+
+        var numbers = scenario.Beats.Select(b => (long)b.Number).ToHashSet();
+        problems.AddRange(publishes.Where(p => !numbers.Contains(p.Beat)).Select(p => $"events.jsonl has a publish of beat {p.Beat}, which the scenario does not have"));
+        return new InvariantCheck(Name, problems.Count == 0,
+            problems.Count == 0 ? $"{scenario.Beats.Count} beats, each published once and accepted; {publishes.Count(p => p.RepeatedPublish)} scripted repeats answered duplicate"
+                : string.Join("; ", problems.Take(10)));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApexOrleans.Client.Evidence;
+
+namespace ApexOrleans.Client.Verification;
+
+/// <summary>metrics.json is what the bundle's events add up to: every figure computed again from events.jsonl.</summary>
+public static class MetricsCheck
+{
+    /// <summary>The name of the invariant in <c>apex verify</c>'s report.</summary>
+    public const string Name = "metrics.json derived again from the events";
+
+    /// <summary>Compares metrics.json with the metrics of <paramref name="events"/>.</summary>
+    public static InvariantCheck Check(string metricsJson, IReadOnlyList<EventLine> events)
+    {
+        var derived = JsonSerializer.SerializeToNode(RunMetrics.From(events), BundleJson.Indented);
+        JsonNode? claimed;
+        try
+        {
+            claimed = JsonNode.Parse(metricsJson);
+        }
+        catch (JsonException e)
+        {
+            return new InvariantCheck(Name, false, $"metrics.json is not JSON: {e.Message}");
+        }
+
+        var differences = JsonDifferences.Between("metrics.json", claimed, derived);
+        return new InvariantCheck(Name, differences.Count == 0,
+            differences.Count == 0 ? $"every figure equals the events' ({events.Count(e => e.Kind == "delivery")} deliveries)" : string.Join("; ", differences));
+    }
+}

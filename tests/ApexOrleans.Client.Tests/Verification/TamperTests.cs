@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Verification;
+
+namespace ApexOrleans.Client.Tests.Verification;
+
+/// <summary>
+/// Each edit a user might make to a bundle, with its digest computed again, fails <c>apex verify</c> at the check that
+/// re-derives what the edit changed, and the check's report names the edit.
+/// </summary>
+public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDayBundle>
+{
+    private sealed record Tamper(Func<TamperedBundle, TamperedBundle> Edit, string Check, string Names);
+
+    private static readonly Dictionary<string, Tamper> Cases = new()
+    {
+        ["a metrics figure raised"] = new(b => b.Json("metrics.json", m => m["attempts"] = m["attempts"]!.GetValue<int>() + 1),
+            MetricsCheck.Name, "metrics.json attempts: the bundle says"),
+        ["the p95 latency lowered"] = new(b => b.Json("metrics.json", m => m["meshLatencyMs"]!["p95"] = 0.001),
+            MetricsCheck.Name, "metrics.json meshLatencyMs.p95: the bundle says 0.001"),
+        ["a beat's publish removed"] = new(b => b.Lines("events.jsonl", l => l.RemoveAll(e => Is(e, "publish", beat: 4) && !Repeated(e))),
+            BeatsCheck.Name, "beat 4 (sarahs-day/inv-001) has 0 first publishes"),
+        ["a beat's publish left in progress"] = new(b => b.Lines("events.jsonl", l => l.First(e => Is(e, "publish", beat: 2))["status"] = "inprogress"),
+            BeatsCheck.Name, "beat 2's publish was answered inprogress, not accepted"),
+        ["a scripted repeat removed"] = new(b => b.Lines("events.jsonl", l => l.RemoveAll(e => Is(e, "publish", beat: 12) && Repeated(e))),
+            BeatsCheck.Name, "beat 12 has 0 repeated publishes; the scenario scripts 1"),
+        ["a publish of a beat that was not"] = new(b => b.Lines("events.jsonl", l => l.Add(Copy(l.First(e => Is(e, "publish", beat: 13)), e => e["beat"] = 14))),
+            BeatsCheck.Name, "a publish of beat 14, which the scenario does not have"),
+        ["the scenario edited, its hash kept"] = new(b => b.Text(EvidenceBundle.ScenarioFile, s => s.Replace("\"toBeat\": 10 }", "\"toBeat\": 11 }", StringComparison.Ordinal)),
+            ScenarioCheck.Name, "scenario.json hashes to"),
+        ["the scenario's outage moved with its hash"] = new(b => Rehash(b.Text(EvidenceBundle.ScenarioFile, s => s.Replace("\"toBeat\": 10 }", "\"toBeat\": 11 }", StringComparison.Ordinal))),
+            ScenarioCheck.Name, "manifest.json outage: the bundle says trutalk from beat 7 until beat 10, scenario.json gives trutalk from beat 7 until beat 11"),
+        ["the manifest's outage removed"] = new(b => b.Json("manifest.json", m => m["outage"] = null),
+            ScenarioCheck.Name, "manifest.json outage: the bundle says nothing"),
+        ["the manifest's scenario renamed"] = new(b => b.Json("manifest.json", m => m["scenario"] = "another-day"),
+            ScenarioCheck.Name, "manifest.json scenario: the bundle says another-day, scenario.json gives sarahs-day"),
+        ["an app taken out of the catalog"] = new(b => b.Json(EvidenceBundle.CatalogFile, c => c["apps"]!.AsArray().Remove(
+                c["apps"]!.AsArray().First(a => a!["id"]!.GetValue<string>() == "keepsafe"))),
+            ScenarioCheck.Name, "catalog.json"),
+    };
+
+    public static TheoryData<string> Names => [.. Cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void AnEditedBundleWithItsDigestRecomputedFailsVerifyNamingTheEdit(string edit)
+    {
+        var tamper = Cases[edit];
+        var files = tamper.Edit(new TamperedBundle(bundle.Files)).Redigested();
+
+        var checks = BundleVerifier.Verify(files);
+
+        Assert.True(checks.Single(c => c.Name == "digest").Passed, "the digest was computed again: only what the files claim can show the edit");
+        var check = checks.Single(c => c.Name == tamper.Check);
+        Assert.False(check.Passed, $"{edit}: {tamper.Check} passed");
+        Assert.Contains(tamper.Names, check.Detail);
+    }
+
+    [Fact]
+    public void TheBundleAsWrittenPassesEveryCheck() =>
+        Assert.All(BundleVerifier.Verify(bundle.Files), check => Assert.True(check.Passed, $"{check.Name}: {check.Detail}"));
+
+    /// <summary>
+    /// The mutation check: every check that re-derives a file is the one a tamper case relies on, so disabling any of them
+    /// (making it always pass) fails that case.
+    /// </summary>
+    [Fact]
+    public void EveryDerivingCheckIsTheOneSomeEditFails() =>
+        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, MetricsCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
+
+    private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
+
+    private static bool Repeated(JsonNode line) => line["repeatedPublish"]?.GetValue<bool>() == true;
+
+    private static JsonNode Copy(JsonNode line, Action<JsonNode> edit)
+    {
+        var copy = line.DeepClone();
+        edit(copy);
+        return copy;
+    }
+
+    private static TamperedBundle Rehash(TamperedBundle bundle)
+    {
+        var files = bundle.Redigested();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(files[EvidenceBundle.ScenarioFile])));
+        return bundle.Json("manifest.json", m => m["scenarioSha256"] = sha);
+    }
+}
