@@ -17,11 +17,12 @@ public static class DeliveryCriteria
     }
 
     /// <summary>Every repeated publish is answered as a duplicate and every duplicated delivery leaves one effect and a refusal.</summary>
-    public static Criterion Deduplication(RunRecord run, CriterionEvidence e)
+    public static Criterion Deduplication(DayEvidence day)
     {
+        var e = day.Lines;
         var problems = new List<string>();
-        var repeated = run.Publishes.Where(p => p.Repeated).ToList();
-        problems.AddRange(repeated.Where(p => p.Receipt.Status == PublishStatus.Accepted)
+        var repeated = e.Publishes.Where(p => p.RepeatedPublish).ToList();
+        problems.AddRange(repeated.Where(p => p.Status == "accepted")
             .Select(p => $"repeated publish of beat {p.Beat} was accepted again"));
         var duplicated = e.Deliveries.Where(d => d.Attempts.Any(EffectCount.ReachedTargetTwice) && d.Status == "delivered").ToList();
         foreach (var delivery in duplicated)
@@ -35,7 +36,7 @@ public static class DeliveryCriteria
 
         return Verdict.Judge(e, CriterionIds.Deduplication, "Every duplicate is refused: one effect each", CriterionLevel.Must, problems.Count == 0,
             Figures(("repeatedPublishes", repeated.Count), ("duplicatedDeliveries", duplicated.Count),
-                ("refusedDeliveries", e.Applies.Sum(a => a.DuplicatesRefused)), ("refusedPublishes", run.Keys.Values.Sum(k => k?.Refusals.Count ?? 0))),
+                ("refusedDeliveries", e.Applies.Sum(a => a.DuplicatesRefused)), ("refusedPublishes", day.RefusedPublishes)),
             problems.Count == 0
                 ? $"{repeated.Count} repeated publish(es) answered as duplicates; {duplicated.Count} duplicated deliveries left one effect and a refusal each"
                 : string.Join("; ", problems));
@@ -55,12 +56,13 @@ public static class DeliveryCriteria
     }
 
     /// <summary>Delayed and held events end applied and the final state equals the control's.</summary>
-    public static Criterion OutOfOrder(RunRecord run, CriterionEvidence e)
+    public static Criterion OutOfOrder(DayEvidence day)
     {
+        var e = day.Lines;
         var delayed = e.Deliveries.Where(d => d.InjectedDelayMs > 0).ToList();
         var held = e.Applies.Where(a => a.HeldSince is not null).ToList();
-        var stillHeld = run.Apps.Values.Sum(a => a.Held.Count);
-        var equal = run.FinalState == run.ControlState;
+        var stillHeld = day.Final.Held;
+        var equal = day.FinalEqualsControl;
         var notEnded = delayed.Count(d => !d.Ended);
         var passed = notEnded == 0 && stillHeld == 0 && equal;
         return Verdict.Judge(e, CriterionIds.OutOfOrder, "Delayed and reordered events are applied correctly", CriterionLevel.Must, passed,
@@ -75,12 +77,13 @@ public static class DeliveryCriteria
     }
 
     /// <summary>Every beat's event and every reaction reached its source and every target; no outbox or hold is left.</summary>
-    public static Criterion NothingLost(RunRecord run, CriterionEvidence e)
+    public static Criterion NothingLost(DayEvidence day)
     {
+        var e = day.Lines;
         var undelivered = e.Deliveries.Where(d => !d.Ended).ToList();
         var neverAtSource = e.PublishesNeverAtSource;
-        var inOutboxes = run.Apps.Values.Sum(a => a.OutboxDepth);
-        var held = run.Apps.Values.Sum(a => a.Held.Count);
+        var inOutboxes = day.Final.InOutboxes;
+        var held = day.Final.Held;
         var failedOver = e.Deliveries.Count(d => d.FailedOver);
         var passed = undelivered.Count == 0 && neverAtSource.Count == 0 && inOutboxes == 0 && held == 0;
         return Verdict.Judge(e, CriterionIds.NothingLost, "Nothing accepted is lost", CriterionLevel.Must, passed,
@@ -93,18 +96,32 @@ public static class DeliveryCriteria
     }
 
     /// <summary>Every receipt's effect is stored, no key conflicts, and the final state equals the control's.</summary>
-    public static Criterion Corruption(RunRecord run, CriterionEvidence e)
+    public static Criterion Corruption(DayEvidence day)
     {
-        var missing = e.Applies.SelectMany(a => a.Effects.Select(effect => (App: a.App!, Effect: effect)))
-            .Where(x => !run.Apps[x.App].Tables.TryGetValue(x.Effect.Split('/', 2)[0], out var rows) || rows.All(r => r.Key != x.Effect.Split('/', 2)[1]))
-            .ToList();
-        var conflicts = run.Apps.Values.Sum(a => a.Conflicts.Count);
-        var equal = run.FinalState == run.ControlState;
+        var e = day.Lines;
+        var missing = e.Applies.SelectMany(a => a.Effects.Where(effect => !Stored(day.Final, a, effect)).Select(effect => (App: a.App!, Effect: effect))).ToList();
+        var conflicts = day.Final.Conflicts;
+        var equal = day.FinalEqualsControl;
         var passed = missing.Count == 0 && conflicts == 0 && equal;
         return Verdict.Judge(e, CriterionIds.ZeroCorruption, "Zero data corruption", CriterionLevel.Should, passed,
             Figures(("receiptsWithoutEffect", missing.Count), ("keyConflicts", conflicts), ("finalEqualsControl", equal)),
             passed ? "every receipt's effect is stored, no key conflicts, final state equals the control"
             : string.Join("; ", missing.Take(5).Select(m => $"{m.Effect} at {m.App} is not stored")
                 .Concat(conflicts > 0 ? [$"{conflicts} key conflicts"] : []).Concat(equal ? [] : ["the final state differs from the control"])));
+    }
+
+    /// <summary>
+    /// Whether an apply receipt's effect (<c>table/key</c> at its app) is in the final state. A fallback's record is shown
+    /// where its target would have written it, so it is looked for at the target, by its event.
+    /// </summary>
+    private static bool Stored(FinalState final, ReceiptLine apply, string effect)
+    {
+        if (apply.StandsInFor is { } target)
+        {
+            return final.Apps.TryGetValue(target, out var end) && end.Tables.Values.Any(rows => rows.Any(r => r.Event == apply.IdempotencyKey));
+        }
+
+        var (table, key) = (effect.Split('/', 2)[0], effect.Split('/', 2)[1]);
+        return final.Rows(apply.App!, table).Any(r => r.Key == key);
     }
 }

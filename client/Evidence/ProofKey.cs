@@ -1,4 +1,3 @@
-using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Evidence;
@@ -10,17 +9,18 @@ namespace ApexOrleans.Client.Evidence;
 /// </summary>
 public static class ProofKey
 {
-    /// <summary>The row whose key (read by <paramref name="keyOf"/>) is <paramref name="key"/>, or the one event's row of that idempotency key; else null.</summary>
-    public static RecordView? Find(IEnumerable<RecordView> rows, Func<RecordView, string> keyOf, string key)
+    /// <summary>The row keyed <paramref name="key"/>, or the one row of that idempotency key keyed by it in its source's scope; else null.</summary>
+    public static FinalRow? Find(IEnumerable<FinalRow> rows, string key)
     {
         var candidates = rows.ToList();
-        if (candidates.FirstOrDefault(r => keyOf(r) == key) is { } exact)
+        if (candidates.FirstOrDefault(r => r.Key == key) is { } exact)
         {
             return exact;
         }
 
-        var scoped = candidates.Where(r => r.IdempotencyKey == key && EnvelopeParser.TrySplitEventType(r.EventType, out var source, out _)
-                                           && keyOf(r) == EventEnvelope.ScopeOf(source, key)).Take(2).ToList();
+        // Keyed in scope: the source app, a slash, then the idempotency key (EventEnvelope.ScopeOf).
+        var scoped = candidates.Where(r => r.Event == key && r.Key.EndsWith(EventEnvelope.ScopeOf("", key), StringComparison.Ordinal) && r.Key.Length > key.Length + 1)
+            .Take(2).ToList();
         return scoped.Count == 1 ? scoped[0] : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Evidence;
 
@@ -13,25 +14,29 @@ public sealed record BeatResult(int Beat, string Title, string EventType, string
 /// <summary>scorecard.json: every criterion (its status, and why when it was not exercised) and every beat.</summary>
 public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Criterion> Criteria, IReadOnlyList<BeatResult> Beats)
 {
+    /// <summary>Evaluates a run from the files its bundle will hold (see <see cref="Evaluate(DayEvidence, RunMetrics)"/>).</summary>
+    public static Scorecard Evaluate(RunRecord run, EvidenceFiles files, RunMetrics metrics) => Evaluate(DayEvidence.Of(run, files), metrics);
+
     /// <summary>
-    /// Evaluates a run: everything is computed from what was read back from the silo after the run. A criterion with
-    /// nothing to observe (<see cref="ExerciseRule"/>) is not exercised; the run passes when every must-pass criterion
-    /// passed or was not exercised as the scenario expects.
+    /// Evaluates a day: everything is computed from what its bundle holds (the scenario, the lines, the final and control
+    /// states), so <c>apex verify</c> computes the same scorecard again. A criterion with nothing to observe
+    /// (<see cref="ExerciseRule"/>) is not exercised; the run passes when every must-pass criterion passed or was not
+    /// exercised as the scenario expects.
     /// </summary>
-    public static Scorecard Evaluate(RunRecord run, EvidenceFiles files, RunMetrics metrics)
+    public static Scorecard Evaluate(DayEvidence day, RunMetrics metrics)
     {
-        var beats = run.Scenario.Beats.Select(b => Beat(run, b)).ToList();
-        var evidence = CriterionEvidence.Of(files, ScenarioOutage.Of(run.Scenario.Chaos.Outage));
-        var outage = new OutageCriteria(run, evidence);
+        var beats = day.Scenario.Beats.Select(b => Beat(day, b)).ToList();
+        var evidence = day.Lines;
+        var outage = new OutageCriteria(day);
         var criteria = new List<Criterion>
         {
             DeliveryCriteria.Idempotency(evidence),
-            DeliveryCriteria.Deduplication(run, evidence),
+            DeliveryCriteria.Deduplication(day),
             outage.Contained(),
             outage.Recovered(),
             DeliveryCriteria.Retries(evidence),
-            DeliveryCriteria.OutOfOrder(run, evidence),
-            DeliveryCriteria.NothingLost(run, evidence),
+            DeliveryCriteria.OutOfOrder(day),
+            DeliveryCriteria.NothingLost(day),
             AllBeats(evidence, beats),
             Verdict.Judge(evidence, CriterionIds.LatencyP95, "Mesh latency p95 < 500 ms", CriterionLevel.Should, metrics.MeshLatencyMs.P95 < 500,
                 Figures(("p50Ms", metrics.MeshLatencyMs.P50), ("p95Ms", metrics.MeshLatencyMs.P95), ("p99Ms", metrics.MeshLatencyMs.P99)),
@@ -39,11 +44,11 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
             Verdict.Judge(evidence, CriterionIds.ErrorRate, "Error rate < 10 %", CriterionLevel.Should, metrics.ErrorRate < 0.10,
                 Figures(("errorRate", metrics.ErrorRate), ("undelivered", metrics.Undelivered), ("attemptFailureRate", metrics.AttemptFailureRate)),
                 "deliveries that did not end delivered, over all deliveries; failed attempts that a retry fixed are shown apart"),
-            DeliveryCriteria.Corruption(run, evidence),
+            DeliveryCriteria.Corruption(day),
             outage.NoSpill(),
             outage.AutonomousRecovery(),
         };
-        criteria = criteria.Select(c => c with { ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Contains(c.Id) }).ToList();
+        criteria = criteria.Select(c => c with { ExpectedNotExercised = day.Scenario.ExpectedNotExercised.Contains(c.Id) }).ToList();
         return new Scorecard(Verdict.RunPassed(criteria.Select(c => (c.Level, c.Status, c.ExpectedNotExercised))),
             criteria.Where(c => c.Level == CriterionLevel.Should).All(c => c.Holds), criteria, beats);
     }
@@ -59,21 +64,21 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
             failed.Count == 0 ? "every beat's publish was accepted and its data proofs hold" : string.Join("; ", failed.Select(b => $"beat {b.Beat} failed")));
     }
 
-    private static BeatResult Beat(RunRecord run, ScenarioBeat beat)
+    private static BeatResult Beat(DayEvidence day, ScenarioBeat beat)
     {
-        var publish = run.Publishes.First(p => p.Beat == beat.Number && !p.Repeated).Receipt.Status.ToString();
-        var proofs = beat.Expect.Select(proof => Prove(run, proof)).ToList();
+        // As the receipt's status is named (Accepted, Duplicate, InProgress); a beat with no publish line was not published.
+        var status = day.Lines.Publishes.FirstOrDefault(p => p.Beat == beat.Number && !p.RepeatedPublish)?.Status;
+        var publish = status is null ? "NotPublished" : Enum.TryParse<PublishStatus>(status, ignoreCase: true, out var known) ? known.ToString() : status;
+        var proofs = beat.Expect.Select(proof => Prove(day.Final, proof)).ToList();
         // A first publish answered "Duplicate" was accepted by the silo before a restart cut off its answer.
         var accepted = publish is "Accepted" or "Duplicate";
         return new BeatResult(beat.Number, beat.Title, beat.Event.EventType, publish, accepted && proofs.All(p => p.Passed), proofs);
     }
 
-    private static ProofResult Prove(RunRecord run, DataProof proof)
+    private static ProofResult Prove(FinalState final, DataProof proof)
     {
-        // A fallback's record standing in for the app's own counts as the app's: it is where the app's record went.
-        var row = ProofKey.Find(run.Apps.TryGetValue(proof.App, out var app) ? app.Rows(proof.Table) : [], r => r.Key, proof.Key)
-            ?? ProofKey.Find(run.Apps.Values.SelectMany(a => a.Tables.Values.SelectMany(rows => rows))
-                .Where(r => r.StandsIn is { } s && s.App == proof.App && s.Table == proof.Table), r => r.StandsIn!.Key, proof.Key);
+        // The final state shows a fallback's record standing in for the app's own where the app would have written it.
+        var row = ProofKey.Find(final.Rows(proof.App, proof.Table), proof.Key);
         var mismatches = new Dictionary<string, string>();
         if (row is not null)
         {

@@ -8,7 +8,8 @@ public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 
 /// <summary>
 /// <c>apex verify</c>: re-checks a bundle from its own files alone, without the runner's verdict: the digest,
-/// the scenario it ran (<see cref="ScenarioCheck"/>), metrics derived again from the events (<see cref="MetricsCheck"/>),
+/// the scenario it ran (<see cref="ScenarioCheck"/>), metrics and the scorecard derived again from the bundle's files
+/// (<see cref="MetricsCheck"/>, <see cref="ScorecardCheck"/>),
 /// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
 /// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, the final state
 /// equal to the control, and every criterion's verdict backed by the evidence (<see cref="VerdictCheck"/>).
@@ -47,6 +48,9 @@ public static class BundleVerifier
             scenarioCheck,
             scenario is null ? new InvariantCheck(BeatsCheck.Name, false, "the bundle's scenario could not be read") : BeatsCheck.Check(scenario, events),
             MetricsCheck.Check(files["metrics.json"], events),
+            scenario is null ? new InvariantCheck(ScorecardCheck.Name, false, "the bundle's scenario could not be read")
+                : ScorecardCheck.Check(files["scorecard.json"], manifest,
+                    new DayEvidence(scenario, new EvidenceFiles(events, receipts, injections, circuits), files["final-state.json"], files["control-state.json"])),
             OneEffectEach(deliveries, applies),
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),

@@ -21,11 +21,14 @@ public sealed class RunnerTests
         using (var zip = ZipFile.OpenRead(bundle))
         {
             Assert.Equal(
-                ["circuits.json", "control-state.json", "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json", "receipts.jsonl", "scorecard.json"],
+                ["catalog.json", "circuits.json", "control-state.json", "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json",
+                    "receipts.jsonl", "scenario.json", "scorecard.json"],
                 zip.Entries.Select(e => e.FullName).Order());
         }
 
         var files = EvidenceBundle.Read(bundle);
+        Assert.Equal(File.ReadAllBytes(Apex.SarahsDay), System.Text.Encoding.UTF8.GetBytes(files["scenario.json"])); // byte for byte
+        Assert.Equal(File.ReadAllText(Contracts.Catalog.AppCatalog.DefaultPath), files["catalog.json"]);
         var manifest = JsonNode.Parse(files["manifest.json"])!;
         Assert.Equal(("sqlite", "virtual", 42L), (manifest["storage"]!.GetValue<string>(), manifest["clock"]!.GetValue<string>(), manifest["seed"]!.GetValue<long>()));
         var scorecard = JsonNode.Parse(files["scorecard.json"])!;

@@ -45,8 +45,8 @@ public sealed class VerdictTests
     public async Task AnEmptyOutageWindowPassesWhenTheScenarioExpectsItsOutageCriteriaNotExercised()
     {
         using var folder = new TempFolder();
-        var path = SarahsDayWithOutage(folder, "trutalk", fromBeat: 7, toBeat: 7);
-        var scenario = Load(path) with { ExpectedNotExercised = new HashSet<string> { "circuit-breaker", "recovery" } };
+        var path = SarahsDayWithOutage(folder, "trutalk", fromBeat: 7, toBeat: 7, expectNotExercised: ["circuit-breaker", "recovery"]);
+        var scenario = Load(path);
 
         var outcome = await RunAsync(folder, scenario);
 
@@ -66,7 +66,7 @@ public sealed class VerdictTests
     public async Task ACriterionExpectedNotExercisedThatWasExercisedIsJudgedOnItsEvidence()
     {
         using var folder = new TempFolder();
-        var scenario = Load(Apex.SarahsDay) with { ExpectedNotExercised = new HashSet<string> { "retries" } };
+        var scenario = Load(SarahsDayExpecting(folder, "retries-expected", ["retries"]));
 
         var outcome = await RunAsync(folder, scenario);
 
@@ -179,14 +179,34 @@ public sealed class VerdictTests
 
     private static JsonNode Criterion(JsonNode scorecard, string id) => scorecard["criteria"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!;
 
-    private static string SarahsDayWithOutage(TempFolder folder, string app, int fromBeat, int toBeat)
+    private static string SarahsDayWithOutage(TempFolder folder, string app, int fromBeat, int toBeat, string[]? expectNotExercised = null)
     {
         var scenario = JsonNode.Parse(File.ReadAllText(Apex.SarahsDay))!;
         scenario["name"] = $"{app}-{fromBeat}-{toBeat}";
         scenario["chaos"]!["outage"] = new JsonObject { ["app"] = app, ["fromBeat"] = fromBeat, ["toBeat"] = toBeat };
+        Expect(scenario, expectNotExercised ?? []);
         var path = folder.File($"{app}-{fromBeat}-{toBeat}.json");
         File.WriteAllText(path, scenario.ToJsonString());
         return path;
+    }
+
+    /// <summary>Sarah's day whose file says the criteria <paramref name="ids"/> will have nothing to observe.</summary>
+    private static string SarahsDayExpecting(TempFolder folder, string name, string[] ids)
+    {
+        var scenario = JsonNode.Parse(File.ReadAllText(Apex.SarahsDay))!;
+        scenario["name"] = name;
+        Expect(scenario, ids);
+        var path = folder.File($"{name}.json");
+        File.WriteAllText(path, scenario.ToJsonString());
+        return path;
+    }
+
+    private static void Expect(JsonNode scenario, string[] ids)
+    {
+        if (ids.Length > 0)
+        {
+            scenario["criteria"] = new JsonObject(ids.Select(id => KeyValuePair.Create(id, (JsonNode?)new JsonObject { ["expect"] = "not-exercised" })));
+        }
     }
 
     private static Scenario Load(string path) => ScenarioLoader.Load(path, AppCatalog.Load(AppCatalog.DefaultPath));

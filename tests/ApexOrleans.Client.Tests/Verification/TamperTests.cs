@@ -39,6 +39,16 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
         ["an app taken out of the catalog"] = new(b => b.Json(EvidenceBundle.CatalogFile, c => c["apps"]!.AsArray().Remove(
                 c["apps"]!.AsArray().First(a => a!["id"]!.GetValue<string>() == "keepsafe"))),
             ScenarioCheck.Name, "catalog.json"),
+        ["a criterion's figure raised"] = new(b => b.Json("scorecard.json", c => c["criteria"]![6]!["figures"]!["deliveries"] = 1000),
+            ScorecardCheck.Name, "scorecard.json criteria[6].figures.deliveries: the bundle says 1000"),
+        ["a criterion's detail rewritten"] = new(b => b.Json("scorecard.json", c => c["criteria"]![0]!["detail"] = "all good"),
+            ScorecardCheck.Name, "scorecard.json criteria[0].detail: the bundle says \"all good\""),
+        ["the manifest's verdict flipped"] = new(b => b.Json("manifest.json", m => m["passed"] = false),
+            ScorecardCheck.Name, "manifest.json passed: the bundle says false, derived again true"),
+        ["the final and control states changed the same way"] = new(b => b
+                .Json("final-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70)
+                .Json("control-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70),
+            ScorecardCheck.Name, "scorecard.json beats[3].passed: the bundle says true, derived again false"),
     };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
@@ -68,7 +78,7 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
     /// </summary>
     [Fact]
     public void EveryDerivingCheckIsTheOneSomeEditFails() =>
-        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, MetricsCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
+        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
 
     private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
 
