@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Deliveries;

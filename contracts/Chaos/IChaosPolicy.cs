@@ -1,6 +1,6 @@
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-namespace ApexOrleans.Grains.Chaos;
+namespace ApexOrleans.Contracts.Chaos;
 
 /// <summary>
 /// Decides the faults injected between delivery and the target app grain. Implementations must be pure

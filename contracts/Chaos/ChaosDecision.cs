@@ -1,7 +1,6 @@
-using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-namespace ApexOrleans.Grains.Chaos;
+namespace ApexOrleans.Contracts.Chaos;
 
 /// <summary>The fault (if any) injected into one delivery attempt, and why.</summary>
 public readonly record struct ChaosDecision(FaultKind Fault, string Reason)

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Chaos;
+namespace ApexOrleans.Contracts.Chaos;
 
 /// <summary>
 /// Chaos from a seed. Every decision is a pure function of (seed, event, target, role, attempt, fault kind):
