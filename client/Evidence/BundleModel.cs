@@ -82,7 +82,7 @@ public sealed record EventLine
 }
 
 /// <summary>One attempt of a delivery.</summary>
-public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bool Succeeded, bool Probe, string? Error, string? Outcome, double WallMs);
+public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bool Succeeded, bool Probe, string? Error, string? Outcome, double WallMs, long Sequence);
 
 /// <summary>
 /// A line of receipts.jsonl: an idempotency claim (the first claim and its receipt), a refusal of a reused key,
@@ -135,7 +135,20 @@ public sealed record ReceiptLine
 
 /// <summary>A line of injections.jsonl: one fault injected by the chaos policy or the scenario's script.</summary>
 public sealed record InjectionLine(
-    long Beat, string EventId, string IdempotencyKey, string Target, string Role, int Attempt, string Fault, string? Reason, double DelayMs, DateTimeOffset At);
+    long Beat, string EventId, string IdempotencyKey, string Target, string Role, int Attempt, string Fault, string? Reason, double DelayMs, DateTimeOffset At)
+{
+    /// <summary>The client published a beat's event a second time, as the scenario scripts.</summary>
+    public static InjectionLine RepeatedPublish(EventLine publish) => new(publish.Beat, publish.EventId, publish.IdempotencyKey, publish.Source, "Publish", 0,
+        "DuplicatePublish", "scripted by the scenario: the client published the event twice", 0, publish.At);
+
+    /// <summary>A delivery held back before its first attempt.</summary>
+    public static InjectionLine Delay(EventLine delivery, double delayMs) => new(delivery.Beat, delivery.EventId, delivery.IdempotencyKey, delivery.Target!,
+        delivery.Role!, 0, "Delay", "held back before its first attempt (out of order)", delayMs, delivery.At);
+
+    /// <summary>A fault injected into one attempt of a delivery.</summary>
+    public static InjectionLine AttemptFault(EventLine delivery, AttemptLine attempt, string fault, string? reason) => new(delivery.Beat, delivery.EventId,
+        delivery.IdempotencyKey, delivery.Target!, delivery.Role!, attempt.Number, fault, reason, 0, attempt.At);
+}
 
 /// <summary>circuits.json: every circuit's transitions, and every circuit's state before and after each beat.</summary>
 public sealed record CircuitsFile(IReadOnlyDictionary<string, CircuitLine> Circuits, IReadOnlyList<BeatCircuits> Beats);

@@ -41,13 +41,13 @@ public sealed record EvidenceFiles(
                 QueuedBecause = item.QueuedBecause,
                 CompletedAt = item.CompletedAt,
                 Attempts = item.Attempts.Select(a => new AttemptLine(a.Number, a.At, a.Fault.ToString(), a.Succeeded, a.Probe, a.Error,
-                    a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3))).ToList(),
+                    a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3), a.Sequence)).ToList(),
                 FailedOverTo = item.FailedOverTo,
                 StandsInFor = item.Delivery.StandsInFor,
             });
         }
 
-        return new EvidenceFiles(events, ReceiptLines(run), InjectionLines(run, deliveries.Select(d => (d.Target, d.Item))), CircuitLines(run));
+        return new EvidenceFiles(events, ReceiptLines(run), InjectionLines(events, deliveries.Select(d => (d.Target, d.Item))), CircuitLines(run));
     }
 
     private static EventLine Line(EventEnvelope envelope, string kind) => new()
@@ -98,26 +98,19 @@ public sealed record EvidenceFiles(
         return lines;
     }
 
-    private static List<InjectionLine> InjectionLines(RunRecord run, IEnumerable<(string Target, DeliveryItem Item)> deliveries)
+    /// <summary>The ledger, from the lines just built: the reasons come from the attempts' records.</summary>
+    private static List<InjectionLine> InjectionLines(List<EventLine> events, IEnumerable<(string Target, DeliveryItem Item)> deliveries)
     {
-        var lines = new List<InjectionLine>();
-        foreach (var publish in run.Publishes.Where(p => p.Repeated))
+        var lines = events.Where(e => e.Kind == "publish" && e.RepeatedPublish).Select(InjectionLine.RepeatedPublish).ToList();
+        foreach (var (line, item) in events.Where(e => e.Kind == "delivery").Zip(deliveries.Select(d => d.Item)))
         {
-            lines.Add(new InjectionLine(publish.Beat, publish.Envelope.Id, publish.Envelope.IdempotencyKey, publish.Envelope.SourceApp, "Publish", 0,
-                "DuplicatePublish", "scripted by the scenario: the client published the event twice", 0, publish.Receipt.AcceptedAt));
-        }
-
-        foreach (var (target, item) in deliveries)
-        {
-            var envelope = item.Delivery.Envelope;
-            if (item.InjectedDelay > TimeSpan.Zero)
+            if (line.InjectedDelayMs > 0)
             {
-                lines.Add(new InjectionLine(envelope.Sequence, envelope.Id, envelope.IdempotencyKey, target, item.Delivery.Role.ToString(), 0,
-                    "Delay", "held back before its first attempt (out of order)", item.InjectedDelay.TotalMilliseconds, item.EnqueuedAt));
+                lines.Add(InjectionLine.Delay(line, line.InjectedDelayMs));
             }
 
-            lines.AddRange(item.Attempts.Where(a => a.Fault != FaultKind.None).Select(a => new InjectionLine(envelope.Sequence, envelope.Id,
-                envelope.IdempotencyKey, target, item.Delivery.Role.ToString(), a.Number, a.Fault.ToString(), a.FaultReason, 0, a.At)));
+            lines.AddRange(line.Attempts.Zip(item.Attempts).Where(a => a.Second.Fault != FaultKind.None)
+                .Select(a => InjectionLine.AttemptFault(line, a.First, a.First.Fault, a.Second.FaultReason)));
         }
 
         return lines;

@@ -76,12 +76,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             Clock = clock,
             ClockStart = start,
             TimeScale = timeScale,
-            Chaos = scenario.Chaos with
-            {
-                Seed = seed,
-                // Each beat's faults are scripted for the one event it publishes.
-                Scripts = scenario.Beats.Where(b => b.Chaos != ScriptedFaults.None).ToDictionary(b => b.Event.IdempotencyKey, b => b.Chaos),
-            },
+            Chaos = scenario.ChaosOfRun(seed),
         };
     }
 

@@ -26,6 +26,13 @@ public sealed record Scenario(
 
     /// <summary>The catalog the scenario was checked against: a bundle keeps it as <c>catalog.json</c>.</summary>
     public AppCatalog? Catalog { get; init; }
+
+    /// <summary>The chaos of a run of this scenario at <paramref name="seed"/>: its rates and outage, and each beat's scripted faults for its key.</summary>
+    public ChaosSettings ChaosOfRun(long seed) => Chaos with
+    {
+        Seed = seed,
+        Scripts = Beats.Where(b => b.Chaos != ScriptedFaults.None).ToDictionary(b => b.Event.IdempotencyKey, b => b.Chaos),
+    };
 }
 
 /// <summary>One beat: when, the event published, the faults scripted for it, and what the data must show after the run.</summary>

@@ -6,7 +6,8 @@ namespace ApexOrleans.Client.Verification;
 /// <summary>
 /// Every beat of the bundle's scenario was published and accepted: one first publish per beat, of the beat's own key and
 /// event type, answered accepted (or duplicate, when a restart cut off the first answer); a scripted duplicate published
-/// again and answered duplicate; and no publish of a beat the scenario does not have.
+/// again and answered duplicate; one claim receipt per beat's key, for the event published; and no publish or claim
+/// of a beat the scenario does not have.
 /// </summary>
 public static class BeatsCheck
 {
@@ -14,7 +15,7 @@ public static class BeatsCheck
     public const string Name = "every beat of the scenario published and accepted";
 
     /// <summary>Checks the publish lines of <paramref name="events"/> against <paramref name="scenario"/>'s beats.</summary>
-    public static InvariantCheck Check(Scenario scenario, IReadOnlyList<EventLine> events)
+    public static InvariantCheck Check(Scenario scenario, IReadOnlyList<EventLine> events, IReadOnlyList<ReceiptLine> receipts)
     {
         var problems = new List<string>();
         var publishes = events.Where(e => e.Kind == "publish").ToList();
@@ -50,6 +51,23 @@ public static class BeatsCheck
             problems.AddRange(repeated.Where(r => r.Status != "duplicate").Select(r => $"beat {beat.Number}'s repeated publish was answered {r.Status}, not duplicate"));
         }
 
+        var claims = receipts.Where(r => r.Kind == "claim").ToList();
+        foreach (var beat in scenario.Beats)
+        {
+            var ofKey = claims.Where(c => c.IdempotencyKey == beat.Event.IdempotencyKey).ToList();
+            var published = publishes.FirstOrDefault(p => p.Beat == beat.Number && !p.RepeatedPublish)?.EventId;
+            if (ofKey.Count != 1)
+            {
+                problems.Add($"receipts.jsonl has {ofKey.Count} claims of beat {beat.Number}'s key {beat.Event.IdempotencyKey}, not 1");
+            }
+            else if (published is not null && ofKey[0].EventId != published)
+            {
+                problems.Add($"receipts.jsonl: the claim of {beat.Event.IdempotencyKey} is for event {ofKey[0].EventId}, the publish was of {published}");
+            }
+        }
+
+        var keys = scenario.Beats.Select(b => b.Event.IdempotencyKey).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(claims.Where(c => !keys.Contains(c.IdempotencyKey)).Select(c => $"receipts.jsonl has a claim of {c.IdempotencyKey}, no beat's key"));
         var numbers = scenario.Beats.Select(b => (long)b.Number).ToHashSet();
         problems.AddRange(publishes.Where(p => !numbers.Contains(p.Beat)).Select(p => $"events.jsonl has a publish of beat {p.Beat}, which the scenario does not have"));
         return new InvariantCheck(Name, problems.Count == 0,

@@ -8,7 +8,7 @@ public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 
 /// <summary>
 /// <c>apex verify</c>: re-checks a bundle from its own files alone, without the runner's verdict: the digest,
-/// the scenario it ran (<see cref="ScenarioCheck"/>), metrics and the scorecard derived again from the bundle's files
+/// the scenario it ran (<see cref="ScenarioCheck"/>), the ledger re-rolled from the seed (<see cref="LedgerCheck"/>), metrics and the scorecard derived again from the bundle's files
 /// (<see cref="MetricsCheck"/>, <see cref="ScorecardCheck"/>),
 /// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
 /// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, the final state
@@ -46,7 +46,8 @@ public static class BundleVerifier
         [
             Digest(files, manifest),
             scenarioCheck,
-            scenario is null ? new InvariantCheck(BeatsCheck.Name, false, "the bundle's scenario could not be read") : BeatsCheck.Check(scenario, events),
+            scenario is null ? new InvariantCheck(BeatsCheck.Name, false, "the bundle's scenario could not be read") : BeatsCheck.Check(scenario, events, receipts),
+            scenario is null ? new InvariantCheck(LedgerCheck.Name, false, "the bundle's scenario could not be read") : LedgerCheck.Check(scenario, manifest.Seed, events, injections),
             MetricsCheck.Check(files["metrics.json"], events),
             scenario is null ? new InvariantCheck(ScorecardCheck.Name, false, "the bundle's scenario could not be read")
                 : ScorecardCheck.Check(files["scorecard.json"], manifest,

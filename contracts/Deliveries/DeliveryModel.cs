@@ -2,10 +2,14 @@ using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Contracts.Deliveries;
 
-/// <summary>One attempt to deliver: when (tenant clock), the injected fault and why, the outcome, and the wall-clock time it took.</summary>
+/// <summary>
+/// One attempt to deliver: when (tenant clock), the injected fault and why, the outcome, the wall-clock time it took, and
+/// the tenant's sequence (its last published beat) then, which the chaos decision read.
+/// </summary>
 [GenerateSerializer]
 public sealed record AttemptRecord(
-    int Number, DateTimeOffset At, FaultKind Fault, string? FaultReason, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds);
+    int Number, DateTimeOffset At, FaultKind Fault, string? FaultReason, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds,
+    long Sequence = 0);
 
 /// <summary>A delivery to one target, from enqueue to delivered or dead-lettered, with every attempt.</summary>
 [GenerateSerializer]

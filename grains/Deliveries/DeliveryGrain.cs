@@ -237,8 +237,9 @@ public sealed class DeliveryGrain(
         }
 
         var number = item.Attempts.Count + 1;
+        var sequence = CurrentTenant.CurrentSequence;
         var decision = faults.Decide(TenantId, Target)
-            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, Target, item.Delivery.Role, number, CurrentTenant.CurrentSequence));
+            ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, Target, item.Delivery.Role, number, sequence));
         if (!FailsBeforeTheApp(decision.Fault) && CanFailOver(item))
         {
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
@@ -250,7 +251,7 @@ public sealed class DeliveryGrain(
         var started = wallClock.GetTimestamp();
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
-            wallClock.GetElapsedTime(started).TotalMilliseconds));
+            wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
         await circuit.RecordAsync(now, envelope.Id, succeeded, error);
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
 

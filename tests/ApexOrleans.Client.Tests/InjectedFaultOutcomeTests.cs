@@ -5,7 +5,7 @@ namespace ApexOrleans.Client.Tests;
 public sealed class InjectedFaultOutcomeTests
 {
     private static AttemptLine Attempt(string fault, bool succeeded, string? error) =>
-        new(1, DateTimeOffset.UnixEpoch, fault, succeeded, Probe: false, error, succeeded ? "Applied" : null, 0.5);
+        new(1, DateTimeOffset.UnixEpoch, fault, succeeded, Probe: false, error, succeeded ? "Applied" : null, 0.5, Sequence: 1);
 
     [Fact]
     public void AnInjectedDuplicateOrLostResponseThatTookEffectMustShowARefusal()

@@ -49,6 +49,17 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
                 .Json("final-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70)
                 .Json("control-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70),
             ScorecardCheck.Name, "scorecard.json beats[3].passed: the bundle says true, derived again false"),
+        ["the manifest's seed changed"] = new(b => b.Json("manifest.json", m => m["seed"] = 43),
+            LedgerCheck.Name, "seed 43 gives"),
+        ["an injection removed from the ledger"] = new(b => b.Lines("injections.jsonl", l => l.RemoveAt(l.FindIndex(i => i["fault"]!.GetValue<string>() == "Timeout"))),
+            LedgerCheck.Name, "injections.jsonl ["),
+        ["an attempt's fault hidden"] = new(b => b.Lines("events.jsonl", l => l.SelectMany(e => e["attempts"]?.AsArray() ?? [])
+                .First(a => a!["fault"]!.GetValue<string>() == "ServerError")!["fault"] = "None"),
+            LedgerCheck.Name, ": None, seed 42 gives ServerError"),
+        ["an injected delay shortened"] = new(b => b.Lines("events.jsonl", l => l.First(e => e["injectedDelayMs"]?.GetValue<double>() > 0)!["injectedDelayMs"] = 1),
+            LedgerCheck.Name, "held back 1 ms, seed 42 gives"),
+        ["a claim receipt duplicated"] = new(b => b.Lines("receipts.jsonl", l => l.Add(l.First(r => r["kind"]!.GetValue<string>() == "claim" && r["idempotencyKey"]!.GetValue<string>() == "sarahs-day/call-001").DeepClone())),
+            BeatsCheck.Name, "receipts.jsonl has 2 claims of beat 1's key sarahs-day/call-001, not 1"),
     };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
@@ -78,7 +89,7 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
     /// </summary>
     [Fact]
     public void EveryDerivingCheckIsTheOneSomeEditFails() =>
-        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
+        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, LedgerCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
 
     private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
 
