@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Circuits;
@@ -5,7 +6,6 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Publishing;
 using ApexOrleans.Storage.Hosting;
 using BenchmarkDotNet.Attributes;

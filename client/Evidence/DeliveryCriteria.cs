@@ -1,4 +1,3 @@
-using ApexOrleans.Contracts.Idempotency;
 using static ApexOrleans.Client.Evidence.Scorecard;
 using ApexOrleans.Client.Scenarios;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
-using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Contracts.Apps;
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Chaos;
 namespace ApexOrleans.Grains.Chaos;
 

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Chaos;

@@ -1,10 +1,9 @@
-using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Timing;
 
 namespace ApexOrleans.Grains.Tenancy;

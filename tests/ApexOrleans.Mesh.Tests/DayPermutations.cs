@@ -1,7 +1,7 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using System.Security.Cryptography;
 using System.Text;
 using ApexOrleans.Contracts.Chaos;
-using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Tenancy;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Circuits;
@@ -6,7 +6,6 @@ using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Tenancy;

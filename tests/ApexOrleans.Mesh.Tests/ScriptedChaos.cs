@@ -1,7 +1,7 @@
+using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-using ApexOrleans.Grains.Chaos;
 
 namespace ApexOrleans.Mesh.Tests;
 

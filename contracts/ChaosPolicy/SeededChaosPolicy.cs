@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Contracts.Chaos;
+namespace ApexOrleans.Contracts.ChaosPolicy;
 
 /// <summary>
 /// Chaos from a seed. Every decision is a pure function of (seed, event, target, role, attempt, fault kind):

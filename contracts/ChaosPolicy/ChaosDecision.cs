@@ -1,6 +1,7 @@
+using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-namespace ApexOrleans.Contracts.Chaos;
+namespace ApexOrleans.Contracts.ChaosPolicy;
 
 /// <summary>The fault (if any) injected into one delivery attempt, and why.</summary>
 public readonly record struct ChaosDecision(FaultKind Fault, string Reason)

@@ -1,6 +1,6 @@
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-namespace ApexOrleans.Contracts.Chaos;
+namespace ApexOrleans.Contracts.ChaosPolicy;
 
 /// <summary>
 /// Decides the faults injected between delivery and the target app grain. Implementations must be pure
