@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Load;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Verification;
@@ -173,8 +174,17 @@ public static class ApexCommands
     private static Command VerifyCommand(IAnsiConsole console)
     {
         var bundle = new Argument<string>("bundle") { Description = "An evidence bundle (.zip) written by apex run, or a load bundle written by apex load (every tenant is checked)." };
-        var command = new Command("verify", ExitCodes.Described("Re-check a bundle's invariants from the bundle alone. Exits 1 naming the broken invariant.")) { bundle };
-        command.SetAction(result =>
+        var replay = new Option<bool>("--replay")
+        {
+            Description = "Also run the bundle's scenario again at its seed on an embedded silo (memory, virtual clock) and require the same digest. "
+                          + "A run bundle on the virtual clock only; a real-clock run is checked without it, and says why.",
+        };
+        var command = new Command("verify", ExitCodes.Described(
+            "Re-check a bundle from the bundle alone: every claim derived again from its files, the ledger re-rolled from its seed. Exits 1 naming the broken invariant."))
+        {
+            bundle, replay,
+        };
+        command.SetAction(async (result, cancellationToken) =>
         {
             var path = result.GetValue(bundle)!;
             if (!File.Exists(path))
@@ -182,15 +192,39 @@ public static class ApexCommands
                 return Refuse(console, $"{path}: no such file.");
             }
 
-            IReadOnlyList<InvariantCheck> checks;
+            var checks = new List<InvariantCheck>();
+            IReadOnlyDictionary<string, string>? files = null;
             try
             {
                 using var load = LoadBundleReader.TryOpen(path);
-                checks = load is null ? BundleVerifier.Verify(path) : LoadVerifier.Verify(load);
+                if (load is not null && result.GetValue(replay))
+                {
+                    return Refuse(console, $"{path} is a load bundle: --replay runs one day again, so give it one run's bundle.");
+                }
+
+                if (load is null)
+                {
+                    files = EvidenceBundle.Read(path);
+                }
+
+                checks.AddRange(files is null ? LoadVerifier.Verify(load!) : BundleVerifier.Verify(files));
             }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or ArgumentException)
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or ArgumentException or KeyNotFoundException)
             {
                 return Refuse(console, $"{path} is not a readable evidence bundle: {e.Message}");
+            }
+
+            if (files is not null && result.GetValue(replay))
+            {
+                if (BundleReplay.WhyNot(files) is { } why)
+                {
+                    console.MarkupLine($"[yellow]note[/] not replayed: {Markup.Escape(why)}");
+                }
+                else
+                {
+                    console.MarkupLine("replaying the run from its scenario and seed on an embedded silo...");
+                    checks.Add(await BundleReplay.CheckAsync(files, cancellationToken));
+                }
             }
 
             foreach (var check in checks)

@@ -21,16 +21,19 @@ public static class BundleDigest
         foreach (var file in Files)
         {
             sha.AppendData(Encoding.UTF8.GetBytes($"--{file}--\n"));
-            var text = contents.TryGetValue(file, out var content) ? content : "";
-            foreach (var line in file.EndsWith(".jsonl", StringComparison.Ordinal) ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [text])
+            foreach (var line in DeterministicLines(file, contents.TryGetValue(file, out var content) ? content : ""))
             {
-                sha.AppendData(Encoding.UTF8.GetBytes(WithoutWallClock(line)));
+                sha.AppendData(Encoding.UTF8.GetBytes(line));
                 sha.AppendData("\n"u8);
             }
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
+
+    /// <summary>The lines of <paramref name="file"/> the digest covers: each JSON line (or the whole file) without its wall-clock times.</summary>
+    public static IReadOnlyList<string> DeterministicLines(string file, string text) =>
+        (file.EndsWith(".jsonl", StringComparison.Ordinal) ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [text]).Select(WithoutWallClock).ToList();
 
     private static string WithoutWallClock(string json)
     {

@@ -32,7 +32,18 @@ internal sealed class RunningSilo : IAsyncDisposable
     public static async Task<RunningSilo> StartAsync(params string[] settings)
     {
         var app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", .. FreeOrleansPorts, .. settings]);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Orleans' ports are found free, then bound: another process on the machine may take one in between. Once more, on new ones.
+            await app.DisposeAsync();
+            app = SiloHost.Create(["--urls", "http://127.0.0.1:0", "--Apex:Storage", "memory", .. FreeOrleansPorts, .. settings]);
+            await app.StartAsync();
+        }
+
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new RunningSilo(app, url, new HttpClient { BaseAddress = new Uri(url) });
     }
