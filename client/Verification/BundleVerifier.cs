@@ -56,6 +56,7 @@ public static class BundleVerifier
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),
             LegalCircuits(circuits),
+            CircuitsCheck.Check(circuits, deliveries, new ApexOrleans.Contracts.Tenancy.RunSettings().Circuit),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
             VerdictCheck.Check(files["scorecard.json"], manifest, evidence),

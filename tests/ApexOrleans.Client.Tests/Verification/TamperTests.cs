@@ -60,6 +60,12 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
             LedgerCheck.Name, "held back 1 ms, seed 42 gives"),
         ["a claim receipt duplicated"] = new(b => b.Lines("receipts.jsonl", l => l.Add(l.First(r => r["kind"]!.GetValue<string>() == "claim" && r["idempotencyKey"]!.GetValue<string>() == "sarahs-day/call-001").DeepClone())),
             BeatsCheck.Name, "receipts.jsonl has 2 claims of beat 1's key sarahs-day/call-001, not 1"),
+        ["a circuit's opening moved an hour earlier"] = new(b => b.Json("circuits.json", c => Earlier(c["circuits"]!["trutalk"]!["transitions"]!.AsArray().First(t => t!["to"]!.GetValue<string>() == "Open")!)),
+            CircuitsCheck.Name, "circuits.json trutalk Closed→Open at"),
+        ["a circuit's half-opening moved an hour earlier"] = new(b => b.Json("circuits.json", c => Earlier(c["circuits"]!["trutalk"]!["transitions"]!.AsArray().First(t => t!["to"]!.GetValue<string>() == "HalfOpen")!)),
+            CircuitsCheck.Name, "ends at"),
+        ["a circuit left open at the end"] = new(b => b.Json("circuits.json", c => c["circuits"]!["trutalk"]!["status"] = "Open"),
+            CircuitsCheck.Name, "circuits.json trutalk ends Open, its last move left it Closed"),
     };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
@@ -89,7 +95,7 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
     /// </summary>
     [Fact]
     public void EveryDerivingCheckIsTheOneSomeEditFails() =>
-        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, LedgerCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
+        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, LedgerCheck.Name, CircuitsCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
 
     private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
 
@@ -101,6 +107,8 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
         edit(copy);
         return copy;
     }
+
+    private static void Earlier(JsonNode transition) => transition["at"] = transition["at"]!.GetValue<DateTimeOffset>().AddHours(-1);
 
     private static TamperedBundle Rehash(TamperedBundle bundle)
     {
