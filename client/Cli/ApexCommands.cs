@@ -123,10 +123,14 @@ public static class ApexCommands
         var timeScale = new Option<double>("--time-scale") { Description = "Real clock only: wall seconds per scenario second (0.1 = ten times faster than life).", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string>("--out") { Description = "Folder for the evidence bundle <runId>.zip.", DefaultValueFactory = _ => "evidence" };
         var catalog = new Option<string>("--apps") { Description = "App catalog file.", DefaultValueFactory = _ => AppCatalog.DefaultPath };
+        var signKey = new Option<string?>("--sign-key")
+        {
+            Description = "Sign the bundle with this secret key file (HMAC-SHA256, at least 32 bytes: head -c 32 /dev/urandom > key); apex verify --key checks it.",
+        };
         var mesh = new MeshTargetOptions($"{{out}}/{RunOptions.DatabaseFile}", cluster: true);
         var command = new Command("run", ExitCodes.Described("Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds."))
         {
-            scenario, seed, clock, timeScale, output, catalog,
+            scenario, seed, clock, timeScale, output, catalog, signKey,
         };
         mesh.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -140,6 +144,7 @@ public static class ApexCommands
                 TimeScale = result.GetValue(timeScale),
                 OutputDirectory = result.GetValue(output)!,
                 CatalogPath = result.GetValue(catalog)!,
+                SignKeyPath = result.GetValue(signKey),
             };
             if (options.TimeScale <= 0)
             {
@@ -179,10 +184,11 @@ public static class ApexCommands
             Description = "Also run the bundle's scenario again at its seed on an embedded silo (memory, virtual clock) and require the same digest. "
                           + "A run bundle on the virtual clock only; a real-clock run is checked without it, and says why.",
         };
+        var key = new Option<string?>("--key") { Description = "The secret key file the bundle was signed with (apex run --sign-key): its signature must hold. A run bundle only." };
         var command = new Command("verify", ExitCodes.Described(
             "Re-check a bundle from the bundle alone: every claim derived again from its files, the ledger re-rolled from its seed. Exits 1 naming the broken invariant."))
         {
-            bundle, replay,
+            bundle, replay, key,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -212,6 +218,31 @@ public static class ApexCommands
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or ArgumentException or KeyNotFoundException)
             {
                 return Refuse(console, $"{path} is not a readable evidence bundle: {e.Message}");
+            }
+
+            if (result.GetValue(key) is { } keyPath)
+            {
+                if (files is null)
+                {
+                    return Refuse(console, $"{path} is a load bundle: --key checks the signature of one run's bundle.");
+                }
+
+                byte[] secret;
+                try
+                {
+                    secret = BundleSignature.ReadKey(keyPath, "--key");
+                }
+                catch (ArgumentException e)
+                {
+                    return Refuse(console, e.Message);
+                }
+
+                var why = BundleSignature.Check(files, secret);
+                checks.Insert(0, new InvariantCheck("signed with the key given", why is null, why ?? $"every file as signed, {BundleSignature.Algorithm}"));
+            }
+            else if (files?.ContainsKey(BundleSignature.File) == true)
+            {
+                console.MarkupLine("[yellow]note[/] the bundle is signed; give --key to check who made it.");
             }
 
             if (files is not null && result.GetValue(replay))

@@ -27,6 +27,9 @@ public sealed record RunOptions
     /// <summary>The app catalog.</summary>
     public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 
+    /// <summary>A secret key file: the bundle is signed with it (<see cref="Evidence.BundleSignature"/>); null for no signature.</summary>
+    public string? SignKeyPath { get; init; }
+
     /// <summary>The embedded silo's SQLite file in <see cref="OutputDirectory"/>, unless the mesh names a database.</summary>
     public const string DatabaseFile = "apex.db";
 }

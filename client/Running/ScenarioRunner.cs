@@ -25,6 +25,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     public async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, CancellationToken cancellationToken = default)
     {
         var seed = options.Seed ?? scenario.Chaos.Seed;
+        SignKey(options); // a bad key is refused before anything runs
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
         options.Mesh.CheckDatabase();
         await using var session = await options.Mesh.OpenAsync(
@@ -53,6 +54,11 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var metrics = RunMetrics.From(files.Events);
         var scorecard = Scorecard.Evaluate(record, files, metrics);
         var contents = EvidenceBundle.Render(record, files, metrics, scorecard);
+        if (SignKey(options) is { } key)
+        {
+            contents = new Dictionary<string, string>(contents) { [BundleSignature.File] = BundleSignature.Sign(contents, key) };
+        }
+
         var path = EvidenceBundle.Write(options.OutputDirectory, runId, contents);
         var manifest = System.Text.Json.JsonSerializer.Deserialize<Manifest>(contents["manifest.json"], BundleJson.Options)!;
         await session.ReportAsync(runId, System.Text.Json.JsonSerializer.SerializeToElement(scorecard, BundleJson.Options), cancellationToken);
@@ -77,6 +83,19 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             TimeScale = timeScale,
             Chaos = scenario.ChaosOfRun(seed),
         };
+    }
+
+    /// <summary>The key to sign the bundle with, read before anything runs: a missing or short key file is bad input.</summary>
+    private static byte[]? SignKey(RunOptions options)
+    {
+        try
+        {
+            return options.SignKeyPath is null ? null : BundleSignature.ReadKey(options.SignKeyPath, "--sign-key");
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException(e.Message);
+        }
     }
 
     private static string RunId(Scenario scenario, long seed, DateTimeOffset startedAt)
