@@ -6,7 +6,8 @@ namespace ApexOrleans.Client.Verification;
 /// <summary>
 /// Every beat of the bundle's scenario was published and accepted: one first publish per beat, of the beat's own key and
 /// event type, answered accepted (or duplicate, when a restart cut off the first answer); a scripted duplicate published
-/// again and answered duplicate; one claim receipt per beat's key, for the event published; and no publish or claim
+/// again and answered duplicate; one delivery to each target the event names; one claim receipt per beat's key, for
+/// the event published; and no publish or claim
 /// of a beat the scenario does not have.
 /// </summary>
 public static class BeatsCheck
@@ -49,6 +50,14 @@ public static class BeatsCheck
             }
 
             problems.AddRange(repeated.Where(r => r.Status != "duplicate").Select(r => $"beat {beat.Number}'s repeated publish was answered {r.Status}, not duplicate"));
+
+            // One delivery to each target the scenario's event names, and none to an app it does not.
+            var reached = events.Where(e => e.Kind == "delivery" && e.EventId == line.EventId && e.Role == "Target").Select(e => e.Target!).Order(StringComparer.Ordinal).ToList();
+            var targets = beat.Event.Targets.Order(StringComparer.Ordinal).ToList();
+            if (!reached.SequenceEqual(targets))
+            {
+                problems.Add($"beat {beat.Number}'s event has deliveries to [{string.Join(", ", reached)}] in events.jsonl; the scenario sends it to [{string.Join(", ", targets)}]");
+            }
         }
 
         var claims = receipts.Where(r => r.Kind == "claim").ToList();

@@ -66,6 +66,20 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
             CircuitsCheck.Name, "ends at"),
         ["a circuit left open at the end"] = new(b => b.Json("circuits.json", c => c["circuits"]!["trutalk"]!["status"] = "Open"),
             CircuitsCheck.Name, "circuits.json trutalk ends Open, its last move left it Closed"),
+        ["a beat's delivery and its target removed"] = new(b => b.Lines("events.jsonl", l =>
+            {
+                var published = l.First(e => Is(e, "publish", beat: 4))["eventId"]!.GetValue<string>();
+                var delivery = l.First(e => Is(e, "delivery", beat: 4) && e["role"]!.GetValue<string>() == "Target" && e["eventId"]!.GetValue<string>() == published);
+                var target = delivery["target"]!.GetValue<string>();
+                foreach (var line in l.Where(e => Is(e, "delivery", beat: 4) && e["eventId"]!.GetValue<string>() == delivery["eventId"]!.GetValue<string>()))
+                {
+                    var targets = line["cloudEvent"]!["targets"]!.AsArray();
+                    targets.Remove(targets.First(t => t!.GetValue<string>() == target));
+                }
+
+                l.Remove(delivery);
+            }),
+            BeatsCheck.Name, "beat 4's event has deliveries to ["),
     };
 
     public static TheoryData<string> Names => [.. Cases.Keys];
