@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Tenancy;
 
 namespace ApexOrleans.Client.Verification;
 
@@ -42,21 +44,23 @@ public static class BundleVerifier
         var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outage);
 
         var (scenarioCheck, scenario) = ScenarioCheck.Check(files, manifest);
+        var metrics = RunMetrics.From(events);
+        InvariantCheck FromScenario(string name, Func<Scenario, InvariantCheck> check) =>
+            scenario is null ? new InvariantCheck(name, false, "the bundle's scenario could not be read") : check(scenario);
         return
         [
             Digest(files, manifest),
             scenarioCheck,
-            scenario is null ? new InvariantCheck(BeatsCheck.Name, false, "the bundle's scenario could not be read") : BeatsCheck.Check(scenario, events, receipts),
-            scenario is null ? new InvariantCheck(LedgerCheck.Name, false, "the bundle's scenario could not be read") : LedgerCheck.Check(scenario, manifest.Seed, events, injections),
-            MetricsCheck.Check(files["metrics.json"], events),
-            scenario is null ? new InvariantCheck(ScorecardCheck.Name, false, "the bundle's scenario could not be read")
-                : ScorecardCheck.Check(files["scorecard.json"], manifest,
-                    new DayEvidence(scenario, new EvidenceFiles(events, receipts, injections, circuits), files["final-state.json"], files["control-state.json"])),
+            FromScenario(BeatsCheck.Name, s => BeatsCheck.Check(s, events, receipts)),
+            FromScenario(LedgerCheck.Name, s => LedgerCheck.Check(s, manifest.Seed, events, injections)),
+            MetricsCheck.Check(files["metrics.json"], metrics),
+            FromScenario(ScorecardCheck.Name, s => ScorecardCheck.Check(files["scorecard.json"], manifest,
+                new DayEvidence(s, new EvidenceFiles(events, receipts, injections, circuits), files["final-state.json"], files["control-state.json"]), metrics)),
             OneEffectEach(deliveries, applies),
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),
             LegalCircuits(circuits),
-            CircuitsCheck.Check(circuits, deliveries, new ApexOrleans.Contracts.Tenancy.RunSettings().Circuit),
+            CircuitsCheck.Check(circuits, deliveries, new RunSettings().Circuit),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
             VerdictCheck.Check(files["scorecard.json"], manifest, evidence),

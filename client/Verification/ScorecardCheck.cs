@@ -14,10 +14,10 @@ public static class ScorecardCheck
     /// <summary>The name of the invariant in <c>apex verify</c>'s report.</summary>
     public const string Name = "scorecard.json and the verdict derived again from the bundle";
 
-    /// <summary>Compares scorecard.json and the manifest's verdict with the scorecard of <paramref name="day"/>.</summary>
-    public static InvariantCheck Check(string scorecardJson, Manifest manifest, DayEvidence day)
+    /// <summary>Compares scorecard.json and the manifest's verdict with the scorecard of <paramref name="day"/> and its <paramref name="metrics"/>.</summary>
+    public static InvariantCheck Check(string scorecardJson, Manifest manifest, DayEvidence day, RunMetrics metrics)
     {
-        var derived = Scorecard.Evaluate(day, RunMetrics.From(day.Lines.Publishes.Concat(day.Lines.Deliveries).ToList()));
+        var derived = Scorecard.Evaluate(day, metrics);
         JsonNode? claimed;
         try
         {
