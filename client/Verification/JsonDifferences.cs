@@ -1,10 +1,31 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApexOrleans.Client.Evidence;
 
 namespace ApexOrleans.Client.Verification;
 
 /// <summary>Where a file of the bundle differs from what verify derived again: each item named by its path, with both values.</summary>
 public static class JsonDifferences
 {
+    /// <summary>
+    /// The differences between the bundle's <paramref name="file"/> (its text, <paramref name="claimedText"/>) and
+    /// <paramref name="derived"/> written as the bundle writes it; a file that is not JSON is one difference.
+    /// </summary>
+    public static IReadOnlyList<string> OfFile(string file, string claimedText, object derived)
+    {
+        JsonNode? claimed;
+        try
+        {
+            claimed = JsonNode.Parse(claimedText);
+        }
+        catch (JsonException e)
+        {
+            return [$"{file} is not JSON: {e.Message}"];
+        }
+
+        return Between(file, claimed, JsonSerializer.SerializeToNode(derived, BundleJson.Indented));
+    }
+
     /// <summary>
     /// The differences between <paramref name="claimed"/> (the bundle's <paramref name="file"/>) and <paramref name="derived"/>,
     /// at most <paramref name="limit"/>, as <c>file path: the bundle says X, derived again Y</c>.

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
 
 namespace ApexOrleans.Client.Verification;
@@ -13,17 +11,7 @@ public static class MetricsCheck
     /// <summary>Compares metrics.json with <paramref name="derived"/>, the metrics of the bundle's events (<see cref="RunMetrics.From"/>).</summary>
     public static InvariantCheck Check(string metricsJson, RunMetrics derived)
     {
-        JsonNode? claimed;
-        try
-        {
-            claimed = JsonNode.Parse(metricsJson);
-        }
-        catch (JsonException e)
-        {
-            return new InvariantCheck(Name, false, $"metrics.json is not JSON: {e.Message}");
-        }
-
-        var differences = JsonDifferences.Between("metrics.json", claimed, JsonSerializer.SerializeToNode(derived, BundleJson.Indented));
+        var differences = JsonDifferences.OfFile("metrics.json", metricsJson, derived);
         return new InvariantCheck(Name, differences.Count == 0,
             differences.Count == 0 ? $"every figure equals the events' ({derived.Deliveries} deliveries)" : string.Join("; ", differences));
     }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
 
 namespace ApexOrleans.Client.Verification;
@@ -18,17 +16,7 @@ public static class ScorecardCheck
     public static InvariantCheck Check(string scorecardJson, Manifest manifest, DayEvidence day, RunMetrics metrics)
     {
         var derived = Scorecard.Evaluate(day, metrics);
-        JsonNode? claimed;
-        try
-        {
-            claimed = JsonNode.Parse(scorecardJson);
-        }
-        catch (JsonException e)
-        {
-            return new InvariantCheck(Name, false, $"scorecard.json is not JSON: {e.Message}");
-        }
-
-        var differences = JsonDifferences.Between("scorecard.json", claimed, JsonSerializer.SerializeToNode(derived, BundleJson.Indented)).ToList();
+        var differences = JsonDifferences.OfFile("scorecard.json", scorecardJson, derived).ToList();
         if (manifest.Passed != derived.Passed)
         {
             differences.Add($"manifest.json passed: the bundle says {Json(manifest.Passed)}, derived again {Json(derived.Passed)}");
