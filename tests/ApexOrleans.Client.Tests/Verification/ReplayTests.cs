@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json.Nodes;
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests.Verification;
@@ -29,15 +26,10 @@ public sealed class ReplayTests
         using var folder = new TempFolder();
         var outcome = await Apex.RunScenarioAsync(folder.Path, seed: 3);
         // A field no data proof reads, changed the same way at the end of the run and of its control, digest computed again.
-        var edited = Edit(outcome.BundlePath, folder.File("edited.zip"), files =>
-        {
-            foreach (var state in new[] { "final-state.json", "control-state.json" })
-            {
-                var node = JsonNode.Parse(files[state])!;
-                node["jubeelove"]!["tables"]!["sessions"]!["session-001"]!["data"]!["relationshipGoal"] = "something else";
-                files[state] = node.ToJsonString();
-            }
-        });
+        var edited = TamperedBundle.Of(outcome.BundlePath)
+            .Json("final-state.json", f => f["jubeelove"]!["tables"]!["sessions"]!["session-001"]!["data"]!["relationshipGoal"] = "something else")
+            .Json("control-state.json", f => f["jubeelove"]!["tables"]!["sessions"]!["session-001"]!["data"]!["relationshipGoal"] = "something else")
+            .WriteTo(folder.Path, "edited");
 
         var (plainExit, plain) = await Apex.RunAsync("verify", edited);
         var (replayExit, replayed) = await Apex.RunAsync("verify", "--replay", edited);
@@ -52,37 +44,12 @@ public sealed class ReplayTests
     {
         using var folder = new TempFolder();
         var outcome = await Apex.RunScenarioAsync(folder.Path, seed: 3);
-        var edited = Edit(outcome.BundlePath, folder.File("real.zip"), files =>
-        {
-            var manifest = JsonNode.Parse(files["manifest.json"])!;
-            manifest["clock"] = "real";
-            files["manifest.json"] = manifest.ToJsonString();
-        });
+        var edited = TamperedBundle.Of(outcome.BundlePath).Json("manifest.json", m => m["clock"] = "real").WriteTo(folder.Path, "real");
 
         var (exitCode, output) = await Apex.RunAsync("verify", "--replay", edited);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("not replayed: a real-clock run's timings", Apex.Flat(output));
         Assert.DoesNotContain("replaying the run", output);
-    }
-
-    /// <summary>Copies a bundle with its files edited and its digest computed again.</summary>
-    private static string Edit(string bundle, string path, Action<Dictionary<string, string>> edit)
-    {
-        var files = EvidenceBundle.Read(bundle).ToDictionary(f => f.Key, f => f.Value);
-        edit(files);
-        var manifest = JsonNode.Parse(files["manifest.json"])!;
-        manifest["digest"] = BundleDigest.Compute(files);
-        files["manifest.json"] = manifest.ToJsonString();
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
-        {
-            foreach (var (name, text) in files)
-            {
-                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
-                writer.Write(text);
-            }
-        }
-
-        return path;
     }
 }

@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json.Nodes;
-using ApexOrleans.Client.Evidence;
 using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests.Verification;
@@ -20,7 +17,8 @@ public sealed class SigningTests
         var (runExit, runOutput) = await Apex.RunAsync("run", "--storage", "memory", "--sign-key", key, "--out", folder.File("out"));
         Assert.True(runExit == 0, runOutput);
         var bundle = Assert.Single(Directory.GetFiles(folder.File("out"), "*.zip"));
-        var edited = EditScorecard(bundle, folder.File("edited.zip"));
+        // A figure of the scorecard changed: a file the digest does not cover.
+        var edited = TamperedBundle.Of(bundle).Json("scorecard.json", c => c["shouldPassed"] = !c["shouldPassed"]!.GetValue<bool>()).WriteTo(folder.Path, "edited");
 
         var (signedExit, signed) = await Apex.RunAsync("verify", "--key", key, bundle);
         var (otherExit, byOther) = await Apex.RunAsync("verify", "--key", other, bundle);
@@ -66,25 +64,6 @@ public sealed class SigningTests
     {
         var path = folder.File(name);
         File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        return path;
-    }
-
-    /// <summary>The bundle with a figure of its scorecard changed, a file the digest does not cover.</summary>
-    private static string EditScorecard(string bundle, string path)
-    {
-        File.Copy(bundle, path);
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = zip.GetEntry("scorecard.json")!;
-        JsonNode scorecard;
-        using (var reader = new StreamReader(entry.Open()))
-        {
-            scorecard = JsonNode.Parse(reader.ReadToEnd())!;
-        }
-
-        scorecard["shouldPassed"] = !scorecard["shouldPassed"]!.GetValue<bool>();
-        entry.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry("scorecard.json").Open());
-        writer.Write(scorecard.ToJsonString());
         return path;
     }
 }

@@ -32,6 +32,9 @@ internal sealed class TamperedBundle(IReadOnlyDictionary<string, string> origina
 {
     private readonly Dictionary<string, string> _files = original.ToDictionary(f => f.Key, f => f.Value);
 
+    /// <summary>The files of the bundle written at <paramref name="path"/>, to edit.</summary>
+    public static TamperedBundle Of(string path) => new(EvidenceBundle.Read(path));
+
     /// <summary>Edits a JSON file in place.</summary>
     public TamperedBundle Json(string file, Action<JsonNode> edit)
     {
@@ -57,12 +60,21 @@ internal sealed class TamperedBundle(IReadOnlyDictionary<string, string> origina
         return this;
     }
 
+    /// <summary>Writes the edited files, digest computed again, as <c>{name}.zip</c> in <paramref name="directory"/>; returns its path.</summary>
+    public string WriteTo(string directory, string name) => EvidenceBundle.Write(directory, name, Redigested());
+
     /// <summary>The edited files, with the manifest's digest computed again over them.</summary>
     public IReadOnlyDictionary<string, string> Redigested()
     {
         var manifest = JsonNode.Parse(_files["manifest.json"])!;
-        manifest["digest"] = BundleDigest.Compute(_files);
-        _files["manifest.json"] = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var digest = BundleDigest.Compute(_files);
+        if (manifest["digest"]?.GetValue<string>() != digest)
+        {
+            // Only an edit the digest covers changes the manifest: any other file stays exactly as edited.
+            manifest["digest"] = digest;
+            _files["manifest.json"] = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        }
+
         return _files;
     }
 }
