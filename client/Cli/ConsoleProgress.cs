@@ -15,10 +15,9 @@ public sealed class ConsoleProgress(IAnsiConsole console) : IRunProgress
     public void BeatPublished(BeatProgress beat)
     {
         var circuits = beat.Circuits.Where(c => c.Value != CircuitStatus.Closed).Select(c => $"{c.Key} {c.Value}").ToList();
-        var publish = beat.RepeatedReceipt is { } repeated ? $"{beat.Receipt.Status}, again: {repeated.Status}" : beat.Receipt.Status.ToString();
         console.MarkupLine(
             $"  beat [bold]{beat.Beat.Number,2}[/] {beat.Beat.Time:HH:mm:ss} {Markup.Escape(beat.Beat.Event.EventType),-38} " +
-            $"chaos: {Markup.Escape(beat.Beat.Chaos.Describe()),-28} publish: {publish,-22} " +
+            $"chaos: {Markup.Escape(beat.Beat.Chaos.Describe()),-28} publish: {beat.Answers,-22} " +
             $"circuits: {(circuits.Count == 0 ? "[green]all closed[/]" : $"[yellow]{Markup.Escape(string.Join(", ", circuits))}[/]")}");
     }
 

@@ -39,7 +39,7 @@ public sealed class LiveBeatTable(IAnsiConsole console) : IRunProgress
         _table.AddRow(
             beat.Beat.Number.ToString(), beat.Beat.Time.ToString("HH:mm:ss"), Markup.Escape(beat.Beat.Event.EventType),
             Markup.Escape(beat.Beat.Chaos.Describe()),
-            beat.RepeatedReceipt is { } repeated ? $"{beat.Receipt.Status}, again {repeated.Status}" : beat.Receipt.Status.ToString(),
+            beat.Answers,
             open.Count == 0 ? "[green]—[/]" : $"[yellow]{Markup.Escape(string.Join(", ", open))}[/]");
         _live?.Refresh();
     }

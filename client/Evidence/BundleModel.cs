@@ -36,7 +36,10 @@ public sealed record EventLine
     /// <summary>"Source" (own fact), "Target" or "Fallback" (in place of a target; deliveries only).</summary>
     public string? Role { get; init; }
 
-    /// <summary>Publishes: accepted, duplicate or in-progress. Deliveries: delivered, failed-over, pending or dead-letter.</summary>
+    /// <summary>
+    /// Publishes: accepted, duplicate or in-progress; a replay with a changed payload: conflict (refused as a reuse of the
+    /// key) or how else it was answered. Deliveries: delivered, failed-over, pending or dead-letter.
+    /// </summary>
     public required string Status { get; init; }
 
     /// <summary>Deliveries: what the app did (Applied, Duplicate, Held).</summary>
@@ -44,6 +47,14 @@ public sealed record EventLine
 
     /// <summary>Publishes: whether this was a repeated publish of the same event.</summary>
     public bool RepeatedPublish { get; init; }
+
+    /// <summary>Publishes: whether this was the scenario's replay of a beat's key with a changed payload (its CloudEvent carries the changed payload).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ChangedPayload { get; init; }
+
+    /// <summary>Publishes: the beat's own first publish, neither a repeat nor a changed-payload replay.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool FirstPublish => Kind == "publish" && !RepeatedPublish && !ChangedPayload;
 
     /// <summary>When it was published or enqueued (run clock).</summary>
     public DateTimeOffset At { get; init; }
@@ -141,6 +152,14 @@ public sealed record InjectionLine(
     public static InjectionLine RepeatedPublish(EventLine publish) => new(publish.Beat, publish.EventId, publish.IdempotencyKey, publish.Source, "Publish", 0,
         "DuplicatePublish", "scripted by the scenario: the client published the event twice", 0, publish.At);
 
+    /// <summary>The client published a beat's key again with a changed payload, as the scenario scripts.</summary>
+    public static InjectionLine ChangedPayloadReplay(EventLine publish) => new(publish.Beat, publish.EventId, publish.IdempotencyKey, publish.Source, "Publish", 0,
+        "ChangedPayloadReplay", "scripted by the scenario: the client published the beat's key again with a changed payload", 0, publish.At);
+
+    /// <summary>The injections the scenario scripts for the client, from its publish lines: repeated publishes and changed-payload replays.</summary>
+    public static IEnumerable<InjectionLine> ScriptedPublishes(IEnumerable<EventLine> events) =>
+        events.Where(e => e.Kind == "publish" && (e.RepeatedPublish || e.ChangedPayload)).Select(e => e.ChangedPayload ? ChangedPayloadReplay(e) : RepeatedPublish(e));
+
     /// <summary>A delivery held back before its first attempt.</summary>
     public static InjectionLine Delay(EventLine delivery, double delayMs) => new(delivery.Beat, delivery.EventId, delivery.IdempotencyKey, delivery.Target!,
         delivery.Role!, 0, "Delay", "held back before its first attempt (out of order)", delayMs, delivery.At);
@@ -204,8 +223,8 @@ public sealed record Manifest
     /// <summary>SHA-256 of the deterministic part (see <see cref="BundleDigest"/>).</summary>
     public required string Digest { get; init; }
 
-    /// <summary>The scenario's outage as loaded, so <c>apex verify</c> can tell from the bundle what its criteria had to observe.</summary>
-    public ScenarioOutage? Outage { get; init; }
+    /// <summary>The scenario's outages as loaded, so <c>apex verify</c> can tell from the bundle what its criteria had to observe.</summary>
+    public IReadOnlyList<ScenarioOutage> Outages { get; init; } = [];
 
     /// <summary>The criteria (ids) the scenario expects not to be exercised: one of them not exercised does not fail the run.</summary>
     public IReadOnlyList<string> ExpectedNotExercised { get; init; } = [];

@@ -14,8 +14,8 @@ public sealed class DayEvidence(Scenario scenario, EvidenceFiles files, string f
     /// <summary>The scenario the day replayed.</summary>
     public Scenario Scenario { get; } = scenario;
 
-    /// <summary>The lines the criteria observe, with the scenario's outage.</summary>
-    public CriterionEvidence Lines { get; } = CriterionEvidence.Of(files, ScenarioOutage.Of(scenario.Chaos.Outage));
+    /// <summary>The lines the criteria observe, with the scenario's outages.</summary>
+    public CriterionEvidence Lines { get; } = CriterionEvidence.Of(files, ScenarioOutage.Of(scenario.Chaos.Outages));
 
     /// <summary>final-state.json, read.</summary>
     public FinalState Final { get; } = FinalState.Parse(finalState);

@@ -15,7 +15,10 @@ public static class DeliveryCriteria
             twice.Count == 0 ? "every (idempotency key, app) took one effect, by its attempts and by its receipts" : string.Join("; ", twice));
     }
 
-    /// <summary>Every repeated publish is answered as a duplicate and every duplicated delivery leaves one effect and a refusal.</summary>
+    /// <summary>
+    /// Every repeated publish is answered as a duplicate, every replay of a key with a changed payload is refused as a
+    /// conflict (and the key's record shows the refusal), and every duplicated delivery leaves one effect and a refusal.
+    /// </summary>
     public static Criterion Deduplication(DayEvidence day)
     {
         var e = day.Lines;
@@ -23,6 +26,13 @@ public static class DeliveryCriteria
         var repeated = e.Publishes.Where(p => p.RepeatedPublish).ToList();
         problems.AddRange(repeated.Where(p => p.Status == "accepted")
             .Select(p => $"repeated publish of beat {p.Beat} was accepted again"));
+        var changed = e.Publishes.Where(p => p.ChangedPayload).ToList();
+        var conflicts = e.Refusals.Where(r => r.Outcome == "Conflict").ToList();
+        problems.AddRange(changed.Where(p => p.Status != ChangedPayloadRecord.Conflict)
+            .Select(p => $"the replay of beat {p.Beat}'s key {p.IdempotencyKey} with a changed payload was answered {p.Status}, not refused as a conflict"));
+        problems.AddRange(changed.GroupBy(p => (p.Source, p.IdempotencyKey))
+            .Where(g => conflicts.Count(r => r.IdempotencyKey == g.Key.IdempotencyKey && r.Source == g.Key.Source) < g.Count())
+            .Select(g => $"{g.Key.IdempotencyKey} was replayed with a changed payload {g.Count()} time(s), but its key's record shows fewer conflicts refused"));
         var duplicated = e.Deliveries.Where(d => d.Attempts.Any(EffectCount.ReachedTargetTwice) && d.Status == "delivered").ToList();
         foreach (var delivery in duplicated)
         {
@@ -34,10 +44,13 @@ public static class DeliveryCriteria
         }
 
         return Verdict.Judge(e, CriterionIds.Deduplication, "Every duplicate is refused: one effect each", CriterionLevel.Must, problems.Count == 0,
-            Figures(("repeatedPublishes", repeated.Count), ("duplicatedDeliveries", duplicated.Count),
+            Figures(("repeatedPublishes", repeated.Count), ("changedPayloadReplays", changed.Count),
+                ("changedPayloadReplaysRefused", changed.Count(p => p.Status == ChangedPayloadRecord.Conflict)), ("duplicatedDeliveries", duplicated.Count),
                 ("refusedDeliveries", e.Applies.Sum(a => a.DuplicatesRefused)), ("refusedPublishes", day.RefusedPublishes)),
             problems.Count == 0
-                ? $"{repeated.Count} repeated publish(es) answered as duplicates; {duplicated.Count} duplicated deliveries left one effect and a refusal each"
+                ? $"{repeated.Count} repeated publish(es) answered as duplicates; "
+                  + (changed.Count > 0 ? $"{changed.Count} replay(s) with a changed payload refused as conflicts; " : "")
+                  + $"{duplicated.Count} duplicated deliveries left one effect and a refusal each"
                 : string.Join("; ", problems));
     }
 

@@ -23,6 +23,7 @@ public sealed record EvidenceFiles(
             });
         }
 
+        events.AddRange(run.ChangedPayloadReplays.Select(replay => Line(replay.Envelope, "publish") with { Status = replay.Answer, ChangedPayload = true, At = replay.At }));
         var deliveries = run.Queues.OrderBy(q => q.Key, StringComparer.Ordinal).SelectMany(q =>
             q.Value.Delivered.Select(i => (Target: q.Key, Item: i, Status: i.FailedOverTo is null ? "delivered" : "failed-over"))
                 .Concat(q.Value.Pending.Select(i => (Target: q.Key, Item: i, Status: "pending")))
@@ -101,7 +102,7 @@ public sealed record EvidenceFiles(
     /// <summary>The ledger, from the lines just built: the reasons come from the attempts' records.</summary>
     private static List<InjectionLine> InjectionLines(List<EventLine> events, IEnumerable<(string Target, DeliveryItem Item)> deliveries)
     {
-        var lines = events.Where(e => e.Kind == "publish" && e.RepeatedPublish).Select(InjectionLine.RepeatedPublish).ToList();
+        var lines = InjectionLine.ScriptedPublishes(events).ToList();
         foreach (var (line, item) in events.Where(e => e.Kind == "delivery").Zip(deliveries.Select(d => d.Item)))
         {
             if (line.InjectedDelayMs > 0)

@@ -54,7 +54,7 @@ public static class EvidenceBundle
             StartedAt = run.StartedAt,
             FinishedAt = run.FinishedAt,
             Digest = BundleDigest.Compute(contents),
-            Outage = ScenarioOutage.Of(run.Scenario.Chaos.Outage),
+            Outages = ScenarioOutage.Of(run.Scenario.Chaos.Outages),
             ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Order(StringComparer.Ordinal).ToList(),
             Passed = scorecard.Passed,
         };

@@ -4,114 +4,135 @@ using ApexOrleans.Client.Scenarios;
 namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
-/// The criteria on the scenario's outage and on circuits: the outage stays isolated, its app recovers (on its own),
-/// and no other circuit opens. Each says only what its evidence shows: no "opened" without an opening, no
-/// "fallback" unless deliveries really failed over to one.
+/// The criteria on the scenario's outages and on circuits: each outage stays isolated, its app recovers (on its own),
+/// and no other circuit opens. Each outage a delivery met is judged on its own and the criterion holds when every one
+/// does; an outage nothing met is named in the detail. Each says only what its evidence shows: no "opened" without an
+/// opening, no "fallback" unless deliveries really failed over to one.
 /// </summary>
 public sealed class OutageCriteria(DayEvidence day)
 {
     private readonly CriterionEvidence _evidence = day.Lines;
 
-    private string App => _evidence.Outage!.App;
+    /// <summary>One outage's judgement: whether it held, its figures, and why.</summary>
+    private sealed record Judgement(bool Held, Dictionary<string, object?> Figures, string Detail);
 
-    /// <summary>The outage app's circuit opened in its window (or whatever met it down failed over), and every other app kept working.</summary>
-    public Criterion Contained()
+    /// <summary>Each outage's app's circuit opened in its window (or whatever met it down failed over), and every other app kept working.</summary>
+    public Criterion Contained() => Combine(CriterionIds.CircuitBreaker, CriterionLevel.Must, outages => outages switch
     {
-        const string id = CriterionIds.CircuitBreaker;
-        var title = _evidence.Outage is null ? "An outage stays isolated" : $"The {App} outage stays isolated";
-        if (ExerciseRule.NothingToObserve(id, _evidence) is not null)
-        {
-            return Verdict.Judge(_evidence, id, title, CriterionLevel.Must, held: true, OutageFigures(), "");
-        }
-
-        var (from, to) = Window();
-        var opened = _evidence.OutageTransitions.FirstOrDefault(t => t.To == "Open" && t.At >= from && t.At < to);
-        var hits = _evidence.OutageHits;
-        var failedOver = hits.Count(d => d.FailedOver);
-        var others = _evidence.Deliveries.Where(d => d.Target != App && d.At >= from && d.At < to).ToList();
+        [var one] => $"The {one.Outage.App} outage stays isolated",
+        { Count: > 1 } => $"Each of {outages.Count} outages stays isolated",
+        _ => "An outage stays isolated",
+    }, o => o.FirstHitAt is not null, o =>
+    {
+        var app = o.Outage.App;
+        var (from, to) = Window(o.Outage);
+        var opened = o.Transitions.FirstOrDefault(t => t.To == "Open" && t.At >= from && t.At < to);
+        var failedOver = o.Hits.Count(d => d.FailedOver);
+        var down = _evidence.Outages.Select(x => x.Outage.App).ToHashSet();
+        var others = _evidence.Deliveries.Where(d => !down.Contains(d.Target!) && d.At >= from && d.At < to).ToList();
         var stuck = others.Count(d => !d.Ended);
-        var contained = opened is not null || failedOver == hits.Count;
-        return Verdict.Judge(_evidence, id, title, CriterionLevel.Must, contained && stuck == 0,
-            Figures(("app", App), ("openedAt", opened?.At), ("deliveriesThatMetTheOutage", hits.Count), ("failedOverDuringOutage", failedOver),
+        var contained = opened is not null || failedOver == o.Hits.Count;
+        return new Judgement(contained && stuck == 0,
+            Figures(("app", app), ("openedAt", opened?.At), ("deliveriesThatMetTheOutage", o.Hits.Count), ("failedOverDuringOutage", failedOver),
                 ("otherDeliveriesDuringOutage", others.Count), ("otherDeliveriesStuck", stuck)),
-            !contained ? $"{hits.Count} deliveries met {App} down, yet its circuit never opened in its window and {hits.Count - failedOver} of them did not fail over"
-            : stuck > 0 ? $"{stuck} deliveries to other apps did not complete"
-            : (opened is not null ? $"{App}'s circuit opened at {opened.At:HH:mm:ss}"
-                : $"{App}'s circuit did not open: every delivery that met it down ({hits.Count}) failed over to {_evidence.FallbackUsed}")
-              + (others.Count > 0 ? $"; every other app kept working ({others.Count} deliveries)" : "; no other app had a delivery in the window"));
-    }
+            !contained ? $"{o.Hits.Count} deliveries met {app} down, yet its circuit never opened in its window and {o.Hits.Count - failedOver} of them did not fail over"
+            : stuck > 0 ? $"{stuck} deliveries to apps that were up did not complete"
+            : (opened is not null ? $"{app}'s circuit opened at {opened.At:HH:mm:ss}"
+                : $"{app}'s circuit did not open: every delivery that met it down ({o.Hits.Count}) failed over to {o.FallbackUsed}")
+              + (others.Count > 0 ? $"; every app that was up kept working ({others.Count} deliveries)" : "; no app that was up had a delivery in the window"));
+    });
 
-    /// <summary>The outage app's circuit is closed again (or nothing waits for it) and its queue drained.</summary>
-    public Criterion Recovered()
+    /// <summary>Each outage's app's circuit is closed again (or nothing waits for it) and its queue drained.</summary>
+    public Criterion Recovered() => Combine(CriterionIds.Recovery, CriterionLevel.Must, outages => outages switch
     {
-        const string id = CriterionIds.Recovery;
-        var title = _evidence.Outage is null ? "The outage recovers" : $"{App} recovers and its queue drains once";
-        if (ExerciseRule.NothingToObserve(id, _evidence) is not null)
-        {
-            return Verdict.Judge(_evidence, id, title, CriterionLevel.Must, held: true, OutageFigures(), "");
-        }
-
-        var status = _evidence.Circuits.Circuits[App].Status;
-        var closed = _evidence.OutageTransitions.LastOrDefault(t => t.To == "Closed");
-        var opened = _evidence.OutageTransitions.LastOrDefault(t => t.To == "Open");
-        var queue = day.QueueOf(App);
+        [var one] => $"{one.Outage.App} recovers and its queue drains once",
+        { Count: > 1 } => $"Each of {outages.Count} outages recovers and its app's queue drains once",
+        _ => "The outage recovers",
+    }, o => o.FirstHitAt is not null, o =>
+    {
+        var app = o.Outage.App;
+        var status = o.IsLastOfItsApp ? _evidence.Circuits.Circuits[app].Status : o.Transitions.LastOrDefault()?.To ?? "Closed";
+        var closed = o.Transitions.LastOrDefault(t => t.To == "Closed");
+        var opened = o.Transitions.LastOrDefault(t => t.To == "Open");
+        var queue = day.QueueOf(app);
         // An app with a fallback may end with its circuit never probed again: everything after it opened went to the fallback.
         var handedOn = status != "Closed" && opened is not null && queue.FailedOver > 0
-            && _evidence.Deliveries.Where(d => d.Target == App && d.Role == "Target" && d.At >= opened.At).All(d => d.FailedOver);
+            && _evidence.Deliveries.Where(d => d.Target == app && d.Role == "Target" && d.At >= opened.At).All(d => d.FailedOver);
         var passed = (status == "Closed" || handedOn) && queue.Pending == 0 && queue.DeadLetters == 0;
-        var (_, to) = Window();
-        return Verdict.Judge(_evidence, id, title, CriterionLevel.Must, passed,
+        var (_, to) = Window(o.Outage);
+        return new Judgement(passed,
             Figures(("closedAt", closed?.At), ("recoveryAfterOutageMs", closed is null || to == DateTimeOffset.MaxValue ? null : (closed.At - to).TotalMilliseconds),
                 ("pending", queue.Pending), ("deadLetters", queue.DeadLetters), ("failedOver", queue.FailedOver)),
-            !passed ? $"{App} is {status} with {queue.Pending} pending and {queue.DeadLetters} dead-lettered"
-            : handedOn ? $"{App}'s circuit opened at {opened!.At:HH:mm:ss} and was not probed again: nothing waited for it, everything after went to its fallback {_evidence.FallbackUsed}"
-            : closed is not null ? $"{App}'s circuit closed at {closed.At:HH:mm:ss}; nothing is left pending or dead-lettered"
-            : $"{App}'s circuit never opened: " + (queue.FailedOver > 0 ? $"what met it down failed over to {_evidence.FallbackUsed}" : "what met it down was retried")
+            !passed ? $"{app} is {status} with {queue.Pending} pending and {queue.DeadLetters} dead-lettered"
+            : handedOn ? $"{app}'s circuit opened at {opened!.At:HH:mm:ss} and was not probed again: nothing waited for it, everything after went to its fallback {o.FallbackUsed}"
+            : closed is not null ? $"{app}'s circuit closed at {closed.At:HH:mm:ss}; nothing is left pending or dead-lettered"
+            : $"{app}'s circuit never opened: " + (queue.FailedOver > 0 ? $"what met it down failed over to {o.FallbackUsed}" : "what met it down was retried")
               + "; nothing is left pending or dead-lettered");
-    }
+    });
 
-    /// <summary>No circuit but the outage app's opened: failures did not spill over to other apps.</summary>
+    /// <summary>No circuit but an outage app's opened: failures did not spill over to other apps.</summary>
     public Criterion NoSpill()
     {
-        var outageApp = _evidence.Outage?.App;
-        var opened = _evidence.Circuits.Circuits.Where(c => c.Key != outageApp && c.Value.Transitions.Any(t => t.To == "Open")).Select(c => c.Key).ToList();
+        var down = _evidence.Outages.Select(o => o.Outage.App).Distinct().Order(StringComparer.Ordinal).ToList();
+        var opened = _evidence.Circuits.Circuits.Where(c => !down.Contains(c.Key) && c.Value.Transitions.Any(t => t.To == "Open")).Select(c => c.Key).ToList();
         return Verdict.Judge(_evidence, CriterionIds.Isolation, "Circuit breakers isolate failures", CriterionLevel.Should, opened.Count == 0,
             Figures(("otherCircuitsOpened", opened.Count)),
-            opened.Count > 0 ? $"also opened: {string.Join(", ", opened)}" : outageApp is null ? "no app's circuit opened" : $"no circuit but {outageApp}'s opened");
+            opened.Count > 0 ? $"also opened: {string.Join(", ", opened)}" : down.Count == 0 ? "no app's circuit opened" : $"no circuit but {string.Join(" and ", down)}'s opened");
     }
 
-    /// <summary>The outage app's circuit, once open, closed by its own probes before the last beat.</summary>
-    public Criterion AutonomousRecovery()
-    {
-        const string id = CriterionIds.AutonomousRecovery;
-        const string title = "The system recovers autonomously";
-        if (ExerciseRule.NothingToObserve(id, _evidence) is not null)
+    /// <summary>Each outage's app's circuit, once open, closed by its own probes before the last beat.</summary>
+    public Criterion AutonomousRecovery() => Combine(CriterionIds.AutonomousRecovery, CriterionLevel.Should, _ => "The system recovers autonomously",
+        o => o.OpenedAt is not null, o =>
         {
-            return Verdict.Judge(_evidence, id, title, CriterionLevel.Should, held: true, OutageFigures(), "");
+            var app = o.Outage.App;
+            var closed = o.Transitions.LastOrDefault(t => t.To == "Closed");
+            var status = o.IsLastOfItsApp ? _evidence.Circuits.Circuits[app].Status : o.Transitions.LastOrDefault()?.To ?? "Closed";
+            var lastBeat = day.Scenario.Beats[^1].Time;
+            var passed = closed is not null && closed.At <= lastBeat && status == "Closed";
+            return new Judgement(passed,
+                Figures(("openedAt", o.OpenedAt), ("closedAt", closed?.At), ("lastBeatAt", lastBeat)),
+                passed ? $"{app}'s circuit opened at {o.OpenedAt:HH:mm:ss} and closed at {closed!.At:HH:mm:ss}, by probes on its own clock, with no action from the runner"
+                : status != "Closed" ? $"{app}'s circuit is still {status}"
+                : $"{app}'s circuit closed only at {closed?.At:HH:mm:ss}, after the last beat");
+        });
+
+    /// <summary>
+    /// Judges every outage <paramref name="judged"/> selects with <paramref name="judge"/>: one outage keeps its figures
+    /// as they are, several name theirs by outage (<c>trutalk@7-10.openedAt</c>). The criterion holds when each judged outage does.
+    /// </summary>
+    private Criterion Combine(string id, CriterionLevel level, Func<IReadOnlyList<OutageEvidence>, string> titleOf, Func<OutageEvidence, bool> judged, Func<OutageEvidence, Judgement> judge)
+    {
+        var outages = _evidence.Outages;
+        var title = titleOf(outages);
+
+        var judgements = outages.Where(judged).Select(o => (Outage: o, Judgement: judge(o))).ToList();
+        if (judgements.Count == 0)
+        {
+            return Verdict.Judge(_evidence, id, title, level, held: true, NotMetFigures(), "");
         }
 
-        var closed = _evidence.OutageTransitions.LastOrDefault(t => t.To == "Closed");
-        var status = _evidence.Circuits.Circuits[App].Status;
-        var lastBeat = day.Scenario.Beats[^1].Time;
-        var passed = closed is not null && closed.At <= lastBeat && status == "Closed";
-        return Verdict.Judge(_evidence, id, title, CriterionLevel.Should, passed,
-            Figures(("openedAt", _evidence.OutageOpenedAt), ("closedAt", closed?.At), ("lastBeatAt", lastBeat)),
-            passed ? $"{App}'s circuit opened at {_evidence.OutageOpenedAt:HH:mm:ss} and closed at {closed!.At:HH:mm:ss}, by probes on its own clock, with no action from the runner"
-            : status != "Closed" ? $"{App}'s circuit is still {status}"
-            : $"{App}'s circuit closed only at {closed?.At:HH:mm:ss}, after the last beat");
+        var figures = judgements.Count == 1 && outages.Count == 1
+            ? judgements[0].Judgement.Figures
+            : judgements.SelectMany(j => j.Judgement.Figures.Select(f => KeyValuePair.Create($"{j.Outage.Outage.App}@{j.Outage.Outage.FromBeat}-{j.Outage.Outage.ToBeat}.{f.Key}", f.Value)))
+                .ToDictionary();
+        var unmet = outages.Where(o => !judged(o)).Select(o => o.Hits.Count == 0 ? ExerciseRule.WhyNotMet(o, _evidence.Deliveries) : $"{o.Outage.App}'s circuit never opened in {o.Outage}");
+        var detail = string.Join("; ", judgements.Select(j => outages.Count > 1 ? $"{j.Outage.Outage}: {j.Judgement.Detail}" : j.Judgement.Detail).Concat(unmet.Select(u => $"not judged: {u}")));
+        return Verdict.Judge(_evidence, id, title, level, judgements.All(j => j.Judgement.Held), figures, detail);
     }
 
-    /// <summary>The outage's window on the run's clock: from its first beat's time to its last beat's (open-ended past the last beat).</summary>
-    private (DateTimeOffset From, DateTimeOffset To) Window()
+    /// <summary>An outage's window on the run's clock: from its first beat's time to its last beat's (open-ended past the last beat).</summary>
+    private (DateTimeOffset From, DateTimeOffset To) Window(ScenarioOutage outage)
     {
-        var outage = _evidence.Outage!;
         var beats = day.Scenario.Beats;
         var from = beats[Math.Clamp(outage.FromBeat, 1, beats.Count) - 1].Time;
         var to = outage.ToBeat <= beats.Count ? beats[outage.ToBeat - 1].Time : DateTimeOffset.MaxValue;
         return (from, to);
     }
 
-    private Dictionary<string, object?> OutageFigures() => _evidence.Outage is { } o
-        ? Figures(("app", o.App), ("fromBeat", o.FromBeat), ("toBeat", o.ToBeat), ("deliveriesThatMetTheOutage", 0))
-        : Figures();
+    private Dictionary<string, object?> NotMetFigures() => _evidence.Outages switch
+    {
+        [var o] => Figures(("app", o.Outage.App), ("fromBeat", o.Outage.FromBeat), ("toBeat", o.Outage.ToBeat), ("deliveriesThatMetTheOutage", 0)),
+        [] => Figures(),
+        var several => Figures(("outages", several.Count), ("deliveriesThatMetTheOutage", 0)),
+    };
 }

@@ -10,6 +10,19 @@ namespace ApexOrleans.Client.Evidence;
 /// <summary>A publish the runner made, with the receipt the silo gave.</summary>
 public sealed record PublishRecord(int Beat, EventEnvelope Envelope, PublishReceipt Receipt, bool Repeated);
 
+/// <summary>
+/// A scripted replay of a beat's key with a changed payload, and how the mesh answered it: <c>conflict</c> when refused as
+/// a reuse of the key (as it must be), <c>refused:{code}</c> for another refusal, or the receipt's status if it was taken.
+/// </summary>
+public sealed record ChangedPayloadRecord(int Beat, EventEnvelope Envelope, DateTimeOffset At, string Answer)
+{
+    /// <summary>The answer that a refusal of the key's reuse is.</summary>
+    public const string Conflict = "conflict";
+
+    /// <summary>The answer a refusal gives.</summary>
+    public static string AnswerOf(PublishRejection refusal) => refusal.Code == "idempotency_conflict" ? Conflict : $"refused:{refusal.Code}";
+}
+
 /// <summary>Circuit states (app → status) right before a beat was published and right before the next one.</summary>
 public sealed record BeatCircuitStates(int Beat, IReadOnlyDictionary<string, CircuitStatus> Before, IReadOnlyDictionary<string, CircuitStatus> After);
 
@@ -39,6 +52,9 @@ public sealed record RunRecord
 
     /// <summary>Every publish, in order.</summary>
     public required IReadOnlyList<PublishRecord> Publishes { get; init; }
+
+    /// <summary>Every scripted replay with a changed payload, in order.</summary>
+    public IReadOnlyList<ChangedPayloadRecord> ChangedPayloadReplays { get; init; } = [];
 
     /// <summary>Circuit states around each beat.</summary>
     public required IReadOnlyList<BeatCircuitStates> BeatCircuits { get; init; }

@@ -67,7 +67,7 @@ public sealed record Scorecard(bool Passed, bool ShouldPassed, IReadOnlyList<Cri
     private static BeatResult Beat(DayEvidence day, ScenarioBeat beat)
     {
         // As the receipt's status is named (Accepted, Duplicate, InProgress); a beat with no publish line was not published.
-        var status = day.Lines.Publishes.FirstOrDefault(p => p.Beat == beat.Number && !p.RepeatedPublish)?.Status;
+        var status = day.Lines.Publishes.FirstOrDefault(p => p.Beat == beat.Number && p.FirstPublish)?.Status;
         var publish = status is null ? "NotPublished" : Enum.TryParse<PublishStatus>(status, ignoreCase: true, out var known) ? known.ToString() : status;
         var proofs = beat.Expect.Select(proof => Prove(day.Final, proof)).ToList();
         // A first publish answered "Duplicate" was accepted by the silo before a restart cut off its answer.

@@ -17,7 +17,7 @@ public static class ExperimentScenario
     }
 
     /// <summary>
-    /// The scenario without the faults it scripts for itself (its outage, rates and per-beat faults): in an experiment
+    /// The scenario without the faults it scripts for itself (its outages, rates, per-beat faults and changed-payload replays): in an experiment
     /// the only faults are the method's, so the scorecard judges each tenant against what was really injected. A tenant
     /// the method's faults never reach has nothing to observe for most criteria: that is expected, not a failure.
     /// </summary>
@@ -25,6 +25,6 @@ public static class ExperimentScenario
     {
         ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal),
         Chaos = new ChaosSettings { Seed = scenario.Chaos.Seed },
-        Beats = scenario.Beats.Select(b => b with { Chaos = ScriptedFaults.None }).ToList(),
+        Beats = scenario.Beats.Select(b => b with { Chaos = ScriptedFaults.None, ReplayWithChangedPayload = null }).ToList(),
     };
 }

@@ -6,7 +6,17 @@ using ApexOrleans.Contracts.Idempotency;
 namespace ApexOrleans.Client.Running;
 
 /// <summary>One beat as it happened: its publish and the circuits right after.</summary>
-public sealed record BeatProgress(ScenarioBeat Beat, PublishReceipt Receipt, PublishReceipt? RepeatedReceipt, IReadOnlyDictionary<string, CircuitStatus> Circuits);
+public sealed record BeatProgress(ScenarioBeat Beat, PublishReceipt Receipt, PublishReceipt? RepeatedReceipt, IReadOnlyDictionary<string, CircuitStatus> Circuits)
+{
+    /// <summary>How the scripted replay with a changed payload was answered ("conflict" when refused as it must be); null when none was sent.</summary>
+    public string? ChangedPayloadAnswer { get; init; }
+
+    /// <summary>The publish's answers as a progress line shows them: "Accepted", "Accepted, again Duplicate, changed conflict".</summary>
+    public string Answers => string.Join(", ", new[]
+    {
+        Receipt.Status.ToString(), RepeatedReceipt is { } repeated ? $"again {repeated.Status}" : null, ChangedPayloadAnswer is { } changed ? $"changed {changed}" : null,
+    }.OfType<string>());
+}
 
 /// <summary>What a run reports while it goes.</summary>
 public interface IRunProgress

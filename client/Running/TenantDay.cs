@@ -9,7 +9,8 @@ using ApexOrleans.Contracts.Apps;
 namespace ApexOrleans.Client.Running;
 
 /// <summary>What replaying a scenario's day for one tenant did: its publishes, circuit states around beats, and each publish's wall time.</summary>
-public sealed record DayRun(string Tenant, List<PublishRecord> Publishes, List<BeatCircuitStates> BeatCircuits, List<double> PublishMilliseconds);
+public sealed record DayRun(
+    string Tenant, List<PublishRecord> Publishes, List<ChangedPayloadRecord> ChangedPayloadReplays, List<BeatCircuitStates> BeatCircuits, List<double> PublishMilliseconds);
 
 /// <summary>
 /// How a day goes on through a silo that fails calls for a while (an experiment's storage outage): a failed call
@@ -59,6 +60,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
     {
         await session.StartTenantAsync(tenant, settings, listed, cancellationToken);
         var publishes = new List<PublishRecord>();
+        var replays = new List<ChangedPayloadRecord>();
         var circuits = new List<BeatCircuitStates>();
         var publishMs = new List<double>();
         IReadOnlyDictionary<string, CircuitStatus>? before = null;
@@ -72,23 +74,29 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
             }
 
             before = now;
-            var receipt = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, publishMs, cancellationToken), cancellationToken);
+            var receipt = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, beat.Event, publishMs, cancellationToken), cancellationToken);
             publishes.Add(new PublishRecord(beat.Number, beat.Event, receipt, Repeated: false));
             PublishReceipt? repeated = null;
             if (!settings.Control && beat.Chaos.Duplicate)
             {
                 // The scenario scripts a duplicate: the client sends the same event again.
-                repeated = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, publishMs, cancellationToken), cancellationToken);
+                repeated = await CallRetry.RunAsync(retry, wallClock, () => TimedPublishAsync(tenant, beat, beat.Event, publishMs, cancellationToken), cancellationToken);
                 publishes.Add(new PublishRecord(beat.Number, beat.Event, repeated, Repeated: true));
             }
 
-            progress?.BeatPublished(new BeatProgress(beat, receipt, repeated, now));
+            if (!settings.Control && beat.ReplayWithChangedPayload is { } changed)
+            {
+                // The scenario scripts a client retry under the beat's key with another payload: the mesh must refuse it.
+                replays.Add(await CallRetry.RunAsync(retry, wallClock, () => ReplayChangedAsync(tenant, beat, changed, publishMs, cancellationToken), cancellationToken));
+            }
+
+            progress?.BeatPublished(new BeatProgress(beat, receipt, repeated, now) { ChangedPayloadAnswer = replays.LastOrDefault(r => r.Beat == beat.Number)?.Answer });
         }
 
         await session.SettleAsync(tenant, scenario.Beats[^1].Time + SettleLimit, cancellationToken);
         circuits.Add(new BeatCircuitStates(scenario.Beats[^1].Number, before!,
             await CallRetry.RunAsync(retry, wallClock, () => StatusesAsync(tenant, cancellationToken), cancellationToken)));
-        return new DayRun(tenant, publishes, circuits, publishMs);
+        return new DayRun(tenant, publishes, replays, circuits, publishMs);
     }
 
     /// <summary>Reads everything the bundle needs back from the silo once the day has settled.</summary>
@@ -112,6 +120,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
             Clock = settings.Clock.ToString().ToLowerInvariant(),
             TimeScale = settings.Clock == RunClock.Real ? settings.TimeScale : 0,
             Publishes = day.Publishes,
+            ChangedPayloadReplays = day.ChangedPayloadReplays,
             BeatCircuits = day.BeatCircuits,
             Apps = apps,
             Receipts = await session.ReceiptsAsync(tenant, cancellationToken),
@@ -125,10 +134,24 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
         };
     }
 
-    private async Task<PublishReceipt> TimedPublishAsync(string tenant, ScenarioBeat beat, List<double> publishMs, CancellationToken cancellationToken)
+    /// <summary>Publishes the beat's event with a changed payload; a refusal is its answer, as an acceptance would be.</summary>
+    private async Task<ChangedPayloadRecord> ReplayChangedAsync(string tenant, ScenarioBeat beat, EventEnvelope changed, List<double> publishMs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var receipt = await TimedPublishAsync(tenant, beat, changed, publishMs, cancellationToken);
+            return new ChangedPayloadRecord(beat.Number, changed, receipt.AcceptedAt, receipt.Status.ToString().ToLowerInvariant());
+        }
+        catch (PublishRejectedException refused)
+        {
+            return new ChangedPayloadRecord(beat.Number, changed, beat.Time, ChangedPayloadRecord.AnswerOf(refused.Rejection));
+        }
+    }
+
+    private async Task<PublishReceipt> TimedPublishAsync(string tenant, ScenarioBeat beat, EventEnvelope envelope, List<double> publishMs, CancellationToken cancellationToken)
     {
         var started = wallClock.GetTimestamp();
-        var receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+        var receipt = await session.PublishAsync(tenant, envelope, cancellationToken);
         while (receipt.Status == PublishStatus.InProgress)
         {
             if (wallClock.GetElapsedTime(started) >= _inProgressWait.GiveUpAfter)
@@ -139,7 +162,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
             }
 
             await Task.Delay(_inProgressWait.Pause, wallClock, cancellationToken);
-            receipt = await session.PublishAsync(tenant, beat.Event, cancellationToken);
+            receipt = await session.PublishAsync(tenant, envelope, cancellationToken);
         }
 
         publishMs.Add(wallClock.GetElapsedTime(started).TotalMilliseconds);

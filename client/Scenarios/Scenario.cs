@@ -40,7 +40,14 @@ public sealed record Scenario(
 /// The faults scripted for the beat's event, for its key in the run's <see cref="ChaosSettings.Scripts"/>; a scripted
 /// duplicate also has the runner publish the event twice.
 /// </param>
-public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, ScriptedFaults Chaos, IReadOnlyList<DataProof> Expect);
+public sealed record ScenarioBeat(int Number, DateTimeOffset Time, string Title, EventEnvelope Event, ScriptedFaults Chaos, IReadOnlyList<DataProof> Expect)
+{
+    /// <summary>
+    /// The beat's event with a changed payload, which the client publishes again under the beat's key after the beat
+    /// (<c>replayWithChangedPayload</c>): the mesh must refuse it and change nothing. Null when not scripted.
+    /// </summary>
+    public EventEnvelope? ReplayWithChangedPayload { get; init; }
+}
 
 /// <summary>A record that must exist after the run, read back from the silo: app, table, key, and field values.</summary>
 public sealed record DataProof(string App, string Table, string Key, IReadOnlyDictionary<string, JsonElement> Fields);

@@ -7,18 +7,18 @@ using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Scenarios;
 
-/// <summary>Reads a scenario's <c>chaos</c> (its rates, reliability settings and outage) and a beat's scripted faults.</summary>
+/// <summary>Reads a scenario's <c>chaos</c> (its rates, reliability settings and outages) and a beat's scripted faults.</summary>
 internal static class ScenarioChaosReader
 {
     private static readonly string[] ChaosKeys =
     [
         "seed", "duplicateRate", "outOfOrderRate", "timeoutRate", "networkFailureRate", "serverErrorRate", "responseLostRate",
-        "maxDelayMs", "timeoutMs", "maxRetries", "baseBackoffMs", "outage",
+        "maxDelayMs", "timeoutMs", "maxRetries", "baseBackoffMs", "outage", "outages", ChangedPayloadReplayReader.Key,
     ];
 
     private static readonly string[] OutageKeys = ["app", "fromBeat", "toBeat"];
 
-    private static readonly string[] BeatChaosKeys = ["duplicate", "delayMs", "timeout", "networkFailure", "serverError", "responseLost"];
+    private static readonly string[] BeatChaosKeys = ["duplicate", "delayMs", "timeout", "networkFailure", "serverError", "responseLost", ChangedPayloadReplayReader.Key];
 
     /// <summary>The scenario's chaos and reliability settings, or null (with problems) when there is no section to read.</summary>
     public static (ChaosSettings Chaos, DeliveryOptions Delivery)? Read(ConfigObject root, AppCatalog catalog, List<string> problems)
@@ -60,7 +60,7 @@ internal static class ScenarioChaosReader
         // Read before the outage, so that problems are listed in the order the schema gives the fields.
         var delivery = Delivery(section.WholeNumber("timeoutMs", min: 1) ?? 30000, section.WholeNumber("maxRetries", min: 0) ?? 2,
             section.WholeNumber("baseBackoffMs", min: 0) ?? 500);
-        chaos = chaos with { Outage = Outage(section, catalog) };
+        chaos = chaos with { Outages = Outages(section, catalog) };
         if (chaos.AttemptFaultShare() > 1)
         {
             problems.Add("chaos: the attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1");
@@ -81,28 +81,32 @@ internal static class ScenarioChaosReader
     }
 
     /// <summary>
-    /// Both ends of the outage window name beats of the scenario: the app is down from beat fromBeat and back when beat
+    /// Both ends of each outage window name beats of the scenario: the app is down from beat fromBeat and back when beat
     /// toBeat is published, so 1 ≤ fromBeat ≤ toBeat ≤ the last beat (fromBeat = toBeat is an empty window).
     /// </summary>
-    public static void CheckOutageWindow(OutageWindow outage, int beats, List<string> problems)
+    public static void CheckOutageWindows(IReadOnlyList<OutageWindow> outages, bool listed, int beats, List<string> problems)
     {
-        if (outage.FromSequence < 1 || outage.FromSequence > beats)
+        for (var i = 0; i < outages.Count; i++)
         {
-            problems.Add($"chaos.outage.fromBeat: {outage.FromSequence} is not a beat of this scenario (1 to {beats})");
-        }
+            var (outage, at) = (outages[i], listed ? $"chaos.outages[{i}]" : "chaos.outage");
+            if (outage.FromSequence < 1 || outage.FromSequence > beats)
+            {
+                problems.Add($"{at}.fromBeat: {outage.FromSequence} is not a beat of this scenario (1 to {beats})");
+            }
 
-        if (outage.ToSequence < 1 || outage.ToSequence > beats)
-        {
-            problems.Add($"chaos.outage.toBeat: {outage.ToSequence} is not a beat of this scenario (1 to {beats}); the app is back when beat toBeat is published, so the window must end within the day");
+            if (outage.ToSequence < 1 || outage.ToSequence > beats)
+            {
+                problems.Add($"{at}.toBeat: {outage.ToSequence} is not a beat of this scenario (1 to {beats}); the app is back when beat toBeat is published, so the window must end within the day");
+            }
         }
     }
 
-    /// <summary>A beat's scripted faults (none when it has no <c>chaos</c>).</summary>
-    public static ScriptedFaults ReadBeat(ConfigObject beat)
+    /// <summary>A beat's scripted faults (none when it has no <c>chaos</c>), and its event replayed with a changed payload, if scripted.</summary>
+    public static (ScriptedFaults Faults, Contracts.Envelope.EventEnvelope? ChangedReplay) ReadBeat(ConfigObject beat, Contracts.Envelope.EventEnvelope? envelope)
     {
         if (beat.Object("chaos", BeatChaosKeys) is not { } chaos)
         {
-            return ScriptedFaults.None;
+            return (ScriptedFaults.None, null);
         }
 
         int Count(string field)
@@ -135,7 +139,8 @@ internal static class ScenarioChaosReader
             }
         }
 
-        return new ScriptedFaults(Count("duplicate") > 0, delay, Count("timeout"), Count("networkFailure"), Count("serverError"), Count("responseLost"));
+        return (new ScriptedFaults(Count("duplicate") > 0, delay, Count("timeout"), Count("networkFailure"), Count("serverError"), Count("responseLost")),
+            ChangedPayloadReplayReader.ReadBeat(chaos, envelope));
     }
 
     /// <summary>The seed, by the same rule as <c>--seed</c> (<see cref="ChaosSeed"/>): the number as written must be one.</summary>
@@ -168,14 +173,45 @@ internal static class ScenarioChaosReader
         return options with { DeadLetterAfterAttempts = Math.Max(options.DeadLetterAfterAttempts, maxRetries + 2) };
     }
 
-    /// <summary>The outage window, in beats: a beat's number is its event's sequence (<see cref="ScenarioLoader"/>).</summary>
-    private static OutageWindow? Outage(ConfigObject chaos, AppCatalog catalog)
+    /// <summary>
+    /// The outage windows, in beats (a beat's number is its event's sequence, <see cref="ScenarioLoader"/>): one
+    /// <c>outage</c>, or a list of them in <c>outages</c>. Windows of one app must not overlap; of different apps they may.
+    /// </summary>
+    private static IReadOnlyList<OutageWindow> Outages(ConfigObject chaos, AppCatalog catalog)
     {
-        if (chaos.Object("outage", OutageKeys) is not { } outage)
+        if (chaos.Has("outage") && chaos.Has("outages"))
         {
-            return null;
+            chaos.Problem("outages", "give one outage in \"outage\" or a list in \"outages\", not both");
+            return [];
         }
 
+        var windows = new List<OutageWindow>();
+        if (chaos.Object("outage", OutageKeys) is { } single)
+        {
+            windows.AddRange(Window(single, catalog) is { } window ? [window] : []);
+            return windows;
+        }
+
+        foreach (var (item, path) in chaos.Array("outages") ?? [])
+        {
+            if (chaos.Item(item, path, OutageKeys) is not { } outage || Window(outage, catalog) is not { } window)
+            {
+                continue;
+            }
+
+            if (windows.FirstOrDefault(w => w.App == window.App && w.FromSequence < window.ToSequence && window.FromSequence < w.ToSequence) is { } other)
+            {
+                outage.Problem("fromBeat", $"{window.App} from beat {window.FromSequence} until beat {window.ToSequence} overlaps its window from beat {other.FromSequence} until beat {other.ToSequence}");
+            }
+
+            windows.Add(window);
+        }
+
+        return windows;
+    }
+
+    private static OutageWindow? Window(ConfigObject outage, AppCatalog catalog)
+    {
         var app = outage.Text("app", required: true);
         var from = outage.WholeNumber("fromBeat", required: true);
         var to = outage.WholeNumber("toBeat", required: true);

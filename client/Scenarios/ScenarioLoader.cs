@@ -96,9 +96,15 @@ public static partial class ScenarioLoader
             problems.Add($"beats {string.Join(", ", group.Select(b => b.Number))}: share the idempotency key '{group.Key}'; each beat publishes its own event");
         }
 
-        if (section?.Chaos.Outage is { } outage && times.Count > 0)
+        if (section?.Chaos.Outages is { Count: > 0 } outages && times.Count > 0)
         {
-            ScenarioChaosReader.CheckOutageWindow(outage, times.Count, problems);
+            ScenarioChaosReader.CheckOutageWindows(outages, root.Value("chaos")?.TryGetProperty("outages", out _) == true, times.Count, problems);
+        }
+
+        if (section is not null && beats.Count == times.Count)
+        {
+            var replays = root.Value("chaos")!.Value.TryGetProperty(ChangedPayloadReplayReader.Key, out var r) && r.ValueKind != JsonValueKind.Null ? r : (JsonElement?)null;
+            beats = ChangedPayloadReplayReader.ReadScenario(replays, $"chaos.{ChangedPayloadReplayReader.Key}", beats, problems);
         }
 
         var expectedNotExercised = ScenarioCriteriaReader.Read(root);
@@ -133,10 +139,10 @@ public static partial class ScenarioLoader
 
         var title = beat.Text("title");
         var envelope = ReadEvent(beat, expectedNumber, catalog, problems);
-        var chaos = ScenarioChaosReader.ReadBeat(beat);
+        var (chaos, changedReplay) = ScenarioChaosReader.ReadBeat(beat, envelope);
         var proofs = ReadProofs(beat, catalog, problems);
         return problems.Count == count && envelope is not null && time is { } at
-            ? new ScenarioBeat(expectedNumber, at, title ?? envelope.EventType, envelope, chaos, proofs)
+            ? new ScenarioBeat(expectedNumber, at, title ?? envelope.EventType, envelope, chaos, proofs) { ReplayWithChangedPayload = changedReplay }
             : null;
     }
 

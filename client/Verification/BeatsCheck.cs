@@ -1,14 +1,16 @@
 using ApexOrleans.Client.Evidence;
+using System.Text.Json.Nodes;
 using ApexOrleans.Client.Scenarios;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Client.Verification;
 
 /// <summary>
 /// Every beat of the bundle's scenario was published and accepted: one first publish per beat, of the beat's own key and
 /// event type, answered accepted (or duplicate, when a restart cut off the first answer); a scripted duplicate published
-/// again and answered duplicate; one delivery to each target the event names; one claim receipt per beat's key, for
-/// the event published; and no publish or claim
-/// of a beat the scenario does not have.
+/// again and answered duplicate; a scripted replay with a changed payload refused as a conflict and without effect; one
+/// delivery to each target the event names; one claim receipt per beat's key, for the event published; and no publish or
+/// claim of a beat the scenario does not have.
 /// </summary>
 public static class BeatsCheck
 {
@@ -23,7 +25,7 @@ public static class BeatsCheck
         foreach (var beat in scenario.Beats)
         {
             var lines = publishes.Where(p => p.Beat == beat.Number).ToList();
-            var first = lines.Where(p => !p.RepeatedPublish).ToList();
+            var first = lines.Where(p => p.FirstPublish).ToList();
             var repeated = lines.Where(p => p.RepeatedPublish).ToList();
             if (first.Count != 1)
             {
@@ -50,6 +52,7 @@ public static class BeatsCheck
             }
 
             problems.AddRange(repeated.Where(r => r.Status != "duplicate").Select(r => $"beat {beat.Number}'s repeated publish was answered {r.Status}, not duplicate"));
+            ChangedPayloadReplays(beat, lines.Where(p => p.ChangedPayload).ToList(), events, receipts, problems);
 
             // One delivery to each target the scenario's event names, and none to an app it does not.
             var reached = events.Where(e => e.Kind == "delivery" && e.EventId == line.EventId && e.Role == "Target").Select(e => e.Target!).Order(StringComparer.Ordinal).ToList();
@@ -64,7 +67,7 @@ public static class BeatsCheck
         foreach (var beat in scenario.Beats)
         {
             var ofKey = claims.Where(c => c.IdempotencyKey == beat.Event.IdempotencyKey).ToList();
-            var published = publishes.FirstOrDefault(p => p.Beat == beat.Number && !p.RepeatedPublish)?.EventId;
+            var published = publishes.FirstOrDefault(p => p.Beat == beat.Number && p.FirstPublish)?.EventId;
             if (ofKey.Count != 1)
             {
                 problems.Add($"receipts.jsonl has {ofKey.Count} claims of beat {beat.Number}'s key {beat.Event.IdempotencyKey}, not 1");
@@ -81,6 +84,49 @@ public static class BeatsCheck
         problems.AddRange(publishes.Where(p => !numbers.Contains(p.Beat)).Select(p => $"events.jsonl has a publish of beat {p.Beat}, which the scenario does not have"));
         return new InvariantCheck(Name, problems.Count == 0,
             problems.Count == 0 ? $"{scenario.Beats.Count} beats, each published once and accepted; {publishes.Count(p => p.RepeatedPublish)} scripted repeats answered duplicate"
+                + $"; {publishes.Count(p => p.ChangedPayload)} replays with a changed payload refused, with no effect"
                 : string.Join("; ", problems.Take(10)));
+    }
+
+    /// <summary>
+    /// The beat's scripted replay with a changed payload: sent once with the scenario's changed payload, refused as a
+    /// conflict, shown refused in its key's record by that payload's fingerprint, and with no effect: every delivery of the
+    /// beat's event carries the beat's own payload.
+    /// </summary>
+    private static void ChangedPayloadReplays(ScenarioBeat beat, List<EventLine> replays, IReadOnlyList<EventLine> events, IReadOnlyList<ReceiptLine> receipts, List<string> problems)
+    {
+        var scripted = beat.ReplayWithChangedPayload;
+        if (replays.Count != (scripted is null ? 0 : 1))
+        {
+            problems.Add($"beat {beat.Number} has {replays.Count} replays with a changed payload in events.jsonl; the scenario scripts {(scripted is null ? 0 : 1)}");
+        }
+
+        if (scripted is null || replays.Count != 1)
+        {
+            return;
+        }
+
+        var replay = replays[0];
+        var payload = JsonNode.Parse(scripted.Data.GetRawText());
+        if (!JsonNode.DeepEquals(replay.CloudEvent["data"], payload))
+        {
+            problems.Add($"beat {beat.Number}'s replay in events.jsonl carries {replay.CloudEvent["data"]?.ToJsonString()}, the scenario's changed payload is {payload?.ToJsonString()}");
+        }
+
+        if (replay.Status != ChangedPayloadRecord.Conflict)
+        {
+            problems.Add($"beat {beat.Number}'s replay with a changed payload was answered {replay.Status}, not refused as a conflict");
+        }
+
+        var fingerprint = PayloadFingerprint.Of(scripted);
+        if (!receipts.Any(r => r.Kind == "refusal" && r.IdempotencyKey == beat.Event.IdempotencyKey && r.Outcome == "Conflict" && r.Fingerprint == fingerprint))
+        {
+            problems.Add($"receipts.jsonl shows no conflict refused for {beat.Event.IdempotencyKey} with the changed payload's fingerprint {fingerprint[..12]}…");
+        }
+
+        var original = JsonNode.Parse(beat.Event.Data.GetRawText());
+        problems.AddRange(events.Where(e => e.Kind == "delivery" && e.IdempotencyKey == beat.Event.IdempotencyKey && e.Source == beat.Event.SourceApp
+                                            && !JsonNode.DeepEquals(e.CloudEvent["data"], original))
+            .Select(e => $"the delivery of {e.IdempotencyKey} to {e.Target} carries {e.CloudEvent["data"]?.ToJsonString()}, not beat {beat.Number}'s payload: the changed replay took effect"));
     }
 }

@@ -41,7 +41,7 @@ public static class BundleVerifier
         var circuits = JsonSerializer.Deserialize<CircuitsFile>(files["circuits.json"], BundleJson.Options)!;
         var deliveries = events.Where(e => e.Kind == "delivery").ToList();
         var applies = receipts.Where(r => r.Kind == "apply").ToList();
-        var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outage);
+        var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outages ?? []);
 
         var (scenarioCheck, scenario) = ScenarioCheck.Check(files, manifest);
         var metrics = RunMetrics.From(events);
@@ -178,6 +178,13 @@ public static class BundleVerifier
                     if (!events.Any(e => e.Kind == "publish" && e.RepeatedPublish && e.EventId == injection.EventId && e.Status != "accepted"))
                     {
                         problems.Add($"{injection.IdempotencyKey}: a repeated publish was not answered as a duplicate");
+                    }
+
+                    break;
+                case "ChangedPayloadReplay":
+                    if (!events.Any(e => e.Kind == "publish" && e.ChangedPayload && e.EventId == injection.EventId && e.Status == ChangedPayloadRecord.Conflict))
+                    {
+                        problems.Add($"{injection.IdempotencyKey}: a replay with a changed payload was not refused as a conflict");
                     }
 
                     break;

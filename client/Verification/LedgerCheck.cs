@@ -25,7 +25,7 @@ public static class LedgerCheck
     {
         var policy = new SeededChaosPolicy(scenario.ChaosOfRun(seed));
         var problems = new List<string>();
-        var ledger = events.Where(e => e.Kind == "publish" && e.RepeatedPublish).Select(InjectionLine.RepeatedPublish).ToList();
+        var ledger = InjectionLine.ScriptedPublishes(events).ToList();
         var attempts = 0;
         foreach (var delivery in events.Where(e => e.Kind == "delivery"))
         {

@@ -46,7 +46,7 @@ public static class LoadVerifier
                 if (e.Kind == "publish")
                 {
                     publishes++;
-                    events += !e.RepeatedPublish && e.Status == "accepted" ? 1 : 0;
+                    events += e.FirstPublish && e.Status == "accepted" ? 1 : 0;
                 }
                 else if (e.Kind == "delivery" && e.Status == "delivered")
                 {

@@ -45,7 +45,7 @@ public static class ScenarioCheck
         if (scenario is not null)
         {
             Compare(problems, "scenario", manifest.Scenario, scenario.Name);
-            Compare(problems, "outage", Describe(manifest.Outage), Describe(ScenarioOutage.Of(scenario.Chaos.Outage)));
+            Compare(problems, "outages", string.Join(", ", manifest.Outages ?? []), string.Join(", ", ScenarioOutage.Of(scenario.Chaos.Outages)));
             Compare(problems, "expectedNotExercised", string.Join(", ", manifest.ExpectedNotExercised),
                 string.Join(", ", scenario.ExpectedNotExercised.Order(StringComparer.Ordinal)));
         }
@@ -62,6 +62,4 @@ public static class ScenarioCheck
             problems.Add($"manifest.json {field}: the bundle says {(claimed.Length == 0 ? "nothing" : claimed)}, {EvidenceBundle.ScenarioFile} gives {(derived.Length == 0 ? "nothing" : derived)}");
         }
     }
-
-    private static string Describe(ScenarioOutage? outage) => outage is null ? "" : $"{outage.App} from beat {outage.FromBeat} until beat {outage.ToBeat}";
 }

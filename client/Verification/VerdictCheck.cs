@@ -73,10 +73,10 @@ public static class VerdictCheck
     /// </summary>
     private static IEnumerable<string> UnnamedOutages(Manifest manifest, CriterionEvidence evidence) =>
         evidence.Deliveries
-            .Where(d => d.Target != manifest.Outage?.App
+            .Where(d => manifest.Outages?.Any(o => o.App == d.Target) != true
                         && d.Attempts.Any(a => a.Fault == "Outage" && a.Error?.StartsWith("Outage: injected fault", StringComparison.Ordinal) != true))
             .Select(d => d.Target).Distinct()
-            .Select(app => $"deliveries met {app} down, an outage the manifest does not name ({(manifest.Outage is { } o ? $"it names {o.App}" : "it names none")})");
+            .Select(app => $"deliveries met {app} down, an outage the manifest does not name ({(manifest.Outages is { Count: > 0 } named ? $"it names {string.Join(", ", named.Select(o => o.App).Distinct())}" : "it names none")})");
 
     private static bool Known(CriterionClaim claim, List<string> problems)
     {

@@ -1,7 +1,7 @@
 
 namespace ApexOrleans.Contracts.Chaos;
 
-/// <summary>The chaos of a run: a seed, fault rates, the longest injected delay, an outage window, and per-event scripts.</summary>
+/// <summary>The chaos of a run: a seed, fault rates, the longest injected delay, outage windows, and per-event scripts.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ChaosSettings
 {
@@ -37,9 +37,9 @@ public sealed record ChaosSettings
     [Id(7)]
     public TimeSpan MaxDelay { get; init; }
 
-    /// <summary>An app that is down while the run's sequence is inside a window, if any.</summary>
-    [Id(8)]
-    public OutageWindow? Outage { get; init; }
+    /// <summary>Apps that are down while the run's sequence is inside their windows (none, one, or several; id 8 was the single outage).</summary>
+    [Id(10)]
+    public IReadOnlyList<OutageWindow> Outages { get; init; } = [];
 
     /// <summary>Faults scripted for specific events (by idempotency key), applied to their target deliveries instead of random ones.</summary>
     [Id(9)]
@@ -52,7 +52,7 @@ public sealed record ChaosSettings
     /// Whether these settings inject nothing (no rates, delay, outage or scripts). Checked by value: settings that crossed
     /// a silo boundary are a copy, never <see cref="None"/> itself.
     /// </summary>
-    public bool InjectsNothing() => AttemptFaultRates().All(f => f.Rate == 0) && OutOfOrderRate == 0 && MaxDelay == TimeSpan.Zero && Outage is null
+    public bool InjectsNothing() => AttemptFaultRates().All(f => f.Rate == 0) && OutOfOrderRate == 0 && MaxDelay == TimeSpan.Zero && Outages.Count == 0
         && Scripts.Count == 0;
 
     /// <summary>
@@ -81,9 +81,14 @@ public sealed record ChaosSettings
             throw new ArgumentException("The attempt fault rates (duplicate, timeout, network, server error, response lost) add up to more than 1.");
         }
 
-        if (MaxDelay < TimeSpan.Zero || Outage is { FromSequence: < 0 } || (Outage is { } o && o.ToSequence < o.FromSequence))
+        if (MaxDelay < TimeSpan.Zero || Outages.Any(o => o.FromSequence < 0 || o.ToSequence < o.FromSequence))
         {
             throw new ArgumentException("The max delay must be ≥ 0 and an outage window must run forward.");
+        }
+
+        if (Outages.GroupBy(o => o.App).Any(windows => windows.OrderBy(o => o.FromSequence).Zip(windows.OrderBy(o => o.FromSequence).Skip(1)).Any(p => p.Second.FromSequence < p.First.ToSequence)))
+        {
+            throw new ArgumentException("Two outage windows of one app overlap.");
         }
     }
 }

@@ -9,6 +9,9 @@ internal static class Apex
 {
     public static string SarahsDay => Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json");
 
+    /// <summary>Sarah's day with three outage windows of two apps and a replay of beat 4's key with a changed payload.</summary>
+    public static string OutagesAndAChangedReplay => Path.Combine(AppContext.BaseDirectory, "scenarios", "outages-and-a-changed-replay.json");
+
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var output = new StringWriter();

@@ -27,7 +27,7 @@ public sealed class LostEventEvidenceTests
         var events = lines.Select(l => l.Deserialize<EventLine>(BundleJson.Options)!).ToList();
 
         var check = BundleVerifier.Verify(files).Single(c => c.Name == "every accepted event reached every target");
-        var neverAtSource = new CriterionEvidence(events, [], new CircuitsFile(new Dictionary<string, CircuitLine>(), []), outage: null).PublishesNeverAtSource;
+        var neverAtSource = new CriterionEvidence(events, [], new CircuitsFile(new Dictionary<string, CircuitLine>(), []), outages: []).PublishesNeverAtSource;
 
         Assert.True(BundleVerifier.Verify(outcome.BundlePath).Single(c => c.Name == check.Name).Passed);
         Assert.False(check.Passed);

@@ -49,7 +49,7 @@ public sealed class PublishInProgressTests
         var state = await key.GetAsync();
         Assert.NotNull(state!.Receipt);
         Assert.Contains(state.Refusals, r => r.Outcome == ClaimOutcome.InProgress); // the day was told "in progress" and waited
-        Assert.Empty(CriterionEvidence.Of(EvidenceFiles.From(record), outage: null).PublishesNeverAtSource);
+        Assert.Empty(CriterionEvidence.Of(EvidenceFiles.From(record), outages: []).PublishesNeverAtSource);
         Assert.All(run.Publishes, p => Assert.NotEqual(PublishStatus.InProgress, p.Receipt.Status));
     }
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using ApexOrleans.Client.Evidence;
+using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Client.Verification;
 using ApexOrleans.TestSupport;
 
@@ -185,6 +186,39 @@ public sealed class RunnerTests
             Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
         }
     }
+
+    [Fact]
+    public async Task EachOfSeveralOutagesIsJudgedAndAReplayWithAChangedPayloadIsRefusedWithNoEffectAtEverySeed()
+    {
+        using var folder = new TempFolder();
+        for (var seed = 1; seed <= 12; seed++)
+        {
+            var outcome = await Apex.RunScenarioAsync(folder.Path, Apex.OutagesAndAChangedReplay, seed: seed);
+            var files = EvidenceBundle.Read(outcome.BundlePath);
+            var events = Lines(files["events.jsonl"]);
+            var receipts = Lines(files["receipts.jsonl"]);
+
+            var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Holds).ToList();
+            Assert.True(failed.Count == 0, $"seed {seed}: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}"))}");
+            Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
+
+            // The replay was sent, refused as a conflict, kept in the key's record, and changed nothing: the invoice is as beat 4 made it.
+            var replay = Assert.Single(events, e => e["changedPayload"]?.GetValue<bool>() == true);
+            Assert.Equal(("conflict", 750.00m), (replay["status"]!.GetValue<string>(), replay["cloudEvent"]!["data"]!["amount"]!.GetValue<decimal>()));
+            Assert.Single(receipts, r => r["kind"]!.GetValue<string>() == "refusal" && r["outcome"]!.GetValue<string>() == "Conflict");
+            Assert.Equal(75.00m, JsonNode.Parse(files["final-state.json"])!["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"]!.GetValue<decimal>());
+            var deduplication = outcome.Scorecard.Criteria.Single(c => c.Id == CriterionIds.Deduplication);
+            Assert.Equal((1, 1), ((int)deduplication.Figures["changedPayloadReplays"]!, (int)deduplication.Figures["changedPayloadReplaysRefused"]!));
+
+            // Each outage that met a delivery is judged by its own window; the manifest names all three.
+            Assert.Equal(3, outcome.Manifest.Outages.Count);
+            var contained = outcome.Scorecard.Criteria.Single(c => c.Id == CriterionIds.CircuitBreaker);
+            Assert.StartsWith("Each of 3 outages", contained.Title, StringComparison.Ordinal);
+            Assert.Contains(contained.Figures.Keys, k => k.StartsWith("trutalk@7-10.", StringComparison.Ordinal));
+        }
+    }
+
+    private static List<JsonNode> Lines(string jsonl) => jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
 
     [Fact]
     public async Task TheSameSeedGivesTheSameDigestAndAnotherSeedOtherInjections()

@@ -48,7 +48,23 @@ public sealed class StrictFileTests
         { Day("", ", \"criteria\": { \"recovery\": { \"expected\": \"not-exercised\" } }"), "criteria.recovery.expected: unknown; did you mean expect?" },
         { Day("").Replace("\"idempotencyKey\": \"b\"", "\"idempotencyKey\": \"b\", \"idempotencyKey\": \"c\""), "beats[1].event.idempotencyKey: appears twice in one object" },
         { Day("").Replace("\"idempotencyKey\": \"b\"", "\"idempotencyKy\": \"b\""), "beats[1].event.idempotencyKy: unknown; did you mean idempotencyKey?" },
+        { Day("\"outage\": { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBeat\": 2 }, \"outages\": []"), "chaos.outages: give one outage in \"outage\" or a list in \"outages\", not both" },
+        { Day("\"outages\": [ { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBeat\": 2 }, { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBeat\": 2 } ]"),
+            "chaos.outages[1].fromBeat: trutalk from beat 1 until beat 2 overlaps its window from beat 1 until beat 2" },
+        { Day("\"outages\": [ { \"app\": \"omnihub\", \"fromBeat\": 1, \"toBeat\": 2 }, { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBeat\": 3 } ]"),
+            "chaos.outages[1].toBeat: 3 is not a beat of this scenario (1 to 2)" },
+        { Day("\"outages\": [ { \"app\": \"trutalk\", \"fromBeat\": 1, \"toBat\": 2 } ]"), "chaos.outages[0].toBat: unknown; did you mean toBeat?" },
+        { Day("\"replayWithChangedPayload\": { \"beat\": 1, \"data\": { \"sessionId\": \"1\" } }"),
+            "chaos.replayWithChangedPayload.data: sets every field to the value it has: a replay with the same payload is a duplicate" },
+        { Day("\"replayWithChangedPayload\": [ { \"beat\": 3, \"data\": { \"sessionId\": \"9\" } } ]"),
+            "chaos.replayWithChangedPayload[0].beat: 3 is not a beat of this scenario (1 to 2)" },
+        { Day("\"replayWithChangedPayload\": { \"beat\": 1 }"), "chaos.replayWithChangedPayload.data:" },
+        { Day("\"replayWithChangedPayload\": { \"beat\": 1, \"data\": { \"sessionId\": \"9\" } }").Replace("\"payload\": { \"sessionId\": \"1\" } }", ChangedInBeat),
+            "chaos.replayWithChangedPayload.beat: beat 1 already replays with a changed payload; a beat is replayed once" },
     };
+
+    /// <summary>Beat 1's event closed, then its own chaos replaying it with a changed payload.</summary>
+    private const string ChangedInBeat = "\"payload\": { \"sessionId\": \"1\" } }, \"chaos\": { \"replayWithChangedPayload\": { \"data\": { \"sessionId\": \"7\" } } }";
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -103,7 +119,41 @@ public sealed class StrictFileTests
 
         var scenario = ScenarioLoader.Load(folder.File("s.json"), Catalog);
 
-        Assert.Equal(new OutageWindow("trutalk", from, to), scenario.Chaos.Outage);
+        Assert.Equal(new OutageWindow("trutalk", from, to), Assert.Single(scenario.Chaos.Outages));
+    }
+
+    [Fact]
+    public void SeveralOutageWindowsAreReadInOrderAndTwoOfOneAppMayFollowEachOther()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("s.json"), Day("""
+            "outages": [ { "app": "trutalk", "fromBeat": 1, "toBeat": 2 }, { "app": "omnihub", "fromBeat": 1, "toBeat": 2 }, { "app": "trutalk", "fromBeat": 2, "toBeat": 2 } ]
+            """));
+
+        var scenario = ScenarioLoader.Load(folder.File("s.json"), Catalog);
+
+        Assert.Equal([new OutageWindow("trutalk", 1, 2), new OutageWindow("omnihub", 1, 2), new OutageWindow("trutalk", 2, 2)], scenario.Chaos.Outages);
+        Assert.Equal(scenario.Chaos.Outages, scenario.ChaosOfRun(7).Outages);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AChangedPayloadReplayIsReadFromItsBeatOrFromTheScenarioAsTheBeatsEventWithTheFieldsSet(bool inTheBeat)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("s.json"), inTheBeat
+            ? Day("").Replace("\"payload\": { \"sessionId\": \"1\" } }", ChangedInBeat)
+            : Day("\"replayWithChangedPayload\": [ { \"beat\": 1, \"data\": { \"sessionId\": \"7\" } } ]"));
+
+        var scenario = ScenarioLoader.Load(folder.File("s.json"), Catalog);
+
+        var beat = scenario.Beats[0];
+        var replay = Assert.IsType<ApexOrleans.Contracts.Envelope.EventEnvelope>(beat.ReplayWithChangedPayload);
+        Assert.Equal((beat.Event.Id, beat.Event.IdempotencyKey, beat.Event.EventType), (replay.Id, replay.IdempotencyKey, replay.EventType));
+        Assert.Equal("7", replay.Data.GetProperty("sessionId").GetString());
+        Assert.Equal("1", beat.Event.Data.GetProperty("sessionId").GetString());
+        Assert.Null(scenario.Beats[1].ReplayWithChangedPayload);
     }
 
     [Theory]

@@ -158,7 +158,7 @@ public sealed class VerdictTests
         var outcome = await Apex.RunScenarioAsync(folder.Path);
         var hidden = Edit(folder, outcome.BundlePath, "outage-hidden.zip", "manifest.json", manifest =>
         {
-            manifest["outage"] = null;
+            manifest["outages"] = new JsonArray();
             manifest["expectedNotExercised"] = new JsonArray("circuit-breaker", "recovery");
         });
         var scorecardToo = Edit(folder, hidden, "scorecard-too.zip", "scorecard.json", scorecard =>

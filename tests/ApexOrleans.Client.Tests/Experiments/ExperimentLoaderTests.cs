@@ -48,7 +48,7 @@ public sealed class ExperimentLoaderTests
 
         var original = ScenarioLoader.Load(Apex.SarahsDay, AppCatalog.Load(AppCatalog.DefaultPath));
         Assert.Equal("EX-T", definition.Id);
-        Assert.NotNull(original.Chaos.Outage); // Sarah's day scripts its own outage and faults: the experiment drops them
+        Assert.NotEmpty(original.Chaos.Outages); // Sarah's day scripts its own outage and faults: the experiment drops them
         Assert.Equal(original.Beats.Count, scenario.Beats.Count);
         Assert.Equal(original.Beats.Select((b, i) => original.Beats[0].Time + TimeSpan.FromMilliseconds(100 * i)), scenario.Beats.Select(b => b.Time));
         Assert.All(scenario.Beats, b => Assert.Equal(ScriptedFaults.None, b.Chaos));

@@ -10,7 +10,7 @@ namespace ApexOrleans.Client.Tests.Verification;
 /// Each edit a user might make to a bundle, with its digest computed again, fails <c>apex verify</c> at the check that
 /// re-derives what the edit changed, and the check's report names the edit.
 /// </summary>
-public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDayBundle>
+public sealed class TamperTests(ChaosDayBundle bundle) : IClassFixture<ChaosDayBundle>
 {
     private sealed record Tamper(Func<TamperedBundle, TamperedBundle> Edit, string Check, string Names);
 
@@ -31,11 +31,28 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
         ["the scenario edited, its hash kept"] = new(b => b.Text(EvidenceBundle.ScenarioFile, s => s.Replace("\"toBeat\": 10 }", "\"toBeat\": 11 }", StringComparison.Ordinal)),
             ScenarioCheck.Name, "scenario.json hashes to"),
         ["the scenario's outage moved with its hash"] = new(b => Rehash(b.Text(EvidenceBundle.ScenarioFile, s => s.Replace("\"toBeat\": 10 }", "\"toBeat\": 11 }", StringComparison.Ordinal))),
-            ScenarioCheck.Name, "manifest.json outage: the bundle says trutalk from beat 7 until beat 10, scenario.json gives trutalk from beat 7 until beat 11"),
-        ["the manifest's outage removed"] = new(b => b.Json("manifest.json", m => m["outage"] = null),
-            ScenarioCheck.Name, "manifest.json outage: the bundle says nothing"),
+            ScenarioCheck.Name, "manifest.json outages: the bundle says careconnect from beat 2 until beat 5, trutalk from beat 7 until beat 10, careconnect from beat 11 until beat 12, "
+                + "scenario.json gives careconnect from beat 2 until beat 5, trutalk from beat 7 until beat 11,"),
+        ["the manifest's outages removed"] = new(b => b.Json("manifest.json", m => m["outages"] = new JsonArray()),
+            ScenarioCheck.Name, "manifest.json outages: the bundle says nothing"),
+        ["one outage of the manifest's removed"] = new(b => b.Json("manifest.json", m => m["outages"]!.AsArray().RemoveAt(2)),
+            ScenarioCheck.Name, "manifest.json outages: the bundle says careconnect from beat 2 until beat 5, trutalk from beat 7 until beat 10, scenario.json gives"),
+        ["the changed-payload replay shown accepted"] = new(b => b.Lines("events.jsonl", l => l.First(ChangedReplay)["status"] = "accepted"),
+            BeatsCheck.Name, "beat 4's replay with a changed payload was answered accepted, not refused as a conflict"),
+        ["the changed-payload replay removed with its injection"] = new(b => b
+                .Lines("events.jsonl", l => l.RemoveAll(ChangedReplay))
+                .Lines("injections.jsonl", l => l.RemoveAll(i => i["fault"]!.GetValue<string>() == "ChangedPayloadReplay")),
+            BeatsCheck.Name, "beat 4 has 0 replays with a changed payload in events.jsonl; the scenario scripts 1"),
+        ["the conflict refused taken out of the key's record"] = new(b => b.Lines("receipts.jsonl", l => l.RemoveAll(r => r["outcome"]?.GetValue<string>() == "Conflict")),
+            BeatsCheck.Name, "receipts.jsonl shows no conflict refused for sarahs-day/inv-001"),
+        ["the changed payload delivered in place of the beat's"] = new(b => b.Lines("events.jsonl", l =>
+            {
+                var changed = l.First(ChangedReplay)["cloudEvent"]!["data"]!;
+                l.First(e => Is(e, "delivery", beat: 4) && e["target"]!.GetValue<string>() == "flowc")["cloudEvent"]!["data"] = changed.DeepClone();
+            }),
+            BeatsCheck.Name, "the delivery of sarahs-day/inv-001 to flowc carries"),
         ["the manifest's scenario renamed"] = new(b => b.Json("manifest.json", m => m["scenario"] = "another-day"),
-            ScenarioCheck.Name, "manifest.json scenario: the bundle says another-day, scenario.json gives sarahs-day"),
+            ScenarioCheck.Name, "manifest.json scenario: the bundle says another-day, scenario.json gives outages-and-a-changed-replay"),
         ["an app taken out of the catalog"] = new(b => b.Json(EvidenceBundle.CatalogFile, c => c["apps"]!.AsArray().Remove(
                 c["apps"]!.AsArray().First(a => a!["id"]!.GetValue<string>() == "keepsafe"))),
             ScenarioCheck.Name, "catalog.json"),
@@ -114,6 +131,8 @@ public sealed class TamperTests(SarahsDayBundle bundle) : IClassFixture<SarahsDa
     private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
 
     private static bool Repeated(JsonNode line) => line["repeatedPublish"]?.GetValue<bool>() == true;
+
+    private static bool ChangedReplay(JsonNode line) => line["changedPayload"]?.GetValue<bool>() == true;
 
     private static JsonNode Copy(JsonNode line, Action<JsonNode> edit)
     {

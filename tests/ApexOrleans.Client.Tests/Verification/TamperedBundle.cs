@@ -5,8 +5,11 @@ using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Client.Tests.Verification;
 
-/// <summary>One bundle of Sarah's day (seed 42, memory), written once, whose files each tamper case copies and edits.</summary>
-public sealed class SarahsDayBundle : IAsyncLifetime
+/// <summary>
+/// One bundle of Sarah's day with three outage windows and a changed-payload replay (seed 42, memory), written once,
+/// whose files each tamper case copies and edits.
+/// </summary>
+public sealed class ChaosDayBundle : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
 
@@ -14,7 +17,7 @@ public sealed class SarahsDayBundle : IAsyncLifetime
     public IReadOnlyDictionary<string, string> Files { get; private set; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => Files = EvidenceBundle.Read((await Apex.RunScenarioAsync(_folder.Path, seed: 42)).BundlePath);
+    public async Task InitializeAsync() => Files = EvidenceBundle.Read((await Apex.RunScenarioAsync(_folder.Path, Apex.OutagesAndAChangedReplay, seed: 42)).BundlePath);
 
     /// <inheritdoc />
     public Task DisposeAsync()

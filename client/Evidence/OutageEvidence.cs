@@ -1,0 +1,54 @@
+using ApexOrleans.Contracts.Chaos;
+
+namespace ApexOrleans.Client.Evidence;
+
+/// <summary>
+/// What one outage window left in a bundle: the deliveries that met its app down in the window (by the sequence each
+/// attempt's chaos decision read), and its app's circuit transitions from the first of them until the app's next window.
+/// </summary>
+public sealed class OutageEvidence
+{
+    /// <summary>Reads the evidence of <paramref name="outage"/>; <paramref name="nextWindowFrom"/> is where the app's next window begins, if it has one.</summary>
+    public OutageEvidence(ScenarioOutage outage, IReadOnlyList<EventLine> deliveries, CircuitsFile circuits, int? nextWindowFrom)
+    {
+        Outage = outage;
+        static bool InWindow(AttemptLine a, ScenarioOutage o) => a.Fault == nameof(FaultKind.Outage) && a.Sequence >= o.FromBeat && a.Sequence < o.ToBeat;
+        Hits = deliveries.Where(d => d.Target == outage.App && d.Attempts.Any(a => InWindow(a, outage))).ToList();
+        FirstHitAt = Hits.SelectMany(d => d.Attempts).Where(a => InWindow(a, outage)).Select(a => (DateTimeOffset?)a.At).Min();
+        var nextHitAt = nextWindowFrom is { } next
+            ? deliveries.Where(d => d.Target == outage.App).SelectMany(d => d.Attempts)
+                .Where(a => a.Fault == nameof(FaultKind.Outage) && a.Sequence >= next).Select(a => (DateTimeOffset?)a.At).Min()
+            : null;
+        Transitions = FirstHitAt is { } from && circuits.Circuits.TryGetValue(outage.App, out var circuit)
+            ? circuit.Transitions.Where(t => t.At >= from && (nextHitAt is null || t.At < nextHitAt)).ToList()
+            : [];
+        IsLastOfItsApp = nextWindowFrom is null;
+        FallbackUsed = Hits.FirstOrDefault(d => d.FailedOver)?.FailedOverTo;
+    }
+
+    /// <summary>The outage.</summary>
+    public ScenarioOutage Outage { get; }
+
+    /// <summary>Deliveries to the app that met it down in this window.</summary>
+    public IReadOnlyList<EventLine> Hits { get; }
+
+    /// <summary>When a delivery first met the app down in this window; null when none did.</summary>
+    public DateTimeOffset? FirstHitAt { get; }
+
+    /// <summary>The app's circuit's transitions from the first hit on, until its next window's first hit.</summary>
+    public IReadOnlyList<TransitionLine> Transitions { get; }
+
+    /// <summary>When the app's circuit first opened after a delivery met it down here; null when it never did.</summary>
+    public DateTimeOffset? OpenedAt => Transitions.FirstOrDefault(t => t.To == "Open")?.At;
+
+    /// <summary>Where the deliveries that met it down failed over to, if any did.</summary>
+    public string? FallbackUsed { get; }
+
+    /// <summary>Whether no later window of the same app follows: then the circuit's final status is this outage's end.</summary>
+    public bool IsLastOfItsApp { get; }
+
+    /// <summary>The evidence of each of <paramref name="outages"/>, in their order.</summary>
+    public static IReadOnlyList<OutageEvidence> Of(IReadOnlyList<ScenarioOutage> outages, IReadOnlyList<EventLine> deliveries, CircuitsFile circuits) =>
+        outages.Select(o => new OutageEvidence(o, deliveries, circuits,
+            outages.Where(n => n.App == o.App && n.FromBeat >= o.ToBeat && n != o).Select(n => (int?)n.FromBeat).Min())).ToList();
+}
