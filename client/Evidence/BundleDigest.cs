@@ -6,22 +6,27 @@ namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
 /// The digest of a bundle's deterministic part: events, receipts, injections, circuits, the final and control states,
-/// with wall-clock fields (<c>wallMs</c>) removed. Same scenario and seed give the same digest, whatever the
+/// and the control's history, with wall-clock fields (<c>wallMs</c>) removed. Same scenario and seed give the same digest, whatever the
 /// storage or where the silo runs; <c>apex verify</c> recomputes it from the files.
 /// </summary>
 public static class BundleDigest
 {
     /// <summary>The files the digest covers, in the order they are hashed.</summary>
-    public static readonly string[] Files = ["events.jsonl", "receipts.jsonl", "injections.jsonl", "circuits.json", "final-state.json", "control-state.json"];
+    public static readonly string[] Files =
+    [
+        "events.jsonl", "receipts.jsonl", "injections.jsonl", "circuits.json", "final-state.json", "control-state.json",
+        .. EvidenceBundle.ControlFiles.Select(f => f.File),
+    ];
 
     /// <summary>The digest of the given file contents (by name).</summary>
     public static string Compute(IReadOnlyDictionary<string, string> contents)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Files)
+        // A file the bundle does not have is left out (a load's tenants carry no control history); verify requires a run's.
+        foreach (var file in Files.Where(contents.ContainsKey))
         {
             sha.AppendData(Encoding.UTF8.GetBytes($"--{file}--\n"));
-            foreach (var line in DeterministicLines(file, contents.TryGetValue(file, out var content) ? content : ""))
+            foreach (var line in DeterministicLines(file, contents[file]))
             {
                 sha.AppendData(Encoding.UTF8.GetBytes(line));
                 sha.AppendData("\n"u8);

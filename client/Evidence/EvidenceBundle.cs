@@ -7,7 +7,8 @@ namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
 /// The evidence bundle, <c>{runId}.zip</c>: events, receipts, injections (the ledger), metrics, circuits,
-/// scorecard, the final and control states, the scenario and catalog, and a manifest with the digest. Written to a temporary file and
+/// scorecard, the final and control states, the control's own history under <c>control/</c>, the scenario and catalog,
+/// and a manifest with the digest. Written to a temporary file and
 /// moved into place, so a bundle is either complete or absent.
 /// </summary>
 public static class EvidenceBundle
@@ -18,15 +19,15 @@ public static class EvidenceBundle
     /// <summary>The app catalog in force: the routes the scenario was checked against.</summary>
     public const string CatalogFile = "catalog.json";
 
-    /// <summary>Renders every file of the bundle for a run.</summary>
-    public static IReadOnlyDictionary<string, string> Render(RunRecord run, EvidenceFiles files, RunMetrics metrics, Scorecard scorecard)
+    /// <summary>The control run's own history, beside its final state: its events, receipts, injections (none) and circuits.</summary>
+    public static readonly (string File, string Of)[] ControlFiles =
+        [("control/events.jsonl", "events.jsonl"), ("control/receipts.jsonl", "receipts.jsonl"), ("control/injections.jsonl", "injections.jsonl"), ("control/circuits.json", "circuits.json")];
+
+    /// <summary>Renders every file of the bundle for a run, with its control's history when given (a load's tenants share one control and leave it out).</summary>
+    public static IReadOnlyDictionary<string, string> Render(RunRecord run, EvidenceFiles files, RunMetrics metrics, Scorecard scorecard, EvidenceFiles? control = null)
     {
-        var contents = new Dictionary<string, string>
+        var contents = new Dictionary<string, string>(HistoryFiles(files))
         {
-            ["events.jsonl"] = Lines(files.Events),
-            ["receipts.jsonl"] = Lines(files.Receipts),
-            ["injections.jsonl"] = Lines(files.Injections),
-            ["circuits.json"] = JsonSerializer.Serialize(files.Circuits, BundleJson.Indented),
             ["final-state.json"] = run.FinalState,
             ["control-state.json"] = run.ControlState,
             ["metrics.json"] = JsonSerializer.Serialize(metrics, BundleJson.Indented),
@@ -34,6 +35,15 @@ public static class EvidenceBundle
             [ScenarioFile] = run.Scenario.SourceText,
             [CatalogFile] = run.Scenario.Catalog?.SourceText ?? throw new ArgumentException("the run's scenario names no catalog", nameof(run)),
         };
+        if (control is not null)
+        {
+            var history = HistoryFiles(control);
+            foreach (var (file, of) in ControlFiles)
+            {
+                contents[file] = history[of];
+            }
+        }
+
         var manifest = new Manifest
         {
             RunId = run.RunId,
@@ -99,6 +109,15 @@ public static class EvidenceBundle
             return reader.ReadToEnd();
         });
     }
+
+    /// <summary>A history's four files: events, receipts, injections and circuits.</summary>
+    private static Dictionary<string, string> HistoryFiles(EvidenceFiles files) => new()
+    {
+        ["events.jsonl"] = Lines(files.Events),
+        ["receipts.jsonl"] = Lines(files.Receipts),
+        ["injections.jsonl"] = Lines(files.Injections),
+        ["circuits.json"] = JsonSerializer.Serialize(files.Circuits, BundleJson.Indented),
+    };
 
     private static string Lines<T>(IEnumerable<T> lines)
     {

@@ -21,10 +21,5 @@ public static class ExperimentScenario
     /// the only faults are the method's, so the scorecard judges each tenant against what was really injected. A tenant
     /// the method's faults never reach has nothing to observe for most criteria: that is expected, not a failure.
     /// </summary>
-    public static Scenario WithoutOwnChaos(Scenario scenario) => scenario with
-    {
-        ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal),
-        Chaos = new ChaosSettings { Seed = scenario.Chaos.Seed },
-        Beats = scenario.Beats.Select(b => b with { Chaos = ScriptedFaults.None, ReplayWithChangedPayload = null }).ToList(),
-    };
+    public static Scenario WithoutOwnChaos(Scenario scenario) => scenario.WithoutChaos() with { ExpectedNotExercised = CriterionIds.All.ToHashSet(StringComparer.Ordinal) };
 }

@@ -41,8 +41,10 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var day = new TenantDay(session, wallClock);
 
         progress.Phase("control run (no chaos)");
-        var control = await day.ReplayAsync(scenario, $"{runId}-ctl", Settings(scenario, seed, options.Clock, options.TimeScale, chaos: false), listed: true, progress: null, cancellationToken);
-        var controlState = TenantStateReader.Canonical(await session.AppsAsync(control.Tenant, cancellationToken));
+        var controlSettings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: false);
+        var control = await day.ReplayAsync(scenario, $"{runId}-ctl", controlSettings, listed: true, progress: null, cancellationToken);
+        var controlRecord = await day.ReadBackAsync(scenario, control, controlSettings, controlState: "", startedAt, cancellationToken);
+        var controlState = controlRecord.FinalState;
 
         progress.Phase($"chaos run (seed {seed})");
         var settings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: true);
@@ -53,7 +55,7 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         var files = EvidenceFiles.From(record);
         var metrics = RunMetrics.From(files.Events);
         var scorecard = Scorecard.Evaluate(record, files, metrics);
-        var contents = EvidenceBundle.Render(record, files, metrics, scorecard);
+        var contents = EvidenceBundle.Render(record, files, metrics, scorecard, EvidenceFiles.From(controlRecord));
         if (SignKey(options) is { } key)
         {
             contents = new Dictionary<string, string>(contents) { [BundleSignature.File] = BundleSignature.Sign(contents, key) };

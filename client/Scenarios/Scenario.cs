@@ -27,6 +27,13 @@ public sealed record Scenario(
     /// <summary>The catalog the scenario was checked against: a bundle keeps it as <c>catalog.json</c>.</summary>
     public AppCatalog? Catalog { get; init; }
 
+    /// <summary>The day as its control run replays it: no chaos, and no scripted repeat or changed-payload replay from the client.</summary>
+    public Scenario WithoutChaos() => this with
+    {
+        Chaos = new ChaosSettings { Seed = Chaos.Seed },
+        Beats = Beats.Select(b => b with { Chaos = ScriptedFaults.None, ReplayWithChangedPayload = null }).ToList(),
+    };
+
     /// <summary>The chaos of a run of this scenario at <paramref name="seed"/>: its rates and outage, and each beat's scripted faults for its key.</summary>
     public ChaosSettings ChaosOfRun(long seed) => Chaos with
     {

@@ -52,7 +52,8 @@ public static class BeatsCheck
             }
 
             problems.AddRange(repeated.Where(r => r.Status != "duplicate").Select(r => $"beat {beat.Number}'s repeated publish was answered {r.Status}, not duplicate"));
-            ChangedPayloadReplays(beat, lines.Where(p => p.ChangedPayload).ToList(), events, receipts, problems);
+            ChangedPayloadReplays(beat, lines.Where(p => p.ChangedPayload).ToList(), receipts, problems);
+            Payloads(beat, line, events, problems);
 
             // One delivery to each target the scenario's event names, and none to an app it does not.
             var reached = events.Where(e => e.Kind == "delivery" && e.EventId == line.EventId && e.Role == "Target").Select(e => e.Target!).Order(StringComparer.Ordinal).ToList();
@@ -90,10 +91,10 @@ public static class BeatsCheck
 
     /// <summary>
     /// The beat's scripted replay with a changed payload: sent once with the scenario's changed payload, refused as a
-    /// conflict, shown refused in its key's record by that payload's fingerprint, and with no effect: every delivery of the
-    /// beat's event carries the beat's own payload.
+    /// conflict, and shown refused in its key's record by that payload's fingerprint. That it had no effect is the beat's
+    /// own check: every delivery of its event carries the beat's payload.
     /// </summary>
-    private static void ChangedPayloadReplays(ScenarioBeat beat, List<EventLine> replays, IReadOnlyList<EventLine> events, IReadOnlyList<ReceiptLine> receipts, List<string> problems)
+    private static void ChangedPayloadReplays(ScenarioBeat beat, List<EventLine> replays, IReadOnlyList<ReceiptLine> receipts, List<string> problems)
     {
         var scripted = beat.ReplayWithChangedPayload;
         if (replays.Count != (scripted is null ? 0 : 1))
@@ -123,10 +124,19 @@ public static class BeatsCheck
         {
             problems.Add($"receipts.jsonl shows no conflict refused for {beat.Event.IdempotencyKey} with the changed payload's fingerprint {fingerprint[..12]}…");
         }
+    }
 
-        var original = JsonNode.Parse(beat.Event.Data.GetRawText());
+    /// <summary>The beat's publish carries the scenario's payload, and so does every delivery of its event: nothing else took effect under its key.</summary>
+    private static void Payloads(ScenarioBeat beat, EventLine publish, IReadOnlyList<EventLine> events, List<string> problems)
+    {
+        var payload = JsonNode.Parse(beat.Event.Data.GetRawText());
+        if (!JsonNode.DeepEquals(publish.CloudEvent["data"], payload))
+        {
+            problems.Add($"beat {beat.Number}'s publish in events.jsonl carries {publish.CloudEvent["data"]?.ToJsonString()}, the scenario's payload is {payload?.ToJsonString()}");
+        }
+
         problems.AddRange(events.Where(e => e.Kind == "delivery" && e.IdempotencyKey == beat.Event.IdempotencyKey && e.Source == beat.Event.SourceApp
-                                            && !JsonNode.DeepEquals(e.CloudEvent["data"], original))
-            .Select(e => $"the delivery of {e.IdempotencyKey} to {e.Target} carries {e.CloudEvent["data"]?.ToJsonString()}, not beat {beat.Number}'s payload: the changed replay took effect"));
+                                            && !JsonNode.DeepEquals(e.CloudEvent["data"], payload))
+            .Select(e => $"the delivery of {e.IdempotencyKey} to {e.Target} carries {e.CloudEvent["data"]?.ToJsonString()}, not beat {beat.Number}'s payload"));
     }
 }

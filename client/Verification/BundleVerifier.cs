@@ -24,11 +24,15 @@ public static class BundleVerifier
     /// <summary>Checks the bundle at <paramref name="path"/>.</summary>
     public static IReadOnlyList<InvariantCheck> Verify(string path) => Verify(EvidenceBundle.Read(path));
 
-    /// <summary>Checks a bundle's files (a run bundle, or one tenant of a load bundle).</summary>
-    public static IReadOnlyList<InvariantCheck> Verify(IReadOnlyDictionary<string, string> files)
+    /// <summary>
+    /// Checks a bundle's files: a run bundle, with its control's history; or one tenant of a load bundle
+    /// (<paramref name="controlHistory"/> false), whose tenants share one control and carry only its final state.
+    /// </summary>
+    public static IReadOnlyList<InvariantCheck> Verify(IReadOnlyDictionary<string, string> files, bool controlHistory = true)
     {
+        var controlFiles = EvidenceBundle.ControlFiles.Select(f => f.File).ToHashSet();
         var missing = new[] { "manifest.json", "control-state.json", "scorecard.json", "metrics.json", EvidenceBundle.ScenarioFile, EvidenceBundle.CatalogFile }
-            .Concat(BundleDigest.Files).Distinct().Where(f => !files.ContainsKey(f)).ToList();
+            .Concat(BundleDigest.Files.Where(f => controlHistory || !controlFiles.Contains(f))).Distinct().Where(f => !files.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
             return [new InvariantCheck("complete bundle", false, $"missing: {string.Join(", ", missing)}")];
@@ -56,6 +60,8 @@ public static class BundleVerifier
             MetricsCheck.Check(files["metrics.json"], metrics),
             FromScenario(ScorecardCheck.Name, s => ScorecardCheck.Check(files["scorecard.json"], manifest,
                 new DayEvidence(s, new EvidenceFiles(events, receipts, injections, circuits), files["final-state.json"], files["control-state.json"]), metrics)),
+            FromScenario(FinalStateCheck.Name, s => FinalStateCheck.Check(s.Catalog!, events, receipts, "final-state.json", files["final-state.json"])),
+            .. controlHistory ? [FromScenario(ControlCheck.Name, s => ControlCheck.Check(s, files))] : Array.Empty<InvariantCheck>(),
             OneEffectEach(deliveries, applies),
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),
@@ -224,6 +230,7 @@ public static class BundleVerifier
             equal ? "the run under chaos ended exactly where the run without chaos did" : "the final state differs from the run without chaos");
     }
 
-    private static List<T> Lines<T>(string jsonl) =>
+    /// <summary>The lines of a JSON-lines file, read.</summary>
+    internal static List<T> Lines<T>(string jsonl) =>
         jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<T>(l, BundleJson.Options)!).ToList();
 }

@@ -21,21 +21,28 @@ public static class LedgerCheck
     public const string Name = "the ledger re-rolled from the seed";
 
     /// <summary>Re-rolls the run of <paramref name="scenario"/> at <paramref name="seed"/> over its recorded attempts.</summary>
-    public static InvariantCheck Check(Scenario scenario, long seed, IReadOnlyList<EventLine> events, IReadOnlyList<InjectionLine> injections)
+    public static InvariantCheck Check(Scenario scenario, long seed, IReadOnlyList<EventLine> events, IReadOnlyList<InjectionLine> injections) =>
+        Check(scenario.ChaosOfRun(seed), $"seed {seed}", events, injections, "");
+
+    /// <summary>
+    /// Re-rolls recorded attempts under <paramref name="chaos"/> (named <paramref name="by"/> in the report), for the files
+    /// under <paramref name="folder"/> (the control's are in <c>control/</c>).
+    /// </summary>
+    public static InvariantCheck Check(ChaosSettings chaos, string by, IReadOnlyList<EventLine> events, IReadOnlyList<InjectionLine> injections, string folder)
     {
-        var policy = new SeededChaosPolicy(scenario.ChaosOfRun(seed));
+        var policy = new SeededChaosPolicy(chaos);
         var problems = new List<string>();
         var ledger = InjectionLine.ScriptedPublishes(events).ToList();
         var attempts = 0;
         foreach (var delivery in events.Where(e => e.Kind == "delivery"))
         {
-            var envelope = EnvelopeOf(delivery);
+            var envelope = RecordedEnvelope.Of(delivery);
             var role = Enum.Parse<DeliveryRole>(delivery.Role!);
             var what = $"{delivery.IdempotencyKey}→{delivery.Target} ({delivery.Role})";
             var delay = policy.DeliveryDelay(envelope, delivery.Target!, role).TotalMilliseconds;
             if (delay != delivery.InjectedDelayMs)
             {
-                problems.Add($"events.jsonl {what}: held back {delivery.InjectedDelayMs} ms, seed {seed} gives {delay} ms");
+                problems.Add($"{folder}events.jsonl {what}: held back {delivery.InjectedDelayMs} ms, {by} gives {delay} ms");
             }
 
             if (delay > 0)
@@ -49,7 +56,7 @@ public static class LedgerCheck
                 var decision = policy.DecideAttempt(new DeliveryAttemptContext(envelope, delivery.Target!, role, attempt.Number, attempt.Sequence));
                 if (decision.Fault.ToString() != attempt.Fault)
                 {
-                    problems.Add($"events.jsonl {what} attempt {attempt.Number}: {attempt.Fault}, seed {seed} gives {decision.Fault}");
+                    problems.Add($"{folder}events.jsonl {what} attempt {attempt.Number}: {attempt.Fault}, {by} gives {decision.Fault}");
                 }
 
                 if (decision.Fault != FaultKind.None)
@@ -59,24 +66,10 @@ public static class LedgerCheck
             }
         }
 
-        problems.AddRange(JsonDifferences.Between("injections.jsonl", JsonSerializer.SerializeToNode(injections, BundleJson.Options),
+        problems.AddRange(JsonDifferences.Between($"{folder}injections.jsonl", JsonSerializer.SerializeToNode(injections, BundleJson.Options),
             JsonSerializer.SerializeToNode(ledger, BundleJson.Options)));
         return new InvariantCheck(Name, problems.Count == 0,
-            problems.Count == 0 ? $"seed {seed}: {attempts} attempts decided again, {ledger.Count} injections, the ledger exactly"
+            problems.Count == 0 ? $"{by}: {attempts} attempts decided again, {ledger.Count} injections, the ledger exactly"
                 : string.Join("; ", problems.Take(10)));
     }
-
-    /// <summary>The delivery's event as the policy reads it: a reaction's key is the mesh's own, which a publish could not use.</summary>
-    private static EventEnvelope EnvelopeOf(EventLine delivery) => new()
-    {
-        Id = delivery.EventId,
-        EventType = delivery.EventType,
-        SourceApp = delivery.Source,
-        Targets = [],
-        Data = JsonSerializer.SerializeToElement(delivery.CloudEvent["data"]),
-        CorrelationId = delivery.CorrelationId,
-        CausationId = delivery.CausationId,
-        IdempotencyKey = delivery.IdempotencyKey,
-        Sequence = delivery.Beat,
-    };
 }

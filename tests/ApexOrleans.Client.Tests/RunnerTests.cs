@@ -22,8 +22,8 @@ public sealed class RunnerTests
         using (var zip = ZipFile.OpenRead(bundle))
         {
             Assert.Equal(
-                ["catalog.json", "circuits.json", "control-state.json", "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json",
-                    "receipts.jsonl", "scenario.json", "scorecard.json"],
+                ["catalog.json", "circuits.json", "control-state.json", "control/circuits.json", "control/events.jsonl", "control/injections.jsonl", "control/receipts.jsonl",
+                    "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json", "receipts.jsonl", "scenario.json", "scorecard.json"],
                 zip.Entries.Select(e => e.FullName).Order());
         }
 

@@ -21,14 +21,13 @@ public sealed class ReplayTests
     }
 
     [Fact]
-    public async Task AStateEditedAlikeInTheFinalAndControlStatesFailsOnlyTheReplay()
+    public async Task ATimeNoCheckDerivesMovedFailsOnlyTheReplay()
     {
         using var folder = new TempFolder();
         var outcome = await Apex.RunScenarioAsync(folder.Path, seed: 3);
-        // A field no data proof reads, changed the same way at the end of the run and of its control, digest computed again.
+        // When a repeated publish was refused: no claim rests on it, so only running the seed again shows the edit.
         var edited = TamperedBundle.Of(outcome.BundlePath)
-            .Json("final-state.json", f => f["jubeelove"]!["tables"]!["sessions"]!["session-001"]!["data"]!["relationshipGoal"] = "something else")
-            .Json("control-state.json", f => f["jubeelove"]!["tables"]!["sessions"]!["session-001"]!["data"]!["relationshipGoal"] = "something else")
+            .Lines("receipts.jsonl", l => l.First(r => r["kind"]!.GetValue<string>() == "refusal")["at"] = "2026-01-03T06:00:00+00:00")
             .WriteTo(folder.Path, "edited");
 
         var (plainExit, plain) = await Apex.RunAsync("verify", edited);
@@ -36,7 +35,7 @@ public sealed class ReplayTests
 
         Assert.True(plainExit == 0, plain);
         Assert.Equal(1, replayExit);
-        Assert.Contains("final-state.json differs from line 1, control-state.json differs from line 1", Apex.Flat(replayed));
+        Assert.Contains("receipts.jsonl differs from line", Apex.Flat(replayed));
     }
 
     [Fact]

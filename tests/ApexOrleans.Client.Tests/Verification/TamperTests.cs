@@ -66,6 +66,35 @@ public sealed class TamperTests(ChaosDayBundle bundle) : IClassFixture<ChaosDayB
                 .Json("final-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70)
                 .Json("control-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70),
             ScorecardCheck.Name, "scorecard.json beats[3].passed: the bundle says true, derived again false"),
+        ["an invoice's amount changed in the final state alone"] = new(b => b.Json("final-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70),
+            FinalStateCheck.Name, "final-state.json flowbills.tables.invoices.inv-001.data.amount: the bundle says 70, derived again 75"),
+        ["an apply receipt removed"] = new(b => b.Lines("receipts.jsonl", l => l.RemoveAll(r => Apply(r, "flowbills", "sarahs-day/inv-001"))),
+            FinalStateCheck.Name, "final-state.json flowbills.tables.invoices.inv-001: the bundle says"),
+        ["an apply receipt's effect renamed"] = new(b => b.Lines("receipts.jsonl", l => l.First(r => Apply(r, "flowc", "sarahs-day/inv-001"))["effects"] = new JsonArray("compliance_checks/auto-inv-999")),
+            FinalStateCheck.Name, "flowc's apply of sarahs-day/inv-001: the receipt says effects [compliance_checks/auto-inv-999], applied again [invoices/inv-001]"),
+        ["a reaction's receipt removed"] = new(b => b.Lines("receipts.jsonl", l => l.RemoveAll(r => Apply(r, "aspiral", "sarahs-day/alert-001>aspiral.reorder-task"))),
+            FinalStateCheck.Name, "aspiral has no receipt of sarahs-day/alert-001>aspiral.reorder-task (Source), which applying the history again applies"),
+        ["the payload a target applied changed"] = new(b => b.Lines("events.jsonl", l => l.First(e => Is(e, "delivery", beat: 4) && e["target"]!.GetValue<string>() == "omnihub")["cloudEvent"]!["data"]!["amount"] = 70),
+            FinalStateCheck.Name, "final-state.json omnihub.tables."),
+        ["the control's state changed alone"] = new(b => b.Json("control-state.json", f => f["flowbills"]!["tables"]!["invoices"]!["inv-001"]!["data"]!["amount"] = 70),
+            ControlCheck.Name, "control: the final state rebuilt from the recorded effects: control-state.json flowbills.tables.invoices.inv-001.data.amount: the bundle says 70, derived again 75"),
+        ["an apply receipt removed from the control"] = new(b => b.Lines("control/receipts.jsonl", l => l.RemoveAll(r => Apply(r, "flowbills", "sarahs-day/inv-001"))),
+            ControlCheck.Name, "control-state.json flowbills.tables.invoices.inv-001: the bundle says"),
+        ["an injection added to the control's ledger"] = new(b => b.Lines("control/injections.jsonl", l => l.Add(JsonNode.Parse("""
+                { "beat": 4, "eventId": "evt-1", "idempotencyKey": "sarahs-day/inv-001", "target": "flowc", "role": "Target", "attempt": 1, "fault": "Timeout",
+                  "reason": "made up", "delayMs": 0, "at": "2026-01-03T09:00:00+00:00" }
+                """)!)),
+            ControlCheck.Name, "control/injections.jsonl"),
+        ["a beat's publish removed from the control"] = new(b => b.Lines("control/events.jsonl", l => l.RemoveAll(e => Is(e, "publish", beat: 4))),
+            ControlCheck.Name, "control: every beat of the scenario published and accepted: beat 4 (sarahs-day/inv-001) has 0 first publishes"),
+        ["a beat's payload changed in its publish and deliveries"] = new(b => b.Lines("events.jsonl", l =>
+            {
+                foreach (var line in l.Where(e => Is(e, "publish", beat: 2) || Is(e, "delivery", beat: 2)).Where(e => e["idempotencyKey"]!.GetValue<string>() == "sarahs-day/est-001"))
+                {
+                    line["cloudEvent"]!["data"]!["estimatedCost"] = 7.5;
+                }
+            }),
+            BeatsCheck.Name, "beat 2's publish in events.jsonl carries"),
         ["the manifest's seed changed"] = new(b => b.Json("manifest.json", m => m["seed"] = 43),
             LedgerCheck.Name, "seed 43 gives"),
         ["an injection removed from the ledger"] = new(b => b.Lines("injections.jsonl", l => l.RemoveAt(l.FindIndex(i => i["fault"]!.GetValue<string>() == "Timeout"))),
@@ -126,9 +155,12 @@ public sealed class TamperTests(ChaosDayBundle bundle) : IClassFixture<ChaosDayB
     /// </summary>
     [Fact]
     public void EveryDerivingCheckIsTheOneSomeEditFails() =>
-        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, LedgerCheck.Name, CircuitsCheck.Name, MetricsCheck.Name, ScorecardCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
+        Assert.All(new[] { ScenarioCheck.Name, BeatsCheck.Name, LedgerCheck.Name, CircuitsCheck.Name, MetricsCheck.Name, ScorecardCheck.Name, FinalStateCheck.Name, ControlCheck.Name }, name => Assert.Contains(Cases.Values, c => c.Check == name));
 
     private static bool Is(JsonNode line, string kind, int beat) => line["kind"]!.GetValue<string>() == kind && line["beat"]!.GetValue<int>() == beat;
+
+    private static bool Apply(JsonNode receipt, string app, string key) =>
+        receipt["kind"]!.GetValue<string>() == "apply" && receipt["app"]!.GetValue<string>() == app && receipt["idempotencyKey"]!.GetValue<string>() == key;
 
     private static bool Repeated(JsonNode line) => line["repeatedPublish"]?.GetValue<bool>() == true;
 
