@@ -1,5 +1,4 @@
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 
 namespace ApexOrleans.Client.Evidence;

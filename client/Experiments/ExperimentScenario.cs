@@ -1,5 +1,4 @@
 using ApexOrleans.Client.Scenarios;
-using ApexOrleans.Contracts.Chaos;
 
 namespace ApexOrleans.Client.Experiments;
 

@@ -3,7 +3,6 @@ using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Contracts.Apps;
 
 namespace ApexOrleans.Client.Running;
 

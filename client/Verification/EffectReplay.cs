@@ -3,8 +3,7 @@ using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-using ApexOrleans.Grains.Apps;
-using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Contracts.Books;
 
 namespace ApexOrleans.Client.Verification;
 

@@ -4,7 +4,6 @@ using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
-using ApexOrleans.Contracts.Envelope;
 
 namespace ApexOrleans.Client.Verification;
 

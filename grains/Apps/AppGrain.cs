@@ -5,7 +5,7 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Deliveries;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Contracts.Books;
 using ApexOrleans.Grains.Tenancy;
 
 namespace ApexOrleans.Grains.Apps;

@@ -6,7 +6,7 @@ using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Idempotency;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
-using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Contracts.Books;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;

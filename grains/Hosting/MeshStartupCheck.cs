@@ -1,6 +1,6 @@
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Tenancy;
-using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Contracts.Books;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -124,7 +124,7 @@ public sealed class AppCatalogTests
         catalog["apps"]!.AsArray().Add(JsonNode.Parse("""{ "id": "standby", "consumes": { "*": { "table": "log", "key": "$idempotencyKey" } } }"""));
         var apps = AppCatalog.Parse(catalog.ToJsonString());
 
-        var error = Assert.Throws<ConfigFileException>(() => new ApexOrleans.Grains.Reactions.ReactionCatalog(apps, ApexOrleans.Grains.Reactions.ReactionCatalog.BuiltIn));
+        var error = Assert.Throws<ConfigFileException>(() => new ApexOrleans.Contracts.Books.ReactionCatalog(apps, ApexOrleans.Contracts.Books.ReactionCatalog.BuiltIn));
 
         Assert.Contains(problem, error.Problems);
     }

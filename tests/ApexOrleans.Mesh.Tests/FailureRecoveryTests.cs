@@ -1,4 +1,4 @@
-using ApexOrleans.Grains.Reactions;
+using ApexOrleans.Contracts.Books;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;

@@ -2,7 +2,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.Contracts.Deliveries;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>The reactions in force: the built-in ones whose app is in the catalog and publishes what they produce.</summary>
 public sealed class ReactionCatalog

@@ -4,7 +4,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>
 /// A business rule from the story: when <see cref="App"/> applies <see cref="EventType"/> (as its source or as a

@@ -4,7 +4,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>KeepSafe schedules fire-safety training for a new employee whose modules include it.</summary>
 public sealed class FireSafetyTraining() : EventReaction("keepsafe", "bright:enrollment.started", DeliveryRole.Target, "training.scheduled")

@@ -4,7 +4,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>FlowC checks every new invoice: line items sum to the amount and amount × (1 + taxRate) = totalAmount; it answers compliance.validated.</summary>
 public sealed class InvoiceTotalsCheck() : EventReaction("flowc", "flowbills:invoice.created", DeliveryRole.Target, "compliance.validated")

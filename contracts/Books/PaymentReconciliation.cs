@@ -3,7 +3,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>
 /// FLOWBills reconciles its own payment with the invoice: the invoice is marked paid only when the amount

@@ -3,7 +3,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>aSpiral creates a preparation task for every scheduled appointment.</summary>
 public sealed class AppointmentPrepTask() : EventReaction("aspiral", "tradeline247:appointment.scheduled", DeliveryRole.Target, "task.created")

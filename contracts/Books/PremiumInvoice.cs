@@ -4,7 +4,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>FLOWBills invoices the premium of a new insurance registration, priced from its settings' premiums table.</summary>
 public sealed class PremiumInvoice() : EventReaction("flowbills", "careconnect:patient.registered", DeliveryRole.Target, "invoice.created")

@@ -3,7 +3,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>aSpiral turns an inventory alert into a reorder task.</summary>
 public sealed class ReorderTask() : EventReaction("aspiral", "omnihub:alert.created", DeliveryRole.Target, "task.created")

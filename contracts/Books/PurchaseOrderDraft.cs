@@ -3,7 +3,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
 
-namespace ApexOrleans.Grains.Reactions;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>FLOWBills prepares a purchase-order draft for an inventory alert.</summary>
 public sealed class PurchaseOrderDraft() : EventReaction("flowbills", "omnihub:alert.created", DeliveryRole.Target, "purchase_order.drafted")

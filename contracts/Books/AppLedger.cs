@@ -5,9 +5,8 @@ using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
-using ApexOrleans.Grains.Reactions;
 
-namespace ApexOrleans.Grains.Apps;
+namespace ApexOrleans.Contracts.Books;
 
 /// <summary>
 /// The rules of one app's books, over its state in memory: a delivery is applied at most once (its receipt beside its
