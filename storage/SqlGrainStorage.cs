@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Orleans.Storage;
@@ -29,6 +30,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable, IDispos
     private long _transactions;
     private long _writes;
     private long _payloadBytes;
+    private readonly ConcurrentDictionary<string, CommittedWrites> _byGrainType = new(StringComparer.Ordinal);
     private string? _insertStatement;
     private string? _updateStatement;
     private string? _insertReturning;
@@ -69,6 +71,10 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable, IDispos
 
     /// <summary>Bytes of state payload those writes stored (with <see cref="CommittedWrites"/>: the size of a write).</summary>
     public long CommittedPayloadBytes => Interlocked.Read(ref _payloadBytes);
+
+    /// <summary>Writes and payload bytes committed so far, by grain type: where a workload's writes go.</summary>
+    public IReadOnlyDictionary<string, CommittedWrites> CommittedByGrainType =>
+        _byGrainType.ToDictionary(t => t.Key, t => new CommittedWrites(t.Value.Writes, t.Value.Bytes), StringComparer.Ordinal);
 
     /// <summary>Creates the schema now instead of on first use (the silo does this at start to fail fast).</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
@@ -395,6 +401,7 @@ public abstract class SqlGrainStorage : IGrainStorage, IAsyncDisposable, IDispos
             {
                 written++;
                 bytes += batch[i].Payload?.Length ?? 0;
+                _byGrainType.GetOrAdd(batch[i].GrainId.Type.ToString()!, _ => new CommittedWrites(0, 0)).Add(batch[i].Payload?.Length ?? 0);
             }
         }
 
