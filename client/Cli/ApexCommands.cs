@@ -186,7 +186,7 @@ public static class ApexCommands
         };
         var key = new Option<string?>("--key") { Description = "The secret key file the bundle was signed with (apex run --sign-key): its signature must hold. A run bundle only." };
         var command = new Command("verify", ExitCodes.Described(
-            "Re-check a bundle from the bundle alone: every claim derived again from its files, the ledger re-rolled from its seed. Exits 1 naming the broken invariant."))
+            "Re-check a bundle from the bundle alone: every claim derived again from its files, the ledger re-rolled from its seed, the final state rebuilt from the recorded effects, the control's own history checked the same way. Exits 1 naming the broken invariant."))
         {
             bundle, replay, key,
         };
