@@ -28,7 +28,8 @@ public sealed class OutageCriteria(DayEvidence day)
         var (from, to) = Window(o.Outage);
         var opened = o.Transitions.FirstOrDefault(t => t.To == "Open" && t.At >= from && t.At < to);
         var failedOver = o.Hits.Count(d => d.FailedOver);
-        var down = _evidence.Outages.Select(x => x.Outage.App).ToHashSet();
+        // Apps down in a window that overlaps this one are not expected to keep working in it.
+        var down = _evidence.Outages.Where(x => x.Outage.FromBeat < o.Outage.ToBeat && o.Outage.FromBeat < x.Outage.ToBeat).Select(x => x.Outage.App).ToHashSet();
         var others = _evidence.Deliveries.Where(d => !down.Contains(d.Target!) && d.At >= from && d.At < to).ToList();
         var stuck = others.Count(d => !d.Ended);
         var contained = opened is not null || failedOver == o.Hits.Count;
@@ -57,8 +58,10 @@ public sealed class OutageCriteria(DayEvidence day)
         var queue = day.QueueOf(app);
         // An app with a fallback may end with its circuit never probed again: everything after it opened went to the fallback.
         var handedOn = status != "Closed" && opened is not null && queue.FailedOver > 0
-            && _evidence.Deliveries.Where(d => d.Target == app && d.Role == "Target" && d.At >= opened.At).All(d => d.FailedOver);
-        var passed = (status == "Closed" || handedOn) && queue.Pending == 0 && queue.DeadLetters == 0;
+            && _evidence.Deliveries.Where(d => d.Target == app && d.Role == "Target" && d.At >= opened.At && (o.NextHitAt is null || d.At < o.NextHitAt)).All(d => d.FailedOver);
+        // Before the app's next outage, recovering means what reached it meanwhile got through: its circuit may not be probed again in between.
+        var throughBeforeNext = !o.IsLastOfItsApp && _evidence.Deliveries.Where(d => d.Target == app && d.At >= o.FirstHitAt && d.At < o.NextHitAt).All(d => d.Ended);
+        var passed = (status == "Closed" || handedOn || throughBeforeNext) && queue.Pending == 0 && queue.DeadLetters == 0;
         var (_, to) = Window(o.Outage);
         return new Judgement(passed,
             Figures(("closedAt", closed?.At), ("recoveryAfterOutageMs", closed is null || to == DateTimeOffset.MaxValue ? null : (closed.At - to).TotalMilliseconds),
@@ -66,15 +69,18 @@ public sealed class OutageCriteria(DayEvidence day)
             !passed ? $"{app} is {status} with {queue.Pending} pending and {queue.DeadLetters} dead-lettered"
             : handedOn ? $"{app}'s circuit opened at {opened!.At:HH:mm:ss} and was not probed again: nothing waited for it, everything after went to its fallback {o.FallbackUsed}"
             : closed is not null ? $"{app}'s circuit closed at {closed.At:HH:mm:ss}; nothing is left pending or dead-lettered"
+            : status != "Closed" && throughBeforeNext ? $"{app}'s circuit was still {status} when its next outage began, and every delivery to it before then got through"
             : $"{app}'s circuit never opened: " + (queue.FailedOver > 0 ? $"what met it down failed over to {o.FallbackUsed}" : "what met it down was retried")
               + "; nothing is left pending or dead-lettered");
     });
 
-    /// <summary>No circuit but an outage app's opened: failures did not spill over to other apps.</summary>
+    /// <summary>No circuit opened but an outage app's, after a delivery met it down in a window: failures did not spill over.</summary>
     public Criterion NoSpill()
     {
         var down = _evidence.Outages.Select(o => o.Outage.App).Distinct().Order(StringComparer.Ordinal).ToList();
-        var opened = _evidence.Circuits.Circuits.Where(c => !down.Contains(c.Key) && c.Value.Transitions.Any(t => t.To == "Open")).Select(c => c.Key).ToList();
+        var opened = _evidence.Circuits.Circuits
+            .Where(c => c.Value.Transitions.Any(t => t.To == "Open" && !_evidence.Outages.Any(o => o.Outage.App == c.Key && o.Transitions.Contains(t))))
+            .Select(c => c.Key).ToList();
         return Verdict.Judge(_evidence, CriterionIds.Isolation, "Circuit breakers isolate failures", CriterionLevel.Should, opened.Count == 0,
             Figures(("otherCircuitsOpened", opened.Count)),
             opened.Count > 0 ? $"also opened: {string.Join(", ", opened)}" : down.Count == 0 ? "no app's circuit opened" : $"no circuit but {string.Join(" and ", down)}'s opened");

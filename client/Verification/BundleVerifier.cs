@@ -50,7 +50,7 @@ public static class BundleVerifier
         var (scenarioCheck, scenario) = ScenarioCheck.Check(files, manifest);
         var metrics = RunMetrics.From(events);
         InvariantCheck FromScenario(string name, Func<Scenario, InvariantCheck> check) =>
-            scenario is null ? new InvariantCheck(name, false, "the bundle's scenario could not be read") : check(scenario);
+            scenario is null ? new InvariantCheck(name, false, "the bundle's scenario could not be read") : Refusing(name, () => check(scenario));
         return
         [
             Digest(files, manifest),
@@ -71,6 +71,23 @@ public static class BundleVerifier
             FinalEqualsControl(files),
             VerdictCheck.Check(files["scorecard.json"], manifest, evidence),
         ];
+    }
+
+    /// <summary>
+    /// Runs a check that reads an edited file's content: what no run could have written (an unknown role, an app the
+    /// catalog does not have, a window listed twice, a field left out) fails that check with the reason, instead of
+    /// ending the report.
+    /// </summary>
+    private static InvariantCheck Refusing(string name, Func<InvariantCheck> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException or JsonException or NullReferenceException)
+        {
+            return new InvariantCheck(name, false, $"the bundle's files cannot be what a run wrote: {e.Message}");
+        }
     }
 
     private static InvariantCheck Digest(IReadOnlyDictionary<string, string> files, Manifest manifest)

@@ -12,10 +12,11 @@ public sealed record RebuiltBooks(string FinalState, IReadOnlyList<string> Probl
 
 /// <summary>
 /// Rebuilds every app's books from a bundle's history alone: each apply receipt's delivery (its event read from
-/// events.jsonl) is applied again, in the order the receipts were applied, by the mesh's own rules (<see cref="AppLedger"/>
-/// over the bundle's catalog), which also make the reactions again. What the receipts say each apply did (its effects,
-/// its reactions) must be what the rules do, every reaction made must have its receipt, and the books rendered as the
-/// mesh renders them are the final state the history leads to.
+/// events.jsonl) reaches its app again when it reached it then (held since, or applied at), in its queue's order, and
+/// the mesh's own rules (<see cref="AppLedger"/> over the bundle's catalog) hold, release and apply it and make the
+/// reactions again. What the receipts say each apply did (when, held since when, its effects, its reactions) must be what
+/// the rules do, every reaction made must have its receipt, and the books rendered as the mesh renders them are the
+/// final state the history leads to.
 /// </summary>
 public sealed class EffectReplay(AppCatalog catalog)
 {
@@ -26,6 +27,12 @@ public sealed class EffectReplay(AppCatalog catalog)
     {
         var problems = new List<string>();
         var deliveries = events.Where(e => e.Kind == "delivery").ToList();
+        var position = new Dictionary<EventLine, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            position[deliveries[i]] = i;
+        }
+
         var byEvent = deliveries.ToLookup(d => d.EventId);
         var snapshots = new Dictionary<string, AppSnapshot>(StringComparer.Ordinal);
         foreach (var app in catalog.Apps.Values)
@@ -34,26 +41,43 @@ public sealed class EffectReplay(AppCatalog catalog)
             var ledger = new AppLedger(app, catalog, _reactions);
             var applies = receipts.Where(r => r.Kind == "apply" && r.App == app.Id).ToList();
             var made = applies.SelectMany(a => a.Reactions).ToHashSet(StringComparer.Ordinal); // the rules make these themselves
-            var fed = new List<(ReceiptLine? Receipt, string InboxKey)>();
-            foreach (var apply in applies.Where(a => !made.Contains(a.EventId)).OrderBy(a => a.At)) // a stable sort keeps the file's order in a tie
+            var arrivals = new List<(ReceiptLine? Receipt, EventLine Line, DateTimeOffset At)>();
+            foreach (var apply in applies.Where(a => !made.Contains(a.EventId)))
             {
                 var line = byEvent[apply.EventId].FirstOrDefault(d => d.Target == app.Id && d.Role == apply.Role && d.StandsInFor == apply.StandsInFor);
+                var arrived = apply.HeldSince ?? apply.At;
                 if (line is null)
                 {
                     problems.Add($"{receiptsFile}: {app.Id} applied {apply.IdempotencyKey} as {apply.Role}, but events.jsonl has no such delivery to it");
                     continue;
                 }
 
-                var delivery = DeliveryOf(line, byEvent);
-                fed.Add((apply, delivery.InboxKey));
-                ledger.Receive(books, delivery, apply.At);
+                if (line.FailedOver)
+                {
+                    problems.Add($"{receiptsFile}: {app.Id} applied {apply.IdempotencyKey}, whose delivery to it events.jsonl shows failed over to {line.FailedOverTo}");
+                }
+
+                if (!line.Attempts.Any(a => EffectCount.MayHaveReachedTarget(a) && a.At <= arrived))
+                {
+                    problems.Add($"{receiptsFile}: {app.Id} took {apply.IdempotencyKey} at {arrived:O}, but no attempt of its delivery reached {app.Id} by then");
+                }
+
+                arrivals.Add((apply, line, arrived));
             }
 
-            // A delivery the app took but never applied is still held at the end: so it must be in the rebuilt books too.
-            foreach (var line in deliveries.Where(d => d.Target == app.Id && d.Outcome == nameof(ApplyStatus.Held)
-                                                       && !applies.Any(a => a.EventId == d.EventId && a.Role == d.Role && a.StandsInFor == d.StandsInFor)))
+            // A delivery the app took and never applied is held at the end: it reaches the rebuilt books too, and the rules decide.
+            arrivals.AddRange(deliveries
+                .Where(d => d.Target == app.Id && !applies.Any(a => a.EventId == d.EventId && a.Role == d.Role && a.StandsInFor == d.StandsInFor))
+                .Select(d => (d, Held: d.Attempts.FirstOrDefault(a => a.Outcome == nameof(ApplyStatus.Held))))
+                .Where(x => x.Held is not null)
+                .Select(x => ((ReceiptLine?)null, x.d, x.Held!.At)));
+
+            var fed = new List<(ReceiptLine? Receipt, string InboxKey)>();
+            foreach (var (receipt, line, at) in arrivals.OrderBy(a => a.At).ThenBy(a => position[a.Line]))
             {
-                ledger.Receive(books, DeliveryOf(line, byEvent), line.CompletedAt ?? line.At);
+                var delivery = DeliveryOf(line, byEvent);
+                fed.Add((receipt, delivery.InboxKey));
+                ledger.Receive(books, delivery, at);
             }
 
             Compare(app.Id, applies, made, fed, books, problems, receiptsFile);
@@ -86,7 +110,7 @@ public sealed class EffectReplay(AppCatalog catalog)
         List<string> problems, string receiptsFile)
     {
         var rebuilt = books.Inbox.ToDictionary(r => r.Key, r => r.Value);
-        var recorded = fed.Select(f => (f.Receipt!, f.InboxKey))
+        var recorded = fed.Where(f => f.Receipt is not null).Select(f => (f.Receipt!, f.InboxKey))
             .Concat(applies.Where(a => made.Contains(a.EventId)).Select(a => (a, $"source:{a.IdempotencyKey}")));
         foreach (var (receipt, inboxKey) in recorded)
         {
@@ -95,7 +119,7 @@ public sealed class EffectReplay(AppCatalog catalog)
             {
                 var held = books.Held.FirstOrDefault(h => h.Delivery.InboxKey == inboxKey);
                 problems.Add(held is not null
-                    ? $"{what}: applied again in the recorded order it waits for {string.Join(", ", held.WaitingFor)}"
+                    ? $"{what}: applied again as the history delivers it, it still waits for {string.Join(", ", held.WaitingFor)}"
                     : $"{what}: the rules never apply it (no cause makes it)");
                 continue;
             }
@@ -110,6 +134,11 @@ public sealed class EffectReplay(AppCatalog catalog)
                 problems.Add($"{what}: the receipt says reactions [{string.Join(", ", receipt.Reactions)}], applied again [{string.Join(", ", derived.Reactions)}]");
             }
 
+            if (derived.AppliedAt != receipt.At || derived.HeldSince != receipt.HeldSince)
+            {
+                problems.Add($"{what}: the receipt says applied at {receipt.At:O}{Since(receipt.HeldSince)}, applied again at {derived.AppliedAt:O}{Since(derived.HeldSince)}");
+            }
+
             if (derived.EventId != receipt.EventId)
             {
                 problems.Add($"{what}: the receipt says event {receipt.EventId}, applied again {derived.EventId}");
@@ -118,4 +147,6 @@ public sealed class EffectReplay(AppCatalog catalog)
 
         problems.AddRange(rebuilt.Values.Select(r => $"{receiptsFile}: {app} has no receipt of {r.IdempotencyKey} ({r.Role}), which applying the history again applies"));
     }
+
+    private static string Since(DateTimeOffset? heldSince) => heldSince is { } since ? $" (held since {since:O})" : "";
 }

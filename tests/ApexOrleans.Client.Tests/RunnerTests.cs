@@ -218,6 +218,30 @@ public sealed class RunnerTests
         }
     }
 
+    [Fact]
+    public async Task TwoOutagesOfAnAppWithoutFallbackAndTrafficBetweenAreEachJudgedAndRecover()
+    {
+        using var folder = new TempFolder();
+        var scenario = JsonNode.Parse(File.ReadAllText(Apex.SarahsDay))!;
+        scenario["name"] = "omnihub-twice";
+        scenario["chaos"]!.AsObject().Remove("outage");
+        scenario["chaos"]!["outages"] = JsonNode.Parse("""[ { "app": "omnihub", "fromBeat": 1, "toBeat": 3 }, { "app": "omnihub", "fromBeat": 7, "toBeat": 9 } ]""");
+        var path = folder.File("omnihub-twice.json");
+        File.WriteAllText(path, scenario.ToJsonString());
+
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var outcome = await Apex.RunScenarioAsync(folder.Path, path, seed: seed);
+
+            var failed = outcome.Scorecard.Criteria.Where(c => c.Level == CriterionLevel.Must && !c.Holds).ToList();
+            Assert.True(failed.Count == 0, $"seed {seed}: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Detail}"))}");
+            var recovery = outcome.Scorecard.Criteria.Single(c => c.Id == CriterionIds.Recovery);
+            Assert.Contains(recovery.Figures.Keys, k => k.StartsWith("omnihub@1-3.", StringComparison.Ordinal));
+            Assert.Contains(recovery.Figures.Keys, k => k.StartsWith("omnihub@7-9.", StringComparison.Ordinal));
+            Assert.All(BundleVerifier.Verify(outcome.BundlePath), check => Assert.True(check.Passed, $"seed {seed}, {check.Name}: {check.Detail}"));
+        }
+    }
+
     private static List<JsonNode> Lines(string jsonl) => jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
 
     [Fact]

@@ -95,6 +95,12 @@ public sealed class TamperTests(ChaosDayBundle bundle) : IClassFixture<ChaosDayB
                 }
             }),
             BeatsCheck.Name, "beat 2's publish in events.jsonl carries"),
+        ["an apply receipt's time moved an hour earlier"] = new(b => b.Lines("receipts.jsonl", l => Earlier(l.First(r => Apply(r, "flowc", "sarahs-day/inv-001")))),
+            FinalStateCheck.Name, "receipts.jsonl: flowc took sarahs-day/inv-001 at"),
+        ["a delivery's role made up, with its receipt's"] = new(b => b
+                .Lines("events.jsonl", l => l.First(e => Is(e, "delivery", beat: 4) && e["target"]!.GetValue<string>() == "flowc")["role"] = "Auditor")
+                .Lines("receipts.jsonl", l => l.First(r => Apply(r, "flowc", "sarahs-day/inv-001"))["role"] = "Auditor"),
+            FinalStateCheck.Name, "the bundle's files cannot be what a run wrote"),
         ["the manifest's seed changed"] = new(b => b.Json("manifest.json", m => m["seed"] = 43),
             LedgerCheck.Name, "seed 43 gives"),
         ["an injection removed from the ledger"] = new(b => b.Lines("injections.jsonl", l => l.RemoveAt(l.FindIndex(i => i["fault"]!.GetValue<string>() == "Timeout"))),
