@@ -37,10 +37,13 @@ public static class LatencySuite
         var p99s = new List<double>();
         var publishP99s = new List<double>();
         var achieved = new List<double>();
+        var writes = new StorageTally(silo.SqlStorage!);
+        long events = 0;
         for (var i = 0; i < options.Repetitions; i++)
         {
             recorder.Take();
-            var run = await days.PacedAsync(target, half, options.Window * 2);
+            var run = await writes.CountAsync(() => days.PacedAsync(target, half, options.Window * 2));
+            events += run.Events;
             var latency = recorder.Take();
             p99s.Add(latency.P99);
             publishP99s.Add(run.PublishMs.P99);
@@ -53,6 +56,8 @@ public static class LatencySuite
         report.Measurements.Add(new Measurement($"{storage} achieved rate at half peak", "per s", achieved));
         report.Measurements.Add(p99);
         report.Measurements.Add(new Measurement($"{storage} publish latency p99 at half peak (client view, durable accept)", "ms", publishP99s));
+        report.Notes.Add($"{storage} at half peak: {writes.PerEvent(events):0.0} writes per event, {writes.AverageBytes:N0} bytes each, {writes.PerCommit:0.0} per commit "
+            + $"({writes.ByGrainTypePerEvent(events)}).");
         report.Targets.Add(new TargetResult($"mesh latency p99 < 5 ms at half of the peak rate ({storage})", p99.Name, p99.Median, "< 5 ms", p99.Median < 5,
             $"peak {peak.Median:N0} events/s, paced at {half:N0}/s; medians of {options.Repetitions}"));
     }

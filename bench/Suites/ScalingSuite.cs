@@ -16,7 +16,8 @@ namespace ApexOrleans.Bench.Suites;
 public static class ScalingSuite
 {
     /// <summary>One point of the curve.</summary>
-    public sealed record Point(int Tenants, long Events, double Seconds, double EventsPerSecond, double MeshP50Ms, double MeshP99Ms, double PublishP99Ms, long Activations, double RssMiB);
+    public sealed record Point(int Tenants, long Events, double Seconds, double EventsPerSecond, double MeshP50Ms, double MeshP99Ms, double PublishP99Ms, long Activations, double RssMiB,
+        double WritesPerEvent, double BytesPerWrite);
 
     /// <summary>Measures every point and writes the table and the plot.</summary>
     public static async Task RunAsync(BenchOptions options, BenchReport report, MeshDays days, MachineFacts machine, DateTimeOffset at, Action<string> log)
@@ -32,11 +33,12 @@ public static class ScalingSuite
             var target = new EmbeddedTarget(silo);
             await days.AllAtOnceAsync(target, 4, 4); // warm-up: JIT and the storage's first writes
             using var recorder = new LatencyRecorder();
-            var run = await days.AllAtOnceAsync(target, tenants, Math.Min(tenants, 64));
+            var writes = new StorageTally(silo.SqlStorage!);
+            var run = await writes.CountAsync(() => days.AllAtOnceAsync(target, tenants, Math.Min(tenants, 64)));
             var latency = recorder.Take();
             var stats = silo.Stats;
             var point = new Point(tenants, run.Events, Math.Round(run.Elapsed.TotalSeconds, 3), Math.Round(run.EventsPerSecond, 1), latency.P50, latency.P99, run.PublishMs.P99,
-                stats.Activations, Math.Round(stats.WorkingSetBytes / 1048576.0, 1));
+                stats.Activations, Math.Round(stats.WorkingSetBytes / 1048576.0, 1), Math.Round(writes.PerEvent(run.Events), 2), Math.Round(writes.AverageBytes));
             points.Add(point);
             log($"    {tenants,6} tenants: {point.EventsPerSecond,8:N0} events/s, mesh p99 {point.MeshP99Ms} ms, publish p99 {point.PublishP99Ms} ms, {point.Activations:N0} activations, {point.RssMiB:N0} MiB");
             report.Measurements.Add(new Measurement($"scaling: {tenants} tenants", "events/s", [point.EventsPerSecond]));
@@ -56,13 +58,13 @@ public static class ScalingSuite
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {at:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench -- scaling` on {machine.Cores} cores, {machine.MemoryGiB} GiB.");
         md.AppendLine("Each point: a fresh embedded silo on SQLite; every tenant replays the scenario's day (each beat published for all tenants before the next, 64 publishers); " +
             "events/s until every delivery is done; mesh latency is the mesh's own per-delivery wall time.").AppendLine();
-        md.AppendLine("| tenants | events | seconds | events/s | mesh p50 ms | mesh p99 ms | publish p99 ms | activations | bench process RSS MiB | time growth / work growth |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| tenants | events | seconds | events/s | mesh p50 ms | mesh p99 ms | publish p99 ms | activations | bench process RSS MiB | writes per event | bytes per write | time growth / work growth |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Point? previous = null;
         foreach (var p in points)
         {
             var growth = previous is null ? "" : ((p.Seconds / previous.Seconds) / ((double)p.Events / previous.Events)).ToString("0.00", CultureInfo.InvariantCulture);
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {p.Tenants:N0} | {p.Events:N0} | {p.Seconds} | {p.EventsPerSecond:N0} | {p.MeshP50Ms} | {p.MeshP99Ms} | {p.PublishP99Ms} | {p.Activations:N0} | {p.RssMiB:N0} | {growth} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {p.Tenants:N0} | {p.Events:N0} | {p.Seconds} | {p.EventsPerSecond:N0} | {p.MeshP50Ms} | {p.MeshP99Ms} | {p.PublishP99Ms} | {p.Activations:N0} | {p.RssMiB:N0} | {p.WritesPerEvent} | {p.BytesPerWrite:N0} | {growth} |");
             previous = p;
         }
 

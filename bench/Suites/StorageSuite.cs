@@ -1,13 +1,9 @@
 using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
-using ApexOrleans.Grains.Chaos;
-using ApexOrleans.Storage;
 using ApexOrleans.Storage.Hosting;
 using ApexOrleans.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Storage;
 
 namespace ApexOrleans.Bench.Suites;
 
@@ -183,7 +179,7 @@ public static class StorageSuite
         Func<Task<double>> raw, Func<Task<IReadOnlyList<byte[]>>> sampleStoredStates, Action<string> log)
     {
         var target = new EmbeddedTarget(silo);
-        var storage = (SqlGrainStorage)((ChaosFilteredGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Default)).Inner;
+        var storage = silo.SqlStorage!;
         var accepted = new List<double>();
         long events = 0;
         var meshRate = days.EndToEndRate(target, options.Clients, options.Window, accepted, result => events += result.Events);
@@ -212,8 +208,7 @@ public static class StorageSuite
             $"<= {MaxWritesPerEvent}", perEvent <= MaxWritesPerEvent, $"{meshWrites.Writes:N0} writes for {events:N0} events of Sarah's day under chaos"));
         report.Targets.Add(new TargetResult($"{store}: at most {MaxBytesPerWrite:N0} bytes per write on average", "payload bytes / state writes", Math.Round(meshWrites.AverageBytes),
             $"<= {MaxBytesPerWrite:N0} B", meshWrites.AverageBytes <= MaxBytesPerWrite, $"{meshWrites.Bytes:N0} bytes in {meshWrites.Writes:N0} writes"));
-        report.Notes.Add($"{store} writes by grain type, per event: " + string.Join("; ", meshWrites.ByGrainType.Where(t => t.Value.Writes > 0).OrderByDescending(t => t.Value.Writes)
-            .Select(t => $"{t.Key} {t.Value.Writes / (double)Math.Max(1, events):0.00} writes of {t.Value.Bytes / (double)Math.Max(1, t.Value.Writes):N0} bytes")) + ".");
+        report.Notes.Add($"{store} writes by grain type, per event: {meshWrites.ByGrainTypePerEvent(events)}.");
         var bound = measured[2].Median / Math.Max(perEvent, double.Epsilon);
         report.Notes.Add($"{store} group commit: the mesh's measured windows made {meshWrites.Writes:N0} state writes in {meshWrites.Transactions:N0} transactions " +
             $"({meshWrites.PerCommit:0.0} per commit, {meshWrites.AverageBytes:N0} bytes on average) for {events:N0} events: {perEvent:0.0} writes per event. " +
@@ -224,41 +219,5 @@ public static class StorageSuite
             $"{measured[1].Median / bound:P0} of that. Its states are larger than the mesh's writes on average ({aloneWrites.AverageBytes:N0} against " +
             $"{meshWrites.AverageBytes:N0} bytes: the stored rows are each grain's last state, its largest), but it rewrites rows already in the store's cache and " +
             "reads nothing, while the mesh also inserts new rows and reads the states of the grains it activates.");
-    }
-
-    /// <summary>The storage's counters over the windows of one series (another series may write through the same storage in between).</summary>
-    private sealed class StorageTally(SqlGrainStorage storage)
-    {
-        public long Writes { get; private set; }
-
-        public long Transactions { get; private set; }
-
-        public long Bytes { get; private set; }
-
-        public double PerCommit => Writes / (double)Math.Max(1, Transactions);
-
-        public double AverageBytes => Bytes / (double)Math.Max(1, Writes);
-
-        /// <summary>Writes and bytes by grain type over the windows.</summary>
-        public Dictionary<string, (long Writes, long Bytes)> ByGrainType { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Runs one window of the series and adds what the storage committed during it.</summary>
-        public async Task<double> CountAsync(Func<Task<double>> window)
-        {
-            var (writes, transactions, bytes) = (storage.CommittedWrites, storage.CommittedTransactions, storage.CommittedPayloadBytes);
-            var byType = storage.CommittedByGrainType;
-            var rate = await window();
-            Writes += storage.CommittedWrites - writes;
-            Transactions += storage.CommittedTransactions - transactions;
-            Bytes += storage.CommittedPayloadBytes - bytes;
-            foreach (var (type, now) in storage.CommittedByGrainType)
-            {
-                var before = byType.GetValueOrDefault(type);
-                var sum = ByGrainType.GetValueOrDefault(type);
-                ByGrainType[type] = (sum.Writes + now.Writes - (before?.Writes ?? 0), sum.Bytes + now.Bytes - (before?.Bytes ?? 0));
-            }
-
-            return rate;
-        }
     }
 }

@@ -29,6 +29,11 @@ public sealed class BenchSilo : IAsyncDisposable
     /// <summary>Activations, pending deliveries, tenants and memory now.</summary>
     public MeshStats Stats => Services.GetRequiredService<MeshStatsReader>().Read();
 
+    /// <summary>The SQL storage under the chaos filter (SQLite or PostgreSQL), or null on memory storage: its write counters.</summary>
+    public ApexOrleans.Storage.SqlGrainStorage? SqlStorage =>
+        (Services.GetKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default) as ApexOrleans.Grains.Chaos.ChaosFilteredGrainStorage)?.Inner
+        as ApexOrleans.Storage.SqlGrainStorage;
+
     /// <summary>The grain factory.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
