@@ -66,7 +66,7 @@ public static class BundleVerifier
             NothingStuck(files["final-state.json"], applies),
             EveryTargetReached(evidence, deliveries),
             LegalCircuits(circuits),
-            CircuitsCheck.Check(circuits, deliveries, new RunSettings().Circuit),
+            FromScenario(CircuitsCheck.Name, s => CircuitsCheck.Check(circuits, deliveries, new RunSettings().Circuit, s.Beats.Select(b => b.Time).ToList())),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
             VerdictCheck.Check(files["scorecard.json"], manifest, evidence),

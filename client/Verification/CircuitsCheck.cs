@@ -16,8 +16,11 @@ public static class CircuitsCheck
 
     private sealed record Attempt(DateTimeOffset At, string EventId, bool Succeeded, bool Probe);
 
-    /// <summary>Checks every circuit of <paramref name="circuits"/> against the attempts of <paramref name="deliveries"/>.</summary>
-    public static InvariantCheck Check(CircuitsFile circuits, IReadOnlyList<EventLine> deliveries, CircuitBreakerOptions options)
+    /// <summary>
+    /// Checks every circuit of <paramref name="circuits"/> against the attempts of <paramref name="deliveries"/>, and, given
+    /// the scenario's <paramref name="beatTimes"/>, the states read around each beat against the transitions.
+    /// </summary>
+    public static InvariantCheck Check(CircuitsFile circuits, IReadOnlyList<EventLine> deliveries, CircuitBreakerOptions options, IReadOnlyList<DateTimeOffset>? beatTimes = null)
     {
         var problems = new List<string>();
         var moves = 0;
@@ -73,8 +76,72 @@ public static class CircuitsCheck
             }
         }
 
+        if (beatTimes is not null)
+        {
+            problems.AddRange(BeatStates(circuits, beatTimes));
+        }
+
         return new InvariantCheck(Name, problems.Count == 0,
             problems.Count == 0 ? $"{moves} transitions of {circuits.Circuits.Count} circuits, each where the attempts put it" : string.Join("; ", problems.Take(10)));
+    }
+
+    /// <summary>
+    /// The states read around each beat (<c>circuits.json</c> beats): one entry per beat of the scenario, in order; what was
+    /// read after a beat is what was read before the next (one reading); and each state read is one the circuit's own
+    /// transitions put it in between that beat's time and the next's (the reading falls somewhere in between).
+    /// </summary>
+    private static IEnumerable<string> BeatStates(CircuitsFile circuits, IReadOnlyList<DateTimeOffset> beatTimes)
+    {
+        if (!circuits.Beats.Select(b => b.Beat).SequenceEqual(Enumerable.Range(1, beatTimes.Count)))
+        {
+            yield return $"circuits.json beats are [{string.Join(", ", circuits.Beats.Select(b => b.Beat))}], the scenario's are 1 to {beatTimes.Count}";
+            yield break;
+        }
+
+        for (var i = 0; i < circuits.Beats.Count; i++)
+        {
+            var beat = circuits.Beats[i];
+            var (from, to) = (beatTimes[i], i + 1 < beatTimes.Count ? beatTimes[i + 1] : DateTimeOffset.MaxValue);
+            foreach (var (app, state) in beat.Before)
+            {
+                if (Possible(circuits, app, from, to) is { } possible && !possible.Contains(state))
+                {
+                    yield return $"circuits.json beats[{i}].before.{app}: {state}, its transitions give {string.Join(" or ", possible)} from {from:O} until the next beat";
+                }
+            }
+
+            if (i + 1 < circuits.Beats.Count)
+            {
+                var after = circuits.Beats[i + 1].Before;
+                foreach (var (app, state) in beat.After.Where(a => after.TryGetValue(a.Key, out var read) && read != a.Value))
+                {
+                    yield return $"circuits.json beats[{i}].after.{app}: {state}, but beats[{i + 1}].before, the same reading, says {after[app]}";
+                }
+            }
+            else
+            {
+                foreach (var (app, state) in beat.After)
+                {
+                    if (Possible(circuits, app, from, to) is { } possible && !possible.Contains(state))
+                    {
+                        yield return $"circuits.json beats[{i}].after.{app}: {state}, its transitions give {string.Join(" or ", possible)} after the last beat";
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The states <paramref name="app"/>'s circuit was in between <paramref name="from"/> and <paramref name="to"/>; null for a circuit the file does not list.</summary>
+    private static HashSet<string>? Possible(CircuitsFile circuits, string app, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!circuits.Circuits.TryGetValue(app, out var circuit))
+        {
+            return null;
+        }
+
+        var states = new HashSet<string>(StringComparer.Ordinal) { circuit.Transitions.LastOrDefault(t => t.At < from)?.To ?? "Closed" };
+        states.UnionWith(circuit.Transitions.Where(t => t.At >= from && t.At < to).Select(t => t.To));
+        return states;
     }
 
     /// <summary>Why a closed circuit's opening is not borne out: the event it names failed then, after the run of failures.</summary>

@@ -28,7 +28,7 @@ public static class ControlCheck
         {
             BeatsCheck.Check(scenario.WithoutChaos(), events, receipts),
             LedgerCheck.Check(ChaosSettings.None, "the control, without chaos,", events, injections, "control/"),
-            CircuitsCheck.Check(circuits, events.Where(e => e.Kind == "delivery").ToList(), new RunSettings().Circuit),
+            CircuitsCheck.Check(circuits, events.Where(e => e.Kind == "delivery").ToList(), new RunSettings().Circuit, scenario.Beats.Select(b => b.Time).ToList()),
             FinalStateCheck.Check(scenario.Catalog!, events, receipts, "control-state.json", files["control-state.json"], "control/receipts.jsonl"),
         };
         var failed = checks.Where(c => !c.Passed).ToList();

@@ -116,6 +116,10 @@ public sealed class TamperTests(ChaosDayBundle bundle) : IClassFixture<ChaosDayB
             CircuitsCheck.Name, "circuits.json trutalk Closed→Open at"),
         ["a circuit's half-opening moved an hour earlier"] = new(b => b.Json("circuits.json", c => Earlier(c["circuits"]!["trutalk"]!["transitions"]!.AsArray().First(t => t!["to"]!.GetValue<string>() == "HalfOpen")!)),
             CircuitsCheck.Name, "ends at"),
+        ["a circuit's state read before a beat changed"] = new(b => b.Json("circuits.json", c => c["beats"]![2]!["before"]!["trutalk"] = "HalfOpen"),
+            CircuitsCheck.Name, "circuits.json beats[2].before.trutalk: HalfOpen, its transitions give Closed"),
+        ["a reading after a beat unlike the next beat's"] = new(b => b.Json("circuits.json", c => c["beats"]![3]!["after"]!["omnihub"] = "Open"),
+            CircuitsCheck.Name, "circuits.json beats[3].after.omnihub: Open, but beats[4].before, the same reading, says Closed"),
         ["a circuit left open at the end"] = new(b => b.Json("circuits.json", c => c["circuits"]!["trutalk"]!["status"] = "Open"),
             CircuitsCheck.Name, "circuits.json trutalk ends Open, its last move left it Closed"),
         ["a beat's delivery and its target removed"] = new(b => b.Lines("events.jsonl", l =>
