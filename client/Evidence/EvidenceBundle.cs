@@ -110,6 +110,17 @@ public static class EvidenceBundle
         });
     }
 
+    /// <summary>
+    /// Reads a history's four files back from a bundle's <paramref name="files"/>: the run's, or the control's with
+    /// <paramref name="folder"/> <c>control/</c>.
+    /// </summary>
+    public static EvidenceFiles ReadHistory(IReadOnlyDictionary<string, string> files, string folder = "") => new(
+        ReadLines<EventLine>(files[$"{folder}events.jsonl"]), ReadLines<ReceiptLine>(files[$"{folder}receipts.jsonl"]),
+        ReadLines<InjectionLine>(files[$"{folder}injections.jsonl"]), JsonSerializer.Deserialize<CircuitsFile>(files[$"{folder}circuits.json"], BundleJson.Options)!);
+
+    private static List<T> ReadLines<T>(string jsonl) =>
+        jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<T>(l, BundleJson.Options)!).ToList();
+
     /// <summary>A history's four files: events, receipts, injections and circuits.</summary>
     private static Dictionary<string, string> HistoryFiles(EvidenceFiles files) => new()
     {

@@ -39,10 +39,7 @@ public static class BundleVerifier
         }
 
         var manifest = JsonSerializer.Deserialize<Manifest>(files["manifest.json"], BundleJson.Options)!;
-        var events = Lines<EventLine>(files["events.jsonl"]);
-        var receipts = Lines<ReceiptLine>(files["receipts.jsonl"]);
-        var injections = Lines<InjectionLine>(files["injections.jsonl"]);
-        var circuits = JsonSerializer.Deserialize<CircuitsFile>(files["circuits.json"], BundleJson.Options)!;
+        var (events, receipts, injections, circuits) = EvidenceBundle.ReadHistory(files);
         var deliveries = events.Where(e => e.Kind == "delivery").ToList();
         var applies = receipts.Where(r => r.Kind == "apply").ToList();
         var evidence = new CriterionEvidence(events, receipts, circuits, manifest.Outages ?? []);
@@ -189,7 +186,7 @@ public static class BundleVerifier
             problems.Count == 0 ? $"{circuits.Circuits.Values.Sum(c => c.Transitions.Count)} transitions, all closed→open→half-open→closed|open" : string.Join("; ", problems));
     }
 
-    private static InvariantCheck InjectionsMatched(List<InjectionLine> injections, List<EventLine> events, List<EventLine> deliveries, List<ReceiptLine> applies)
+    private static InvariantCheck InjectionsMatched(IReadOnlyList<InjectionLine> injections, IReadOnlyList<EventLine> events, List<EventLine> deliveries, List<ReceiptLine> applies)
     {
         var problems = new List<string>();
         foreach (var injection in injections)
@@ -246,8 +243,4 @@ public static class BundleVerifier
         return new InvariantCheck("final state equals the control", equal,
             equal ? "the run under chaos ended exactly where the run without chaos did" : "the final state differs from the run without chaos");
     }
-
-    /// <summary>The lines of a JSON-lines file, read.</summary>
-    internal static List<T> Lines<T>(string jsonl) =>
-        jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<T>(l, BundleJson.Options)!).ToList();
 }

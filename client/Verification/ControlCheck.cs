@@ -19,11 +19,7 @@ public static class ControlCheck
     /// <summary>Checks the control history in <paramref name="files"/> against <paramref name="scenario"/> replayed without chaos.</summary>
     public static InvariantCheck Check(Scenario scenario, IReadOnlyDictionary<string, string> files)
     {
-        var history = EvidenceBundle.ControlFiles.ToDictionary(f => f.Of, f => files[f.File]);
-        var events = BundleVerifier.Lines<EventLine>(history["events.jsonl"]);
-        var receipts = BundleVerifier.Lines<ReceiptLine>(history["receipts.jsonl"]);
-        var injections = BundleVerifier.Lines<InjectionLine>(history["injections.jsonl"]);
-        var circuits = System.Text.Json.JsonSerializer.Deserialize<CircuitsFile>(history["circuits.json"], BundleJson.Options)!;
+        var (events, receipts, injections, circuits) = EvidenceBundle.ReadHistory(files, "control/");
         var checks = new[]
         {
             BeatsCheck.Check(scenario.WithoutChaos(), events, receipts),
