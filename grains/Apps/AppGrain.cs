@@ -7,31 +7,41 @@ using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Contracts.Books;
 using ApexOrleans.Grains.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace ApexOrleans.Grains.Apps;
 
 /// <summary>
 /// One app of one tenant. Each delivery is applied at most once (its receipt sits in the same state as its
 /// effect), waits in <see cref="AppState.Held"/> while a predecessor is missing, and may publish reactions.
+/// The books are journaled: a write stores the delivery taken (<see cref="AppJournalEntry"/>), and an activation
+/// replays its entries through the same <see cref="AppLedger"/>, so a write is one small row, not the whole books.
 /// The grain never calls another grain: fan-out goes to its outbox, which <see cref="OutboxDispatcher"/>
 /// hands to the targets' queues, so no call chain can come back to a busy app.
 /// </summary>
 [TenantPlacement]
 public sealed class AppGrain(
-    [PersistentState("app")] IPersistentState<AppState> state,
     AppCatalog catalog,
     ReactionCatalog reactions,
     MeshTenants tenants,
     OutboxDispatcher dispatcher,
-    CrashPoints crash) : TenantScopedGrain(tenants), IAppGrain
+    CrashPoints crash,
+    IOptions<StateJournalOptions> journalOptions) : TenantScopedGrain(tenants), IAppGrain
 {
+    /// <summary>The name of the app's state: its snapshot, and <c>app/{n}</c> for its entries.</summary>
+    public const string StateName = "app";
+
     private AppDefinition _app = null!;
     private AppLedger _ledger = null!;
+    private StateJournal<AppState, AppJournalEntry> _journal = null!;
 
-    private AppState Books => state.State;
+    private AppState Books => _journal.State;
 
     // Outbox entries acknowledged since the last write: their removal rides on the app's next write, or on its deactivation.
-    private bool _acknowledgedUnwritten;
+    private List<long> _acknowledgedUnwritten = [];
 
     // A failed apply could not reload the durable state: this activation is on its way out and writes nothing when it goes.
     private bool _memoryUntrusted;
@@ -42,6 +52,8 @@ public sealed class AppGrain(
         await base.OnActivateAsync(cancellationToken);
         _app = catalog.Find(Name) ?? throw new InvalidOperationException($"App '{Name}' is not in the app catalog.");
         _ledger = new AppLedger(_app, catalog, reactions);
+        _journal = Journal(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), _ledger, journalOptions.Value);
+        await _journal.ReadAsync();
         if (Books.Outbox.Count > 0)
         {
             dispatcher.Notify(CurrentTenant.Id, _app.Id); // published before a restart, not yet handed on
@@ -61,12 +73,17 @@ public sealed class AppGrain(
             // Whatever failed between changing the state in memory and writing it, memory goes back to the durable
             // state: a retry must never find an effect, a receipt or a release that was not stored. Acknowledged
             // entries come back with it, and are dispatched again (which changes nothing at the queues).
-            _acknowledgedUnwritten = false;
-            await state.RevertAsync(() =>
+            _acknowledgedUnwritten = [];
+            try
+            {
+                await _journal.ReadAsync();
+            }
+            catch
             {
                 _memoryUntrusted = true; // memory is not the durable state: nothing of it may be written on the way out
                 DeactivateOnIdle();
-            });
+            }
+
             if (!_memoryUntrusted && Books.Outbox.Count > 0)
             {
                 dispatcher.Notify(CurrentTenant.Id, _app.Id);
@@ -83,17 +100,17 @@ public sealed class AppGrain(
     /// </remarks>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_acknowledgedUnwritten && !_memoryUntrusted)
+        if (_acknowledgedUnwritten.Count > 0 && !_memoryUntrusted)
         {
-            await state.WriteStateAsync();
-            _acknowledgedUnwritten = false;
+            await WriteAsync(delivery: null, CurrentTenant.Clock.GetUtcNow());
         }
     }
 
     private async Task<ApplyResult> ApplyOnceAsync(Delivery delivery)
     {
-        var result = _ledger.Receive(Books, delivery, CurrentTenant.Clock.GetUtcNow());
-        await WriteAsync(); // a duplicate or a hold changes the state too: its count, its waiting list
+        var now = CurrentTenant.Clock.GetUtcNow();
+        var result = _ledger.Receive(Books, delivery, now);
+        await WriteAsync(delivery, now); // a duplicate or a hold changes the state too: its count, its waiting list
         if (result.Status == ApplyStatus.Applied)
         {
             crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
@@ -106,12 +123,16 @@ public sealed class AppGrain(
         return result;
     }
 
-    /// <summary>Writes the state; acknowledged outbox entries leave the store with it.</summary>
-    private async Task WriteAsync()
+    /// <summary>Writes the delivery just taken as the next journal entry; acknowledged outbox entries leave the store with it.</summary>
+    private async Task WriteAsync(Delivery? delivery, DateTimeOffset at)
     {
-        await state.WriteStateAsync();
-        _acknowledgedUnwritten = false;
+        await _journal.AppendAsync(new AppJournalEntry { Delivery = delivery, At = at, Acknowledged = _acknowledgedUnwritten });
+        _acknowledgedUnwritten = [];
     }
+
+    /// <summary>The journal of the app stored as <paramref name="app"/>: what an activation, and a reader of the store, replays.</summary>
+    public static StateJournal<AppState, AppJournalEntry> Journal(IGrainStorage storage, GrainId app, AppLedger ledger, StateJournalOptions options) =>
+        new(storage, StateName, app, (books, entry) => entry.ReplayInto(books, ledger), options);
 
     /// <inheritdoc />
     public Task ResumeAsync()
@@ -150,7 +171,14 @@ public sealed class AppGrain(
     /// </remarks>
     public Task AcknowledgeOutboxAsync(IReadOnlyList<long> entryIds)
     {
-        _acknowledgedUnwritten |= Books.Outbox.RemoveAll(e => entryIds.Contains(e.Id)) > 0;
+        foreach (var id in entryIds)
+        {
+            if (Books.Outbox.RemoveAll(e => e.Id == id) > 0)
+            {
+                _acknowledgedUnwritten.Add(id);
+            }
+        }
+
         return Task.CompletedTask;
     }
 

@@ -46,6 +46,7 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton<MeshTelemetry>();
         services.AddSingleton<FaultSwitchboard>();
         services.AddOptions<MeshClusterOptions>();
+        services.AddOptions<StateJournalOptions>().Validate(o => { o.Validate(); return true; });
         services.AddSingleton<ClusterView>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FaultSetSync>();

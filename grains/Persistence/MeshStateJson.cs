@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Grains.Apps;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Idempotency;
@@ -9,12 +10,13 @@ using ApexOrleans.Contracts.Idempotency;
 namespace ApexOrleans.Grains.Persistence;
 
 /// <summary>
-/// The mesh's grain states with serialization code generated at build time: every state is rewritten whole on every
-/// write, and the generated writers skip the reflection-driven converters, which were the largest CPU item of a mesh
+/// The mesh's grain states with serialization code generated at build time: a state is written on nearly every
+/// mesh call, and the generated writers skip the reflection-driven converters, which were the largest CPU item of a mesh
 /// event. Same JSON as before (web defaults); any other type still goes through reflection.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(AppState))]
+[JsonSerializable(typeof(JournalSnapshot<AppState>))]
+[JsonSerializable(typeof(AppJournalEntry))]
 [JsonSerializable(typeof(DeliveryQueueState))]
 [JsonSerializable(typeof(DeliveryHistoryPage))]
 [JsonSerializable(typeof(IdempotencyState))]

@@ -5,6 +5,7 @@ using Orleans.Storage;
 using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Persistence;
@@ -35,27 +36,26 @@ public sealed class AtomicityTests
 
         await MeshGuarantees.PublishBeatsAsync(silo, tenant, 4);
 
-        var stored = new GrainState<AppState>(new AppState());
-        await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/flowbills"), stored);
+        var stored = await StoredBooks.ReadAsync(flaky.Inner, tenant.Id, "flowbills");
         Assert.Equal(1, flaky.Failures);
-        foreach (var (table, rows) in stored.State!.Tables)
+        foreach (var (table, rows) in stored.Tables)
         {
             foreach (var key in rows.Keys)
             {
-                Assert.Contains(stored.State!.Inbox.Values, r => r.Effects.Contains($"{table}/{key}"));
+                Assert.Contains(stored.Inbox.Values, r => r.Effects.Contains($"{table}/{key}"));
             }
         }
 
-        foreach (var receipt in stored.State!.Inbox.Values)
+        foreach (var receipt in stored.Inbox.Values)
         {
             Assert.All(receipt.Effects, effect =>
-                Assert.True(stored.State!.Tables.TryGetValue(effect.Split('/')[0], out var rows) && rows.ContainsKey(effect.Split('/', 2)[1]), $"receipt claims {effect}"));
+                Assert.True(stored.Tables.TryGetValue(effect.Split('/')[0], out var rows) && rows.ContainsKey(effect.Split('/', 2)[1]), $"receipt claims {effect}"));
         }
 
-        Assert.Equal("pay-001", Assert.Single(stored.State!.Tables["payments"]).Key);
-        Assert.Single(stored.State!.Inbox.Values, r => r.EventType == "flowbills:payment.received");
-        Assert.Equal("paid", stored.State!.Tables["invoices"]["inv-001"].View()["status"]!.GetValue<string>());
-        Assert.Empty(stored.State!.Held);
+        Assert.Equal("pay-001", Assert.Single(stored.Tables["payments"]).Key);
+        Assert.Single(stored.Inbox.Values, r => r.EventType == "flowbills:payment.received");
+        Assert.Equal("paid", stored.Tables["invoices"]["inv-001"].View()["status"]!.GetValue<string>());
+        Assert.Empty(stored.Held);
     }
 
     [Theory]
@@ -83,9 +83,8 @@ public sealed class AtomicityTests
 
         // The source app applied the invoice before its queue's write failed: the publish fails, the effect is durable.
         Assert.IsType<IOException>((await Assert.ThrowsAsync<OrleansException>(() => silo.PublishAsync(tenant, invoice))).Cause());
-        var applied = new GrainState<AppState>(new AppState());
-        await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{invoice.SourceApp}"), applied);
-        Assert.Single(applied.State!.Inbox.Values, r => r.EventId == invoice.Id);
+        var applied = await StoredBooks.ReadAsync(flaky.Inner, tenant.Id, invoice.SourceApp);
+        Assert.Single(applied.Inbox.Values, r => r.EventId == invoice.Id);
         var retried = await retryGateway.PublishAsync(tenant.Id, invoice);
         await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
         await silo.CollectIdleActivationsAsync(); // memory gone: only the store speaks now
@@ -93,15 +92,13 @@ public sealed class AtomicityTests
         Assert.Equal(1, flaky.Failures);
         Assert.Equal(PublishStatus.Accepted, retried.Status);
         // Lost before the write: the retry reached the app again, which refused it. Lost after: the queue knew it was done.
-        var source = new GrainState<AppState>(new AppState());
-        await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{invoice.SourceApp}"), source);
-        Assert.Equal(commitThenFail ? 0 : 1, Assert.Single(source.State!.Inbox.Values).DuplicatesRefused);
+        var source = await StoredBooks.ReadAsync(flaky.Inner, tenant.Id, invoice.SourceApp);
+        Assert.Equal(commitThenFail ? 0 : 1, Assert.Single(source.Inbox.Values).DuplicatesRefused);
         foreach (var app in invoice.Targets.Append(invoice.SourceApp))
         {
-            var stored = new GrainState<AppState>(new AppState());
-            await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{app}"), stored);
-            Assert.Single(stored.State!.Inbox.Values, r => r.EventId == retried.EventId);
-            Assert.Empty(stored.State!.Outbox);
+            var stored = await StoredBooks.ReadAsync(flaky.Inner, tenant.Id, app);
+            Assert.Single(stored.Inbox.Values, r => r.EventId == retried.EventId);
+            Assert.Empty(stored.Outbox);
 
             var queue = new GrainState<DeliveryQueueState>(new DeliveryQueueState());
             await flaky.Inner.ReadStateAsync("queue", GrainId.Create("delivery", $"{tenant.Id}/{app}"), queue);
@@ -159,7 +156,7 @@ public sealed class AtomicityTests
         var queued = omnihub.ApplyAsync(delivery);
         held.Release();
 
-        Assert.IsType<IOException>((await Assert.ThrowsAsync<OrleansException>(() => first)).Cause()); // Orleans wraps what storage threw
+        Assert.IsType<IOException>((await Assert.ThrowsAnyAsync<Exception>(() => first)).Cause()); // as storage threw it, or wrapped by Orleans
         Assert.Equal((1, 1), (flaky.Failures, flaky.ReadFailures));
         // Memory still held the receipt of an effect that was never stored: answering "duplicate" from it would lose the
         // effect. Orleans forwards the queued call to a new activation, which loads the durable state and applies it; had it
@@ -190,9 +187,8 @@ public sealed class AtomicityTests
         answers.Add(Assert.IsType<ApplyResult>(retried).Status);
         Assert.Equal(ApplyStatus.Applied, answers[0]);
         Assert.Single(answers, a => a == ApplyStatus.Applied);
-        var stored = new GrainState<AppState>(new AppState());
-        await flaky.Inner.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/omnihub"), stored);
-        Assert.Single(stored.State!.Inbox.Values, r => r.EventId == session.Id);
+        var stored = await StoredBooks.ReadAsync(flaky.Inner, tenant.Id, "omnihub");
+        Assert.Single(stored.Inbox.Values, r => r.EventId == session.Id);
     }
 
     /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
@@ -254,13 +250,13 @@ public sealed class AtomicityTests
             Func<Task>? wait = null;
             lock (this)
             {
-                if (_hold is { } h && stateName == h.StateName && grainId.Key.ToString().EndsWith(h.KeySuffix, StringComparison.Ordinal))
+                if (_hold is { } h && Written(stateName, h.StateName) && grainId.Key.ToString().EndsWith(h.KeySuffix, StringComparison.Ordinal))
                 {
                     wait = h.Wait;
                     _hold = null;
                 }
 
-                if (_remaining > 0 && stateName == _stateName && grainId.Key.ToString().EndsWith(_keySuffix!, StringComparison.Ordinal))
+                if (_remaining > 0 && Written(stateName, _stateName!) && grainId.Key.ToString().EndsWith(_keySuffix!, StringComparison.Ordinal))
                 {
                     _remaining--;
                     Failures++;
@@ -287,6 +283,9 @@ public sealed class AtomicityTests
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ClearStateAsync(stateName, grainId, grainState);
+
+        /// <summary>Whether a write of <paramref name="written"/> is one of the state <paramref name="wanted"/> (an app's are its journal entries).</summary>
+        private static bool Written(string written, string wanted) => written == wanted || (wanted == AppGrain.StateName && StoredBooks.IsAppWrite(written));
     }
 
     /// <summary>A write held before it is stored: <see cref="Entered"/> once it waits, stored on <see cref="Release"/>.</summary>

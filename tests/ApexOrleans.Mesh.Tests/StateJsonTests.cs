@@ -1,6 +1,8 @@
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -22,11 +24,13 @@ public sealed class StateJsonTests
         // The generated serializers must not change a byte of what is stored: files written before still read back.
         foreach (var app in silo.Services.GetRequiredService<AppCatalog>().Apps.Keys)
         {
-            var state = new GrainState<AppState>(new AppState());
-            await storage.ReadStateAsync("app", GrainId.Create("app", $"{tenant.Id}/{app}"), state);
+            var state = await StoredBooks.ReadAsync(storage, tenant.Id, app);
             var queue = new GrainState<DeliveryQueueState>(new DeliveryQueueState());
             await storage.ReadStateAsync("queue", GrainId.Create("delivery", $"{tenant.Id}/{app}"), queue);
-            Assert.Equal(reflection.Serialize(state.State).ToArray(), mesh.Serialize(state.State).ToArray());
+            var snapshot = new JournalSnapshot<AppState> { State = state, Through = 3 };
+            Assert.Equal(reflection.Serialize(snapshot).ToArray(), mesh.Serialize(snapshot).ToArray());
+            var entry = new AppJournalEntry { Delivery = state.Held.FirstOrDefault()?.Delivery, At = DateTimeOffset.UnixEpoch, Acknowledged = [1, 2] };
+            Assert.Equal(reflection.Serialize(entry).ToArray(), mesh.Serialize(entry).ToArray());
             Assert.Equal(reflection.Serialize(queue.State).ToArray(), mesh.Serialize(queue.State).ToArray());
         }
     }

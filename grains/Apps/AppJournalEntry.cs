@@ -1,0 +1,35 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.Books;
+using ApexOrleans.Contracts.Deliveries;
+
+namespace ApexOrleans.Grains.Apps;
+
+/// <summary>
+/// One write of an app: a delivery it took at a time (applied, held or refused as a duplicate), and the outbox entries
+/// acknowledged since its last write. The books are what the app's rules make of these, so this is all an app stores.
+/// </summary>
+public sealed class AppJournalEntry
+{
+    /// <summary>The delivery taken; null for an entry that only carries acknowledgements.</summary>
+    public Delivery? Delivery { get; set; }
+
+    /// <summary>When it was taken, on the tenant's clock.</summary>
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>Outbox entries handed to every target's queue before this delivery was taken.</summary>
+    public List<long> Acknowledged { get; set; } = [];
+
+    /// <summary>Takes the entry into <paramref name="books"/> again, by the rules that took it the first time.</summary>
+    public void ReplayInto(AppState books, AppLedger ledger)
+    {
+        if (Acknowledged.Count > 0)
+        {
+            books.Outbox.RemoveAll(e => Acknowledged.Contains(e.Id));
+        }
+
+        if (Delivery is not null)
+        {
+            ledger.Receive(books, Delivery, At);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Orleans.Storage;
+
+namespace ApexOrleans.Grains.Persistence;
+
+/// <summary>
+/// A grain state stored as what changed it, not as itself: each change is one small entry (state <c>{name}/{n}</c> of
+/// the grain) written once and never rewritten, and every <see cref="StateJournalOptions.SnapshotEvery"/> entries the
+/// whole state is written once as a snapshot (state <c>{name}</c>). A write so costs the change, not the state's history.
+/// An activation reads the snapshot and replays the entries after it, with the same rules that made them.
+/// </summary>
+/// <remarks>
+/// Orleans' <c>JournaledGrain</c> does this too, but it retries a failed write in the background and keeps a deep copy
+/// of the state per view: a mesh grain must see its write fail inside the turn (and reload the durable state, see
+/// <see cref="DurableWrites"/>), and copying the whole state per change is the cost this journal removes.
+/// An entry is inserted without an ETag, so two lives of one grain can never both write entry n: the second is refused,
+/// reloads, and finds the first one's entry.
+/// </remarks>
+public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string name, GrainId grain, Action<TState, TEntry> replay, StateJournalOptions options)
+    where TState : new()
+{
+    private GrainState<JournalSnapshot<TState>> _snapshot = new(new JournalSnapshot<TState>());
+
+    /// <summary>The state in memory: the durable one after <see cref="ReadAsync"/>, plus what the grain changed since its last entry.</summary>
+    public TState State { get; private set; } = new();
+
+    /// <summary>The number of the last entry written or read (0 before the first).</summary>
+    public long Head { get; private set; }
+
+    /// <summary>Loads the durable state: the snapshot, then every entry after it, replayed in order.</summary>
+    public async Task ReadAsync()
+    {
+        var snapshot = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState>());
+        await storage.ReadStateAsync(name, grain, snapshot);
+        snapshot.State ??= new JournalSnapshot<TState>();
+        var state = snapshot.State.State;
+        var head = snapshot.State.Through;
+        for (var more = true; more;)
+        {
+            var entries = await Task.WhenAll(Enumerable.Range(1, options.ReadAhead).Select(i => ReadEntryAsync(head + i)));
+            foreach (var entry in entries)
+            {
+                if (entry is not { RecordExists: true, State: { } stored })
+                {
+                    more = false;
+                    break;
+                }
+
+                replay(state, stored);
+                head++;
+            }
+        }
+
+        (_snapshot, State, Head) = (snapshot, state, head);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="entry"/>, the change the grain has just made to <see cref="State"/> in memory, as the next
+    /// entry; then, if due, the snapshot. A failed entry write throws (the grain reloads with <see cref="ReadAsync"/>);
+    /// a failed snapshot does not, since the entries it would sum up are stored: the next entry tries it again.
+    /// </summary>
+    public async Task AppendAsync(TEntry entry)
+    {
+        await storage.WriteStateAsync(EntryName(Head + 1), grain, new GrainState<TEntry>(entry));
+        Head++;
+        if (Head - (_snapshot.State?.Through ?? 0) >= options.SnapshotEvery)
+        {
+            await SnapshotAsync();
+        }
+    }
+
+    private async Task SnapshotAsync()
+    {
+        var next = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState> { State = State, Through = Head }) { ETag = _snapshot.ETag };
+        try
+        {
+            await storage.WriteStateAsync(name, grain, next);
+            _snapshot = next;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The entries are stored; only the replay of the next activation gets longer until a snapshot succeeds.
+        }
+    }
+
+    private async Task<GrainState<TEntry>> ReadEntryAsync(long number)
+    {
+        var entry = new GrainState<TEntry>();
+        await storage.ReadStateAsync(EntryName(number), grain, entry);
+        return entry;
+    }
+
+    private string EntryName(long number) => $"{name}/{number}";
+}
