@@ -74,16 +74,11 @@ public sealed class AppGrain(
             // state: a retry must never find an effect, a receipt or a release that was not stored. Acknowledged
             // entries come back with it, and are dispatched again (which changes nothing at the queues).
             _acknowledgedUnwritten = [];
-            try
-            {
-                await _journal.ReadAsync();
-            }
-            catch
+            await _journal.RevertAsync(() =>
             {
                 _memoryUntrusted = true; // memory is not the durable state: nothing of it may be written on the way out
                 DeactivateOnIdle();
-            }
-
+            });
             if (!_memoryUntrusted && Books.Outbox.Count > 0)
             {
                 dispatcher.Notify(CurrentTenant.Id, _app.Id);

@@ -11,6 +11,7 @@ using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Grains.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Providers;
 using Orleans.Storage;
 using Polly;
@@ -31,22 +32,23 @@ namespace ApexOrleans.Grains.Deliveries;
 /// </remarks>
 [TenantPlacement]
 public sealed class DeliveryGrain(
-    [PersistentState("queue")] IPersistentState<DeliveryQueueState> state,
     AppCatalog catalog,
     MeshTenants tenants,
     MeshTelemetry telemetry,
     CrashPoints crash,
     FaultSwitchboard faults,
     AttemptTimeouts attemptTimeouts,
-    TimeProvider wallClock) : TenantScopedGrain(tenants), IDeliveryGrain
+    TimeProvider wallClock,
+    IOptions<StateJournalOptions> journalOptions) : TenantScopedGrain(tenants), IDeliveryGrain
 {
+    private QueueJournal _journal = null!;
     private bool _attemptingAtOnce;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
     private string? _fallback;
     private CompetingDeliveries _competing = null!;
 
-    private DeliveryQueueState Queue => state.State;
+    private DeliveryQueueState Queue => _journal.State;
 
     /// <summary>
     /// On a real clock a hung target must not hold the queue: Polly's timeout ends the attempt (sooner for an attempt made
@@ -63,7 +65,10 @@ public sealed class DeliveryGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        _history = new DeliveryHistory(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), Queue.FirstHistoryPage);
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        _journal = new QueueJournal(QueueJournal.Open(storage, this.GetGrainId(), journalOptions.Value), DeactivateOnIdle);
+        await _journal.ReadAsync();
+        _history = new DeliveryHistory(storage, this.GetGrainId(), Queue.FirstHistoryPage);
         var app = catalog.Find(Target);
         _fallback = app?.Fallback;
         _competing = new CompetingDeliveries(app);
@@ -93,20 +98,23 @@ public sealed class DeliveryGrain(
             return;
         }
 
+        _journal.Accepted(delivery.InboxKey, now);
         var delay = CurrentTenant.Settings.Chaos.DeliveryDelay(delivery.Envelope, Target, delivery.Role);
         if (delivery.Role != DeliveryRole.Source)
         {
             delay += faults.DelayFor(TenantId, Target); // an experiment's injected delay comes on top of the run's own
         }
 
-        Queue.Pending.Add(new DeliveryItem
+        var item = new DeliveryItem
         {
             Id = Queue.NextId++,
             Delivery = delivery,
             EnqueuedAt = now,
             InjectedDelay = delay,
             NextDueAt = now + delay,
-        });
+        };
+        Queue.Pending.Add(item);
+        _journal.Touch(item);
         if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && delivery.Role != DeliveryRole.Fallback && !CurrentTenant.Timeline.IsVirtual)
         {
             // Due now with nothing ahead of it: attempted in this turn, so the enqueue and the attempt's outcome are one
@@ -129,7 +137,7 @@ public sealed class DeliveryGrain(
 
         try
         {
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await _journal.WriteOrRevertAsync();
         }
         finally
         {
@@ -166,14 +174,14 @@ public sealed class DeliveryGrain(
             {
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
-                await state.WriteStateAsync();
+                await _journal.WriteAsync();
                 written = true;
             }
         }
         catch
         {
             // Attempts that reached targets are safe to repeat (targets refuse duplicates): go back to the durable queue.
-            await state.RevertAsync(DeactivateOnIdle);
+            await _journal.RevertAsync();
             throw;
         }
         finally
@@ -210,6 +218,7 @@ public sealed class DeliveryGrain(
 
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
+        _journal.Touch(item);
         var envelope = item.Delivery.Envelope;
         if (item.FailedOverTo is not null)
         {
@@ -246,7 +255,8 @@ public sealed class DeliveryGrain(
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
             // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
             item.MayHaveReached = true;
-            await state.WriteStateAsync();
+            await _journal.WriteAsync();
+            _journal.Touch(item); // it changes again below: the turn's own write carries that
         }
 
         var started = wallClock.GetTimestamp();
@@ -312,7 +322,8 @@ public sealed class DeliveryGrain(
         {
             item.FailedOverTo = _fallback;
             item.QueuedBecause = $"{reason}; failed over to {_fallback}";
-            await state.WriteStateAsync();
+            await _journal.WriteAsync();
+            _journal.Touch(item);
         }
 
         crash.Pass(CrashPoints.FailoverPoint);

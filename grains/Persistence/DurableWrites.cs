@@ -37,4 +37,17 @@ public static class DurableWrites
             deactivate();
         }
     }
+
+    /// <summary>As <see cref="RevertAsync{TState}(IPersistentState{TState}, Action)"/>, for a journaled state.</summary>
+    public static async Task RevertAsync<TState, TEntry>(this StateJournal<TState, TEntry> journal, Action deactivate) where TState : new()
+    {
+        try
+        {
+            await journal.ReadAsync();
+        }
+        catch
+        {
+            deactivate();
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Deliveries;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Idempotency;
@@ -17,7 +18,8 @@ namespace ApexOrleans.Grains.Persistence;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(JournalSnapshot<AppState>))]
 [JsonSerializable(typeof(AppJournalEntry))]
-[JsonSerializable(typeof(DeliveryQueueState))]
+[JsonSerializable(typeof(JournalSnapshot<DeliveryQueueState>))]
+[JsonSerializable(typeof(QueueJournalEntry))]
 [JsonSerializable(typeof(DeliveryHistoryPage))]
 [JsonSerializable(typeof(IdempotencyState))]
 [JsonSerializable(typeof(CircuitState))]

@@ -50,7 +50,7 @@ internal static class DayPermutations
     }
 
     /// <summary>Duplicates, lost answers, failures, timeouts and delays, decided by a hash of (seed, event, target, attempt).</summary>
-    private static ScriptedChaos HashedChaos(int seed) => new(
+    internal static ScriptedChaos HashedChaos(int seed) => new(
         fault: a => HashedFault(seed, a),
         delay: (e, target) => Roll(seed, e.IdempotencyKey, target, 0, "delay") < 0.3
             ? TimeSpan.FromMilliseconds(Roll(seed, e.IdempotencyKey, target, 0, "delay-ms") * 5000)

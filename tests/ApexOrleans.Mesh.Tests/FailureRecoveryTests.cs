@@ -72,13 +72,13 @@ public sealed class FailureRecoveryTests
         Assert.Equal(0, (await silo.AppAsync(tenant, "jubeelove")).OutboxDepth);
         await silo.CollectIdleActivationsAsync();
         Assert.Equal(1, flaky.Failures);
-        Assert.Single((await StoredBooks.ReadAsync(flaky, tenant.Id, "jubeelove")).Outbox);
+        Assert.Single((await StoredStates.BooksAsync(flaky, tenant.Id, "jubeelove")).Outbox);
 
         await silo.Gateway.ResumeAsync(tenant.Id);
         await MeshSilo.SettleAsync(tenant);
         await silo.CollectIdleActivationsAsync();
 
-        Assert.Empty((await StoredBooks.ReadAsync(flaky, tenant.Id, "jubeelove")).Outbox);
+        Assert.Empty((await StoredStates.BooksAsync(flaky, tenant.Id, "jubeelove")).Outbox);
         var queue = await silo.QueueAsync(tenant, "omnihub");
         Assert.Equal(1, queue.DeliveredCount);
         Assert.Single(queue.Delivered);
@@ -171,7 +171,7 @@ public sealed class FailureRecoveryTests
 
         public Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state)
         {
-            if ((name == stateName || (stateName == AppGrain.StateName && StoredBooks.IsAppWrite(name))) && id.Key.ToString().EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
+            if (StoredStates.IsWriteOf(name, stateName) && id.Key.ToString().EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
             {
                 Failures++;
                 throw new IOException("Simulated storage failure.");

@@ -448,13 +448,12 @@ public abstract class MeshGuarantees
         var stoppedAt = tenant.Clock.GetUtcNow();
         await silo.RestartAsync();
         var resumed = silo.Tenant("history", start: stoppedAt, adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 3 } });
-        var stored = new Orleans.GrainState<DeliveryQueueState>(new DeliveryQueueState());
-        await silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default)
-            .ReadStateAsync("queue", Orleans.Runtime.GrainId.Create("delivery", MeshKeys.For(resumed.Id, "jubeelove")), stored);
+        var stored = await StoredStates.QueueAsync(
+            silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default), resumed.Id, "jubeelove");
         var queue = await silo.QueueAsync(resumed, "jubeelove");
 
         // Ten deliveries: three sealed pages of three, and only the tenth still in the queue's own state.
-        Assert.Equal((3L, 1), (stored.State!.NextHistoryPage, stored.State!.Delivered.Count));
+        Assert.Equal((3L, 1), (stored.NextHistoryPage, stored.Delivered.Count));
         Assert.Equal(keys, queue.Delivered.Select(i => i.Delivery.Envelope.IdempotencyKey));
         Assert.Equal(10L, queue.DeliveredCount);
     }
