@@ -4,11 +4,12 @@ using System.Text.Json.Serialization.Metadata;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Grains.Apps;
 using ApexOrleans.Grains.Deliveries;
+using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Idempotency;
 
-namespace ApexOrleans.Grains.Persistence;
+namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>
 /// The mesh's grain states with serialization code generated at build time: a state is written on nearly every
