@@ -4,8 +4,9 @@ using ApexOrleans.Contracts.Envelope;
 namespace ApexOrleans.Contracts.Apps;
 
 /// <summary>
-/// Everything an app grain owns, persisted as one state: its tables, the receipts of what it applied, the
-/// events waiting for a predecessor, and the events it still has to hand to the mesh (its outbox).
+/// Everything an app grain owns: its tables, the receipts of what it applied, the events waiting for a predecessor,
+/// and the events it still has to hand to the mesh (its outbox). Stored as the deliveries that made it (the app's
+/// journal) and, now and then, whole as a snapshot.
 /// </summary>
 [GenerateSerializer]
 public sealed class AppState

@@ -74,7 +74,7 @@ public sealed class DeliveryItem
     public string? FailedOverTo { get; set; }
 }
 
-/// <summary>The persisted queue of one target.</summary>
+/// <summary>The queue of one target: stored as the items each turn changed (its journal) and, now and then, whole as a snapshot.</summary>
 [GenerateSerializer]
 public sealed class DeliveryQueueState
 {
