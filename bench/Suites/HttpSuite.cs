@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Text;
 using ApexOrleans.Bench.Baselines;
 using ApexOrleans.Bench.Harness;
 using ApexOrleans.Bench.Workloads;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Silo.Hosting;
 using ApexOrleans.Storage.Hosting;
@@ -20,7 +22,16 @@ namespace ApexOrleans.Bench.Suites;
 /// </summary>
 public static class HttpSuite
 {
-    /// <summary>Measures both and checks HTTP publishes/s ≥ 50 % of bare POSTs/s.</summary>
+    /// <summary>The share of the bare POST rate the mesh alone must reach (issue 24).</summary>
+    private const double MeshShareOfBarePost = 0.30;
+
+    /// <summary>The share of the mesh alone that publishing over HTTP must keep (issue 24).</summary>
+    private const double HttpShareOfMesh = 0.90;
+
+    /// <summary>
+    /// Measures all three and checks issue 24's targets: the mesh alone (in-process, memory storage, every delivery done)
+    /// at least 30 % of the bare POST rate, and HTTP publishes at least 90 % of that mesh alone.
+    /// </summary>
     public static async Task RunAsync(BenchOptions options, BenchReport report, MeshDays days, Action<string> log)
     {
         log($"(c) silo HTTP publish vs a bare minimal-API POST, {options.Clients} clients over loopback");
@@ -57,10 +68,10 @@ public static class HttpSuite
                 ("silo HTTP publishes (every delivery done)", siloRate), ("the same silo's mesh, published in-process (every delivery done)", meshRate));
             report.Measurements.AddRange(measured);
             report.Measurements.Add(new Measurement("silo HTTP publishes accepted while publishing (deliveries behind)", "per s", accepted));
-            report.Ratio("HTTP publish ≥ 50 % of the bare minimal-API POST rate", measured[0], measured[1], 0.5);
-            report.Notes.Add($"HTTP: the same silo's mesh (memory storage) published in-process, with no HTTP at all, did {measured[2].Median:N0} events per " +
-                $"second ({measured[2].Median / measured[0].Median:P0} of the bare POST rate): however cheap the HTTP path, publishes with every delivery done " +
-                $"can at best approach that. HTTP publishes reached {measured[1].Median / measured[2].Median:P0} of it.");
+            report.Ratio("the mesh alone (memory storage, in-process, every delivery done) ≥ 30 % of a bare minimal-API POST", measured[0], measured[2], MeshShareOfBarePost);
+            report.Ratio("HTTP publishes ≥ 90 % of the mesh alone", measured[2], measured[1], HttpShareOfMesh);
+            report.Notes.Add($"HTTP: HTTP publishes reached {measured[1].Median / measured[0].Median:P0} of the bare POST rate; the mesh alone, with no HTTP " +
+                $"at all, {measured[2].Median / measured[0].Median:P0}: however cheap the HTTP path, publishes with every delivery done can at best approach that.");
         }
         finally
         {
@@ -69,13 +80,27 @@ public static class HttpSuite
         }
     }
 
-    /// <summary>Publishes over HTTP; settles and retires through the in-process silo it is talking to.</summary>
+    /// <summary>
+    /// Publishes over HTTP into a run of its own per tenant (created at its first publish, as a client must since runs have
+    /// their own keys), reads settling in-process from the silo it is talking to, and ends each run over HTTP.
+    /// </summary>
     private sealed class HttpTarget(HttpMeshSession session, MeshTenants tenants) : IMeshTarget
     {
-        public Task PublishAsync(string tenant, EventEnvelope envelope) => session.PublishAsync(tenant, envelope, CancellationToken.None);
+        private readonly ConcurrentDictionary<string, Lazy<Task>> _runs = new();
+
+        public async Task PublishAsync(string tenant, EventEnvelope envelope)
+        {
+            await _runs.GetOrAdd(tenant, id => new Lazy<Task>(() => session.StartTenantAsync(id,
+                new RunSettings { Clock = RunClock.Real, ClockStart = DateTimeOffset.UtcNow }, listed: false, CancellationToken.None))).Value;
+            await session.PublishAsync(tenant, envelope, CancellationToken.None);
+        }
 
         public bool IsSettled(string tenant) => tenants.IsSettled(tenant);
 
-        public Task RetireAsync(string tenant) => tenants.RetireAsync(tenant);
+        public async Task RetireAsync(string tenant)
+        {
+            await session.EndTenantAsync(tenant, CancellationToken.None);
+            _runs.TryRemove(tenant, out _);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ApexOrleans.Silo.Hosting;
+using ApexOrleans.TestSupport;
 
 namespace ApexOrleans.Silo.Tests;
 

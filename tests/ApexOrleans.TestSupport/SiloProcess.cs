@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ApexOrleans.Silo.Tests;
+namespace ApexOrleans.TestSupport;
 
 /// <summary>
-/// The silo as a separate process (dotnet ApexOrleans.Silo.dll), kept alive on one port: when it dies it is
-/// started again, without the crash point, the way an operator or a supervisor would. Counts its deaths.
+/// The silo as a separate process (dotnet ApexOrleans.Silo.dll beside the caller's binaries), kept alive on one port:
+/// when it dies it is started again, without the crash point, the way an operator or a supervisor would. Counts its deaths.
 /// </summary>
-internal sealed class SiloProcess : IAsyncDisposable
+public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string[] _arguments;
     private readonly IReadOnlyDictionary<string, string> _environment;
@@ -19,10 +19,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     private bool _stopping;
     private Task _watch = Task.CompletedTask;
 
-    private SiloProcess(string url, int siloPort, string[] arguments, string? crashAt, IReadOnlyDictionary<string, string>? environment, bool restart)
+    private SiloProcess(string url, int siloPort, int gatewayPort, string[] arguments, string? crashAt, IReadOnlyDictionary<string, string>? environment, bool restart)
     {
         Url = url;
         SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         _restart = restart;
         _arguments = arguments;
         _environment = environment ?? new Dictionary<string, string>();
@@ -30,16 +31,33 @@ internal sealed class SiloProcess : IAsyncDisposable
         _watch = WatchAsync();
     }
 
+    /// <summary>Its HTTP API.</summary>
     public string Url { get; }
 
     /// <summary>The port its Orleans silo listens on (the port in its silo address); 0 for a silo that is started again.</summary>
     public int SiloPort { get; }
+
+    /// <summary>The port its Orleans gateway listens on, for cluster clients; 0 for a silo that is started again.</summary>
+    public int GatewayPort { get; }
 
     /// <summary>Whether the process has exited and was not started again.</summary>
     public bool Dead { get; private set; }
 
     /// <summary>What the silo processes wrote to stdout and stderr so far (the first 10,000 lines).</summary>
     public IReadOnlyCollection<string> Output => _output;
+
+    /// <summary>CPU time the running process has used so far (its current life only).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
+    }
 
     /// <summary>How many times the silo died (killed) and was started again.</summary>
     public int Restarts { get; private set; }
@@ -50,8 +68,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         var url = $"http://127.0.0.1:{FreePort()}";
         // Free Orleans ports: tests run silos side by side, and a port two silos share is not refused. A silo that is
         // started again takes a new one each time; one that is not has a known port, which names it in the cluster.
-        var siloPort = restart ? 0 : FreePort();
-        var silo = new SiloProcess(url, siloPort, ["--urls", url, "--Apex:SiloPort", siloPort.ToString(), "--Apex:GatewayPort", "0", .. settings], crashAt, environment, restart);
+        var (siloPort, gatewayPort) = restart ? (0, 0) : (FreePort(), FreePort());
+        var silo = new SiloProcess(url, siloPort, gatewayPort,
+            ["--urls", url, "--Apex:SiloPort", siloPort.ToString(), "--Apex:GatewayPort", gatewayPort.ToString(), .. settings], crashAt, environment, restart);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
@@ -65,6 +84,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the silo answers ready, or throws after <paramref name="limit"/>.</summary>
     public async Task WaitReadyAsync(TimeSpan limit)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -91,6 +111,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the silo and stops watching it.</summary>
     public async ValueTask DisposeAsync()
     {
         lock (_gate)
