@@ -97,7 +97,7 @@ public sealed class AppGrain(
     {
         if (_acknowledgedUnwritten.Count > 0 && !_memoryUntrusted)
         {
-            await WriteAsync(delivery: null, CurrentTenant.Clock.GetUtcNow());
+            await WriteAsync(delivery: null, at: default); // acknowledgements only: no time to record, and a retired tenant has no clock
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class AppJournalEntry
     /// <summary>The delivery taken; null for an entry that only carries acknowledgements.</summary>
     public Delivery? Delivery { get; set; }
 
-    /// <summary>When it was taken, on the tenant's clock.</summary>
+    /// <summary>When it was taken, on the tenant's clock (unset for an entry of acknowledgements only).</summary>
     public DateTimeOffset At { get; set; }
 
     /// <summary>Outbox entries handed to every target's queue before this delivery was taken.</summary>
