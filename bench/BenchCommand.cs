@@ -45,6 +45,12 @@ public static class BenchCommand
             return 2;
         }
 
+        if (ResultsFolderProblem(options.ResultsDirectory) is { } problem)
+        {
+            Console.Error.WriteLine($"apex-bench: --out {options.ResultsDirectory}: {problem}; nothing was measured.");
+            return 2;
+        }
+
         if (suite == "micro")
         {
             return MicroSuite.Run(options);
@@ -111,6 +117,28 @@ public static class BenchCommand
         }
 
         return report.Targets.All(t => t.Met) ? 0 : 1;
+    }
+
+    /// <summary>Why results could not be written to <paramref name="folder"/>, checked before a run of half an hour; null when they can.</summary>
+    private static string? ResultsFolderProblem(string folder)
+    {
+        if (File.Exists(folder))
+        {
+            return "a file is there, not a folder";
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be written ({e.Message})";
+        }
     }
 
     private const string Help = """
