@@ -18,7 +18,9 @@ namespace ApexOrleans.Grains.Persistence;
 public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string name, GrainId grain, Action<TState, TEntry> replay, StateJournalOptions options)
     where TState : new()
 {
-    private GrainState<JournalSnapshot<TState>> _snapshot = new(new JournalSnapshot<TState>());
+    // The stored snapshot as this life knows it: its version, and the last entry it sums up.
+    private string? _snapshotETag;
+    private long _snapshotThrough;
 
     /// <summary>The state in memory: the durable one after <see cref="ReadAsync"/>, plus what the grain changed since its last entry.</summary>
     public TState State { get; private set; } = new();
@@ -50,7 +52,7 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
             }
         }
 
-        (_snapshot, State, Head) = (snapshot, state, head);
+        (_snapshotETag, _snapshotThrough, State, Head) = (snapshot.ETag, snapshot.State.Through, state, head);
     }
 
     /// <summary>
@@ -62,7 +64,7 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
     {
         await storage.WriteStateAsync(EntryName(Head + 1), grain, new GrainState<TEntry>(entry));
         Head++;
-        if (Head - (_snapshot.State?.Through ?? 0) >= options.SnapshotEvery)
+        if (Head - _snapshotThrough >= options.SnapshotEvery)
         {
             await SnapshotAsync();
         }
@@ -70,15 +72,38 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
 
     private async Task SnapshotAsync()
     {
-        var next = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState> { State = State, Through = Head }) { ETag = _snapshot.ETag };
+        var next = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState> { State = State, Through = Head }) { ETag = _snapshotETag };
         try
         {
             await storage.WriteStateAsync(name, grain, next);
-            _snapshot = next;
+            (_snapshotETag, _snapshotThrough) = (next.ETag, Head);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The entries are stored; only the replay of the next activation gets longer until a snapshot succeeds.
+            await LearnStoredSnapshotAsync();
+        }
+    }
+
+    /// <summary>
+    /// After a failed snapshot write: a write that committed but whose answer was lost left the stored snapshot a version
+    /// ahead of the ETag held here, and every later snapshot would be refused. So the stored one's version is taken, unless
+    /// it sums up entries past this life's (another life is ahead: this one's next entry will be refused and it reloads).
+    /// </summary>
+    private async Task LearnStoredSnapshotAsync()
+    {
+        try
+        {
+            var stored = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState>());
+            await storage.ReadStateAsync(name, grain, stored);
+            if (stored.State is { } snapshot && snapshot.Through <= Head)
+            {
+                (_snapshotETag, _snapshotThrough) = (stored.ETag, snapshot.Through);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The next due snapshot tries again.
         }
     }
 

@@ -83,6 +83,25 @@ public sealed class StateJournalTests
         Assert.Equal(4, storage.Failed); // due after entry 2, and tried again after each entry since
     }
 
+    [Fact]
+    public async Task ASnapshotWhoseAnswerWasLostDoesNotStopTheNextOnes()
+    {
+        // The first snapshot commits, then its answer is lost: the version held in memory is one behind the store's.
+        var storage = new CountingStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer())) { LoseTheAnswerOnceOf = "sums" };
+        var journal = Journal(storage, snapshotEvery: 2);
+        await journal.ReadAsync();
+        for (var i = 1; i <= 6; i++)
+        {
+            await ChangeAsync(journal, i);
+        }
+
+        var snapshot = new GrainState<JournalSnapshot<List<int>>>();
+        await storage.ReadStateAsync("sums", Grain, snapshot);
+        Assert.Equal(1, storage.Failed);
+        Assert.Equal(6, snapshot.State!.Through);
+        Assert.Equal([1, 3, 6, 10, 15, 21], snapshot.State.State);
+    }
+
     /// <summary>A journal of running sums: an entry is a number, its replay appends the new sum.</summary>
     private static StateJournal<List<int>, int> Journal(IGrainStorage storage, int snapshotEvery = 64, int readAhead = 8) =>
         new(storage, "sums", Grain, Add, new StateJournalOptions { SnapshotEvery = snapshotEvery, ReadAhead = readAhead });
@@ -103,6 +122,8 @@ public sealed class StateJournalTests
 
         public string? FailWritesOf { get; init; }
 
+        public string? LoseTheAnswerOnceOf { get; set; }
+
         public int Failed { get; private set; }
 
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
@@ -116,6 +137,14 @@ public sealed class StateJournalTests
             }
 
             Written.Add(stateName);
+            if (stateName == LoseTheAnswerOnceOf)
+            {
+                LoseTheAnswerOnceOf = null;
+                Failed++;
+                return inner.WriteStateAsync(stateName, grainId, grainState)
+                    .ContinueWith(_ => throw new IOException("Simulated loss of the answer to a committed write."), TaskScheduler.Default);
+            }
+
             return inner.WriteStateAsync(stateName, grainId, grainState);
         }
 
