@@ -42,6 +42,9 @@ public sealed class DeliveryGrain(
     IOptions<StateJournalOptions> journalOptions) : TenantScopedGrain(tenants), IDeliveryGrain
 {
     private QueueJournal _journal = null!;
+
+    // A failed write could not reload the durable queue: this activation is on its way out.
+    private bool _memoryUntrusted;
     private bool _attemptingAtOnce;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
@@ -66,7 +69,11 @@ public sealed class DeliveryGrain(
     {
         await base.OnActivateAsync(cancellationToken);
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
-        _journal = new QueueJournal(QueueJournal.Open(storage, this.GetGrainId(), journalOptions.Value), DeactivateOnIdle);
+        _journal = new QueueJournal(QueueJournal.Open(storage, this.GetGrainId(), journalOptions.Value), () =>
+        {
+            _memoryUntrusted = true; // memory is not the durable queue: no call may be answered from it, nothing of it written
+            DeactivateOnIdle();
+        });
         await _journal.ReadAsync();
         _history = new DeliveryHistory(storage, this.GetGrainId(), Queue.FirstHistoryPage);
         var app = catalog.Find(Target);
@@ -87,6 +94,7 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task EnqueueAsync(Delivery delivery)
     {
+        RefuseUntrustedMemory(); // an enqueue answered from memory the store never saw would be acknowledged and lost
         if (delivery.Role == DeliveryRole.Source)
         {
             CurrentTenant.ObserveSequence(delivery.Envelope.Sequence); // a publish: the tenant's sequence has come this far
@@ -156,6 +164,7 @@ public sealed class DeliveryGrain(
     /// </summary>
     private async Task RunDueAsync(DateTimeOffset now)
     {
+        RefuseUntrustedMemory();
         var attempted = new HashSet<long>();
         var written = false;
         try
@@ -362,6 +371,15 @@ public sealed class DeliveryGrain(
         {
             var cause = e.Cause(); // as the app's storage threw it, not as Orleans wrapped it
             return (false, null, $"{cause.GetType().Name}: {cause.Message}");
+        }
+    }
+
+    /// <summary>Calls queued behind a failed write whose reload failed too fail, and their callers retry on the next activation.</summary>
+    private void RefuseUntrustedMemory()
+    {
+        if (_memoryUntrusted)
+        {
+            throw new InvalidOperationException($"The queue of '{Target}' of tenant '{TenantId}' is reloading after a failed write; try again.");
         }
     }
 
