@@ -39,7 +39,7 @@ public static class DurableWrites
     }
 
     /// <summary>As <see cref="RevertAsync{TState}(IPersistentState{TState}, Action)"/>, for a journaled state.</summary>
-    public static async Task RevertAsync<TState, TEntry>(this StateJournal<TState, TEntry> journal, Action deactivate) where TState : new()
+    public static async Task RevertAsync<TState, TEntry>(this StateJournal<TState, TEntry> journal, Action deactivate) where TState : class, new()
     {
         try
         {

@@ -16,7 +16,7 @@ namespace ApexOrleans.Grains.Persistence;
 /// reloads, and finds the first one's entry.
 /// </remarks>
 public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string name, GrainId grain, Action<TState, TEntry> replay, StateJournalOptions options)
-    where TState : new()
+    where TState : class, new()
 {
     // The stored snapshot as this life knows it: its version, and the last entry it sums up.
     private string? _snapshotETag;
@@ -33,12 +33,23 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
     {
         var snapshot = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState>());
         await storage.ReadStateAsync(name, grain, snapshot);
-        snapshot.State ??= new JournalSnapshot<TState>();
-        var state = snapshot.State.State;
-        var head = snapshot.State.Through;
-        for (var more = true; more;)
+        var (state, through, etag) = (snapshot.State?.State, snapshot.State?.Through ?? 0, snapshot.ETag);
+        if (state is null && snapshot.RecordExists)
         {
-            var entries = await Task.WhenAll(Enumerable.Range(1, options.ReadAhead).Select(i => ReadEntryAsync(head + i)));
+            // A whole state stored under this name before the journal (no "state" in it): it is the snapshot of entry 0,
+            // never an empty one, which would lose its receipts without a word.
+            var whole = new GrainState<TState>(new TState());
+            await storage.ReadStateAsync(name, grain, whole);
+            (state, through, etag) = (whole.State, 0, whole.ETag);
+        }
+
+        state ??= new TState();
+        var head = through;
+        // One entry first: most grains that activate are new, or were snapshotted at their last entry, and have none after
+        // it. Only when there is one are the rest read ReadAhead at a time.
+        for (var (more, chunk) = (true, 1); more; chunk = options.ReadAhead)
+        {
+            var entries = await Task.WhenAll(Enumerable.Range(1, chunk).Select(i => ReadEntryAsync(head + i)));
             foreach (var entry in entries)
             {
                 if (entry is not { RecordExists: true, State: { } stored })
@@ -52,7 +63,7 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
             }
         }
 
-        (_snapshotETag, _snapshotThrough, State, Head) = (snapshot.ETag, snapshot.State.Through, state, head);
+        (_snapshotETag, _snapshotThrough, State, Head) = (etag, through, state, head);
     }
 
     /// <summary>

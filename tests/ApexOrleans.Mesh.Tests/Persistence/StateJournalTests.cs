@@ -102,6 +102,34 @@ public sealed class StateJournalTests
         Assert.Equal([1, 3, 6, 10, 15, 21], snapshot.State.State);
     }
 
+    [Fact]
+    public async Task AStateStoredWholeBeforeJournalsIsReadAsTheSnapshotOfEntryZero()
+    {
+        // Grain states are JSON objects: one stored whole (as apps and queues stored theirs) has no "state" in it.
+        var storage = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
+        await storage.WriteStateAsync("totals", Grain, new GrainState<Totals>(new Totals { Values = [1, 3] }));
+        StateJournal<Totals, int> Open() => new(storage, "totals", Grain, (t, n) => t.Values.Add(n), new StateJournalOptions { SnapshotEvery = 1 });
+
+        var journal = Open();
+        await journal.ReadAsync();
+        Assert.Equal([1, 3], journal.State.Values);
+        journal.State.Values.Add(5);
+        await journal.AppendAsync(5); // the first snapshot replaces the whole state, with its version
+
+        var read = Open();
+        await read.ReadAsync();
+        Assert.Equal([1, 3, 5], read.State.Values);
+        var snapshot = new GrainState<JournalSnapshot<Totals>>();
+        await storage.ReadStateAsync("totals", Grain, snapshot);
+        Assert.Equal(1, snapshot.State!.Through);
+    }
+
+    /// <summary>A state as a JSON object, as every grain state is.</summary>
+    public sealed class Totals
+    {
+        public List<int> Values { get; set; } = [];
+    }
+
     /// <summary>A journal of running sums: an entry is a number, its replay appends the new sum.</summary>
     private static StateJournal<List<int>, int> Journal(IGrainStorage storage, int snapshotEvery = 64, int readAhead = 8) =>
         new(storage, "sums", Grain, Add, new StateJournalOptions { SnapshotEvery = snapshotEvery, ReadAhead = readAhead });
