@@ -84,17 +84,28 @@ public sealed class DeliveryGrain(
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <remarks>What a failed write left is stored on the way out, if the store answers now; otherwise it goes as with a crash.</remarks>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         telemetry.QueueDepthChanged(-_reportedDepth);
         _reportedDepth = 0;
-        return Task.CompletedTask;
+        if (!_memoryUntrusted)
+        {
+            try
+            {
+                await _journal.StoreLeftoversAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Lost with the activation: the targets refuse the deliveries again, as after a crash.
+            }
+        }
     }
 
     /// <inheritdoc />
     public async Task EnqueueAsync(Delivery delivery)
     {
-        RefuseUntrustedMemory(); // an enqueue answered from memory the store never saw would be acknowledged and lost
+        await CatchUpAsync(); // an enqueue answered from memory the store never saw would be acknowledged and lost
         if (delivery.Role == DeliveryRole.Source)
         {
             CurrentTenant.ObserveSequence(delivery.Envelope.Sequence); // a publish: the tenant's sequence has come this far
@@ -145,18 +156,21 @@ public sealed class DeliveryGrain(
 
         try
         {
-            await _journal.WriteOrRevertAsync();
+            await _journal.WriteAsync();
         }
         finally
         {
             ReportDepth();
+            ScheduleNext(); // a failed write is tried again from the timeline, if no call comes first
         }
-
-        ScheduleNext();
     }
 
     /// <inheritdoc />
-    public Task RunDueAsync() => RunDueAsync(CurrentTenant.Clock.GetUtcNow());
+    public async Task RunDueAsync()
+    {
+        await CatchUpAsync();
+        await RunDueAsync(CurrentTenant.Clock.GetUtcNow());
+    }
 
     /// <summary>
     /// Attempts every item due at <paramref name="now"/> that no earlier competing item holds up, then writes the queue once.
@@ -164,7 +178,6 @@ public sealed class DeliveryGrain(
     /// </summary>
     private async Task RunDueAsync(DateTimeOffset now)
     {
-        RefuseUntrustedMemory();
         var attempted = new HashSet<long>();
         var written = false;
         try
@@ -183,15 +196,9 @@ public sealed class DeliveryGrain(
             {
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
-                await _journal.WriteAsync();
+                await _journal.WriteAsync(); // if it fails, the attempts' records stay to ride on the next write
                 written = true;
             }
-        }
-        catch
-        {
-            // Attempts that reached targets are safe to repeat (targets refuse duplicates): go back to the durable queue.
-            await _journal.RevertAsync();
-            throw;
         }
         finally
         {
@@ -374,7 +381,15 @@ public sealed class DeliveryGrain(
         }
     }
 
-    /// <summary>Calls queued behind a failed write whose reload failed too fail, and their callers retry on the next activation.</summary>
+    /// <summary>Before a call goes on from memory: what a failed write left is stored first, or the call fails and its caller retries.</summary>
+    private async Task CatchUpAsync()
+    {
+        RefuseUntrustedMemory();
+        await _journal.StoreLeftoversAsync();
+        RefuseUntrustedMemory();
+    }
+
+    /// <summary>Calls queued behind a refused write whose reload failed too fail, and their callers retry on the next activation.</summary>
     private void RefuseUntrustedMemory()
     {
         if (_memoryUntrusted)
@@ -393,15 +408,21 @@ public sealed class DeliveryGrain(
 
     private void ScheduleNext()
     {
+        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
         if (Queue.Pending.Count == 0)
         {
+            if (_journal.HasChanges && !_memoryUntrusted)
+            {
+                // A failed write left changes and nothing is due: the timeline stores them after a backoff.
+                CurrentTenant.Timeline.Schedule($"deliver/{Target}", CurrentTenant.Clock.GetUtcNow() + Options.BaseBackoff, self.RunDueAsync);
+            }
+
             return;
         }
 
         // An item held up by an earlier competing one is attempted in the turn that delivers that one, or when it is due.
         var waiting = _competing.Waiting(Queue.Pending);
         var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
-        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
         CurrentTenant.Timeline.Schedule($"deliver/{Target}", next, self.RunDueAsync);
     }
 }

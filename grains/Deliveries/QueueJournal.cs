@@ -38,24 +38,48 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     /// <summary>Notes a delivery accepted at <paramref name="at"/>.</summary>
     public void Accepted(string inboxKey, DateTimeOffset at) => _accepted[inboxKey] = at;
 
-    /// <summary>Writes what changed since the last write as the next entry.</summary>
+    /// <summary>Whether memory holds changes no write has stored: a turn's, or those a failed write left for the next one.</summary>
+    public bool HasChanges => _touched.Count > 0 || _accepted.Count > 0;
+
+    /// <summary>
+    /// Writes what changed since the last write as the next entry. A write that fails keeps the changes, to ride on the
+    /// next one: they are facts of other grains (an app that took a delivery, a circuit that counted an attempt), which
+    /// memory must not forget because the store did not answer. Only a write refused because the entry is already stored
+    /// (another life wrote it, or this one's answer was lost) goes back to the durable queue: the store has the say then.
+    /// </summary>
     public async Task WriteAsync()
     {
-        await journal.AppendAsync(ToEntry(State));
+        try
+        {
+            await journal.AppendAsync(ToEntry(State));
+        }
+        catch (InconsistentStateException)
+        {
+            await RevertAsync();
+            throw;
+        }
+
         Forget();
     }
 
-    /// <summary>Writes what changed; on failure goes back to the durable queue and rethrows.</summary>
-    public async Task WriteOrRevertAsync()
+    /// <summary>
+    /// Stores what an earlier failed write left, before a call goes on from memory: no answer may rest on a change the store
+    /// never took. A refused write reloads the durable queue, which the call then goes on from (unless it could not reload).
+    /// </summary>
+    public async Task StoreLeftoversAsync()
     {
+        if (!HasChanges)
+        {
+            return;
+        }
+
         try
         {
             await WriteAsync();
         }
-        catch
+        catch (InconsistentStateException)
         {
-            await RevertAsync();
-            throw;
+            // Reloaded: the durable queue is the truth now. If it could not be read, the grain refuses the call.
         }
     }
 
@@ -63,7 +87,7 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     /// Memory goes back to the durable queue (or, if the store does not answer, the queue asks to be deactivated), and the
     /// changes go with the memory that made them: none may ride on a later write.
     /// </summary>
-    public async Task RevertAsync()
+    private async Task RevertAsync()
     {
         Forget();
         await journal.RevertAsync(deactivate);

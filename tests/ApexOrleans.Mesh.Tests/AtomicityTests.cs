@@ -91,9 +91,10 @@ public sealed class AtomicityTests
 
         Assert.Equal(1, flaky.Failures);
         Assert.Equal(PublishStatus.Accepted, retried.Status);
-        // Lost before the write: the retry reached the app again, which refused it. Lost after: the queue knew it was done.
+        // Lost before the write: the queue kept the attempt's record and stored it before answering the retry. Lost after:
+        // the retry's write was refused as already stored, and the reloaded queue knew it was done. Neither asks the app again.
         var source = await StoredStates.BooksAsync(flaky.Inner, tenant.Id, invoice.SourceApp);
-        Assert.Equal(commitThenFail ? 0 : 1, Assert.Single(source.Inbox.Values).DuplicatesRefused);
+        Assert.Equal(0, Assert.Single(source.Inbox.Values).DuplicatesRefused);
         foreach (var app in invoice.Targets.Append(invoice.SourceApp))
         {
             var stored = await StoredStates.BooksAsync(flaky.Inner, tenant.Id, app);

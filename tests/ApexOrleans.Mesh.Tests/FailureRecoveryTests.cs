@@ -86,11 +86,35 @@ public sealed class FailureRecoveryTests
     }
 
     [Fact]
+    public async Task AnAttemptsRecordOutlivesAFailedQueueWrite()
+    {
+        // OmniHub takes the session; the queue write that records the attempt fails. The record is a fact of OmniHub's, not a
+        // change to take back: it rides on the queue's next write, so the queue never asks OmniHub again.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 2);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("kept-record");
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+        await silo.CollectIdleActivationsAsync(); // only the store speaks now
+
+        Assert.Equal(1, flaky.Failures);
+        var item = Assert.Single((await StoredStates.QueueAsync(flaky, tenant.Id, "omnihub")).Delivered);
+        var attempt = Assert.Single(item.Attempts);
+        var receipt = Assert.Single((await StoredStates.BooksAsync(flaky, tenant.Id, "omnihub")).Inbox.Values);
+        Assert.Equal((true, ApplyStatus.Applied), (attempt.Succeeded, attempt.Outcome));
+        Assert.True(attempt.At <= receipt.AppliedAt, $"the attempt at {attempt.At:O} came after the receipt at {receipt.AppliedAt:O}");
+        Assert.Equal(0, receipt.DuplicatesRefused);
+    }
+
+    [Fact]
     public async Task AnAttemptWhoseRecordWasLostIsNeverFailedOver()
     {
-        // The first attempt reaches CareConnect and applies; the queue write that would record it fails, so the attempt is
-        // forgotten. Then CareConnect goes down until the retries are spent: the item must wait, not go to the fallback.
-        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/careconnect", failOnWrite: 3);
+        // The first attempt reaches CareConnect and applies; the queue write that would record it is refused as another
+        // life's, so the queue reloads and the attempt is forgotten. Then CareConnect goes down until the retries are spent:
+        // the item must wait, not go to the fallback.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/careconnect", failOnWrite: 3,
+            failure: () => new InconsistentStateException("Simulated write of another life."));
         var decided = 0;
         var chaos = new ScriptedChaos(a => a.Target != "careconnect" ? FaultKind.None
             : Interlocked.Increment(ref decided) switch { 1 => FaultKind.None, <= 5 => FaultKind.Outage, _ => FaultKind.None });
@@ -158,8 +182,8 @@ public sealed class FailureRecoveryTests
             Interlocked.Increment(ref Calls) == 1 ? throw new InvalidOperationException("a reaction failed once") : [];
     }
 
-    /// <summary>Fails the n-th write of one state of one grain.</summary>
-    private sealed class FailingWrites(IGrainStorage inner, string stateName, string keySuffix, int failOnWrite) : IGrainStorage
+    /// <summary>Fails the n-th write of one state of one grain (with an I/O error unless <paramref name="failure"/> says otherwise).</summary>
+    private sealed class FailingWrites(IGrainStorage inner, string stateName, string keySuffix, int failOnWrite, Func<Exception>? failure = null) : IGrainStorage
     {
         private int _writes;
 
@@ -174,7 +198,7 @@ public sealed class FailureRecoveryTests
             if (StoredStates.IsWriteOf(name, stateName) && id.Key.ToString().EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Increment(ref _writes) == failOnWrite)
             {
                 Failures++;
-                throw new IOException("Simulated storage failure.");
+                throw failure?.Invoke() ?? new IOException("Simulated storage failure.");
             }
 
             return inner.WriteStateAsync(name, id, state);
