@@ -22,6 +22,11 @@ public sealed class TenantPlacementDirector(IGrainFactory grains) : IPlacementDi
             throw new OrleansException($"No silo can host {target.GrainIdentity}.");
         }
 
+        if (silos.Length == 1)
+        {
+            return silos[0]; // one silo hosts every tenant: no need to ask where the tenant's grain is (a call per activation)
+        }
+
         var tenant = MeshKeys.TenantOf(target.GrainIdentity.Key.ToString()!);
         var anchor = grains.GetGrain<ITenantGrain>(tenant);
         if (!target.GrainIdentity.Equals(anchor.GetGrainId())
