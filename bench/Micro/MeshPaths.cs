@@ -62,5 +62,5 @@ public class MeshPaths
 
     /// <summary>A repeated publish finding its key's receipt (a grain call; the refusal is recorded).</summary>
     [Benchmark]
-    public async Task<ClaimOutcome> ReceiptLookup() => (await _key.ClaimAsync(_fingerprint, _envelope.Id, _claimant)).Outcome;
+    public async Task<ClaimOutcome> ReceiptLookup() => (await _key.ClaimAsync(_fingerprint, PublishReceipt.ToAccept("micro", _envelope), _claimant)).Outcome;
 }

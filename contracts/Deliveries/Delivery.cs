@@ -20,8 +20,11 @@ public sealed record Delivery(
     [JsonIgnore]
     public string InboxKey => Role switch
     {
-        DeliveryRole.Source => $"source:{Envelope.IdempotencyKey}",
+        DeliveryRole.Source => SourceInboxKey(Envelope.IdempotencyKey),
         DeliveryRole.Fallback => $"fallback-{StandsInFor}:{Envelope.ScopedKey}",
         _ => $"target:{Envelope.ScopedKey}", // two apps may publish under one key: their events are two deliveries
     };
+
+    /// <summary>The inbox key of a source app's own fact published under <paramref name="idempotencyKey"/>.</summary>
+    public static string SourceInboxKey(string idempotencyKey) => $"source:{idempotencyKey}";
 }

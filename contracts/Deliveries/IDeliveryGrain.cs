@@ -4,8 +4,14 @@ namespace ApexOrleans.Contracts.Deliveries;
 /// <summary>The delivery queue of one target app (key <c>{tenant}/{targetApp}</c>).</summary>
 public interface IDeliveryGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a delivery durably; enqueueing the same delivery again changes nothing.</summary>
-    Task EnqueueAsync(Delivery delivery);
+    /// <summary>
+    /// Adds a delivery durably and answers when the queue accepted it; enqueueing the same delivery again changes nothing
+    /// and answers the time of the first.
+    /// </summary>
+    Task<DateTimeOffset> EnqueueAsync(Delivery delivery);
+
+    /// <summary>When the delivery under <paramref name="inboxKey"/> was durably accepted, or null if it never was.</summary>
+    Task<DateTimeOffset?> AcceptedAtAsync(string inboxKey);
 
     /// <summary>Attempts every delivery that is due, in order, through the circuit and the chaos filter.</summary>
     Task RunDueAsync();

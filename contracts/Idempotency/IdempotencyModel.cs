@@ -1,3 +1,5 @@
+using ApexOrleans.Contracts.Envelope;
+
 
 namespace ApexOrleans.Contracts.Idempotency;
 
@@ -48,7 +50,12 @@ public sealed record PublishReceipt(
     string SourceApp,
     IReadOnlyList<string> Targets,
     DateTimeOffset AcceptedAt,
-    PublishStatus Status);
+    PublishStatus Status)
+{
+    /// <summary>The receipt <paramref name="envelope"/>'s publish gets once accepted, before the time of acceptance is known.</summary>
+    public static PublishReceipt ToAccept(string tenant, EventEnvelope envelope) =>
+        new(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp, envelope.Targets, default, PublishStatus.Accepted);
+}
 
 /// <summary>The answer of an idempotency grain to a claim, at <paramref name="At"/> on the tenant's clock.</summary>
 [GenerateSerializer]
@@ -82,7 +89,7 @@ public sealed class IdempotencyState
     [Id(4)]
     public DateTimeOffset? CompletedAt { get; set; }
 
-    /// <summary>The original receipt, once accepted.</summary>
+    /// <summary>The original receipt, once the key knows the publish was accepted (never stored by the publish itself).</summary>
     [Id(5)]
     public PublishReceipt? Receipt { get; set; }
 
@@ -97,4 +104,11 @@ public sealed class IdempotencyState
     /// <summary>The first refusals in detail.</summary>
     [Id(8)]
     public List<DuplicateRefusal> Refusals { get; set; } = [];
+
+    /// <summary>
+    /// The claimed publish as its receipt will read once accepted, stored with the claim: the time of acceptance is the
+    /// source queue's, and <see cref="Receipt"/> is this with that time, learned when the key is next asked.
+    /// </summary>
+    [Id(9)]
+    public PublishReceipt? Publish { get; set; }
 }

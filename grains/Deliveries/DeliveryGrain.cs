@@ -103,7 +103,7 @@ public sealed class DeliveryGrain(
     }
 
     /// <inheritdoc />
-    public async Task EnqueueAsync(Delivery delivery)
+    public async Task<DateTimeOffset> EnqueueAsync(Delivery delivery)
     {
         await CatchUpAsync(); // an enqueue answered from memory the store never saw would be acknowledged and lost
         if (delivery.Role == DeliveryRole.Source)
@@ -114,7 +114,7 @@ public sealed class DeliveryGrain(
         var now = CurrentTenant.Clock.GetUtcNow();
         if (!Queue.Enqueued.TryAdd(delivery.InboxKey, now))
         {
-            return;
+            return Queue.Enqueued[delivery.InboxKey];
         }
 
         _journal.Accepted(delivery.InboxKey, now);
@@ -151,7 +151,7 @@ public sealed class DeliveryGrain(
                 _attemptingAtOnce = false;
             }
 
-            return;
+            return now;
         }
 
         try
@@ -163,6 +163,15 @@ public sealed class DeliveryGrain(
             ReportDepth();
             ScheduleNext(); // a failed write is tried again from the timeline, if no call comes first
         }
+
+        return now;
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> AcceptedAtAsync(string inboxKey)
+    {
+        await CatchUpAsync(); // an acceptance the store never took is no acceptance yet
+        return Queue.Enqueued.TryGetValue(inboxKey, out var at) ? at : null;
     }
 
     /// <inheritdoc />

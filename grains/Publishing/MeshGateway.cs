@@ -41,7 +41,8 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         var scopedKey = MeshKeys.For(tenant, envelope.ScopedKey);
         using var turn = await _turns.TakeAsync(scopedKey).ConfigureAwait(false);
         var key = grains.GetGrain<IIdempotencyGrain>(scopedKey);
-        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), envelope.Id, incarnation.Id).ConfigureAwait(false);
+        var publish = PublishReceipt.ToAccept(tenant, envelope);
+        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), publish, incarnation.Id).ConfigureAwait(false);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Duplicate:
@@ -62,11 +63,12 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
         try
         {
-            await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
+            // Accepted on the tenant's clock, by the queue that holds it durably: the key learns that time from the queue
+            // when a duplicate comes, so this receipt is the one every duplicate gets back, and the key writes nothing now.
+            var acceptedAt = await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
                 .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
             crash.Pass("gateway.after-enqueue");
-            var receipt = await key.CompleteAsync(new PublishReceipt(tenant, envelope.Id, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
-                envelope.Targets, claim.At, PublishStatus.Accepted)).ConfigureAwait(false);
+            var receipt = publish with { EventId = envelope.Id, AcceptedAt = acceptedAt };
             telemetry.Published(receipt, receipt.AcceptedAt);
             return receipt;
         }

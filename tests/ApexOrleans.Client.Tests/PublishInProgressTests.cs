@@ -35,7 +35,7 @@ public sealed class PublishInProgressTests
         Task? release = null;
         var progress = new AtBeat(Held.Number - 1, () =>
         {
-            Assert.Equal(ClaimOutcome.Claimed, key.ClaimAsync(PayloadFingerprint.Of(held), held.Id, holder).GetAwaiter().GetResult().Outcome);
+            Assert.Equal(ClaimOutcome.Claimed, key.ClaimAsync(PayloadFingerprint.Of(held), PublishReceipt.ToAccept(tenant, held), holder).GetAwaiter().GetResult().Outcome);
             release = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => key.ReleaseAsync(holder)).Unwrap();
         });
 
@@ -61,7 +61,7 @@ public sealed class PublishInProgressTests
         const string tenant = "held-for-ever";
         var held = Held.Event;
         var key = cluster.Client.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, held.ScopedKey));
-        var progress = new AtBeat(Held.Number - 1, () => key.ClaimAsync(PayloadFingerprint.Of(held), held.Id, GatewayIncarnation.OfClient().Id).GetAwaiter().GetResult());
+        var progress = new AtBeat(Held.Number - 1, () => key.ClaimAsync(PayloadFingerprint.Of(held), PublishReceipt.ToAccept(tenant, held), GatewayIncarnation.OfClient().Id).GetAwaiter().GetResult());
         var wait = new InProgressWaitOptions { Pause = TimeSpan.FromMilliseconds(50), GiveUpAfter = TimeSpan.FromSeconds(1) };
 
         var failure = await Assert.ThrowsAsync<EnvironmentFailureException>(() =>

@@ -234,25 +234,25 @@ public abstract class MeshGuarantees
         var gateway = GatewayOf(silo);
         var client = GatewayIncarnation.OfClient().Id; // another gateway, whose life a silo cannot see
         var claimed = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short"));
-        Assert.Equal(ClaimOutcome.Claimed, (await claimed.ClaimAsync("fingerprint", "evt-1", gateway)).Outcome);
-        Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", "evt-1", client)).Outcome);
+        Assert.Equal(ClaimOutcome.Claimed, (await claimed.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), gateway)).Outcome);
+        Assert.Equal(ClaimOutcome.InProgress, (await claimed.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), client)).Outcome);
         var now = tenant.Clock.GetUtcNow();
 
         await silo.RestartAsync();
         var resumed = silo.Tenant("receipts", start: now);
         var again = await silo.Gateway.PublishAsync(resumed.Id, call);
-        var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", "evt-1", client);
+        var cutShort = await silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "cut-short")).ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), client);
         var running = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "running"));
-        await running.ClaimAsync("fingerprint", "evt-2", client);
-        var stillRunning = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
-        var ownRetry = await running.ClaimAsync("fingerprint", "evt-2", client);
-        var stillRunningAgain = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
+        await running.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-2"), client);
+        var stillRunning = await running.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-2"), GatewayOf(silo));
+        var ownRetry = await running.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-2"), client);
+        var stillRunningAgain = await running.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-2"), GatewayOf(silo));
         await resumed.Timeline.RunUntilAsync(now + TimeSpan.FromMinutes(2));
-        var abandoned = await running.ClaimAsync("fingerprint", "evt-2", GatewayOf(silo));
+        var abandoned = await running.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-2"), GatewayOf(silo));
         var released = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "released"));
-        await released.ClaimAsync("fingerprint", "evt-3", client);
+        await released.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-3"), client);
         await released.ReleaseAsync(client);
-        var afterRelease = await released.ClaimAsync("fingerprint", "evt-3", GatewayOf(silo));
+        var afterRelease = await released.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-3"), GatewayOf(silo));
 
         Assert.Equal((PublishStatus.Duplicate, first.EventId, first.AcceptedAt), (again.Status, again.EventId, again.AcceptedAt));
         Assert.Equal(ClaimOutcome.Resumed, cutShort.Outcome);          // held by the silo's previous life: cut short by the restart
@@ -271,15 +271,19 @@ public abstract class MeshGuarantees
         var live = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         var earlierLife = GatewayIncarnation.OfSilo(SiloAddress.New(live.Endpoint, live.Generation - 1)).Id;
         var key = silo.Grains.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant.Id, "held"));
-        await key.ClaimAsync("fingerprint", "evt-1", earlierLife);
+        await key.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), earlierLife);
 
-        var retry = await key.ClaimAsync("fingerprint", "evt-1", GatewayIncarnation.OfClient().Id);
+        var retry = await key.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), GatewayIncarnation.OfClient().Id);
 
         Assert.Equal(ClaimOutcome.Resumed, retry.Outcome);
-        Assert.Equal(ClaimOutcome.InProgress, (await key.ClaimAsync("fingerprint", "evt-1", GatewayOf(silo))).Outcome); // now held by that client
+        Assert.Equal(ClaimOutcome.InProgress, (await key.ClaimAsync("fingerprint", Publish(tenant.Id, "evt-1"), GatewayOf(silo))).Outcome); // now held by that client
     }
 
     private static string GatewayOf(MeshSilo silo) => silo.Services.GetRequiredService<GatewayIncarnation>().Id;
+
+    /// <summary>A publish of JubeeLove's under event id <paramref name="eventId"/>, as a claim names it.</summary>
+    private static PublishReceipt Publish(string tenant, string eventId) => new(tenant, eventId, eventId, "jubeelove:session.started", "jubeelove", ["omnihub"], default,
+        PublishStatus.Accepted);
 
     [SkippableFact]
     public async Task AKeyPastItsRetentionIsRefusedNotExecutedAgain()
