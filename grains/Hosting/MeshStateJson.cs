@@ -14,9 +14,11 @@ namespace ApexOrleans.Grains.Hosting;
 /// <summary>
 /// The mesh's grain states with serialization code generated at build time: a state is written on nearly every
 /// mesh call, and the generated writers skip the reflection-driven converters, which were the largest CPU item of a mesh
-/// event. Same JSON as before (web defaults); any other type still goes through reflection.
+/// event. Web defaults, without the nulls: most optional fields of a delivery, an attempt or a receipt are empty, and
+/// writing each as <c>"name":null</c> was a sixth of a write's bytes. A field left out reads back as null (or as its
+/// constructor parameter's default), so states stored with the nulls read the same. Any other type goes through reflection.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(JournalSnapshot<AppState>))]
 [JsonSerializable(typeof(AppJournalEntry))]
 [JsonSerializable(typeof(JournalSnapshot<DeliveryQueueState>))]
@@ -30,5 +32,6 @@ internal sealed partial class MeshStateJson : JsonSerializerContext
     public static JsonSerializerOptions StateOptions() => new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver()),
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
