@@ -43,7 +43,7 @@ public sealed class DeliveryGrain(
 {
     private QueueJournal _journal = null!;
 
-    // A failed write could not reload the durable queue: this activation is on its way out.
+    // A write refused as stored already could not reload the durable queue: this activation is on its way out.
     private bool _memoryUntrusted;
     private bool _attemptingAtOnce;
     private int _reportedDepth;
@@ -91,14 +91,7 @@ public sealed class DeliveryGrain(
         _reportedDepth = 0;
         if (!_memoryUntrusted)
         {
-            try
-            {
-                await _journal.StoreLeftoversAsync();
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Lost with the activation: the targets refuse the deliveries again, as after a crash.
-            }
+            await _journal.StoreLeftoversOnceAsync(cancellationToken); // if not, lost as with a crash: the targets refuse their deliveries again
         }
     }
 
@@ -146,6 +139,11 @@ public sealed class DeliveryGrain(
             {
                 await RunDueAsync(now);
             }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                WithdrawUnstored(item);
+                throw;
+            }
             finally
             {
                 _attemptingAtOnce = false;
@@ -158,6 +156,11 @@ public sealed class DeliveryGrain(
         {
             await _journal.WriteAsync();
         }
+        catch (Exception e) when (e is not InconsistentStateException)
+        {
+            WithdrawUnstored(item);
+            throw;
+        }
         finally
         {
             ReportDepth();
@@ -165,6 +168,23 @@ public sealed class DeliveryGrain(
         }
 
         return now;
+    }
+
+    /// <summary>
+    /// After a failed enqueue: the caller is told it failed, so a delivery the store never took, and that reached nobody,
+    /// is taken back; nothing half-done is kept. One that an attempt may have reached stays (the app's and the circuit's
+    /// facts must not be forgotten) and rides on the next write; the caller's retry finds it accepted.
+    /// </summary>
+    private void WithdrawUnstored(DeliveryItem item)
+    {
+        if (_memoryUntrusted || item.Attempts.Count > 0 || item.FailedOverTo is not null || !_journal.Withdraw(item.Id, item.Delivery.InboxKey))
+        {
+            return;
+        }
+
+        Queue.Enqueued.Remove(item.Delivery.InboxKey);
+        Queue.Pending.Remove(item);
+        ReportDepth();
     }
 
     /// <inheritdoc />
@@ -189,6 +209,7 @@ public sealed class DeliveryGrain(
     {
         var attempted = new HashSet<long>();
         var written = false;
+        var failed = true;
         try
         {
             var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString());
@@ -208,11 +229,15 @@ public sealed class DeliveryGrain(
                 await _journal.WriteAsync(); // if it fails, the attempts' records stay to ride on the next write
                 written = true;
             }
+
+            failed = false;
         }
         finally
         {
             ReportDepth();
-            ScheduleNext();
+            // After a failure (a grain that did not answer, a write the store refused) the items it left due are not tried
+            // again at once: that would loop, writing an entry each time, for as long as the failure lasts.
+            ScheduleNext(notBefore: failed ? CurrentTenant.Clock.GetUtcNow() + TenantTimeline.RetryAfterFailure : null);
         }
 
         if (written)
@@ -237,9 +262,12 @@ public sealed class DeliveryGrain(
     }
 
     /// <inheritdoc />
-    public async Task<DeliveryQueueSnapshot> GetAsync() => new(
-        Target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
-        [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
+    public async Task<DeliveryQueueSnapshot> GetAsync()
+    {
+        await CatchUpAsync(); // a reader sees only what the store took
+        return new(Target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
+            [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
+    }
 
     private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
@@ -280,7 +308,16 @@ public sealed class DeliveryGrain(
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
             // says it may have been applied here, so it is never failed over to be applied a second time elsewhere.
             item.MayHaveReached = true;
-            await _journal.WriteAsync();
+            try
+            {
+                await _journal.WriteAsync();
+            }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                item.MayHaveReached = false; // nothing was sent: the item may still fail over (a refused write reloaded it anyway)
+                throw;
+            }
+
             _journal.Touch(item); // it changes again below: the turn's own write carries that
         }
 
@@ -415,23 +452,26 @@ public sealed class DeliveryGrain(
         _reportedDepth = depth;
     }
 
-    private void ScheduleNext()
+    /// <summary>
+    /// Schedules the next run: when the first item not held up by a competing one is due, and no later than the timeline's
+    /// retry wait from now while a failed write's changes wait to be stored; never before <paramref name="notBefore"/>.
+    /// </summary>
+    private void ScheduleNext(DateTimeOffset? notBefore = null)
     {
-        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
-        if (Queue.Pending.Count == 0)
+        var waiting = _competing.Waiting(Queue.Pending);
+        var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Select(i => (DateTimeOffset?)i.NextDueAt).Min();
+        if (_journal.HasChanges && !_memoryUntrusted)
         {
-            if (_journal.HasChanges && !_memoryUntrusted)
-            {
-                // A failed write left changes and nothing is due: the timeline stores them after a backoff.
-                CurrentTenant.Timeline.Schedule($"deliver/{Target}", CurrentTenant.Clock.GetUtcNow() + Options.BaseBackoff, self.RunDueAsync);
-            }
+            var flush = CurrentTenant.Clock.GetUtcNow() + TenantTimeline.RetryAfterFailure;
+            next = next is { } due && due < flush ? due : flush;
+        }
 
+        if (next is not { } at)
+        {
             return;
         }
 
-        // An item held up by an earlier competing one is attempted in the turn that delivers that one, or when it is due.
-        var waiting = _competing.Waiting(Queue.Pending);
-        var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Min(i => i.NextDueAt);
-        CurrentTenant.Timeline.Schedule($"deliver/{Target}", next, self.RunDueAsync);
+        var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
+        CurrentTenant.Timeline.Schedule($"deliver/{Target}", notBefore is { } earliest && earliest > at ? earliest : at, self.RunDueAsync);
     }
 }

@@ -84,6 +84,43 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     }
 
     /// <summary>
+    /// On the way out of an activation: one try to store what a failed write left, within <paramref name="cancellationToken"/>.
+    /// Whatever the answer, memory is not reloaded, since it goes with the activation.
+    /// </summary>
+    public async Task StoreLeftoversOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!HasChanges)
+        {
+            return;
+        }
+
+        try
+        {
+            await journal.AppendAsync(ToEntry(State)).WaitAsync(cancellationToken);
+            Forget();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Lost with the activation, as with a crash: the next one reads the store.
+        }
+    }
+
+    /// <summary>
+    /// Takes back the acceptance of <paramref name="inboxKey"/> and the changes to its item <paramref name="itemId"/>, if no
+    /// write has stored the acceptance yet; answers whether it did.
+    /// </summary>
+    public bool Withdraw(long itemId, string inboxKey)
+    {
+        if (!_accepted.Remove(inboxKey))
+        {
+            return false;
+        }
+
+        _touched.Remove(itemId);
+        return true;
+    }
+
+    /// <summary>
     /// Memory goes back to the durable queue (or, if the store does not answer, the queue asks to be deactivated), and the
     /// changes go with the memory that made them: none may ride on a later write.
     /// </summary>

@@ -3,8 +3,9 @@ namespace ApexOrleans.Grains.Persistence;
 
 /// <summary>
 /// Mesh grains change their state in memory, then write it. If the write fails, memory is ahead of the store:
-/// a retry would find its own unstored effect and answer "duplicate". So a failed write reloads the last
-/// durable state before the error goes back to the caller, and the caller's retry starts from the truth.
+/// a retry would find its own unstored effect and answer "duplicate". So a failed write of a key, a circuit or an app
+/// reloads the last durable state before the error goes back to the caller, and the caller's retry starts from the truth.
+/// A queue is the exception (see <c>QueueJournal</c>): its changes record what other grains did, so it keeps them.
 /// </summary>
 public static class DurableWrites
 {

@@ -10,8 +10,9 @@ namespace ApexOrleans.Grains.Persistence;
 /// </summary>
 /// <remarks>
 /// Orleans' <c>JournaledGrain</c> does this too, but it retries a failed write in the background and keeps a deep copy
-/// of the state per view: a mesh grain must see its write fail inside the turn (and reload the durable state, see
-/// <see cref="DurableWrites"/>), and copying the whole state per change is the cost this journal removes.
+/// of the state per view: a mesh grain must see its write fail inside the turn (and decide what its memory keeps: an app
+/// reloads the durable state, a queue keeps other grains' facts for its next entry), and copying the whole state per
+/// change is the cost this journal removes.
 /// An entry is inserted without an ETag, so two lives of one grain can never both write entry n: the second is refused,
 /// reloads, and finds the first one's entry.
 /// </remarks>
@@ -68,7 +69,8 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
 
     /// <summary>
     /// Stores <paramref name="entry"/>, the change the grain has just made to <see cref="State"/> in memory, as the next
-    /// entry; then, if due, the snapshot. A failed entry write throws (the grain reloads with <see cref="ReadAsync"/>);
+    /// entry; then, if due, the snapshot. A failed entry write throws (the grain reloads with <see cref="ReadAsync"/>, or
+    /// keeps the change for its next entry; one refused as already stored always reloads);
     /// a failed snapshot does not, since the entries it would sum up are stored: the next entry tries it again.
     /// </summary>
     public async Task AppendAsync(TEntry entry)

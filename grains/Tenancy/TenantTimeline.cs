@@ -183,7 +183,7 @@ public sealed class TenantTimeline : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Never drop work: its state is durable in its grain, so the same work runs again after a backoff.
+            // Never drop work: its state is in its grain (durable, or kept there until stored), so it runs again after a backoff.
             int failures;
             lock (_gate)
             {

@@ -1,5 +1,6 @@
 using ApexOrleans.Contracts.Books;
 using ApexOrleans.Grains.Apps;
+using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -11,6 +12,7 @@ using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Configuration;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Contracts.Idempotency;
 
 namespace ApexOrleans.Mesh.Tests;
 
@@ -105,6 +107,50 @@ public sealed class FailureRecoveryTests
         Assert.Equal((true, ApplyStatus.Applied), (attempt.Succeeded, attempt.Outcome));
         Assert.True(attempt.At <= receipt.AppliedAt, $"the attempt at {attempt.At:O} came after the receipt at {receipt.AppliedAt:O}");
         Assert.Equal(0, receipt.DuplicatesRefused);
+    }
+
+    [Fact]
+    public async Task APublishWhoseEnqueueFailedIsNotDeliveredLater()
+    {
+        // JubeeLove's queue cannot store the session: the publish fails, and its caller is told so. Nothing of it may be
+        // delivered afterwards behind the caller's back; a retry of the key is then accepted and delivered once.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/jubeelove", failOnWrite: 1);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("taken-back");
+
+        await Assert.ThrowsAnyAsync<IOException>(() => silo.PublishAsync(tenant, Session));
+        await MeshSilo.SettleAsync(tenant);
+        var source = await silo.QueueAsync(tenant, "jubeelove");
+        var feedBefore = (await silo.AppAsync(tenant, "omnihub")).Rows("feed").Count;
+        var retry = await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal((0, 0), (source.PendingCount, source.DeliveredCount));
+        Assert.Equal(0, feedBefore);
+        Assert.Equal(PublishStatus.Accepted, retry.Status);
+        Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
+    }
+
+    [Fact]
+    public async Task AQueueTurnThatFailedIsNotRunAgainAtOnce()
+    {
+        // OmniHub's first attempt fails and its circuit cannot store the failure, so the queue's turn fails with the item
+        // still due. Run again at once, it would loop for as long as the circuit failed; it waits the timeline's retry wait.
+        var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "circuit", "/omnihub", failOnWrite: 1);
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        var tenant = silo.Tenant("no-spin", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        var item = Assert.Single((await silo.QueueAsync(tenant, "omnihub")).Delivered);
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal([false, true], item.Attempts.Select(a => a.Succeeded));
+        Assert.True(item.Attempts[1].At - item.Attempts[0].At >= TenantTimeline.RetryAfterFailure,
+            $"attempted again {item.Attempts[1].At - item.Attempts[0].At} after the failed turn");
+        Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
     }
 
     [Fact]
