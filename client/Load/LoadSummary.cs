@@ -48,7 +48,7 @@ public sealed record LoadSummary
     /// <summary>Wall seconds of the load phase.</summary>
     public double WallSeconds { get; init; }
 
-    /// <summary>Accepted first publishes (repeats excluded).</summary>
+    /// <summary>First publishes the mesh took (repeats excluded): answered accepted, or duplicate when a retry found its event taken.</summary>
     public long Events { get; init; }
 
     /// <summary>Events per second.</summary>

@@ -27,7 +27,7 @@ public sealed class LoadTally
     /// <summary>Tenants whose day threw.</summary>
     public int Errors { get; private set; }
 
-    /// <summary>Accepted first publishes.</summary>
+    /// <summary>First publishes the mesh took: answered accepted, or duplicate when a retry of one found its event taken.</summary>
     public long Events { get; private set; }
 
     /// <summary>Completed deliveries.</summary>
@@ -50,7 +50,7 @@ public sealed class LoadTally
                 Note($"{record.RunId}: failed {string.Join(", ", scorecard.Criteria.Where(c => !c.Holds && c.Level == CriterionLevel.Must).Select(c => $"{c.Id} ({Verdict.Text(c.Status)})"))}");
             }
 
-            Events += record.Publishes.Count(p => !p.Repeated && p.Receipt.Status == PublishStatus.Accepted);
+            Events += record.Publishes.Count(p => !p.Repeated && p.Receipt.Status is (PublishStatus.Accepted or PublishStatus.Duplicate));
             Publishes += record.Publishes.Count;
             DistinctKeys += files.Events.Select(e => e.IdempotencyKey).Distinct(StringComparer.Ordinal).Count();
             Deliveries += deliveries.Count(d => d.Status == "delivered");

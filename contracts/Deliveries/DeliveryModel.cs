@@ -104,7 +104,8 @@ public sealed class DeliveryQueueState
     /// <summary>
     /// Deliveries already enqueued, by <see cref="Delivery.InboxKey"/>, so a repeated enqueue changes nothing. Apps rely on it:
     /// they store outbox acknowledgements with their next write, so a crash dispatches those entries again and this refuses
-    /// them (see <c>AppGrain.AcknowledgeOutboxAsync</c>). Pruning it needs another guard first.
+    /// them (see <c>AppGrain.AcknowledgeOutboxAsync</c>). Idempotency keys rely on it too: a key learns whether its publish
+    /// was accepted, and when, from its source queue's entry here. Pruning it needs both guards first.
     /// </summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Enqueued { get; set; } = [];

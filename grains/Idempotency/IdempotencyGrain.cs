@@ -69,6 +69,7 @@ public sealed class IdempotencyGrain(
             // is gone was cut short; past the timeout the claim is abandoned. Go ahead again, idempotently.
             Entry.ClaimedAt = now;
             Entry.ClaimedBy = claimant;
+            Entry.Publish ??= publish with { EventId = Entry.EventId, AcceptedAt = default, Status = PublishStatus.Accepted }; // a claim stored before keys kept it
             await state.WriteOrRevertAsync(DeactivateOnIdle);
             return new IdempotencyClaim(ClaimOutcome.Resumed, null, Entry.EventId, now);
         }

@@ -11,10 +11,10 @@ using ApexOrleans.Contracts.Publishing;
 namespace ApexOrleans.Grains.Publishing;
 
 /// <summary>
-/// Where events enter the mesh: check the route, claim the idempotency key, enqueue the event for its
-/// source app (which records its own fact and fans out), and complete the claim with the receipt. A publish
-/// that is refused changes nothing; one that is accepted is durable before the receipt is returned; one that
-/// fails after its claim gives the claim up, so that its retry resumes it instead of being told "in progress".
+/// Where events enter the mesh: check the route, claim the idempotency key (which stores the receipt to be), and
+/// enqueue the event for its source app (which records its own fact and fans out); the queue's acceptance time is the
+/// receipt's. A publish that is refused changes nothing; one that is accepted is durable before the receipt is returned;
+/// one that fails after its claim gives the claim up, so that its retry resumes it instead of being told "in progress".
 /// </summary>
 public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTelemetry telemetry, CrashPoints crash, GatewayIncarnation incarnation)
     : IEventPublisher

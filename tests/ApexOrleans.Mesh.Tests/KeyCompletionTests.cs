@@ -33,4 +33,25 @@ public sealed class KeyCompletionTests
         var key = await silo.KeyAsync(tenant, invoice);
         Assert.Equal((first.EventId, first.AcceptedAt, 1), (key!.Receipt!.EventId, key.Receipt.AcceptedAt, key.RefusedCount));
     }
+
+    [Fact]
+    public async Task AClaimStoredBeforeKeysKeptTheirPublishIsResumedAndItsRepeatIsADuplicate()
+    {
+        // A key claimed by an older silo, which stored no publish with its claim, and given up after its publish failed.
+        var storage = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => storage));
+        var tenant = silo.Tenant("key-before");
+        var invoice = SarahsDay.Get(1).Event;
+        var old = new IdempotencyState { Fingerprint = PayloadFingerprint.Of(invoice), EventId = invoice.Id, ClaimedAt = tenant.Clock.GetUtcNow(), ClaimedBy = "" };
+        await storage.WriteStateAsync("idempotency", GrainId.Create("idempotency", MeshKeys.For(tenant.Id, invoice.ScopedKey)), new GrainState<IdempotencyState>(old));
+
+        var resumed = await silo.PublishAsync(tenant, invoice);
+        await MeshSilo.SettleAsync(tenant);
+        await silo.CollectIdleActivationsAsync();
+        var repeat = await silo.PublishAsync(tenant, invoice);
+
+        Assert.Equal(PublishStatus.Accepted, resumed.Status);
+        Assert.Equal(PublishStatus.Duplicate, repeat.Status);
+        Assert.Equal((resumed.EventId, resumed.AcceptedAt), (repeat.EventId, repeat.AcceptedAt));
+    }
 }
