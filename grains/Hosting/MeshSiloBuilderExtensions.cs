@@ -11,6 +11,7 @@ using ApexOrleans.Grains.Tenancy;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using ApexOrleans.Grains.Publishing;
@@ -24,6 +25,9 @@ namespace ApexOrleans.Grains.Hosting;
 /// <summary>Adds the mesh (its app catalog, reactions, tenants and gateway) to an Orleans silo.</summary>
 public static class MeshSiloBuilderExtensions
 {
+    /// <summary>The grain directory cache's size in a mesh silo (Orleans' default is 1,000,000); configure <see cref="GrainDirectoryOptions"/> after <see cref="AddMesh"/> to change it.</summary>
+    public const int DirectoryCacheSize = 50_000;
+
     /// <summary>Hosts the mesh; the app catalog is loaded and checked when the silo starts.</summary>
     public static ISiloBuilder AddMesh(this ISiloBuilder builder, Action<MeshOptions>? configure = null)
     {
@@ -35,6 +39,10 @@ public static class MeshSiloBuilderExtensions
         }
 
         services.AddMeshSerialization();
+        // Orleans caches the address of every grain a silo called, up to a million. A mesh calls a new key grain per event,
+        // so that cache alone held a few hundred bytes per key ever used; a tenant's grains live together, and a smaller
+        // cache of the recent ones serves them as well.
+        services.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
         builder.AddPlacementDirector<TenantPlacement, TenantPlacementDirector>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         // The mesh's states are stored with generated JSON code: same text as reflection, without its cost.
