@@ -74,10 +74,12 @@ public static class MeshSiloBuilderExtensions
 
     /// <summary>
     /// What every silo and client of the mesh needs to exchange its messages: JSON payloads (<c>JsonElement</c>) copied
-    /// and serialized by Orleans' System.Text.Json support, and the mesh's own exceptions kept as themselves.
+    /// and serialized by Orleans' System.Text.Json support, the mesh's own exceptions kept as themselves, and grain
+    /// references made without reflection (<see cref="GrainInterfaceTypeCache"/>).
     /// </summary>
     public static IServiceCollection AddMeshSerialization(this IServiceCollection services)
     {
+        GrainInterfaceTypeCache.AddTo(services);
         // isSupported false: only the types Orleans' JSON codec handles natively (JsonElement, JsonNode); every mesh type has generated code.
         services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: _ => false));
         services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("ApexOrleans"));
