@@ -19,9 +19,16 @@ public enum CircuitStatus
 [GenerateSerializer]
 public sealed record CircuitTransition(DateTimeOffset At, CircuitStatus From, CircuitStatus To, string Cause, string? EventId);
 
-/// <summary>The answer to "may I call the target now?".</summary>
+/// <summary>The answer to "may I call the target now?", with the failures the circuit has counted in a row so far.</summary>
 [GenerateSerializer]
-public sealed record CircuitPermit(bool Allowed, bool Probe, DateTimeOffset? RetryAt, CircuitStatus Status);
+public sealed record CircuitPermit(bool Allowed, bool Probe, DateTimeOffset? RetryAt, CircuitStatus Status, int ConsecutiveFailures = 0)
+{
+    /// <summary>
+    /// Whether reporting a success on this permit would change nothing: the circuit is closed and has counted no failure.
+    /// Only its one queue reports to a circuit, within the turn that took the permit, so the caller may leave it unsent.
+    /// </summary>
+    public bool SuccessChangesNothing => Status == CircuitStatus.Closed && ConsecutiveFailures == 0;
+}
 
 /// <summary>A circuit as read back from its grain.</summary>
 [GenerateSerializer]

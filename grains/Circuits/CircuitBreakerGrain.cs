@@ -34,7 +34,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         switch (Circuit.Status)
         {
             case CircuitStatus.Closed:
-                permit = new CircuitPermit(true, false, null, CircuitStatus.Closed);
+                permit = new CircuitPermit(true, false, null, CircuitStatus.Closed, Circuit.ConsecutiveFailures);
                 break;
             case CircuitStatus.HalfOpen when Circuit.ProbesInFlight < Options.HalfOpenProbes || now >= Circuit.ProbeLeaseUntil:
                 Circuit.ProbesInFlight = Circuit.ProbeLeaseUntil is { } lease && now >= lease ? 1 : Circuit.ProbesInFlight + 1;

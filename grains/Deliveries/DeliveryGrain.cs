@@ -325,7 +325,11 @@ public sealed class DeliveryGrain(
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
-        await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        if (!(succeeded && permit.SuccessChangesNothing))
+        {
+            await circuit.RecordAsync(now, envelope.Id, succeeded, error); // a success on a healthy circuit is not reported: it changes nothing
+        }
+
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
 
         if (succeeded)
