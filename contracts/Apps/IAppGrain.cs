@@ -8,9 +8,6 @@ public interface IAppGrain : IGrainWithStringKey
     /// <summary>Applies a delivery once: its effect, its receipt, its reactions and fan-out, in one state write.</summary>
     Task<ApplyResult> ApplyAsync(Delivery delivery);
 
-    /// <summary>The published events not yet handed to their targets' queues.</summary>
-    Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync();
-
     /// <summary>Hands its outbox to the dispatcher again if anything waits in it (after a restart, or when the tenant was replaced).</summary>
     Task ResumeAsync();
 

@@ -54,10 +54,7 @@ public sealed class AppGrain(
         _ledger = new AppLedger(_app, catalog, reactions);
         _journal = Journal(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME), this.GetGrainId(), _ledger, journalOptions.Value);
         await _journal.ReadAsync();
-        if (Books.Outbox.Count > 0)
-        {
-            dispatcher.Notify(CurrentTenant.Id, _app.Id); // published before a restart, not yet handed on
-        }
+        NotifyDispatcher(); // published before a restart, not yet handed on
     }
 
     /// <inheritdoc />
@@ -79,9 +76,9 @@ public sealed class AppGrain(
                 _memoryUntrusted = true; // memory is not the durable state: nothing of it may be written on the way out
                 DeactivateOnIdle();
             });
-            if (!_memoryUntrusted && Books.Outbox.Count > 0)
+            if (!_memoryUntrusted)
             {
-                dispatcher.Notify(CurrentTenant.Id, _app.Id);
+                NotifyDispatcher();
             }
 
             throw;
@@ -109,10 +106,7 @@ public sealed class AppGrain(
         if (result.Status == ApplyStatus.Applied)
         {
             crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
-            if (Books.Outbox.Count > 0)
-            {
-                dispatcher.Notify(CurrentTenant.Id, _app.Id);
-            }
+            NotifyDispatcher();
         }
 
         return result;
@@ -132,19 +126,20 @@ public sealed class AppGrain(
     /// <inheritdoc />
     public Task ResumeAsync()
     {
-        if (Books.Outbox.Count > 0)
-        {
-            dispatcher.Notify(TenantId, _app.Id);
-        }
-
+        NotifyDispatcher();
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<OutboxEntry>> PendingOutboxAsync()
+    /// <summary>
+    /// Hands the outbox as stored now to the dispatcher, if anything waits in it. Called only when memory is the durable
+    /// state (after a write, a read or a reload), so no entry of an apply that was never stored reaches a target.
+    /// </summary>
+    private void NotifyDispatcher()
     {
-        RefuseUntrustedMemory(); // entries of an apply that was never stored must not reach a target
-        return Task.FromResult<IReadOnlyList<OutboxEntry>>([.. Books.Outbox]);
+        if (Books.Outbox.Count > 0)
+        {
+            dispatcher.Notify(TenantId, _app.Id, [.. Books.Outbox]);
+        }
     }
 
     /// <summary>

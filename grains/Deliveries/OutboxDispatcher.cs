@@ -12,17 +12,20 @@ namespace ApexOrleans.Grains.Deliveries;
 /// </summary>
 public sealed class OutboxDispatcher(IGrainFactory grains, MeshTenants tenants)
 {
-    /// <summary>Asks for the outbox of <paramref name="app"/> to be dispatched as soon as the timeline runs.</summary>
-    public void Notify(string tenant, string app)
+    /// <summary>
+    /// Asks for <paramref name="pending"/>, the stored outbox of <paramref name="app"/>, to be dispatched as soon as the
+    /// timeline runs. The app hands it over with the notice, so the dispatch costs no call to ask for it; a later notice
+    /// replaces an earlier one still waiting, and carries every entry not acknowledged since.
+    /// </summary>
+    public void Notify(string tenant, string app, IReadOnlyList<OutboxEntry> pending)
     {
         var timeline = tenants.Get(tenant).Timeline;
-        timeline.Schedule($"dispatch/{app}", timeline.Clock.GetUtcNow(), () => DispatchAsync(tenant, app));
+        timeline.Schedule($"dispatch/{app}", timeline.Clock.GetUtcNow(), () => DispatchAsync(tenant, app, pending));
     }
 
-    private async Task DispatchAsync(string tenant, string app)
+    private async Task DispatchAsync(string tenant, string app, IReadOnlyList<OutboxEntry> entries)
     {
         var source = grains.GetGrain<IAppGrain>(MeshKeys.For(tenant, app));
-        var entries = await source.PendingOutboxAsync().ConfigureAwait(false);
         foreach (var entry in entries)
         {
             // An entry's targets are different queues: handed over together (a queue may attempt its delivery at once).
