@@ -25,12 +25,6 @@ public static class StorageSuite
     /// <summary>The share of SQLite's raw single-row insert rate the durable mesh must reach.</summary>
     private const double SqliteShareOfRawInserts = 0.66;
 
-    /// <summary>The design's bound on durable writes per business event, on average over Sarah's day under chaos.</summary>
-    private const double MaxWritesPerEvent = 5;
-
-    /// <summary>The design's bound on the average payload of one write.</summary>
-    private const double MaxBytesPerWrite = 1024;
-
     /// <summary>Grains per writer in the storage-alone series, so a writer's writes go to different rows as the mesh's do.</summary>
     private const int RewrittenGrainsPerWriter = 16;
 
@@ -204,10 +198,9 @@ public static class StorageSuite
         var share = store == "PostgreSQL" ? PostgresShareOfRawInserts : SqliteShareOfRawInserts;
         report.Ratio($"durable mesh events/s on {store} ≥ {share:P0} of raw single-row inserts", measured[0], measured[1], share);
         var perEvent = meshWrites.Writes / (double)Math.Max(1, events);
-        report.Targets.Add(new TargetResult($"{store}: at most {MaxWritesPerEvent} durable writes per event", "state writes / business events", Math.Round(perEvent, 2),
-            $"<= {MaxWritesPerEvent}", perEvent <= MaxWritesPerEvent, $"{meshWrites.Writes:N0} writes for {events:N0} events of Sarah's day under chaos"));
-        report.Targets.Add(new TargetResult($"{store}: at most {MaxBytesPerWrite:N0} bytes per write on average", "payload bytes / state writes", Math.Round(meshWrites.AverageBytes),
-            $"<= {MaxBytesPerWrite:N0} B", meshWrites.AverageBytes <= MaxBytesPerWrite, $"{meshWrites.Bytes:N0} bytes in {meshWrites.Writes:N0} writes"));
+        // The design's targets are counted under chaos (VirtualDaySuite); these windows have none, and say what they wrote.
+        report.Notes.Add($"{store} throughput series, without chaos on the silo's clock: {meshWrites.Writes:N0} writes for {events:N0} events, " +
+            $"{perEvent:0.00} writes per event, {meshWrites.AverageBytes:N0} bytes each.");
         report.Notes.Add($"{store} writes by grain type, per event: {meshWrites.ByGrainTypePerEvent(events)}.");
         var bound = measured[2].Median / Math.Max(perEvent, double.Epsilon);
         report.Notes.Add($"{store} group commit: the mesh's measured windows made {meshWrites.Writes:N0} state writes in {meshWrites.Transactions:N0} transactions " +

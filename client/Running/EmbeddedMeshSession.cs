@@ -37,6 +37,9 @@ public sealed class EmbeddedMeshSession : IMeshSession
     /// <inheritdoc />
     public string Storage { get; }
 
+    /// <summary>The silo's services: what the bench reads beside the session's calls (the storage's write counters).</summary>
+    public IServiceProvider Services => _host.Services;
+
     private MeshTenants Tenants => _host.Services.GetRequiredService<MeshTenants>();
 
     private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
