@@ -10,13 +10,26 @@ namespace ApexOrleans.Grains.Circuits;
 /// Closed → open after <see cref="CircuitBreakerOptions.FailureThreshold"/> consecutive failures; open →
 /// half-open when the break is over (on the tenant's clock, recorded at the moment the break ended, not when
 /// someone looked); half-open → closed on a good probe, open again (with a longer break) on a bad one.
-/// State is written only when it changes, so a healthy target costs no storage writes.
+/// State is written when a reported outcome opens or closes the circuit, so a healthy target costs no storage writes.
 /// </summary>
+/// <remarks>
+/// Nothing else is written on its own, and rides on that write (or the deactivation's, or a reader's): the failures counted
+/// in a row, which only decide when the circuit opens, and the half-open a permit found and let a probe through, whose
+/// outcome is reported in the same queue turn. A crash that loses them opens the circuit that many failures later (the
+/// queue's records of those failures go with the same crash), or finds the break over again and lets the probe through
+/// again. An opening or a closing is stored before its report is answered.
+/// </remarks>
 [TenantPlacement]
 public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
     : TenantScopedGrain(tenants), ICircuitBreakerGrain
 {
     private CircuitState Circuit => state.State;
+
+    // The count of failures in a row as the store holds it, and whether a permit moved the circuit since its last write.
+    private int _storedCount;
+    private bool _permitUnstored;
+
+    private bool Unstored => _permitUnstored || Circuit.ConsecutiveFailures != _storedCount;
 
     private CircuitBreakerOptions Options => CurrentTenant.Settings.Circuit;
 
@@ -24,10 +37,30 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        _storedCount = Circuit.ConsecutiveFailures;
     }
 
     /// <inheritdoc />
-    public async Task<CircuitPermit> TryAcquireAsync(DateTimeOffset now, string eventId)
+    /// <remarks>One try to store what no write carried; if it fails, it goes as with a crash.</remarks>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!Unstored)
+        {
+            return;
+        }
+
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // It only delays the next opening, or lets a probe through again; the activation's memory goes either way.
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<CircuitPermit> TryAcquireAsync(DateTimeOffset now, string eventId)
     {
         var changed = EndBreakIfOver(now);
         CircuitPermit permit;
@@ -50,37 +83,29 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
                 break;
         }
 
-        if (changed)
-        {
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
-        }
-
-        return permit;
+        _permitUnstored |= changed; // its probe's outcome is reported in the same queue turn, and that report writes
+        return Task.FromResult(permit);
     }
 
     /// <inheritdoc />
-    public async Task RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause)
+    public async Task<bool> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause)
     {
-        var changed = EndBreakIfOver(now);
+        var moved = EndBreakIfOver(now);
         if (succeeded)
         {
             if (Circuit.Status == CircuitStatus.HalfOpen)
             {
                 Move(now, CircuitStatus.Closed, "probe succeeded", eventId);
                 Circuit.Openings = 0;
-                changed = true;
+                moved = true;
             }
 
-            if (Circuit.ConsecutiveFailures > 0)
-            {
-                Circuit.ConsecutiveFailures = 0;
-                changed = true;
-            }
+            Circuit.ConsecutiveFailures = 0;
         }
         else if (Circuit.Status == CircuitStatus.HalfOpen)
         {
             Open(now, $"probe failed: {cause}", eventId);
-            changed = true;
+            moved = true;
         }
         else if (Circuit.Status == CircuitStatus.Closed)
         {
@@ -88,27 +113,41 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             if (Circuit.ConsecutiveFailures >= Options.FailureThreshold)
             {
                 Open(now, $"{Circuit.ConsecutiveFailures} consecutive failures; last: {cause}", eventId);
+                moved = true;
             }
-
-            changed = true;
         }
 
-        if (changed)
+        if (moved)
         {
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await StoreAsync();
         }
+
+        return moved;
     }
 
     /// <inheritdoc />
     public async Task<CircuitSnapshot> GetAsync()
     {
-        if (EndBreakIfOver(CurrentTenant.Clock.GetUtcNow()))
+        if (EndBreakIfOver(CurrentTenant.Clock.GetUtcNow()) || Unstored)
         {
-            await state.WriteOrRevertAsync(DeactivateOnIdle);
+            await StoreAsync(); // a reader sees only what the store took
         }
 
         return new CircuitSnapshot(Name, Circuit.Status, Circuit.ConsecutiveFailures,
             Circuit.OpenUntil, [.. Circuit.Transitions]);
+    }
+
+    /// <summary>Writes the circuit, the count with it; a failed write goes back to the stored circuit, count included.</summary>
+    private async Task StoreAsync()
+    {
+        try
+        {
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
+        }
+        finally
+        {
+            (_storedCount, _permitUnstored) = (Circuit.ConsecutiveFailures, false); // written, or gone back to what the store holds
+        }
     }
 
     private bool EndBreakIfOver(DateTimeOffset now)

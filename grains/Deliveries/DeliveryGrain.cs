@@ -203,7 +203,9 @@ public sealed class DeliveryGrain(
 
     /// <summary>
     /// Attempts every item due at <paramref name="now"/> that no earlier competing item holds up, then writes the queue once.
-    /// An item held up is attempted in the same turn once the item ahead of it is delivered, or later when it is.
+    /// An item held up is attempted in the same turn once the item ahead of it is delivered, or later when it is. A turn
+    /// whose attempts all failed before they reached the app, and moved no circuit, is not written on its own: it rides on
+    /// the next write (<see cref="QueueJournal.Defer"/>).
     /// </summary>
     private async Task RunDueAsync(DateTimeOffset now)
     {
@@ -213,16 +215,21 @@ public sealed class DeliveryGrain(
         try
         {
             var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString());
+            var mustStore = _journal.HasChanges; // an acceptance, or what a failed write left
             while (Due(now, attempted) is { Count: > 0 } due)
             {
                 foreach (var item in due)
                 {
                     attempted.Add(item.Id);
-                    await AttemptAsync(item, circuit, now);
+                    mustStore |= await AttemptAsync(item, circuit, now);
                 }
             }
 
-            if (attempted.Count > 0)
+            if (attempted.Count > 0 && !mustStore)
+            {
+                _journal.Defer();
+            }
+            else if (attempted.Count > 0)
             {
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
@@ -264,26 +271,32 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task<DeliveryQueueSnapshot> GetAsync()
     {
-        await CatchUpAsync(); // a reader sees only what the store took
+        await CatchUpAsync(deferredToo: true); // a reader sees only what the store took
         return new(Target, Queue.Pending.Count, Queue.Pending.Count(i => i.Queued), Queue.DeliveredCount,
             [.. Queue.Pending], await _history.ReadAsync(Queue), [.. Queue.DeadLetters], Queue.FailedOverCount);
     }
 
-    private async Task AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
+    /// <summary>One attempt of <paramref name="item"/>; answers whether the store must take it before the queue goes on.</summary>
+    /// <remarks>
+    /// It must when the item ended (delivered, failed over, dead-lettered), when the attempt reached the app (which may have
+    /// applied it, whatever came back), or when it moved the circuit (whose transition names the attempt). An attempt that
+    /// failed before the app, or that the circuit held back, changes only this queue's schedule.
+    /// </remarks>
+    private async Task<bool> AttemptAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now)
     {
         _journal.Touch(item);
         var envelope = item.Delivery.Envelope;
         if (item.FailedOverTo is not null)
         {
             await FailOverAsync(item, now, reason: null); // handed over before a restart, or its handing-over failed: finish it
-            return;
+            return true;
         }
 
         var permit = await circuit.TryAcquireAsync(now, envelope.Id);
         if (!permit.Allowed && CanFailOver(item))
         {
             await FailOverAsync(item, now, $"circuit {permit.Status}");
-            return;
+            return true;
         }
 
         if (!permit.Allowed)
@@ -291,7 +304,7 @@ public sealed class DeliveryGrain(
             item.Queued = true;
             item.QueuedBecause = $"circuit {permit.Status}";
             item.NextDueAt = permit.RetryAt ?? now + Options.BaseBackoff;
-            return;
+            return false;
         }
 
         if (item.Queued)
@@ -325,10 +338,8 @@ public sealed class DeliveryGrain(
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
-        if (!(succeeded && permit.SuccessChangesNothing))
-        {
-            await circuit.RecordAsync(now, envelope.Id, succeeded, error); // a success on a healthy circuit is not reported: it changes nothing
-        }
+        var moved = !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
+            && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
 
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
 
@@ -339,29 +350,34 @@ public sealed class DeliveryGrain(
             Queue.Pending.Remove(item);
             Queue.Delivered.Add(item);
             Queue.DeliveredCount++;
+            return true;
         }
-        else if (number >= Options.DeadLetterAfterAttempts)
+
+        if (number >= Options.DeadLetterAfterAttempts)
         {
             item.DeadLetterReason = $"{number} attempts failed; last: {error}";
             item.CompletedAt = now;
             Queue.Pending.Remove(item);
             Queue.DeadLetters.Add(item);
+            return true;
         }
-        else
+
+        // A timed-out attempt held the caller for the whole timeout before the backoff starts.
+        var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
+        item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
+        if (number > Options.MaxRetries && CanFailOver(item))
         {
-            // A timed-out attempt held the caller for the whole timeout before the backoff starts.
-            var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
-            item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
-            if (number > Options.MaxRetries && CanFailOver(item))
-            {
-                await FailOverAsync(item, now, "retries exhausted"); // the second provider takes it
-            }
-            else if (number > Options.MaxRetries)
-            {
-                item.Queued = true;
-                item.QueuedBecause = "retries exhausted";
-            }
+            await FailOverAsync(item, now, "retries exhausted"); // the second provider takes it
+            return true;
         }
+
+        if (number > Options.MaxRetries)
+        {
+            item.Queued = true;
+            item.QueuedBecause = "retries exhausted";
+        }
+
+        return moved || !FailsBeforeTheApp(decision.Fault);
     }
 
     /// <summary>
@@ -432,10 +448,10 @@ public sealed class DeliveryGrain(
     }
 
     /// <summary>Before a call goes on from memory: what a failed write left is stored first, or the call fails and its caller retries.</summary>
-    private async Task CatchUpAsync()
+    private async Task CatchUpAsync(bool deferredToo = false)
     {
         RefuseUntrustedMemory();
-        await _journal.StoreLeftoversAsync();
+        await _journal.StoreLeftoversAsync(deferredToo);
         RefuseUntrustedMemory();
     }
 

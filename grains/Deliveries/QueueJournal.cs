@@ -6,7 +6,8 @@ namespace ApexOrleans.Grains.Deliveries;
 
 /// <summary>
 /// A delivery queue's state and what changed in it since its last write: the items the queue touched and the deliveries
-/// it accepted, written as one <see cref="QueueJournalEntry"/>. The queue calls <see cref="Touch"/> before it changes an item.
+/// it accepted, written as one <see cref="QueueJournalEntry"/>. The queue calls <see cref="Touch"/> before it changes an item,
+/// and <see cref="Defer"/> when a turn changed nothing the store must hold before the queue goes on.
 /// </summary>
 public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEntry> journal, Action deactivate)
 {
@@ -14,6 +15,7 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     public const string StateName = "queue";
 
     private readonly List<long> _touched = [];
+    private readonly List<long> _deferred = [];
     private Dictionary<string, DateTimeOffset> _accepted = [];
 
     /// <summary>The queue in memory.</summary>
@@ -41,6 +43,24 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     /// <summary>Whether memory holds changes no write has stored: a turn's, or those a failed write left for the next one.</summary>
     public bool HasChanges => _touched.Count > 0 || _accepted.Count > 0;
 
+    /// <summary>Whether memory holds changes left to ride on the next write (<see cref="Defer"/>), or any other unstored change.</summary>
+    public bool HasUnstored => HasChanges || _deferred.Count > 0;
+
+    /// <summary>
+    /// Leaves the turn's changes to ride on the next write, or the deactivation's: for a turn whose attempts all failed before
+    /// they reached the app and moved no circuit. Nothing of it is a fact another grain holds, so a crash that loses it only
+    /// makes the queue try those attempts again.
+    /// </summary>
+    public void Defer()
+    {
+        foreach (var id in _touched.Where(id => !_deferred.Contains(id)))
+        {
+            _deferred.Add(id);
+        }
+
+        _touched.Clear();
+    }
+
     /// <summary>
     /// Writes what changed since the last write as the next entry. A write that fails keeps the changes, to ride on the
     /// next one: they are facts of other grains (an app that took a delivery, a circuit that counted an attempt), which
@@ -64,11 +84,12 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
 
     /// <summary>
     /// Stores what an earlier failed write left, before a call goes on from memory: no answer may rest on a change the store
-    /// never took. A refused write reloads the durable queue, which the call then goes on from (unless it could not reload).
+    /// never took (with <paramref name="deferredToo"/>, the deferred changes as well: a reader sees only what the store took).
+    /// A refused write reloads the durable queue, which the call then goes on from (unless it could not reload).
     /// </summary>
-    public async Task StoreLeftoversAsync()
+    public async Task StoreLeftoversAsync(bool deferredToo = false)
     {
-        if (!HasChanges)
+        if (!HasChanges && !(deferredToo && _deferred.Count > 0))
         {
             return;
         }
@@ -89,7 +110,7 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     /// </summary>
     public async Task StoreLeftoversOnceAsync(CancellationToken cancellationToken)
     {
-        if (!HasChanges)
+        if (!HasUnstored)
         {
             return;
         }
@@ -117,6 +138,7 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
         }
 
         _touched.Remove(itemId);
+        _deferred.Remove(itemId);
         return true;
     }
 
@@ -133,6 +155,7 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     private void Forget()
     {
         _touched.Clear();
+        _deferred.Clear();
         _accepted = [];
     }
 
@@ -144,26 +167,29 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
             Enqueued = _accepted, Recent = queue.Delivered.Select(i => i.Id).ToList(), NextId = queue.NextId, DeliveredCount = queue.DeliveredCount,
             FailedOverCount = queue.FailedOverCount, NextHistoryPage = queue.NextHistoryPage, FirstHistoryPage = queue.FirstHistoryPage,
         };
-        foreach (var id in _touched)
+        foreach (var id in _deferred.Concat(_touched).Distinct())
         {
-            if (queue.Pending.Find(i => i.Id == id) is { } pending)
+            if (Find(queue, id) is not { } item)
             {
-                entry.Pending.Add(pending);
+                entry.Sealed.Add(id); // ended and sealed into a history page in the same turn
             }
-            else if (queue.Delivered.Find(i => i.Id == id) is { } delivered)
+            else if (!_accepted.ContainsKey(item.Delivery.InboxKey))
             {
-                entry.Delivered.Add(delivered);
+                entry.Changed.Add(QueueItemChange.Of(item)); // an earlier entry holds its delivery
             }
-            else if (queue.DeadLetters.Find(i => i.Id == id) is { } dead)
+            else if (queue.Pending.Contains(item))
             {
-                entry.DeadLettered.Add(dead);
+                entry.Pending.Add(item);
             }
             else
             {
-                entry.Sealed.Add(id); // ended and sealed into a history page in the same turn
+                (queue.Delivered.Contains(item) ? entry.Delivered : entry.DeadLettered).Add(item);
             }
         }
 
         return entry;
     }
+
+    private static DeliveryItem? Find(DeliveryQueueState queue, long id) =>
+        queue.Pending.Find(i => i.Id == id) ?? queue.Delivered.Find(i => i.Id == id) ?? queue.DeadLetters.Find(i => i.Id == id);
 }

@@ -5,7 +5,8 @@ namespace ApexOrleans.Grains.Deliveries;
 /// <summary>
 /// One write of a delivery queue: the items its turn changed, as they are after it, and where they are; the deliveries it
 /// accepted; the order of its recent history; its counters. Items the turn did not touch are not in it, so a write costs
-/// the turn's items, not the queue's backlog and history.
+/// the turn's items, not the queue's backlog and history; and an item an earlier entry accepted is stored without its
+/// delivery (<see cref="Changed"/>), so a write costs what the turn changed in it, not the event again.
 /// </summary>
 public sealed class QueueJournalEntry
 {
@@ -17,6 +18,9 @@ public sealed class QueueJournalEntry
 
     /// <summary>Changed items given up on.</summary>
     public List<DeliveryItem> DeadLettered { get; set; } = [];
+
+    /// <summary>Changed items an earlier entry accepted, without their delivery; where each is now follows from it (pending until completed).</summary>
+    public List<QueueItemChange> Changed { get; set; } = [];
 
     /// <summary>Changed items that ended and were sealed into a history page in the same turn (the page holds them).</summary>
     public List<long> Sealed { get; set; } = [];
@@ -50,9 +54,18 @@ public sealed class QueueJournalEntry
             queue.Enqueued[key] = at;
         }
 
-        var left = Delivered.Concat(DeadLettered).Select(i => i.Id).Concat(Sealed).ToHashSet();
+        var (pending, delivered, deadLettered) = (Pending.ToList(), Delivered.ToList(), DeadLettered.ToList());
+        foreach (var change in Changed)
+        {
+            var stored = queue.Pending.Find(i => i.Id == change.Id)
+                ?? throw new InvalidOperationException($"A queue entry changes item {change.Id}, which the queue does not hold pending: its journal is damaged.");
+            var item = change.Over(stored);
+            (item.CompletedAt is null ? pending : item.DeadLetterReason is null ? delivered : deadLettered).Add(item);
+        }
+
+        var left = delivered.Concat(deadLettered).Select(i => i.Id).Concat(Sealed).ToHashSet();
         queue.Pending.RemoveAll(i => left.Contains(i.Id));
-        foreach (var item in Pending)
+        foreach (var item in pending)
         {
             var at = queue.Pending.FindIndex(i => i.Id == item.Id);
             if (at >= 0)
@@ -65,8 +78,8 @@ public sealed class QueueJournalEntry
             }
         }
 
-        queue.DeadLetters.AddRange(DeadLettered);
-        var recent = queue.Delivered.Concat(Delivered).ToDictionary(i => i.Id);
+        queue.DeadLetters.AddRange(deadLettered);
+        var recent = queue.Delivered.Concat(delivered).ToDictionary(i => i.Id);
         queue.Delivered = Recent.Select(id => recent[id]).ToList();
         (queue.NextId, queue.DeliveredCount, queue.FailedOverCount, queue.NextHistoryPage, queue.FirstHistoryPage) =
             (NextId, DeliveredCount, FailedOverCount, NextHistoryPage, FirstHistoryPage);

@@ -135,12 +135,13 @@ public sealed class FailureRecoveryTests
     [Fact]
     public async Task AQueueTurnThatFailedIsNotRunAgainAtOnce()
     {
-        // OmniHub's first attempt fails and its circuit cannot store the failure, so the queue's turn fails with the item
-        // still due. Run again at once, it would loop for as long as the circuit failed; it waits the timeline's retry wait.
+        // OmniHub's first attempt fails and opens its circuit (a threshold of one), which cannot store the opening, so the
+        // queue's turn fails with the item still due. Run again at once, it would loop for as long as the circuit failed; it
+        // waits the timeline's retry wait.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "circuit", "/omnihub", failOnWrite: 1);
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
         await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
-        var tenant = silo.Tenant("no-spin", chaos);
+        var tenant = silo.Tenant("no-spin", chaos, adjust: s => s with { Circuit = s.Circuit with { FailureThreshold = 1 } });
 
         await silo.PublishAsync(tenant, Session);
         await MeshSilo.SettleAsync(tenant);

@@ -1,0 +1,119 @@
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Circuits;
+using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using MemoryGrainStorage = ApexOrleans.Storage.MemoryGrainStorage;
+
+namespace ApexOrleans.Mesh.Tests.Persistence;
+
+/// <summary>
+/// What the mesh leaves unwritten on purpose, and where it is stored instead: a failed attempt that reached no app rides on
+/// the queue's next write, a count of failures on the circuit's next transition, and an item an earlier entry accepted is
+/// stored without its event. Each test reads the store back, as the grains' next activations would.
+/// </summary>
+public sealed class QuietWritesTests
+{
+    private static readonly EventEnvelope Session = EnvelopeParser.Parse(
+        """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-quiet", "payload": { "sessionId": "s-quiet" } }""");
+
+    [Fact]
+    public async Task AnAttemptThatFailedBeforeTheAppIsStoredWithTheQueuesNextWrite()
+    {
+        var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        var tenant = silo.Tenant("quiet-attempt", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        // The acceptance, then the delivery with both attempts: the failed one was not a write of its own, nor a circuit's.
+        Assert.Equal(2, store.WritesOf("queue", $"{tenant.Id}/omnihub"));
+        Assert.Equal(0, store.WritesOf("circuit", $"{tenant.Id}/omnihub"));
+        var stored = Assert.Single((await StoredStates.QueueAsync(store, tenant.Id, "omnihub")).Delivered);
+        Assert.Equal([false, true], stored.Attempts.Select(a => a.Succeeded));
+        Assert.Equal(FaultKind.NetworkFailure, stored.Attempts[0].Fault);
+        Assert.Equal("s-quiet", stored.Delivery.Envelope.IdempotencyKey); // the entry that delivered it left the event to the one that accepted it
+        Assert.Equal("s-quiet", stored.Delivery.Envelope.Data.GetProperty("sessionId").GetString());
+    }
+
+    [Fact]
+    public async Task FailuresInARowAreStoredWithTheOpeningTheyCause()
+    {
+        var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 5 ? FaultKind.NetworkFailure : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        var tenant = silo.Tenant("quiet-circuit", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        // Five failures, one opening; the break ends, the probe succeeds, one closing: two writes, not one per failure.
+        Assert.Equal(2, store.WritesOf("circuit", $"{tenant.Id}/omnihub"));
+        var circuit = await StoredCircuitAsync(store, tenant.Id, "omnihub");
+        Assert.Equal(CircuitStatus.Closed, circuit.Status);
+        Assert.Equal(
+            [(CircuitStatus.Closed, CircuitStatus.Open), (CircuitStatus.Open, CircuitStatus.HalfOpen), (CircuitStatus.HalfOpen, CircuitStatus.Closed)],
+            circuit.Transitions.Select(t => (t.From, t.To)));
+        Assert.StartsWith("5 consecutive failures", circuit.Transitions[0].Cause);
+
+        // The queue stored each failure before the opening that names the fifth: the evidence bears the opening out.
+        var item = Assert.Single((await StoredStates.QueueAsync(store, tenant.Id, "omnihub")).Delivered);
+        Assert.Equal(6, item.Attempts.Count);
+        Assert.Equal(circuit.Transitions[0].At, item.Attempts[4].At);
+    }
+
+    [Fact]
+    public async Task ACountOfFailuresNoTransitionCarriedIsStoredWhenTheCircuitGoes()
+    {
+        var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" ? FaultKind.NetworkFailure : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        var tenant = silo.Tenant("quiet-count", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromSeconds(2)); // attempts at 0, 0.5 and 1.5 s
+        Assert.Equal(0, store.WritesOf("circuit", $"{tenant.Id}/omnihub"));
+
+        await silo.CollectIdleActivationsAsync();
+        await WaitUntilAsync(() => store.WritesOf("circuit", $"{tenant.Id}/omnihub") == 1);
+        Assert.Equal(3, (await StoredCircuitAsync(store, tenant.Id, "omnihub")).ConsecutiveFailures);
+    }
+
+    private static async Task<CircuitState> StoredCircuitAsync(IGrainStorage store, string tenant, string app)
+    {
+        var state = new GrainState<CircuitState>(new CircuitState());
+        await store.ReadStateAsync("circuit", GrainId.Create("circuitbreaker", $"{tenant}/{app}"), state);
+        Assert.True(state.RecordExists);
+        return Assert.IsType<CircuitState>(state.State);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 20)
+        {
+            Assert.True(waited < 10_000, "the circuit was not written on its way out");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A store that counts the writes of each state of each grain.</summary>
+    private sealed class CountingWrites(IGrainStorage inner) : IGrainStorage
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string State, string Key), int> _writes = new();
+
+        public int WritesOf(string state, string key) => _writes.Where(w => StoredStates.IsWriteOf(w.Key.State, state) && w.Key.Key == key).Sum(w => w.Value);
+
+        public Task ReadStateAsync<T>(string name, GrainId id, IGrainState<T> state) => inner.ReadStateAsync(name, id, state);
+
+        public Task ClearStateAsync<T>(string name, GrainId id, IGrainState<T> state) => inner.ClearStateAsync(name, id, state);
+
+        public async Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state)
+        {
+            await inner.WriteStateAsync(name, id, state);
+            _writes.AddOrUpdate((name, id.Key.ToString()!), 1, (_, n) => n + 1);
+        }
+    }
+}
