@@ -20,16 +20,9 @@ public sealed class AppLedger(AppDefinition app, AppCatalog catalog, ReactionCat
     /// <summary>Takes <paramref name="delivery"/> into <paramref name="books"/> at <paramref name="now"/>: applied, held, or a duplicate refused (and counted).</summary>
     public ApplyResult Receive(AppState books, Delivery delivery, DateTimeOffset now)
     {
-        if (books.Inbox.TryGetValue(delivery.InboxKey, out var receipt))
+        if (Repeat(books, delivery.InboxKey) is { } repeat)
         {
-            receipt.DuplicatesRefused++;
-            return new ApplyResult(ApplyStatus.Duplicate, receipt, []);
-        }
-
-        if (books.Held.Find(h => h.Delivery.InboxKey == delivery.InboxKey) is { } alreadyHeld)
-        {
-            alreadyHeld.DuplicatesRefused++;
-            return new ApplyResult(ApplyStatus.Held, null, alreadyHeld.WaitingFor);
+            return repeat;
         }
 
         var missing = Missing(books, delivery);
@@ -39,9 +32,33 @@ public sealed class AppLedger(AppDefinition app, AppCatalog catalog, ReactionCat
             return new ApplyResult(ApplyStatus.Held, null, missing);
         }
 
-        receipt = Apply(books, delivery, now, heldSince: null, depth: 0);
+        var receipt = Apply(books, delivery, now, heldSince: null, depth: 0);
         ReleaseHeld(books, now);
         return new ApplyResult(ApplyStatus.Applied, receipt, []);
+    }
+
+    /// <summary>Whether <paramref name="books"/> hold the delivery <paramref name="inboxKey"/> already, applied or held: taking it again only counts it.</summary>
+    public static bool Holds(AppState books, string inboxKey) => books.Inbox.ContainsKey(inboxKey) || books.Held.Exists(h => h.Delivery.InboxKey == inboxKey);
+
+    /// <summary>Counts a repeat of the delivery <paramref name="inboxKey"/>, as <see cref="Receive"/> counted it; false when the books do not hold it.</summary>
+    public static bool CountRepeat(AppState books, string inboxKey) => Repeat(books, inboxKey) is not null;
+
+    /// <summary>A repeat of a delivery the books hold, counted and answered as the first one was; null for a delivery they do not hold.</summary>
+    private static ApplyResult? Repeat(AppState books, string inboxKey)
+    {
+        if (books.Inbox.TryGetValue(inboxKey, out var receipt))
+        {
+            receipt.DuplicatesRefused++;
+            return new ApplyResult(ApplyStatus.Duplicate, receipt, []);
+        }
+
+        if (books.Held.Find(h => h.Delivery.InboxKey == inboxKey) is { } alreadyHeld)
+        {
+            alreadyHeld.DuplicatesRefused++;
+            return new ApplyResult(ApplyStatus.Held, null, alreadyHeld.WaitingFor);
+        }
+
+        return null;
     }
 
     /// <summary>The app's tables, inbox, held deliveries and outbox as they are; a delivery held past <paramref name="holdTimeout"/> is marked overdue.</summary>

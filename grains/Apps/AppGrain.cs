@@ -94,15 +94,17 @@ public sealed class AppGrain(
     {
         if (_acknowledgedUnwritten.Count > 0 && !_memoryUntrusted)
         {
-            await WriteAsync(delivery: null, at: default); // acknowledgements only: no time to record, and a retired tenant has no clock
+            await WriteAsync(new AppJournalEntry()); // acknowledgements only: no time to record, and a retired tenant has no clock
         }
     }
 
     private async Task<ApplyResult> ApplyOnceAsync(Delivery delivery)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
+        var repeat = AppLedger.Holds(Books, delivery.InboxKey);
         var result = _ledger.Receive(Books, delivery, now);
-        await WriteAsync(delivery, now); // a duplicate or a hold changes the state too: its count, its waiting list
+        // A duplicate or a hold changes the state too (its count, its waiting list); a repeat is stored by its key alone.
+        await WriteAsync(repeat ? new AppJournalEntry { Repeat = delivery.InboxKey, At = now } : new AppJournalEntry { Delivery = delivery, At = now });
         if (result.Status == ApplyStatus.Applied)
         {
             crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
@@ -112,10 +114,11 @@ public sealed class AppGrain(
         return result;
     }
 
-    /// <summary>Writes the delivery just taken as the next journal entry; acknowledged outbox entries leave the store with it.</summary>
-    private async Task WriteAsync(Delivery? delivery, DateTimeOffset at)
+    /// <summary>Writes <paramref name="entry"/>, what the app just took, as the next journal entry; acknowledged outbox entries leave the store with it.</summary>
+    private async Task WriteAsync(AppJournalEntry entry)
     {
-        await _journal.AppendAsync(new AppJournalEntry { Delivery = delivery, At = at, Acknowledged = _acknowledgedUnwritten });
+        entry.Acknowledged = _acknowledgedUnwritten;
+        await _journal.AppendAsync(entry);
         _acknowledgedUnwritten = [];
     }
 

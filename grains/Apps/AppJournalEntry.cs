@@ -5,13 +5,17 @@ using ApexOrleans.Contracts.Deliveries;
 namespace ApexOrleans.Grains.Apps;
 
 /// <summary>
-/// One write of an app: a delivery it took at a time (applied, held or refused as a duplicate), and the outbox entries
-/// acknowledged since its last write. The books are what the app's rules make of these, so this is all an app stores.
+/// One write of an app: a delivery it took at a time (applied or held), or a repeat of one it holds (refused and counted,
+/// stored by its inbox key alone), and the outbox entries acknowledged since its last write. The books are what the app's
+/// rules make of these, so this is all an app stores.
 /// </summary>
 public sealed class AppJournalEntry
 {
-    /// <summary>The delivery taken; null for an entry that only carries acknowledgements.</summary>
+    /// <summary>The delivery taken; null for a repeat, or for an entry that only carries acknowledgements.</summary>
     public Delivery? Delivery { get; set; }
+
+    /// <summary>The inbox key of a delivery taken again, which an earlier entry holds: only its count changes.</summary>
+    public string? Repeat { get; set; }
 
     /// <summary>When it was taken, on the tenant's clock (unset for an entry of acknowledgements only).</summary>
     public DateTimeOffset At { get; set; }
@@ -30,6 +34,10 @@ public sealed class AppJournalEntry
         if (Delivery is not null)
         {
             ledger.Receive(books, Delivery, At);
+        }
+        else if (Repeat is not null)
+        {
+            AppLedger.CountRepeat(books, Repeat);
         }
     }
 }

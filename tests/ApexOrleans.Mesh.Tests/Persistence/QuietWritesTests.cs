@@ -1,6 +1,7 @@
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Circuits;
 using ApexOrleans.Contracts.Envelope;
+using ApexOrleans.Grains.Apps;
 using ApexOrleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -10,8 +11,8 @@ namespace ApexOrleans.Mesh.Tests.Persistence;
 
 /// <summary>
 /// What the mesh leaves unwritten on purpose, and where it is stored instead: a failed attempt that reached no app rides on
-/// the queue's next write, a count of failures on the circuit's next transition, and an item an earlier entry accepted is
-/// stored without its event. Each test reads the store back, as the grains' next activations would.
+/// the queue's next write, a count of failures on the circuit's next transition; an item an earlier entry accepted is
+/// stored without its event, and a repeated delivery by its key. Each test reads the store back, as the grains' next activations would.
 /// </summary>
 public sealed class QuietWritesTests
 {
@@ -80,6 +81,43 @@ public sealed class QuietWritesTests
         await silo.CollectIdleActivationsAsync();
         await WaitUntilAsync(() => store.WritesOf("circuit", $"{tenant.Id}/omnihub") == 1);
         Assert.Equal(3, (await StoredCircuitAsync(store, tenant.Id, "omnihub")).ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task ARepeatedDeliveryIsStoredByItsKeyAloneAndCountedOnReplay()
+    {
+        var inner = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
+        var store = new CountingWrites(inner);
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.Duplicate : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        var tenant = silo.Tenant("quiet-repeat", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        var entries = await AppEntriesAsync(inner, tenant.Id, "omnihub");
+        Assert.Equal(2, entries.Count);
+        Assert.NotNull(entries[0].Delivery);
+        Assert.Null(entries[1].Delivery); // the network's second copy: the event is not stored again
+        Assert.Equal(entries[0].Delivery!.InboxKey, entries[1].Repeat);
+        var receipt = Assert.Single((await StoredStates.BooksAsync(inner, tenant.Id, "omnihub")).Inbox.Values);
+        Assert.Equal(1, receipt.DuplicatesRefused);
+    }
+
+    private static async Task<List<AppJournalEntry>> AppEntriesAsync(IGrainStorage store, string tenant, string app)
+    {
+        var entries = new List<AppJournalEntry>();
+        for (var n = 1; ; n++)
+        {
+            var entry = new GrainState<AppJournalEntry>();
+            await store.ReadStateAsync($"{AppGrain.StateName}/{n}", GrainId.Create("app", $"{tenant}/{app}"), entry);
+            if (entry is not { RecordExists: true, State: { } stored })
+            {
+                return entries;
+            }
+
+            entries.Add(stored);
+        }
     }
 
     private static async Task<CircuitState> StoredCircuitAsync(IGrainStorage store, string tenant, string app)
