@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ApexOrleans.Bench.Harness;
-using ApexOrleans.Bench.Workloads;
+using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Client.Scenarios;
 using ApexOrleans.Contracts.Catalog;
@@ -60,7 +60,7 @@ public static class VirtualDaySuite
     private static async Task CountWritesAsync(EmbeddedMeshSession session, TenantDay day, Scenario scenario, BenchReport report, Action<string> log)
     {
         log($"durable writes of {CountedDays} days under chaos (seeds {scenario.Chaos.Seed}..{scenario.Chaos.Seed + CountedDays - 1}, virtual clock, SQLite)");
-        var tally = new StorageTally(BenchSilo.SqlStorageOf(session.Services) ?? throw new InvalidOperationException("The virtual day runs on SQLite."));
+        var tally = new StorageTally(ChaosFilteredGrainStorage.SqlStorageOf(session.Services) ?? throw new InvalidOperationException("The virtual day runs on SQLite."));
         var before = (await session.StatsAsync(CancellationToken.None)).Flow;
         await tally.CountAsync(async () =>
         {

@@ -30,12 +30,7 @@ public sealed class BenchSilo : IAsyncDisposable
     public MeshStats Stats => Services.GetRequiredService<MeshStatsReader>().Read();
 
     /// <summary>The SQL storage under the chaos filter (SQLite or PostgreSQL), or null on memory storage: its write counters.</summary>
-    public ApexOrleans.Storage.SqlGrainStorage? SqlStorage => SqlStorageOf(Services);
-
-    /// <summary>The SQL storage under the chaos filter of the silo whose services are <paramref name="services"/>, or null on memory storage.</summary>
-    public static ApexOrleans.Storage.SqlGrainStorage? SqlStorageOf(IServiceProvider services) =>
-        (services.GetKeyedService<Orleans.Storage.IGrainStorage>(ApexOrleans.Storage.GrainStorageNames.Default) as ApexOrleans.Grains.Chaos.ChaosFilteredGrainStorage)?.Inner
-        as ApexOrleans.Storage.SqlGrainStorage;
+    public ApexOrleans.Storage.SqlGrainStorage? SqlStorage => ApexOrleans.Grains.Chaos.ChaosFilteredGrainStorage.SqlStorageOf(Services);
 
     /// <summary>The grain factory.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();

@@ -31,6 +31,11 @@ public sealed class ConsoleLoadProgress(IAnsiConsole console) : ILoadProgress
         Row("queue depth", $"peak {s.QueueDepth.Peak}, final {s.QueueDepth.Final}");
         Row("activations", $"peak {s.Activations.Peak}, final {s.Activations.Final}");
         Row("resident memory", $"peak {s.WorkingSetBytes.Peak / 1048576.0:0} MiB, final {s.WorkingSetBytes.Final / 1048576.0:0} MiB");
+        if (s.StorageWrites is { } writes)
+        {
+            Row("storage writes", $"{writes.Writes} ({writes.PerEvent:0.00} per event), {writes.BytesPerWrite:0} bytes each");
+        }
+
         console.Write(table);
         foreach (var failure in s.Failures)
         {

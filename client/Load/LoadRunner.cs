@@ -52,6 +52,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         var controlState = TenantStateReader.Canonical(await session.AppsAsync(control.Tenant, cancellationToken));
         await session.EndTenantAsync(control.Tenant, cancellationToken);
 
+        var writesBefore = (await session.StatsAsync(cancellationToken)).Writes;
         using var bundle = LoadBundleWriter.Create(options.OutputDirectory, loadId);
         var tally = new LoadTally();
         progress.Phase($"{(total is { } t ? $"{t} tenants" : "tenants")}, {options.Concurrency} at once" +
@@ -98,6 +99,7 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
         cancellationToken.ThrowIfCancellationRequested();
         var wall = wallClock.GetElapsedTime(started);
 
+        var final = await FinalStatsAsync(session, tally, cancellationToken);
         var summary = tally.Summarize(new LoadSummary
         {
             LoadId = loadId,
@@ -112,7 +114,8 @@ public sealed class LoadRunner(ILoadProgress progress, TimeProvider wallClock)
             StartedAt = startedAt,
             FinishedAt = wallClock.GetUtcNow(),
             WallSeconds = Math.Round(wall.TotalSeconds, 3),
-        }, await FinalStatsAsync(session, tally, cancellationToken));
+        }, final);
+        summary = summary with { StorageWrites = StorageWriteFigures.Between(writesBefore, final.Writes, summary.Events) };
         var path = bundle.Complete(summary);
         progress.Finished(summary, path);
         return new LoadOutcome(path, summary);

@@ -96,6 +96,12 @@ public sealed record LoadSummary
     /// <summary>Peak and final resident memory of the silo's process, bytes (sampled).</summary>
     public PeakAndFinal WorkingSetBytes { get; init; } = new(0, 0);
 
+    /// <summary>
+    /// What the silo's SQL storage committed during the load phase (every tenant's day, its evidence read back and its
+    /// retirement): null when the storage does not count its writes.
+    /// </summary>
+    public StorageWriteFigures? StorageWrites { get; init; }
+
     /// <summary>Tenants whose every must-pass criterion held.</summary>
     public int TenantsPassed { get; init; }
 
@@ -110,6 +116,22 @@ public sealed record LoadSummary
 
     /// <summary>Whether every tenant ran and passed.</summary>
     public bool Passed => Errors == 0 && TenantsFailed == 0 && Tenants > 0;
+}
+
+/// <summary>State writes a load committed, their payload bytes, and both per event (a first publish) and per write.</summary>
+public sealed record StorageWriteFigures(long Writes, long Bytes, double PerEvent, double BytesPerWrite)
+{
+    /// <summary>The writes between two readings of a silo's figures, over <paramref name="events"/>; null unless both counted them.</summary>
+    public static StorageWriteFigures? Between(StorageWrites? before, StorageWrites? after, long events)
+    {
+        if (before is null || after is null)
+        {
+            return null;
+        }
+
+        var (writes, bytes) = (after.Writes - before.Writes, after.Bytes - before.Bytes);
+        return new StorageWriteFigures(writes, bytes, Math.Round(writes / (double)Math.Max(1, events), 2), Math.Round(bytes / (double)Math.Max(1, writes)));
+    }
 }
 
 /// <summary>A sampled figure's peak and its last value.</summary>

@@ -13,4 +13,8 @@ public sealed record MeshStats(int Activations, long PendingDeliveries, int Tena
     /// <summary>The faults injected into the silo now.</summary>
     [Id(6)]
     public IReadOnlyList<InjectedFault> Faults { get; init; } = [];
+
+    /// <summary>What the silo's SQL storage committed so far; null on a storage that does not count its writes (memory, Orleans' own ADO.NET provider).</summary>
+    [Id(7)]
+    public StorageWrites? Writes { get; init; }
 }

@@ -1,4 +1,5 @@
 using ApexOrleans.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace ApexOrleans.Grains.Chaos;
@@ -14,6 +15,10 @@ public sealed class ChaosFilteredGrainStorage(IGrainStorage inner, FaultSwitchbo
 {
     /// <summary>The storage behind the filter.</summary>
     public IGrainStorage Inner => inner;
+
+    /// <summary>The project's SQL storage behind the silo's default filtered storage, whose write counters it keeps; null on any other storage.</summary>
+    public static SqlGrainStorage? SqlStorageOf(IServiceProvider services) =>
+        (services.GetKeyedService<IGrainStorage>(GrainStorageNames.Default) as ChaosFilteredGrainStorage)?.Inner as SqlGrainStorage;
 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

@@ -59,6 +59,21 @@ public sealed class LoadTests
         var (verifyExit, verifyOutput) = await Apex.RunAsync("verify", bundle);
         Assert.True(verifyExit == 0, verifyOutput);
         Assert.Contains("held in all 12 tenants", verifyOutput);
+
+        // The writes it reports are the rows its tenants stored: a row's version counts its writes (a journal entry's is 1).
+        var writes = summary["storageWrites"]!["writes"]!.GetValue<long>();
+        Assert.Equal(await StoredWritesAsync(Path.Combine(folder.Path, LoadOptions.DatabaseFile), summary["loadId"]!.GetValue<string>()), writes);
+        Assert.Equal(Math.Round(writes / (12 * 13.0), 2), summary["storageWrites"]!["perEvent"]!.GetValue<double>());
+    }
+
+    private static async Task<long> StoredWritesAsync(string database, string loadId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(sum(version), 0) FROM grain_state WHERE grain_key GLOB $tenants"; // not the control day's
+        command.Parameters.AddWithValue("$tenants", $"{loadId}-[0-9][0-9][0-9][0-9][0-9][0-9]*");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
