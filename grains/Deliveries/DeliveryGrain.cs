@@ -20,7 +20,8 @@ namespace ApexOrleans.Grains.Deliveries;
 
 /// <summary>
 /// The durable queue of one target. Each due item: ask the target's circuit; if allowed, one attempt through
-/// the chaos filter to the target app grain; report the outcome to the circuit; on failure retry after
+/// the chaos filter to the target app grain; report the outcome to the circuit (unless a success on a healthy one,
+/// which changes nothing); on failure retry after
 /// exponential backoff, and once the retries are spent keep it queued (still backing off) until the target
 /// recovers. An open circuit fails fast and queues the item until the break ends; when a probe closes the
 /// circuit the queue drains in order. Nothing accepted is dropped: it is delivered, pending or dead-lettered.
@@ -46,6 +47,11 @@ public sealed class DeliveryGrain(
     // A write refused as stored already could not reload the durable queue: this activation is on its way out.
     private bool _memoryUntrusted;
     private bool _attemptingAtOnce;
+
+    // Whether an attempt of the running turn moved the circuit; turns that failed in a row, and the earliest the next may run.
+    private bool _circuitMoved;
+    private int _failedTurns;
+    private DateTimeOffset? _notBefore;
     private int _reportedDepth;
     private DeliveryHistory _history = null!;
     private string? _fallback;
@@ -141,7 +147,7 @@ public sealed class DeliveryGrain(
             }
             catch (Exception e) when (e is not InconsistentStateException)
             {
-                WithdrawUnstored(item);
+                await TakeBackUnstoredAsync(item);
                 throw;
             }
             finally
@@ -158,32 +164,46 @@ public sealed class DeliveryGrain(
         }
         catch (Exception e) when (e is not InconsistentStateException)
         {
-            WithdrawUnstored(item);
+            await TakeBackUnstoredAsync(item);
             throw;
         }
         finally
         {
             ReportDepth();
-            ScheduleNext(); // a failed write is tried again from the timeline, if no call comes first
+            ScheduleNext();
         }
 
         return now;
     }
 
     /// <summary>
-    /// After a failed enqueue: the caller is told it failed, so a delivery the store never took, and that reached nobody,
-    /// is taken back; nothing half-done is kept. One that an attempt may have reached stays (the app's and the circuit's
-    /// facts must not be forgotten) and rides on the next write; the caller's retry finds it accepted.
+    /// After a failed enqueue: the caller is told it failed, so a delivery that reached no app is taken back, and nothing
+    /// half-done is kept; unless the store took the write after all (its answer lost), and then a retry is answered
+    /// "accepted", as the store says. One that an attempt may have reached, or whose attempt moved the circuit (whose
+    /// transition names it), stays: those are facts of other grains, and ride on the next write; the caller's retry finds it
+    /// accepted. If the store cannot tell, the queue goes back to what it holds, or is deactivated to find out.
     /// </summary>
-    private void WithdrawUnstored(DeliveryItem item)
+    private async Task TakeBackUnstoredAsync(DeliveryItem item)
     {
-        if (_memoryUntrusted || item.Attempts.Count > 0 || item.FailedOverTo is not null || !_journal.Withdraw(item.Id, item.Delivery.InboxKey))
+        if (_memoryUntrusted || _circuitMoved || item.MayHaveReached || item.FailedOverTo is not null || item.Attempts.Any(a => !FailsBeforeTheApp(a.Fault)))
         {
             return;
         }
 
-        Queue.Enqueued.Remove(item.Delivery.InboxKey);
-        Queue.Pending.Remove(item);
+        try
+        {
+            if (await _journal.WithdrawAsync(item.Id, item.Delivery.InboxKey))
+            {
+                Queue.Enqueued.Remove(item.Delivery.InboxKey);
+                Queue.Pending.Remove(item);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _memoryUntrusted = true; // neither kept nor taken back for sure: the next activation reads the store
+            DeactivateOnIdle();
+        }
+
         ReportDepth();
     }
 
@@ -212,6 +232,7 @@ public sealed class DeliveryGrain(
         var attempted = new HashSet<long>();
         var written = false;
         var failed = true;
+        _circuitMoved = false;
         try
         {
             var circuit = GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString());
@@ -243,8 +264,11 @@ public sealed class DeliveryGrain(
         {
             ReportDepth();
             // After a failure (a grain that did not answer, a write the store refused) the items it left due are not tried
-            // again at once: that would loop, writing an entry each time, for as long as the failure lasts.
-            ScheduleNext(notBefore: failed ? CurrentTenant.Clock.GetUtcNow() + TenantTimeline.RetryAfterFailure : null);
+            // again sooner than the timeline's retry wait, which grows while the failures go on: else the queue would loop,
+            // writing an entry each time, for as long as the failure lasts. Any call that schedules the queue keeps to it.
+            _failedTurns = failed ? _failedTurns + 1 : 0;
+            _notBefore = failed ? CurrentTenant.Clock.GetUtcNow() + TenantTimeline.RetryWait(_failedTurns) : null;
+            ScheduleNext();
         }
 
         if (written)
@@ -340,6 +364,7 @@ public sealed class DeliveryGrain(
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
         var moved = !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
             && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        _circuitMoved |= moved;
 
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
 
@@ -474,9 +499,9 @@ public sealed class DeliveryGrain(
 
     /// <summary>
     /// Schedules the next run: when the first item not held up by a competing one is due, and no later than the timeline's
-    /// retry wait from now while a failed write's changes wait to be stored; never before <paramref name="notBefore"/>.
+    /// retry wait from now while a failed write's changes wait to be stored; never before a failed turn's retry wait is over.
     /// </summary>
-    private void ScheduleNext(DateTimeOffset? notBefore = null)
+    private void ScheduleNext()
     {
         var waiting = _competing.Waiting(Queue.Pending);
         var next = Queue.Pending.Where(i => !waiting.ContainsKey(i.Id)).Select(i => (DateTimeOffset?)i.NextDueAt).Min();
@@ -492,6 +517,6 @@ public sealed class DeliveryGrain(
         }
 
         var self = GrainFactory.GetGrain<IDeliveryGrain>(this.GetPrimaryKeyString());
-        CurrentTenant.Timeline.Schedule($"deliver/{Target}", notBefore is { } earliest && earliest > at ? earliest : at, self.RunDueAsync);
+        CurrentTenant.Timeline.Schedule($"deliver/{Target}", _notBefore is { } earliest && earliest > at ? earliest : at, self.RunDueAsync);
     }
 }

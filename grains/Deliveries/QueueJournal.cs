@@ -127,16 +127,19 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     }
 
     /// <summary>
-    /// Takes back the acceptance of <paramref name="inboxKey"/> and the changes to its item <paramref name="itemId"/>, if no
-    /// write has stored the acceptance yet; answers whether it did.
+    /// After a write that failed: takes back the acceptance of <paramref name="inboxKey"/> and the changes to its item
+    /// <paramref name="itemId"/>, unless the store took the write after all (its answer lost), in which case every change it
+    /// carried is stored. Answers whether the acceptance was taken back; throws if the store cannot tell.
     /// </summary>
-    public bool Withdraw(long itemId, string inboxKey)
+    public async Task<bool> WithdrawAsync(long itemId, string inboxKey)
     {
-        if (!_accepted.Remove(inboxKey))
+        if (await journal.StoredAfterAllAsync())
         {
+            Forget();
             return false;
         }
 
+        _accepted.Remove(inboxKey);
         _touched.Remove(itemId);
         _deferred.Remove(itemId);
         return true;

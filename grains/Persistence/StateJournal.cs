@@ -83,6 +83,21 @@ public sealed class StateJournal<TState, TEntry>(IGrainStorage storage, string n
         }
     }
 
+    /// <summary>
+    /// After an entry write that failed with no answer from the store as to why: whether the store holds the entry after all
+    /// (it committed, and its answer was lost). If it does, it counts as written. A read that fails throws: nobody can tell.
+    /// </summary>
+    public async Task<bool> StoredAfterAllAsync()
+    {
+        if (await ReadEntryAsync(Head + 1) is not { RecordExists: true })
+        {
+            return false;
+        }
+
+        Head++;
+        return true;
+    }
+
     private async Task SnapshotAsync()
     {
         var next = new GrainState<JournalSnapshot<TState>>(new JournalSnapshot<TState> { State = State, Through = Head }) { ETag = _snapshotETag };

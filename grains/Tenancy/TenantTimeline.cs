@@ -55,6 +55,10 @@ public sealed class TenantTimeline : IAsyncDisposable
     /// <summary>First wait before work that failed runs again; doubles per failure of the same key, up to five minutes.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
+    /// <summary>The wait before work that failed <paramref name="failures"/> times in a row runs again.</summary>
+    public static TimeSpan RetryWait(int failures) =>
+        TimeSpan.FromTicks(Math.Min(RetryAfterFailure.Ticks << Math.Clamp(failures - 1, 0, 20), TimeSpan.FromMinutes(5).Ticks));
+
     /// <summary>When the earliest item is due, or null when there is nothing to do.</summary>
     public DateTimeOffset? NextDue
     {
@@ -65,7 +69,13 @@ public sealed class TenantTimeline : IAsyncDisposable
     /// Schedules <paramref name="work"/> under <paramref name="key"/> at <paramref name="due"/>. One item per
     /// key: scheduling a key again keeps the earlier due time and the newest work.
     /// </summary>
-    public void Schedule(string key, DateTimeOffset due, Func<Task> work)
+    public void Schedule(string key, DateTimeOffset due, Func<Task> work) => Place(key, due, work, keepWaiting: false);
+
+    /// <summary>
+    /// Places <paramref name="work"/> under <paramref name="key"/>: the earlier due time wins, and the newest work, unless
+    /// <paramref name="keepWaiting"/> keeps the work already waiting there.
+    /// </summary>
+    private void Place(string key, DateTimeOffset due, Func<Task> work, bool keepWaiting)
     {
         lock (_gate)
         {
@@ -73,6 +83,7 @@ public sealed class TenantTimeline : IAsyncDisposable
             {
                 _order.Remove((existing.Due, key));
                 due = due < existing.Due ? due : existing.Due;
+                work = keepWaiting ? existing.Work : work;
             }
 
             _items[key] = (due, work);
@@ -190,9 +201,11 @@ public sealed class TenantTimeline : IAsyncDisposable
                 failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
             }
 
-            var wait = TimeSpan.FromTicks(Math.Min(RetryAfterFailure.Ticks << Math.Min(failures - 1, 20), TimeSpan.FromMinutes(5).Ticks));
+            var wait = RetryWait(failures);
             _logger.LogWarning(e, "Timeline work {Key} of tenant {Tenant} failed ({Failures} in a row); it runs again in {Wait}.", key, Tenant, failures, wait);
-            Schedule(key, Clock.GetUtcNow() + wait, work);
+            // Newer work scheduled under the key while this ran supersedes it (a dispatch's newer notice carries every entry
+            // this one had, and more): it is kept, at the earlier of the two times.
+            Place(key, Clock.GetUtcNow() + wait, work, keepWaiting: true);
         }
         finally
         {

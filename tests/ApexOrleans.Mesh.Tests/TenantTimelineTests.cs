@@ -17,4 +17,23 @@ public sealed class TenantTimelineTests
 
         Assert.True(tenant.Timeline.IsIdle);
     }
+
+    [Fact]
+    public async Task FailedWorkDoesNotReplaceNewerWorkScheduledWhileItRan()
+    {
+        await using var silo = await MeshSilo.StartAsync();
+        var tenant = silo.Tenant("newer-wins");
+        var ran = new List<string>();
+        var newer = () => { ran.Add("newer"); return Task.CompletedTask; };
+        tenant.Timeline.Schedule("dispatch/app", tenant.Clock.GetUtcNow(), () =>
+        {
+            ran.Add("older");
+            tenant.Timeline.Schedule("dispatch/app", tenant.Clock.GetUtcNow(), newer); // a newer notice while it runs
+            throw new IOException("The older work fails.");
+        });
+
+        await tenant.Timeline.RunToQuiescenceAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["older", "newer"], ran); // the older work is not run again over the newer one
+    }
 }
