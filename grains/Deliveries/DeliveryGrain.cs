@@ -362,6 +362,14 @@ public sealed class DeliveryGrain(
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
+        if (!succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold)
+        {
+            // This failure opens the circuit, whose stored transition names it: the failures behind the opening (this one, and
+            // those that rode on no write yet) are stored first, so no crash leaves an opening without them.
+            await _journal.WriteAsync();
+            _journal.Touch(item); // it changes again below: the turn's own write carries that
+        }
+
         var moved = !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
             && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
         _circuitMoved |= moved;

@@ -67,6 +67,30 @@ public sealed class QuietWritesTests
     }
 
     [Fact]
+    public async Task AnOpeningIsStoredOnlyAfterTheFailuresBehindIt()
+    {
+        // Failures that reached no app ride on the queue's next write; the one that opens the circuit must not leave them
+        // behind the opening, or a crash between the two writes would leave an opening the evidence cannot bear out.
+        var inner = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
+        var storedAtOpening = new List<int>();
+        var store = new CountingWrites(inner, beforeWrite: async (name, key) =>
+        {
+            if (name == "circuit" && key == "quiet-opening/omnihub")
+            {
+                storedAtOpening.Add((await StoredStates.QueueAsync(inner, "quiet-opening", "omnihub")).Pending.Sum(i => i.Attempts.Count(a => !a.Succeeded)));
+            }
+        });
+        var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 5 ? FaultKind.NetworkFailure : FaultKind.None);
+        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        var tenant = silo.Tenant("quiet-opening", chaos);
+
+        await silo.PublishAsync(tenant, Session);
+        await MeshSilo.SettleAsync(tenant);
+
+        Assert.Equal(5, storedAtOpening[0]); // the opening's write came after all five failures were stored
+    }
+
+    [Fact]
     public async Task ACountOfFailuresNoTransitionCarriedIsStoredWhenTheCircuitGoes()
     {
         var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
@@ -137,8 +161,8 @@ public sealed class QuietWritesTests
         }
     }
 
-    /// <summary>A store that counts the writes of each state of each grain.</summary>
-    private sealed class CountingWrites(IGrainStorage inner) : IGrainStorage
+    /// <summary>A store that counts the writes of each state of each grain, and may look at the store before each.</summary>
+    private sealed class CountingWrites(IGrainStorage inner, Func<string, string, Task>? beforeWrite = null) : IGrainStorage
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(string State, string Key), int> _writes = new();
 
@@ -150,6 +174,11 @@ public sealed class QuietWritesTests
 
         public async Task WriteStateAsync<T>(string name, GrainId id, IGrainState<T> state)
         {
+            if (beforeWrite is not null)
+            {
+                await beforeWrite(name, id.Key.ToString()!);
+            }
+
             await inner.WriteStateAsync(name, id, state);
             _writes.AddOrUpdate((name, id.Key.ToString()!), 1, (_, n) => n + 1);
         }
