@@ -10,6 +10,12 @@ public interface ICircuitBreakerGrain : IGrainWithStringKey
     /// <summary>Reports the outcome of a call that was allowed; answers whether it moved the circuit (a transition, stored before the answer).</summary>
     Task<bool> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause);
 
+    /// <summary>
+    /// Forgets the failures counted since the circuit's last write: its queue lost its records of them (a crash, a reload),
+    /// and an opening must be borne out by records the queue holds.
+    /// </summary>
+    Task ForgetUnstoredFailuresAsync();
+
     /// <summary>The state and every transition.</summary>
     Task<CircuitSnapshot> GetAsync();
 }

@@ -13,11 +13,13 @@ namespace ApexOrleans.Grains.Circuits;
 /// State is written when a reported outcome opens or closes the circuit, so a healthy target costs no storage writes.
 /// </summary>
 /// <remarks>
-/// Nothing else is written on its own, and rides on that write (or the deactivation's, or a reader's): the failures counted
-/// in a row, which only decide when the circuit opens, and the half-open a permit found and let a probe through, whose
-/// outcome is reported in the same queue turn. A crash that loses them opens the circuit that many failures later (the
-/// queue's records of those failures go with the same crash), or finds the break over again and lets the probe through
-/// again. An opening or a closing is stored before its report is answered.
+/// The failures counted in a row are never stored: they only decide when the circuit opens, and an opening must be borne
+/// out by the queue's records of them, which may ride on a later write of the queue's and go with a crash. So the circuit
+/// keeps them in memory (a transition stores a count of zero), and a queue that lost records it reported tells its circuit
+/// to forget what it counted (<see cref="ForgetUnstoredFailuresAsync"/>): an opening comes only after failures the queue
+/// still holds, at worst later. The half-open a permit found before its probe is stored with the probe's outcome, in the
+/// same queue turn (or by the deactivation or a reader); a crash that loses it finds the break over again. An opening or a
+/// closing is stored before its report is answered.
 /// </remarks>
 [TenantPlacement]
 public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistentState<CircuitState> state, MeshTenants tenants, MeshTelemetry telemetry)
@@ -28,8 +30,6 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     // The count of failures in a row as the store holds it, and whether a permit moved the circuit since its last write.
     private int _storedCount;
     private bool _permitUnstored;
-
-    private bool Unstored => _permitUnstored || Circuit.ConsecutiveFailures != _storedCount;
 
     private CircuitBreakerOptions Options => CurrentTenant.Settings.Circuit;
 
@@ -44,7 +44,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     /// <remarks>One try to store what no write carried; if it fails, it goes as with a crash.</remarks>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!Unstored)
+        if (!_permitUnstored)
         {
             return;
         }
@@ -55,7 +55,7 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // It only delays the next opening, or lets a probe through again; the activation's memory goes either way.
+            // The break is found over again, and a probe let through again; the activation's memory goes either way.
         }
     }
 
@@ -126,9 +126,16 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     }
 
     /// <inheritdoc />
+    public Task ForgetUnstoredFailuresAsync()
+    {
+        Circuit.ConsecutiveFailures = _storedCount;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<CircuitSnapshot> GetAsync()
     {
-        if (EndBreakIfOver(CurrentTenant.Clock.GetUtcNow()) || Unstored)
+        if (EndBreakIfOver(CurrentTenant.Clock.GetUtcNow()) || _permitUnstored)
         {
             await StoreAsync(); // a reader sees only what the store took
         }

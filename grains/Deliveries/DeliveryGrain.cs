@@ -79,8 +79,13 @@ public sealed class DeliveryGrain(
         {
             _memoryUntrusted = true; // memory is not the durable queue: no call may be answered from it, nothing of it written
             DeactivateOnIdle();
-        });
+        }, ForgetUnstoredFailuresAsync);
         await _journal.ReadAsync();
+        if (Queue.Pending.Count > 0)
+        {
+            await ForgetUnstoredFailuresAsync(); // an earlier life may have counted failures whose records it never stored
+        }
+
         _history = new DeliveryHistory(storage, this.GetGrainId(), Queue.FirstHistoryPage);
         var app = catalog.Find(Target);
         _fallback = app?.Fallback;
@@ -104,6 +109,7 @@ public sealed class DeliveryGrain(
     /// <inheritdoc />
     public async Task<DateTimeOffset> EnqueueAsync(Delivery delivery)
     {
+        _circuitMoved = false; // only this call's attempt may keep its failed enqueue from being taken back
         await CatchUpAsync(); // an enqueue answered from memory the store never saw would be acknowledged and lost
         if (delivery.Role == DeliveryRole.Source)
         {
@@ -196,6 +202,10 @@ public sealed class DeliveryGrain(
             {
                 Queue.Enqueued.Remove(item.Delivery.InboxKey);
                 Queue.Pending.Remove(item);
+                if (item.Attempts.Count > 0)
+                {
+                    await ForgetUnstoredFailuresAsync(); // the circuit counted the attempts taken back with it
+                }
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -362,10 +372,11 @@ public sealed class DeliveryGrain(
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
-        if (!succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold)
+        if (permit.Probe || (!succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
         {
-            // This failure opens the circuit, whose stored transition names it: the failures behind the opening (this one, and
-            // those that rode on no write yet) are stored first, so no crash leaves an opening without them.
+            // This outcome moves the circuit (a probe's closes or reopens it; this failure opens it), whose stored transition
+            // names it: the attempts behind the move (this one, and those that rode on no write yet) are stored first, so no
+            // crash leaves a transition the evidence cannot bear out.
             await _journal.WriteAsync();
             _journal.Touch(item); // it changes again below: the turn's own write carries that
         }
@@ -479,6 +490,12 @@ public sealed class DeliveryGrain(
             return (false, null, $"{cause.GetType().Name}: {cause.Message}");
         }
     }
+
+    /// <summary>
+    /// The queue lost, or may have lost, records of failures it reported to its circuit: the circuit forgets what it counted
+    /// since its last write, so an opening is only ever borne out by records the queue holds (it comes later, at worst).
+    /// </summary>
+    private Task ForgetUnstoredFailuresAsync() => GrainFactory.GetGrain<ICircuitBreakerGrain>(this.GetPrimaryKeyString()).ForgetUnstoredFailuresAsync();
 
     /// <summary>Before a call goes on from memory: what a failed write left is stored first, or the call fails and its caller retries.</summary>
     private async Task CatchUpAsync(bool deferredToo = false)

@@ -9,7 +9,7 @@ namespace ApexOrleans.Grains.Deliveries;
 /// it accepted, written as one <see cref="QueueJournalEntry"/>. The queue calls <see cref="Touch"/> before it changes an item,
 /// and <see cref="Defer"/> when a turn changed nothing the store must hold before the queue goes on.
 /// </summary>
-public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEntry> journal, Action deactivate)
+public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEntry> journal, Action deactivate, Func<Task> deferredLost)
 {
     /// <summary>The name of a queue's state: its snapshot, and <c>queue/{n}</c> for its entries.</summary>
     public const string StateName = "queue";
@@ -48,8 +48,8 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
 
     /// <summary>
     /// Leaves the turn's changes to ride on the next write, or the deactivation's: for a turn whose attempts all failed before
-    /// they reached the app and moved no circuit. Nothing of it is a fact another grain holds, so a crash that loses it only
-    /// makes the queue try those attempts again.
+    /// they reached the app and moved no circuit. Only the circuit counted them, and keeps its count in memory; a queue that
+    /// loses them (a crash, a reload: <c>deferredLost</c>) tells it to forget that count, and tries those attempts again.
     /// </summary>
     public void Defer()
     {
@@ -151,8 +151,20 @@ public sealed class QueueJournal(StateJournal<DeliveryQueueState, QueueJournalEn
     /// </summary>
     private async Task RevertAsync()
     {
+        var lost = _deferred.Count > 0;
         Forget();
         await journal.RevertAsync(deactivate);
+        if (lost)
+        {
+            try
+            {
+                await deferredLost(); // failures it reported, whose records are gone now
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The next activation of the queue asks again, before it attempts anything.
+            }
+        }
     }
 
     private void Forget()

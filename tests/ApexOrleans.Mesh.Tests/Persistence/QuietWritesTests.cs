@@ -11,8 +11,8 @@ namespace ApexOrleans.Mesh.Tests.Persistence;
 
 /// <summary>
 /// What the mesh leaves unwritten on purpose, and where it is stored instead: a failed attempt that reached no app rides on
-/// the queue's next write, a count of failures on the circuit's next transition; an item an earlier entry accepted is
-/// stored without its event, and a repeated delivery by its key. Each test reads the store back, as the grains' next activations would.
+/// the queue's next write, a circuit's count of failures is never stored (only its transitions, after the failures behind
+/// them); an item an earlier entry accepted is stored without its event, and a repeated delivery by its key. Each test reads the store back, as the grains' next activations would.
 /// </summary>
 public sealed class QuietWritesTests
 {
@@ -91,8 +91,10 @@ public sealed class QuietWritesTests
     }
 
     [Fact]
-    public async Task ACountOfFailuresNoTransitionCarriedIsStoredWhenTheCircuitGoes()
+    public async Task ACountOfFailuresIsNeverStoredOnItsOwn()
     {
+        // Read, or gone with its activation, a circuit that counted failures stores nothing: a stored count could outlive the
+        // queue's records of those failures (deferred, and lost with a crash) and open the circuit on failures nobody holds.
         var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" ? FaultKind.NetworkFailure : FaultKind.None);
         await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
@@ -100,11 +102,12 @@ public sealed class QuietWritesTests
 
         await silo.PublishAsync(tenant, Session);
         await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow() + TimeSpan.FromSeconds(2)); // attempts at 0, 0.5 and 1.5 s
-        Assert.Equal(0, store.WritesOf("circuit", $"{tenant.Id}/omnihub"));
-
+        Assert.Equal(3, (await silo.CircuitAsync(tenant, "omnihub")).ConsecutiveFailures);
         await silo.CollectIdleActivationsAsync();
-        await WaitUntilAsync(() => store.WritesOf("circuit", $"{tenant.Id}/omnihub") == 1);
-        Assert.Equal(3, (await StoredCircuitAsync(store, tenant.Id, "omnihub")).ConsecutiveFailures);
+        await Task.Delay(200);
+
+        Assert.Equal(0, store.WritesOf("circuit", $"{tenant.Id}/omnihub"));
+        Assert.Equal(3, (await StoredStates.QueueAsync(store, tenant.Id, "omnihub")).Pending.Single().Attempts.Count); // the queue's went with it
     }
 
     [Fact]
@@ -150,15 +153,6 @@ public sealed class QuietWritesTests
         await store.ReadStateAsync("circuit", GrainId.Create("circuitbreaker", $"{tenant}/{app}"), state);
         Assert.True(state.RecordExists);
         return Assert.IsType<CircuitState>(state.State);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = 0; !condition(); waited += 20)
-        {
-            Assert.True(waited < 10_000, "the circuit was not written on its way out");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>A store that counts the writes of each state of each grain, and may look at the store before each.</summary>
