@@ -260,7 +260,7 @@ public sealed class DeliveryGrain(
             {
                 _journal.Defer();
             }
-            else if (attempted.Count > 0)
+            else if (attempted.Count > 0 && _journal.HasUnstored)
             {
                 await _history.SealAsync(Queue, Options); // before the queue write that forgets the sealed items
                 crash.Pass("delivery.before-queue-write");
@@ -372,21 +372,29 @@ public sealed class DeliveryGrain(
         var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
+        telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
+        var mustStore = await SettleAttemptAsync(item, decision.Fault, succeeded, outcome, error, now);
         if (permit.Probe || (!succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
         {
             // This outcome moves the circuit (a probe's closes or reopens it; this failure opens it), whose stored transition
             // names it: the attempts behind the move (this one, and those that rode on no write yet) are stored first, so no
-            // crash leaves a transition the evidence cannot bear out.
+            // crash leaves a transition the evidence cannot bear out. The turn's own write then carries only what follows.
             await _journal.WriteAsync();
-            _journal.Touch(item); // it changes again below: the turn's own write carries that
         }
 
         var moved = !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
             && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
         _circuitMoved |= moved;
+        return mustStore || moved;
+    }
 
-        telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
-
+    /// <summary>
+    /// What an attempt's outcome makes of <paramref name="item"/>: delivered, dead-lettered, failed over, or due again after
+    /// its backoff. Answers whether the store must take it before the queue goes on (it ended, or the attempt reached the app).
+    /// </summary>
+    private async Task<bool> SettleAttemptAsync(DeliveryItem item, FaultKind fault, bool succeeded, ApplyStatus? outcome, string? error, DateTimeOffset now)
+    {
+        var number = item.Attempts.Count;
         if (succeeded)
         {
             item.Outcome = outcome;
@@ -407,7 +415,7 @@ public sealed class DeliveryGrain(
         }
 
         // A timed-out attempt held the caller for the whole timeout before the backoff starts.
-        var spent = decision.Fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
+        var spent = fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
         item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
         if (number > Options.MaxRetries && CanFailOver(item))
         {
@@ -421,7 +429,7 @@ public sealed class DeliveryGrain(
             item.QueuedBecause = "retries exhausted";
         }
 
-        return moved || !FailsBeforeTheApp(decision.Fault);
+        return !FailsBeforeTheApp(fault);
     }
 
     /// <summary>
