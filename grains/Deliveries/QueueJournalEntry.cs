@@ -57,8 +57,13 @@ public sealed class QueueJournalEntry
         var (pending, delivered, deadLettered) = (Pending.ToList(), Delivered.ToList(), DeadLettered.ToList());
         foreach (var change in Changed)
         {
-            var stored = queue.Pending.Find(i => i.Id == change.Id)
-                ?? throw new InvalidOperationException($"A queue entry changes item {change.Id}, which the queue does not hold pending: its journal is damaged.");
+            if (queue.Pending.Find(i => i.Id == change.Id) is not { } stored)
+            {
+                // Only two lives of one queue writing in turn (a duplicate activation) can leave a change of an item that an
+                // entry before it ended: the record that ended it stands, and the queue still activates.
+                continue;
+            }
+
             var item = change.Over(stored);
             (item.CompletedAt is null ? pending : item.DeadLetterReason is null ? delivered : deadLettered).Add(item);
         }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Grains.Deliveries;
 using ApexOrleans.Contracts.Tenancy;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Tenancy;
@@ -14,6 +16,25 @@ namespace ApexOrleans.Mesh.Tests.Persistence;
 /// </summary>
 public sealed class JournalReplayTests
 {
+    [Fact]
+    public void AChangeOfAnItemAnEarlierEntryEndedLeavesThatEndStandingAndTheQueueReadable()
+    {
+        // Two lives of one queue writing in turn can leave this behind; the replay must not refuse the queue for good.
+        var queue = new DeliveryQueueState();
+        var delivered = new DeliveryItem
+        {
+            Id = 7, Delivery = new Delivery(SarahsDay.Get(1).Event, DeliveryRole.Target),
+            CompletedAt = MeshSilo.DayStart, Outcome = ApplyStatus.Applied,
+        };
+        new QueueJournalEntry { Delivered = [delivered], Recent = [7], DeliveredCount = 1 }.ReplayInto(queue);
+
+        new QueueJournalEntry { Changed = [new() { Id = 7, NextDueAt = MeshSilo.DayStart }], Recent = [7], DeliveredCount = 1 }
+            .ReplayInto(queue);
+
+        Assert.Empty(queue.Pending);
+        Assert.Equal(ApplyStatus.Applied, Assert.Single(queue.Delivered).Outcome);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
