@@ -187,7 +187,8 @@ public sealed class DeliveryGrain(
     /// half-done is kept; unless the store took the write after all (its answer lost), and then a retry is answered
     /// "accepted", as the store says. One that an attempt may have reached, or whose attempt moved the circuit (whose
     /// transition names it), stays: those are facts of other grains, and ride on the next write; the caller's retry finds it
-    /// accepted. If the store cannot tell, the queue goes back to what it holds, or is deactivated to find out.
+    /// accepted. If the store cannot tell (or the circuit cannot be told), the activation goes: the next reads the store,
+    /// and with items pending has its circuit forget what it counted.
     /// </summary>
     private async Task TakeBackUnstoredAsync(DeliveryItem item)
     {
