@@ -25,7 +25,7 @@ public sealed class AtomicityTests
     public async Task AFailedStateWriteLosesNothingAndNeverSplitsAnEffectFromItsReceipt(bool commitThenFail)
     {
         var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
-        await using var silo = await StartOverAsync(flaky);
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant(commitThenFail ? "ack-lost" : "write-lost");
         // The payment comes before its invoice, so FLOWBills holds it; the write of that hold fails, before the
         // row is written or after it committed. A retry must not be answered from memory the store never saw.
@@ -66,7 +66,7 @@ public sealed class AtomicityTests
     public async Task AnEnqueueAttemptedAtOnceWhoseOneWriteFailsIsAppliedOnceAndCompletedOnRetry(bool commitThenFail, bool retryElsewhere)
     {
         var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
-        await using var silo = await StartOverAsync(flaky);
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         // A real clock: a delivery into an empty queue is attempted in the enqueue's turn, and the queue's one write holds
         // both the item and its outcome. The claim's in-progress timeout is far away: a retried publish resumes the claim
         // at once because its gateway gave it up (another gateway retries) or claims it again itself, never "in progress".
@@ -111,7 +111,7 @@ public sealed class AtomicityTests
     public async Task APublishToAnAppSlowerThanTheAtOnceTimeoutIsAcceptedAndAppliedOnce()
     {
         var slow = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
-        await using var silo = await StartOverAsync(slow);
+        await using var silo = await MeshSilo.StartOverAsync(slow);
         var tenant = silo.Tenant("rt-slow-app", adjust: s => s with
         {
             Clock = TimeProvider.System,
@@ -138,10 +138,9 @@ public sealed class AtomicityTests
     public async Task CallsQueuedBehindAFailedApplyThatCouldNotReloadItsStateAreNeverAnsweredFromMemory()
     {
         var flaky = new FlakyGrainStorage(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
-        await using var silo = await StartOverAsync(flaky);
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("rt-untrusted");
-        var session = EnvelopeParser.Parse(
-            """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-1", "payload": { "sessionId": "s-1" } }""");
+        var session = MeshGuarantees.Session("s-1");
         var delivery = new Delivery(session, DeliveryRole.Target);
         var omnihub = silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, "omnihub"));
         await omnihub.GetAsync(); // activated: its first read is done
@@ -191,9 +190,6 @@ public sealed class AtomicityTests
         Assert.Single(stored.Inbox.Values, r => r.EventId == session.Id);
     }
 
-    /// <summary>A mesh silo whose default storage is <paramref name="storage"/>.</summary>
-    private static Task<MeshSilo> StartOverAsync(IGrainStorage storage) => MeshSilo.StartAsync(configure: s =>
-        s.Services.AddKeyedSingleton(GrainStorageNames.Default, (_, _) => storage));
 
     /// <summary>Fails chosen writes, before or after passing them to the real storage.</summary>
     private sealed class FlakyGrainStorage(IGrainStorage inner) : IGrainStorage

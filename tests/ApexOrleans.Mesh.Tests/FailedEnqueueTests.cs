@@ -14,9 +14,6 @@ namespace ApexOrleans.Mesh.Tests;
 /// </summary>
 public sealed class FailedEnqueueTests
 {
-    private static EventEnvelope Session(string key) => EnvelopeParser.Parse(
-        $$"""{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "{{key}}", "payload": { "sessionId": "{{key}}" } }""");
-
     [Fact]
     public async Task AFailedPublishWhoseAttemptReachedNoAppIsNotDeliveredLater()
     {
@@ -24,11 +21,11 @@ public sealed class FailedEnqueueTests
         // fails. The publish failed, so its event must not turn up later.
         var store = new HookedWrites();
         var chaos = new ScriptedChaos(c => c.Target == "jubeelove" && c.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await StartAsync(store);
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("taken-back", chaos, adjust: s => s with { Clock = TimeProvider.System });
         store.Hook("queue", "/jubeelove", () => throw new IOException("The queue write fails."));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => silo.PublishAsync(tenant, Session("s-1")));
+        await Assert.ThrowsAnyAsync<Exception>(() => silo.PublishAsync(tenant, MeshGuarantees.Session("s-1")));
         await Task.Delay(TimeSpan.FromSeconds(2)); // past the queue's retry wait
         await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -41,18 +38,18 @@ public sealed class FailedEnqueueTests
     public async Task AnEnqueueWhoseWriteWasStoredButLostItsAnswerIsKeptAsTheStoreHoldsIt()
     {
         var store = new HookedWrites();
-        await using var silo = await StartAsync(store);
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("answer-lost");
         store.Hook("queue", "/jubeelove", () => Task.CompletedTask, thenFail: true);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => silo.PublishAsync(tenant, Session("s-1")));
+        await Assert.ThrowsAnyAsync<Exception>(() => silo.PublishAsync(tenant, MeshGuarantees.Session("s-1")));
         Assert.Single((await StoredStates.QueueAsync(store.Inner, tenant.Id, "jubeelove")).Pending);
         await MeshSilo.SettleAsync(tenant);
 
         // The store took it: memory agrees, it is delivered, and the caller's retry is told it was accepted.
         Assert.Equal(1, (await silo.QueueAsync(tenant, "jubeelove")).DeliveredCount);
         Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
-        var retry = await silo.PublishAsync(tenant, Session("s-1"));
+        var retry = await silo.PublishAsync(tenant, MeshGuarantees.Session("s-1"));
         Assert.Contains(retry.Status, new[] { Contracts.Idempotency.PublishStatus.Accepted, Contracts.Idempotency.PublishStatus.Duplicate });
         Assert.Single((await silo.AppAsync(tenant, "omnihub")).Rows("feed"));
     }
@@ -64,13 +61,13 @@ public sealed class FailedEnqueueTests
         // turn fails. The next publish schedules the queue at once; s-1 must still wait the retry wait.
         var store = new HookedWrites();
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 && a.Envelope.IdempotencyKey == "s-1" ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await StartAsync(store);
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("retry-wait", chaos, adjust: s => s with { Circuit = s.Circuit with { FailureThreshold = 1 } });
         store.Hook("circuit", "/omnihub", () => throw new IOException("The circuit write fails."));
 
-        await silo.PublishAsync(tenant, Session("s-1"));
+        await silo.PublishAsync(tenant, MeshGuarantees.Session("s-1"));
         await tenant.Timeline.RunUntilAsync(tenant.Clock.GetUtcNow());
-        await silo.PublishAsync(tenant, Session("s-2"));
+        await silo.PublishAsync(tenant, MeshGuarantees.Session("s-2"));
         await MeshSilo.SettleAsync(tenant);
 
         var item = (await silo.QueueAsync(tenant, "omnihub")).Delivered.First(i => i.Delivery.Envelope.IdempotencyKey == "s-1");
@@ -85,7 +82,7 @@ public sealed class FailedEnqueueTests
         // On a real clock: JubeeLove's dispatch of A hangs in OmniHub's queue write, B is published meanwhile (a newer notice:
         // A and B), then the write fails. The retry must carry B too.
         var store = new HookedWrites();
-        await using var silo = await StartAsync(store);
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("newer-notice", adjust: s => s with { Clock = TimeProvider.System });
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -96,9 +93,9 @@ public sealed class FailedEnqueueTests
             throw new IOException("OmniHub's queue write fails.");
         });
 
-        await silo.PublishAsync(tenant, Session("s-1"));
+        await silo.PublishAsync(tenant, MeshGuarantees.Session("s-1"));
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await silo.PublishAsync(tenant, Session("s-2"));
+        await silo.PublishAsync(tenant, MeshGuarantees.Session("s-2"));
         release.SetResult();
         await Task.Delay(TimeSpan.FromSeconds(2)); // past the dispatch's retry wait
         await tenant.Timeline.SettleAsync(DateTimeOffset.MaxValue).WaitAsync(TimeSpan.FromSeconds(30));
@@ -106,9 +103,6 @@ public sealed class FailedEnqueueTests
         Assert.Equal(0, (await silo.AppAsync(tenant, "jubeelove")).OutboxDepth);
         Assert.Equal(2, (await silo.AppAsync(tenant, "omnihub")).Rows("feed").Count);
     }
-
-    private static Task<MeshSilo> StartAsync(HookedWrites store) =>
-        MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
 
     /// <summary>A memory store whose next write of one state of one grain runs a hook first (and, if asked, fails once stored).</summary>
     private sealed class HookedWrites : IGrainStorage

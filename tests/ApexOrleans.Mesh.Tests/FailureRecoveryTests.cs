@@ -18,14 +18,13 @@ namespace ApexOrleans.Mesh.Tests;
 
 public sealed class FailureRecoveryTests
 {
-    private static readonly EventEnvelope Session = EnvelopeParser.Parse(
-        """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-1", "payload": { "sessionId": "s-1" } }""");
+    private static readonly EventEnvelope Session = MeshGuarantees.Session("s-1");
 
     [Fact]
     public async Task AFailedQueueWriteIsRetriedNotStranded()
     {
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 2);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("strand");
 
         await silo.PublishAsync(tenant, Session);
@@ -42,7 +41,7 @@ public sealed class FailureRecoveryTests
     {
         // Pages of two: the second delivery seals page 0, then the queue write that would forget those items fails.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 4);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("reseal", adjust: s => s with { Delivery = s.Delivery with { HistoryPageSize = 2 } });
 
         foreach (var key in new[] { "s-1", "s-2", "s-3" })
@@ -66,7 +65,7 @@ public sealed class FailureRecoveryTests
         // JubeeLove's acknowledgement of its dispatched fact rides on its next write. None comes, so its deactivation writes
         // it, and that write fails: the entry is still stored, and the next activation must hand it on again, harmlessly.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "app", "/jubeelove", failOnWrite: 2);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("lost-ack");
 
         await silo.PublishAsync(tenant, Session);
@@ -93,7 +92,7 @@ public sealed class FailureRecoveryTests
         // OmniHub takes the session; the queue write that records the attempt fails. The record is a fact of OmniHub's, not a
         // change to take back: it rides on the queue's next write, so the queue never asks OmniHub again.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/omnihub", failOnWrite: 2);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("kept-record");
 
         await silo.PublishAsync(tenant, Session);
@@ -115,7 +114,7 @@ public sealed class FailureRecoveryTests
         // JubeeLove's queue cannot store the session: the publish fails, and its caller is told so. Nothing of it may be
         // delivered afterwards behind the caller's back; a retry of the key is then accepted and delivered once.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "queue", "/jubeelove", failOnWrite: 1);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("taken-back");
 
         await Assert.ThrowsAnyAsync<IOException>(() => silo.PublishAsync(tenant, Session));
@@ -140,7 +139,7 @@ public sealed class FailureRecoveryTests
         // waits the timeline's retry wait.
         var flaky = new FailingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()), "circuit", "/omnihub", failOnWrite: 1);
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("no-spin", chaos, adjust: s => s with { Circuit = s.Circuit with { FailureThreshold = 1 } });
 
         await silo.PublishAsync(tenant, Session);
@@ -165,7 +164,7 @@ public sealed class FailureRecoveryTests
         var decided = 0;
         var chaos = new ScriptedChaos(a => a.Target != "careconnect" ? FaultKind.None
             : Interlocked.Increment(ref decided) switch { 1 => FaultKind.None, <= 5 => FaultKind.Outage, _ => FaultKind.None });
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => flaky));
+        await using var silo = await MeshSilo.StartOverAsync(flaky);
         var tenant = silo.Tenant("lost-attempt", chaos);
 
         await silo.PublishAsync(tenant, MeshGuarantees.SafetyCheck("chk-lost"));

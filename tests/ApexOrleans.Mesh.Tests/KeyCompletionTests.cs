@@ -15,7 +15,7 @@ public sealed class KeyCompletionTests
     public async Task AKeyIsWrittenOnceAndItsDuplicateStillGetsTheOriginalReceipt()
     {
         var storage = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => storage));
+        await using var silo = await MeshSilo.StartOverAsync(storage);
         var tenant = silo.Tenant("key-once");
         var invoice = SarahsDay.Get(1).Event;
 
@@ -39,7 +39,7 @@ public sealed class KeyCompletionTests
     {
         // A key claimed by an older silo, which stored no publish with its claim, and given up after its publish failed.
         var storage = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => storage));
+        await using var silo = await MeshSilo.StartOverAsync(storage);
         var tenant = silo.Tenant("key-before");
         var invoice = SarahsDay.Get(1).Event;
         var old = new IdempotencyState { Fingerprint = PayloadFingerprint.Of(invoice), EventId = invoice.Id, ClaimedAt = tenant.Clock.GetUtcNow(), ClaimedBy = "" };

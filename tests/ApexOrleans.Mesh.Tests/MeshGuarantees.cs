@@ -430,6 +430,10 @@ public abstract class MeshGuarantees
     private static Task<IReadOnlyList<ApplyReceipt>> ReceiptsAsync(MeshSilo silo, Tenant tenant, string app) =>
         silo.Grains.GetGrain<IAppGrain>(MeshKeys.For(tenant.Id, app)).ReceiptsAsync();
 
+    /// <summary>JubeeLove's session <paramref name="key"/>, for OmniHub's feed: the smallest event with a source and a target.</summary>
+    internal static EventEnvelope Session(string key) => EnvelopeParser.Parse(
+        $$"""{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "{{key}}", "payload": { "sessionId": "{{key}}" } }""");
+
     internal static EventEnvelope SafetyCheck(string checkId) => SarahsDay.Get(3).Event with
     {
         Id = EnvelopeParser.DerivedId("keepsafe", checkId),

@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Catalog;
@@ -64,6 +65,10 @@ internal sealed class MeshSilo : IAsyncDisposable
         await silo.StartAsync();
         return silo;
     }
+
+    /// <summary>Starts a silo whose default grain storage is <paramref name="storage"/> (a store that fails, counts or looks on).</summary>
+    public static Task<MeshSilo> StartOverAsync(IGrainStorage storage) =>
+        StartAsync(configure: s => s.Services.AddKeyedSingleton(GrainStorageNames.Default, (_, _) => storage));
 
     /// <summary>Stops the silos gracefully and starts new ones over the same store.</summary>
     public async Task RestartAsync()

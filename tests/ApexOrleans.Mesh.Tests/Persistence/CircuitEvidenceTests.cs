@@ -15,15 +15,14 @@ namespace ApexOrleans.Mesh.Tests.Persistence;
 /// </summary>
 public sealed class CircuitEvidenceTests
 {
-    private static readonly EventEnvelope Session = EnvelopeParser.Parse(
-        """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-phantom", "payload": { "sessionId": "s-phantom" } }""");
+    private static readonly EventEnvelope Session = MeshGuarantees.Session("s-phantom");
 
     [Fact]
     public async Task AReadCircuitStoresNoCountThatACrashCouldLeaveWithoutItsFailures()
     {
         var store = new Crashable(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 6 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("read-count", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -52,7 +51,7 @@ public sealed class CircuitEvidenceTests
     {
         var store = new Crashable(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 3 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("stale-count", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -67,8 +66,7 @@ public sealed class CircuitEvidenceTests
         store.Down = false;
         var resumed = silo.Tenant("stale-count", chaos, start: stoppedAt);
         await silo.Gateway.ResumeAsync(resumed.Id);
-        await silo.PublishAsync(resumed, EnvelopeParser.Parse(
-            """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-next", "payload": { "sessionId": "s-next" } }"""));
+        await silo.PublishAsync(resumed, MeshGuarantees.Session("s-next"));
         await MeshSilo.SettleAsync(resumed);
 
         var circuit = await silo.CircuitAsync(resumed, "omnihub");
@@ -81,7 +79,7 @@ public sealed class CircuitEvidenceTests
     {
         var store = new Crashable(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 6 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("queue-goes", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -107,7 +105,7 @@ public sealed class CircuitEvidenceTests
     {
         var store = new Crashable(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("probe-lost", chaos, adjust: s => s with { Circuit = s.Circuit with { FailureThreshold = 1 } });
 
         await silo.PublishAsync(tenant, Session);

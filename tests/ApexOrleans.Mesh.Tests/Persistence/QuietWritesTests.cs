@@ -16,15 +16,14 @@ namespace ApexOrleans.Mesh.Tests.Persistence;
 /// </summary>
 public sealed class QuietWritesTests
 {
-    private static readonly EventEnvelope Session = EnvelopeParser.Parse(
-        """{ "eventType": "jubeelove:session.started", "target": "omnihub", "idempotencyKey": "s-quiet", "payload": { "sessionId": "s-quiet" } }""");
+    private static readonly EventEnvelope Session = MeshGuarantees.Session("s-quiet");
 
     [Fact]
     public async Task AnAttemptThatFailedBeforeTheAppIsStoredWithTheQueuesNextWrite()
     {
         var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("quiet-attempt", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -45,7 +44,7 @@ public sealed class QuietWritesTests
     {
         var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 5 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("quiet-circuit", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -81,7 +80,7 @@ public sealed class QuietWritesTests
             }
         });
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt <= 5 ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("quiet-opening", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -97,7 +96,7 @@ public sealed class QuietWritesTests
         // queue's records of those failures (deferred, and lost with a crash) and open the circuit on failures nobody holds.
         var store = new CountingWrites(new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer()));
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" ? FaultKind.NetworkFailure : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("quiet-count", chaos);
 
         await silo.PublishAsync(tenant, Session);
@@ -116,7 +115,7 @@ public sealed class QuietWritesTests
         var inner = new MemoryGrainStorage(new MemoryGrainStore(), new WebJsonGrainStorageSerializer());
         var store = new CountingWrites(inner);
         var chaos = new ScriptedChaos(a => a.Target == "omnihub" && a.Attempt == 1 ? FaultKind.Duplicate : FaultKind.None);
-        await using var silo = await MeshSilo.StartAsync(configure: s => s.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (_, _) => store));
+        await using var silo = await MeshSilo.StartOverAsync(store);
         var tenant = silo.Tenant("quiet-repeat", chaos);
 
         await silo.PublishAsync(tenant, Session);
