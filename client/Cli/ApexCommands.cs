@@ -65,6 +65,7 @@ public static class ApexCommands
         root.Subcommands.Add(RunCommand(console));
         root.Subcommands.Add(LoadCommand(console));
         root.Subcommands.Add(VerifyCommand(console));
+        root.Subcommands.Add(AppsCommand.Build(console));
         root.Subcommands.Add(ExperimentCommands.Build(console));
         return root;
     }
@@ -128,15 +129,28 @@ public static class ApexCommands
             Description = "Sign the bundle with this secret key file (HMAC-SHA256, at least 32 bytes: head -c 32 /dev/urandom > key); apex verify --key checks it.",
         };
         var mesh = new MeshTargetOptions($"{{out}}/{RunOptions.DatabaseFile}", cluster: true);
+        var remote = new RemoteAppsOptions();
         var command = new Command("run", ExitCodes.Described("Replay a scenario with seeded chaos and write the evidence bundle. Exits 0 only when every must-pass criterion holds."))
         {
             scenario, seed, clock, timeScale, output, catalog, signKey,
         };
         mesh.AddTo(command);
+        remote.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            RemoteAppsChoice remoteApps;
+            try
+            {
+                remoteApps = remote.Read(result);
+            }
+            catch (BadInputException e)
+            {
+                return Refuse(console, e.Message);
+            }
+
             var options = new RunOptions
             {
+                Remote = remoteApps,
                 ScenarioPath = result.GetValue(scenario)!,
                 Seed = result.GetValue(seed),
                 Mesh = mesh.Read(result),

@@ -92,8 +92,15 @@ public sealed record EventLine
     public required JsonNode CloudEvent { get; init; }
 }
 
-/// <summary>One attempt of a delivery.</summary>
-public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bool Succeeded, bool Probe, string? Error, string? Outcome, double WallMs, long Sequence);
+/// <summary>One attempt of a delivery; to a remote app, with its HTTP requests (their <c>wallMs</c> is left out of the digest).</summary>
+public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bool Succeeded, bool Probe, string? Error, string? Outcome, double WallMs, long Sequence,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<ApexOrleans.Contracts.Deliveries.HttpExchange>? Http = null)
+{
+    /// <summary>Whether a remote app answered that it never took the delivery (connection refused, 429, 503).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RefusedByApp => Fault == "None" && Http is [{ Answer: ApexOrleans.Contracts.Deliveries.RemoteAnswer.Refused }, ..];
+}
 
 /// <summary>
 /// A line of receipts.jsonl: an idempotency claim (the first claim and its receipt), a refusal of a reused key,
@@ -231,7 +238,18 @@ public sealed record Manifest
 
     /// <summary>Whether every must-pass criterion held (passed, or not exercised as the scenario expects).</summary>
     public bool Passed { get; init; }
+
+    /// <summary>The run's remote apps; absent when every app was a grain of the mesh.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RemoteAppsLine? Remote { get; init; }
 }
+
+/// <summary>
+/// The remote apps of a run, as its manifest records them: each endpoint (without its query, where a token may sit), the
+/// apps host if one served them, the apps whose outages the host performed (the chaos filter injected none for them),
+/// and whether a rerun is promised the same digest, with why. No secret is ever written here.
+/// </summary>
+public sealed record RemoteAppsLine(IReadOnlyDictionary<string, string> Endpoints, string? AppsHost, IReadOnlyList<string> OutagesAtHost, bool Repeatable, string Note);
 
 /// <summary>The JSON conventions of every bundle file.</summary>
 public static class BundleJson

@@ -42,7 +42,7 @@ public sealed record EvidenceFiles(
                 QueuedBecause = item.QueuedBecause,
                 CompletedAt = item.CompletedAt,
                 Attempts = item.Attempts.Select(a => new AttemptLine(a.Number, a.At, a.Fault.ToString(), a.Succeeded, a.Probe, a.Error,
-                    a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3), a.Sequence)).ToList(),
+                    a.Outcome?.ToString(), Math.Round(a.WallMilliseconds, 3), a.Sequence, a.Http)).ToList(),
                 FailedOverTo = item.FailedOverTo,
                 StandsInFor = item.Delivery.StandsInFor,
             });

@@ -67,6 +67,7 @@ public static class EvidenceBundle
             Outages = ScenarioOutage.Of(run.Scenario.Chaos.Outages),
             ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Order(StringComparer.Ordinal).ToList(),
             Passed = scorecard.Passed,
+            Remote = run.Remote,
         };
         contents["manifest.json"] = JsonSerializer.Serialize(manifest, BundleJson.Indented);
         return contents;

@@ -12,12 +12,14 @@ public sealed class OutageEvidence
     public OutageEvidence(ScenarioOutage outage, IReadOnlyList<EventLine> deliveries, CircuitsFile circuits, int? nextWindowFrom)
     {
         Outage = outage;
-        static bool InWindow(AttemptLine a, ScenarioOutage o) => a.Fault == nameof(FaultKind.Outage) && a.Sequence >= o.FromBeat && a.Sequence < o.ToBeat;
+        // The app was down: the chaos filter said so, or the remote app's host refused it.
+        static bool Down(AttemptLine a) => a.Fault == nameof(FaultKind.Outage) || a.RefusedByApp;
+        static bool InWindow(AttemptLine a, ScenarioOutage o) => Down(a) && a.Sequence >= o.FromBeat && a.Sequence < o.ToBeat;
         Hits = deliveries.Where(d => d.Target == outage.App && d.Attempts.Any(a => InWindow(a, outage))).ToList();
         FirstHitAt = Hits.SelectMany(d => d.Attempts).Where(a => InWindow(a, outage)).Select(a => (DateTimeOffset?)a.At).Min();
         NextHitAt = nextWindowFrom is { } next
             ? deliveries.Where(d => d.Target == outage.App).SelectMany(d => d.Attempts)
-                .Where(a => a.Fault == nameof(FaultKind.Outage) && a.Sequence >= next).Select(a => (DateTimeOffset?)a.At).Min()
+                .Where(a => Down(a) && a.Sequence >= next).Select(a => (DateTimeOffset?)a.At).Min()
             : null;
         Transitions = FirstHitAt is { } from && circuits.Circuits.TryGetValue(outage.App, out var circuit)
             ? circuit.Transitions.Where(t => t.At >= from && (NextHitAt is null || t.At < NextHitAt)).ToList()

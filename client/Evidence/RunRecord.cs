@@ -32,6 +32,9 @@ public sealed record RunRecord
     /// <summary>The run id (the tenant).</summary>
     public required string RunId { get; init; }
 
+    /// <summary>The run's remote apps, when it had any.</summary>
+    public RemoteAppsLine? Remote { get; init; }
+
     /// <summary>The scenario as loaded.</summary>
     public required Scenario Scenario { get; init; }
 

@@ -13,7 +13,7 @@ namespace ApexOrleans.Client.Running;
 /// What the runner needs from a silo: start a tenant for a run, publish, move the run's clock, and read the
 /// data back. An embedded silo implements it in-process; a remote silo over HTTP.
 /// </summary>
-public interface IMeshSession : IAsyncDisposable
+public interface IMeshSession : IAppRecords, IAsyncDisposable
 {
     /// <summary>Where the silo runs, for the manifest: "embedded" or its URL.</summary>
     string Silo { get; }
@@ -41,12 +41,6 @@ public interface IMeshSession : IAsyncDisposable
 
     /// <summary>Runs until no work is left, at most until <paramref name="limit"/> on the tenant's clock.</summary>
     Task SettleAsync(string tenant, DateTimeOffset limit, CancellationToken cancellationToken);
-
-    /// <summary>Every app's data.</summary>
-    Task<IReadOnlyDictionary<string, AppSnapshot>> AppsAsync(string tenant, CancellationToken cancellationToken);
-
-    /// <summary>Every app's apply receipts.</summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyList<ApplyReceipt>>> ReceiptsAsync(string tenant, CancellationToken cancellationToken);
 
     /// <summary>Every target's circuit.</summary>
     Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken);

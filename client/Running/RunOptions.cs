@@ -27,6 +27,9 @@ public sealed record RunOptions
     /// <summary>The app catalog.</summary>
     public string CatalogPath { get; init; } = AppCatalog.DefaultPath;
 
+    /// <summary>Apps served over HTTP instead of by the mesh's grains (embedded silo only), and the secret that signs their deliveries.</summary>
+    public RemoteAppsChoice Remote { get; init; } = new();
+
     /// <summary>A secret key file: the bundle is signed with it (<see cref="Evidence.BundleSignature"/>); null for no signature.</summary>
     public string? SignKeyPath { get; init; }
 

@@ -27,30 +27,53 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         SignKey(options); // a bad key is refused before anything runs
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
         options.Mesh.CheckDatabase();
+        var remote = options.Remote.Any ? ResolveRemote(options, scenario) : null;
+        using var host = remote?.Host is { } url ? new AppsHostClient(url, remote.Secret) : null;
+        if (host is not null)
+        {
+            await host.CheckAsync(cancellationToken); // a host that is not there, or holds another secret, stops the run before it starts
+        }
+
         await using var session = await options.Mesh.OpenAsync(
-            options.CatalogPath, Path.Combine(options.OutputDirectory, RunOptions.DatabaseFile), wallClock, cancellationToken);
-        return await RunAsync(options, scenario, session, seed, runId: null, cancellationToken);
+            options.CatalogPath, Path.Combine(options.OutputDirectory, RunOptions.DatabaseFile), wallClock, cancellationToken, remote is null ? null : remote.Configure);
+        return await RunAsync(options, scenario, session, seed, runId: null, cancellationToken, remote is null ? null : new RemoteRun(remote, host));
     }
 
     /// <summary>Runs <paramref name="scenario"/> on a session the caller opened (and disposes), as run <paramref name="runId"/> if given.</summary>
-    internal async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, IMeshSession session, long seed, string? runId, CancellationToken cancellationToken)
+    internal async Task<RunOutcome> RunAsync(RunOptions options, Scenario scenario, IMeshSession session, long seed, string? runId, CancellationToken cancellationToken,
+        RemoteRun? remote = null)
     {
         var startedAt = wallClock.GetUtcNow();
         runId ??= RunId(scenario, seed, startedAt);
         var day = new TenantDay(session, wallClock);
+        var records = (IAppRecords?)remote?.Host;
 
         progress.Phase("control run (no chaos)");
         var controlSettings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: false);
         var control = await day.ReplayAsync(scenario, $"{runId}-ctl", controlSettings, listed: true, progress: null, cancellationToken);
-        var controlRecord = await day.ReadBackAsync(scenario, control, controlSettings, controlState: "", startedAt, cancellationToken);
+        var controlRecord = await day.ReadBackAsync(scenario, control, controlSettings, controlState: "", startedAt, cancellationToken, records);
         var controlState = controlRecord.FinalState;
 
         progress.Phase($"chaos run (seed {seed})");
-        var settings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: true);
-        var run = await day.ReplayAsync(scenario, runId, settings, listed: true, progress, cancellationToken);
+        var settings = Settings(scenario, seed, options.Clock, options.TimeScale, chaos: true, remote?.OutagesAtHost(scenario));
+        DayRun run;
+        try
+        {
+            run = await day.ReplayAsync(scenario, runId, settings, listed: true, progress, cancellationToken, beforeBeat: remote?.OutageEdgesOf(scenario));
+        }
+        finally
+        {
+            if (remote is not null)
+            {
+                await remote.BringUpAsync(scenario); // an outage that outlived the day ends with the run, not with the host
+            }
+        }
 
-        progress.Phase("reading the evidence back from the silo");
-        var record = await day.ReadBackAsync(scenario, run, settings, controlState, startedAt, cancellationToken);
+        progress.Phase(records is null ? "reading the evidence back from the silo" : "reading the evidence back from the silo and the apps host");
+        var record = await day.ReadBackAsync(scenario, run, settings, controlState, startedAt, cancellationToken, records) with
+        {
+            Remote = remote?.Line(scenario, options.Clock),
+        };
         var files = EvidenceFiles.From(record);
         var metrics = RunMetrics.From(files.Events);
         var scorecard = Scorecard.Evaluate(record, files, metrics);
@@ -67,8 +90,11 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         return new RunOutcome(path, scorecard, manifest);
     }
 
-    /// <summary>The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options).</summary>
-    public static RunSettings Settings(Scenario scenario, long seed, RunClock clock, double timeScale, bool chaos)
+    /// <summary>
+    /// The run settings of the chaos run or of its control (no chaos, virtual clock, same reliability options); the outages of
+    /// <paramref name="outagesAtHost"/> are the apps host's to perform.
+    /// </summary>
+    public static RunSettings Settings(Scenario scenario, long seed, RunClock clock, double timeScale, bool chaos, IReadOnlySet<string>? outagesAtHost = null)
     {
         var start = scenario.Beats[0].Time;
         if (!chaos)
@@ -82,8 +108,20 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
             Clock = clock,
             ClockStart = start,
             TimeScale = timeScale,
-            Chaos = scenario.ChaosOfRun(seed),
+            Chaos = scenario.ChaosOfRun(seed, outagesAtHost),
         };
+    }
+
+    /// <summary>The run's remote apps, checked against the scenario's catalog before anything runs; the made-up secret is shown once.</summary>
+    private RemoteAppsChoice.RemoteApps ResolveRemote(RunOptions options, Scenario scenario)
+    {
+        if (!options.Mesh.IsEmbedded)
+        {
+            throw new BadInputException("--app-endpoint and --apps-host give the embedded silo its remote apps; a silo of its own takes them from its configuration (Apex:Remote).");
+        }
+
+        return options.Remote.Resolve(scenario.Catalog ?? AppCatalog.Load(options.CatalogPath), made =>
+            progress.Phase($"no webhook secret given: this run signs with {made.Reveal()} (give your receiver this, or set --webhook-secret)"));
     }
 
     /// <summary>The key to sign the bundle with, read before anything runs: a missing or short key file is bad input.</summary>

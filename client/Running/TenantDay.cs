@@ -55,8 +55,9 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
 
     /// <summary>Replays <paramref name="scenario"/> as <paramref name="tenant"/>; <paramref name="progress"/> gets each beat when given.</summary>
     /// <remarks>With <paramref name="retry"/>, reads and publishes that fail are tried again (the same event, the same key).</remarks>
+    /// <remarks><paramref name="beforeBeat"/>, when given, runs once the clock has reached a beat's time, before it is published (an apps host's outage edges).</remarks>
     public async Task<DayRun> ReplayAsync(Scenario scenario, string tenant, RunSettings settings, bool listed, IRunProgress? progress, CancellationToken cancellationToken,
-        CallRetry? retry = null)
+        CallRetry? retry = null, Func<ScenarioBeat, CancellationToken, Task>? beforeBeat = null)
     {
         await session.StartTenantAsync(tenant, settings, listed, cancellationToken);
         var publishes = new List<PublishRecord>();
@@ -67,6 +68,11 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
         foreach (var beat in scenario.Beats)
         {
             await session.AdvanceAsync(tenant, beat.Time, cancellationToken);
+            if (beforeBeat is not null)
+            {
+                await beforeBeat(beat, cancellationToken);
+            }
+
             var now = await CallRetry.RunAsync(retry, wallClock, () => StatusesAsync(tenant, cancellationToken), cancellationToken);
             if (before is not null)
             {
@@ -99,11 +105,16 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
         return new DayRun(tenant, publishes, replays, circuits, publishMs);
     }
 
-    /// <summary>Reads everything the bundle needs back from the silo once the day has settled.</summary>
-    public async Task<RunRecord> ReadBackAsync(Scenario scenario, DayRun day, RunSettings settings, string controlState, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads everything the bundle needs back from the silo once the day has settled; the apps' records from
+    /// <paramref name="records"/> when given (the apps host that served them), else from the mesh's app grains.
+    /// </summary>
+    public async Task<RunRecord> ReadBackAsync(Scenario scenario, DayRun day, RunSettings settings, string controlState, DateTimeOffset startedAt, CancellationToken cancellationToken,
+        IAppRecords? records = null)
     {
         var tenant = day.Tenant;
-        var apps = await session.AppsAsync(tenant, cancellationToken);
+        records ??= session;
+        var apps = await records.AppsAsync(tenant, cancellationToken);
         var keys = new Dictionary<string, IdempotencyState?>();
         foreach (var beat in scenario.Beats)
         {
@@ -123,7 +134,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
             ChangedPayloadReplays = day.ChangedPayloadReplays,
             BeatCircuits = day.BeatCircuits,
             Apps = apps,
-            Receipts = await session.ReceiptsAsync(tenant, cancellationToken),
+            Receipts = await records.ReceiptsAsync(tenant, cancellationToken),
             Circuits = await session.CircuitsAsync(tenant, cancellationToken),
             Queues = await session.QueuesAsync(tenant, cancellationToken),
             Keys = keys,

@@ -34,10 +34,14 @@ public sealed record Scenario(
         Beats = Beats.Select(b => b with { Chaos = ScriptedFaults.None, ReplayWithChangedPayload = null }).ToList(),
     };
 
-    /// <summary>The chaos of a run of this scenario at <paramref name="seed"/>: its rates and outage, and each beat's scripted faults for its key.</summary>
-    public ChaosSettings ChaosOfRun(long seed) => Chaos with
+    /// <summary>
+    /// The chaos of a run of this scenario at <paramref name="seed"/>: its rates and outage, and each beat's scripted faults for
+    /// its key. With <paramref name="outagesAtHost"/>, the apps host takes those apps down for real, so their windows inject nothing.
+    /// </summary>
+    public ChaosSettings ChaosOfRun(long seed, IReadOnlySet<string>? outagesAtHost = null) => Chaos with
     {
         Seed = seed,
+        Outages = outagesAtHost is null ? Chaos.Outages : Chaos.Outages.Select(o => o with { AtHost = outagesAtHost.Contains(o.App) }).ToList(),
         Scripts = Beats.Where(b => b.Chaos != ScriptedFaults.None).ToDictionary(b => b.Event.IdempotencyKey, b => b.Chaos),
     };
 }

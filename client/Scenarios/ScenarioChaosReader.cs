@@ -13,7 +13,7 @@ internal static class ScenarioChaosReader
     private static readonly string[] ChaosKeys =
     [
         "seed", "duplicateRate", "outOfOrderRate", "timeoutRate", "networkFailureRate", "serverErrorRate", "responseLostRate",
-        "maxDelayMs", "timeoutMs", "maxRetries", "baseBackoffMs", "outage", "outages", ChangedPayloadReplayReader.Key,
+        "maxDelayMs", "timeoutMs", "connectTimeoutMs", "maxRetries", "baseBackoffMs", "outage", "outages", ChangedPayloadReplayReader.Key,
     ];
 
     private static readonly string[] OutageKeys = ["app", "fromBeat", "toBeat"];
@@ -58,8 +58,8 @@ internal static class ScenarioChaosReader
         };
 
         // Read before the outage, so that problems are listed in the order the schema gives the fields.
-        var delivery = Delivery(section.WholeNumber("timeoutMs", min: 1) ?? 30000, section.WholeNumber("maxRetries", min: 0) ?? 2,
-            section.WholeNumber("baseBackoffMs", min: 0) ?? 500);
+        var delivery = Delivery(section.WholeNumber("timeoutMs", min: 1) ?? 30000, section.WholeNumber("connectTimeoutMs", min: 1) ?? 2000,
+            section.WholeNumber("maxRetries", min: 0) ?? 2, section.WholeNumber("baseBackoffMs", min: 0) ?? 500);
         chaos = chaos with { Outages = Outages(section, catalog) };
         if (chaos.AttemptFaultShare() > 1)
         {
@@ -74,7 +74,7 @@ internal static class ScenarioChaosReader
         }
         catch (ArgumentException e)
         {
-            problems.Add($"chaos (timeoutMs, maxRetries, baseBackoffMs): {e.Message}");
+            problems.Add($"chaos (timeoutMs, connectTimeoutMs, maxRetries, baseBackoffMs): {e.Message}");
         }
 
         return (chaos, delivery);
@@ -162,13 +162,15 @@ internal static class ScenarioChaosReader
     }
 
     /// <summary>The delivery options the section's numbers ask for; dead-lettering waits at least until the retries are spent.</summary>
-    private static DeliveryOptions Delivery(int timeoutMs, int maxRetries, int baseBackoffMs)
+    /// <remarks>An attempt to a remote app connects within <c>connectTimeoutMs</c> and reads its answer within <c>timeoutMs</c>.</remarks>
+    private static DeliveryOptions Delivery(int timeoutMs, int connectTimeoutMs, int maxRetries, int baseBackoffMs)
     {
         var options = new DeliveryOptions
         {
             MaxRetries = maxRetries,
             BaseBackoff = TimeSpan.FromMilliseconds(baseBackoffMs),
             AttemptTimeout = TimeSpan.FromMilliseconds(timeoutMs),
+            ConnectTimeout = TimeSpan.FromMilliseconds(connectTimeoutMs),
         };
         return options with { DeadLetterAfterAttempts = Math.Max(options.DeadLetterAfterAttempts, maxRetries + 2) };
     }

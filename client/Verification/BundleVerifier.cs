@@ -53,7 +53,7 @@ public static class BundleVerifier
             Digest(files, manifest),
             scenarioCheck,
             FromScenario(BeatsCheck.Name, s => BeatsCheck.Check(s, events, receipts)),
-            FromScenario(LedgerCheck.Name, s => LedgerCheck.Check(s, manifest.Seed, events, injections)),
+            FromScenario(LedgerCheck.Name, s => LedgerCheck.Check(s, manifest.Seed, events, injections, manifest.Remote?.OutagesAtHost)),
             MetricsCheck.Check(files["metrics.json"], metrics),
             FromScenario(ScorecardCheck.Name, s => ScorecardCheck.Check(files["scorecard.json"], manifest,
                 new DayEvidence(s, new EvidenceFiles(events, receipts, injections, circuits), files["final-state.json"], files["control-state.json"]), metrics)),

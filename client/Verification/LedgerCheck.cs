@@ -19,9 +19,13 @@ public static class LedgerCheck
     /// <summary>The name of the invariant in <c>apex verify</c>'s report.</summary>
     public const string Name = "the ledger re-rolled from the seed";
 
-    /// <summary>Re-rolls the run of <paramref name="scenario"/> at <paramref name="seed"/> over its recorded attempts.</summary>
-    public static InvariantCheck Check(Scenario scenario, long seed, IReadOnlyList<EventLine> events, IReadOnlyList<InjectionLine> injections) =>
-        Check(scenario.ChaosOfRun(seed), $"seed {seed}", events, injections, "");
+    /// <summary>
+    /// Re-rolls the run of <paramref name="scenario"/> at <paramref name="seed"/> over its recorded attempts; the outages of
+    /// <paramref name="outagesAtHost"/> were an apps host's refusals, which the seed does not decide.
+    /// </summary>
+    public static InvariantCheck Check(Scenario scenario, long seed, IReadOnlyList<EventLine> events, IReadOnlyList<InjectionLine> injections,
+        IReadOnlyList<string>? outagesAtHost = null) =>
+        Check(scenario.ChaosOfRun(seed, outagesAtHost?.ToHashSet(StringComparer.Ordinal)), $"seed {seed}", events, injections, "");
 
     /// <summary>
     /// Re-rolls recorded attempts under <paramref name="chaos"/> (named <paramref name="by"/> in the report), for the files

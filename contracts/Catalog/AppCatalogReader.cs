@@ -9,7 +9,7 @@ namespace ApexOrleans.Contracts.Catalog;
 internal static partial class AppCatalogReader
 {
     private static readonly string[] RootKeys = ["apps", "$comment"];
-    private static readonly string[] AppKeys = ["id", "name", "purpose", "publishes", "consumes", "settings", "fallback"];
+    private static readonly string[] AppKeys = ["id", "name", "purpose", "publishes", "consumes", "settings", "fallback", "endpoint"];
     private static readonly string[] PublishedKeys = ["table", "key", "mode", "requires", "targets"];
     private static readonly string[] ConsumedKeys = ["table", "key", "mode", "requires"];
     private static readonly string[] PrerequisiteKeys = ["table", "key"];
@@ -117,7 +117,17 @@ internal static partial class AppCatalogReader
             }
         }
 
-        return new AppDefinition(id, app.Text("name") ?? id, app.Text("purpose") ?? "", publishes, consumes, settings.Clone(), fallback);
+        Uri? endpoint = null;
+        if (app.Value("endpoint") is { } e)
+        {
+            endpoint = e.ValueKind == JsonValueKind.String ? AppEndpoint.TryParse(e.GetString()!, out var why) : null;
+            if (endpoint is null)
+            {
+                app.Problem("endpoint", e.ValueKind == JsonValueKind.String ? AppEndpoint.Problem(e.GetString()!)! : $"must be an http(s) URL, not {e.GetRawText()}");
+            }
+        }
+
+        return new AppDefinition(id, app.Text("name") ?? id, app.Text("purpose") ?? "", publishes, consumes, settings.Clone(), fallback, endpoint);
     }
 
     private static RecordEffect? ReadEffect(ConfigObject effect)

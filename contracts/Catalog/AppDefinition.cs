@@ -6,7 +6,8 @@ namespace ApexOrleans.Contracts.Catalog;
 
 /// <summary>
 /// One app of the mesh, as configured. <see cref="Fallback"/> names an app (a second provider) that takes the deliveries
-/// this one cannot (their retries spent, or its circuit open): it records them as this app would have.
+/// this one cannot (their retries spent, or its circuit open): it records them as this app would have. <see cref="Endpoint"/>
+/// makes it remote: its deliveries are signed webhooks POSTed there.
 /// </summary>
 public sealed record AppDefinition(
     string Id,
@@ -15,7 +16,8 @@ public sealed record AppDefinition(
     IReadOnlyDictionary<string, PublishedEvent> Publishes,
     IReadOnlyDictionary<string, RecordEffect> Consumes,
     JsonElement Settings,
-    string? Fallback = null)
+    string? Fallback = null,
+    Uri? Endpoint = null)
 {
     /// <summary>The wildcard consumer entry: records every event delivered to the app.</summary>
     public const string AnyEvent = "*";

@@ -93,9 +93,13 @@ public sealed record ChaosSettings
     }
 }
 
-/// <summary>An app that fails every call while the run's current sequence is in [<see cref="FromSequence"/>, <see cref="ToSequence"/>).</summary>
+/// <summary>
+/// An app that fails every call while the run's current sequence is in [<see cref="FromSequence"/>, <see cref="ToSequence"/>):
+/// the chaos filter fails its attempts, or, <see cref="AtHost"/>, the app's own host refuses them (the runner takes the
+/// remote app down and up at the window's edges, and the mesh injects nothing).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record OutageWindow(string App, long FromSequence, long ToSequence)
+public sealed record OutageWindow(string App, long FromSequence, long ToSequence, bool AtHost = false)
 {
     /// <summary>Whether the app is down at <paramref name="sequence"/>.</summary>
     public bool Covers(string app, long sequence) => app == App && sequence >= FromSequence && sequence < ToSequence;

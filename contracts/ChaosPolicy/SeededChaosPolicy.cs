@@ -46,7 +46,7 @@ public sealed class SeededChaosPolicy : IChaosPolicy
     /// <inheritdoc />
     public ChaosDecision DecideAttempt(DeliveryAttemptContext attempt)
     {
-        if (_settings.Outages.FirstOrDefault(o => o.Covers(attempt.Target, attempt.CurrentSequence)) is { } outage)
+        if (_settings.Outages.FirstOrDefault(o => !o.AtHost && o.Covers(attempt.Target, attempt.CurrentSequence)) is { } outage)
         {
             return new ChaosDecision(FaultKind.Outage,
                 $"{outage.App} is down for sequences {outage.FromSequence} to {outage.ToSequence - 1} (now at {attempt.CurrentSequence})");

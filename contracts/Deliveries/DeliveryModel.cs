@@ -4,12 +4,12 @@ namespace ApexOrleans.Contracts.Deliveries;
 
 /// <summary>
 /// One attempt to deliver: when (tenant clock), the injected fault and why, the outcome, the wall-clock time it took, and
-/// the tenant's sequence (its last published beat) then, which the chaos decision read.
+/// the tenant's sequence (its last published beat) then, which the chaos decision read; for a remote app, its HTTP requests.
 /// </summary>
 [GenerateSerializer]
 public sealed record AttemptRecord(
     int Number, DateTimeOffset At, FaultKind Fault, string? FaultReason, bool Succeeded, bool Probe, string? Error, ApplyStatus? Outcome, double WallMilliseconds,
-    long Sequence = 0);
+    long Sequence = 0, IReadOnlyList<HttpExchange>? Http = null);
 
 /// <summary>A delivery to one target, from enqueue to delivered or dead-lettered, with every attempt.</summary>
 [GenerateSerializer]

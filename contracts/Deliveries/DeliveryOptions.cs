@@ -41,6 +41,10 @@ public sealed record DeliveryOptions
     [Id(7)]
     public int HistoryPageSize { get; init; } = 8;
 
+    /// <summary>How long an attempt to a remote app may take to connect (its answer then has <see cref="AttemptTimeout"/>).</summary>
+    [Id(8)]
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>What an attempt made inside its enqueue may take: <see cref="AtOnceAttemptTimeout"/>, never more than <see cref="AttemptTimeout"/>.</summary>
     public TimeSpan AtOnceAttemptLimit => AtOnceAttemptTimeout < AttemptTimeout ? AtOnceAttemptTimeout : AttemptTimeout;
 
@@ -59,16 +63,16 @@ public sealed record DeliveryOptions
     /// <summary>Checks the values make sense together.</summary>
     public void Validate()
     {
-        if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || AtOnceAttemptTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
+        if (MaxRetries < 0 || BaseBackoff < TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || AtOnceAttemptTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || MaxQueueBackoff < BaseBackoff
             || DeadLetterAfterAttempts <= MaxRetries + 1 || DeliveredHistoryLimit < 0 || HistoryPageSize < 1)
         {
             throw new ArgumentException(
-                "Delivery options: retries ≥ 0, backoff ≥ 0, attempt timeouts > 0, max queue backoff ≥ base backoff, " +
+                "Delivery options: retries ≥ 0, backoff ≥ 0, attempt and connect timeouts > 0, max queue backoff ≥ base backoff, " +
                 "dead-lettering only after more attempts than the retries allow, and history pages of at least 1 item.");
         }
 
         // Bounds that keep the time arithmetic (WorstCaseSpan, due times) far from overflow, and far past any real use.
-        if (MaxRetries > 1_000 || DeadLetterAfterAttempts > 10_000 || AttemptTimeout > TimeSpan.FromDays(1) || AtOnceAttemptTimeout > TimeSpan.FromDays(1)
+        if (MaxRetries > 1_000 || DeadLetterAfterAttempts > 10_000 || AttemptTimeout > TimeSpan.FromDays(1) || AtOnceAttemptTimeout > TimeSpan.FromDays(1) || ConnectTimeout > TimeSpan.FromDays(1)
             || BaseBackoff > TimeSpan.FromDays(1) || MaxQueueBackoff > TimeSpan.FromDays(7))
         {
             throw new ArgumentException(

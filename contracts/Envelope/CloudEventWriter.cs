@@ -6,7 +6,10 @@ namespace ApexOrleans.Contracts.Envelope;
 public static class CloudEventWriter
 {
     /// <summary>Writes the envelope; <see cref="EnvelopeParser.Parse(JsonElement)"/> reads it back unchanged.</summary>
-    public static void Write(Utf8JsonWriter writer, EventEnvelope envelope)
+    public static void Write(Utf8JsonWriter writer, EventEnvelope envelope) => Write(writer, envelope, extensions: null);
+
+    /// <summary>Writes the envelope, and then the attributes <paramref name="extensions"/> writes (CloudEvents extensions of the caller's).</summary>
+    public static void Write(Utf8JsonWriter writer, EventEnvelope envelope, Action<Utf8JsonWriter>? extensions)
     {
         writer.WriteStartObject();
         writer.WriteString("specversion", "1.0");
@@ -41,6 +44,7 @@ public static class CloudEventWriter
 
         writer.WriteString("idempotencykey", envelope.IdempotencyKey);
         writer.WriteNumber("sequence", envelope.Sequence);
+        extensions?.Invoke(writer);
         writer.WriteEndObject();
     }
 

@@ -57,7 +57,15 @@ public static partial class EnvelopeParser
     }
 
     /// <summary>Parses a JSON element; the result owns a copy of the payload.</summary>
-    public static EventEnvelope Parse(JsonElement json)
+    public static EventEnvelope Parse(JsonElement json) => Parse(json, meshKeys: false);
+
+    /// <summary>
+    /// Parses an event the mesh itself delivered (a signed webhook's body): as <see cref="Parse(JsonElement)"/>, but the keys
+    /// of the mesh's own reactions, which no publisher may use, are accepted.
+    /// </summary>
+    public static EventEnvelope ParseDelivered(JsonElement json) => Parse(json, meshKeys: true);
+
+    private static EventEnvelope Parse(JsonElement json, bool meshKeys)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
@@ -94,7 +102,7 @@ public static partial class EnvelopeParser
         var targets = Targets(json, cloudEvent ? "targets" : "target", sourceApp);
         var idempotencyKey = RequiredString(json, cloudEvent ? "idempotencykey" : "idempotencyKey");
         CheckId(idempotencyKey, "idempotencyKey");
-        if (idempotencyKey.Contains(ReactionKeySeparator))
+        if (!meshKeys && idempotencyKey.Contains(ReactionKeySeparator))
         {
             throw Reject("invalid_id", "idempotencyKey", $"'{ReactionKeySeparator}' is reserved for the keys of the mesh's own reactions");
         }

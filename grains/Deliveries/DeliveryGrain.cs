@@ -9,6 +9,7 @@ using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
+using ApexOrleans.Grains.Remote;
 using ApexOrleans.Grains.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,8 @@ public sealed class DeliveryGrain(
     CrashPoints crash,
     FaultSwitchboard faults,
     AttemptTimeouts attemptTimeouts,
+    RemoteApps remoteApps,
+    RemoteAttempt remoteAttempt,
     TimeProvider wallClock,
     IOptions<StateJournalOptions> journalOptions) : TenantScopedGrain(tenants), IDeliveryGrain
 {
@@ -370,12 +373,20 @@ public sealed class DeliveryGrain(
         }
 
         var started = wallClock.GetTimestamp();
-        var (succeeded, outcome, error) = await SendAsync(item.Delivery, decision);
+        var answer = await SendAsync(item.Delivery, decision, now);
+        var (succeeded, outcome, error) = (answer.Succeeded, answer.Outcome, answer.Error);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
-            wallClock.GetElapsedTime(started).TotalMilliseconds, sequence));
+            wallClock.GetElapsedTime(started).TotalMilliseconds, sequence, answer.Http));
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
-        var mustStore = await SettleAttemptAsync(item, decision.Fault, succeeded, outcome, error, now);
-        if (permit.Probe || (!succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
+        if (item.MayHaveReached && item.Attempts.All(NeverReached))
+        {
+            item.MayHaveReached = false; // the remote app refused every request: it may still fail over
+        }
+
+        var mustStore = await SettleAttemptAsync(item, decision.Fault, answer, now);
+        // A remote app's permanent refusal is an answer: the endpoint works, and the circuit hears a success.
+        var healthy = succeeded || answer.Permanent;
+        if (permit.Probe || (!healthy && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
         {
             // This outcome moves the circuit (a probe's closes or reopens it; this failure opens it), whose stored transition
             // names it: the attempts behind the move (this one, and those that rode on no write yet) are stored first, so no
@@ -383,8 +394,8 @@ public sealed class DeliveryGrain(
             await _journal.WriteAsync();
         }
 
-        var moved = !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
-            && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        var moved = !(healthy && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
+            && await circuit.RecordAsync(now, envelope.Id, healthy, error);
         _circuitMoved |= moved;
         return mustStore || moved;
     }
@@ -393,12 +404,12 @@ public sealed class DeliveryGrain(
     /// What an attempt's outcome makes of <paramref name="item"/>: delivered, dead-lettered, failed over, or due again after
     /// its backoff. Answers whether the store must take it before the queue goes on (it ended, or the attempt reached the app).
     /// </summary>
-    private async Task<bool> SettleAttemptAsync(DeliveryItem item, FaultKind fault, bool succeeded, ApplyStatus? outcome, string? error, DateTimeOffset now)
+    private async Task<bool> SettleAttemptAsync(DeliveryItem item, FaultKind fault, AttemptAnswer answer, DateTimeOffset now)
     {
         var number = item.Attempts.Count;
-        if (succeeded)
+        if (answer.Succeeded)
         {
-            item.Outcome = outcome;
+            item.Outcome = answer.Outcome;
             item.CompletedAt = now;
             Queue.Pending.Remove(item);
             Queue.Delivered.Add(item);
@@ -406,9 +417,11 @@ public sealed class DeliveryGrain(
             return true;
         }
 
-        if (number >= Options.DeadLetterAfterAttempts)
+        if (answer.Permanent || number >= Options.DeadLetterAfterAttempts)
         {
-            item.DeadLetterReason = $"{number} attempts failed; last: {error}";
+            item.DeadLetterReason = answer.Permanent
+                ? $"the app refused it for good ({answer.Error}); its answer's body is kept with attempt {number}"
+                : $"{number} attempts failed; last: {answer.Error}";
             item.CompletedAt = now;
             Queue.Pending.Remove(item);
             Queue.DeadLetters.Add(item);
@@ -418,6 +431,12 @@ public sealed class DeliveryGrain(
         // A timed-out attempt held the caller for the whole timeout before the backoff starts.
         var spent = fault == FaultKind.Timeout ? Options.AttemptTimeout : TimeSpan.Zero;
         item.NextDueAt = now + spent + Options.BackoffBefore(number + 1);
+        if (answer.Remote?.RetryAfterSeconds is { } retryAfter)
+        {
+            // The app said when to come back: honoured, up to the longest wait a queue ever makes.
+            var asked = now + TimeSpan.FromSeconds(Math.Min(retryAfter, Options.MaxQueueBackoff.TotalSeconds));
+            item.NextDueAt = asked > item.NextDueAt ? asked : item.NextDueAt;
+        }
         if (number > Options.MaxRetries && CanFailOver(item))
         {
             await FailOverAsync(item, now, "retries exhausted"); // the second provider takes it
@@ -430,7 +449,7 @@ public sealed class DeliveryGrain(
             item.QueuedBecause = "retries exhausted";
         }
 
-        return !FailsBeforeTheApp(fault);
+        return !FailsBeforeTheApp(fault) && !answer.NeverReached;
     }
 
     /// <summary>
@@ -441,7 +460,15 @@ public sealed class DeliveryGrain(
     /// </summary>
     private bool CanFailOver(DeliveryItem item) =>
         _fallback is not null && item.Delivery.Role == DeliveryRole.Target && !item.MayHaveReached
-        && item.Attempts.All(a => !a.Succeeded && a.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError);
+        && item.Attempts.All(NeverReached);
+
+    /// <summary>
+    /// Whether the attempt surely never reached the app: an injected outage, network failure or server error, or a remote
+    /// app's refusal (connection refused, 429, 503). A timeout may have, as may any other answer.
+    /// </summary>
+    private static bool NeverReached(AttemptRecord attempt) =>
+        !attempt.Succeeded && (attempt.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError
+            || (attempt.Fault == FaultKind.None && attempt.Http is [{ Answer: RemoteAnswer.Refused }, ..]));
 
     /// <summary>Whether an attempt with this injected fault fails before it calls the target app (every other one calls it).</summary>
     private static bool FailsBeforeTheApp(FaultKind fault) => fault is FaultKind.NetworkFailure or FaultKind.Timeout or FaultKind.ServerError or FaultKind.Outage;
@@ -471,16 +498,25 @@ public sealed class DeliveryGrain(
         telemetry.FailedOver(CurrentTenant.Id, Target, item.FailedOverTo!, item);
     }
 
-    /// <summary>The chaos filter between delivery and the target app grain: what the fault does to the call.</summary>
-    private async Task<(bool Succeeded, ApplyStatus? Outcome, string? Error)> SendAsync(Delivery delivery, ChaosDecision decision)
+    /// <summary>
+    /// The chaos filter between delivery and the target app: what the fault does to the call, to the app's grain or, for a
+    /// remote app, to its endpoint (<see cref="RemoteAttempt"/>).
+    /// </summary>
+    private async Task<AttemptAnswer> SendAsync(Delivery delivery, ChaosDecision decision, DateTimeOffset now)
     {
         if (FailsBeforeTheApp(decision.Fault))
         {
-            return (false, null, $"{decision.Fault}: {decision.Reason}");
+            return new(false, null, $"{decision.Fault}: {decision.Reason}");
         }
 
         var app = GrainFactory.GetGrain<IAppGrain>(this.GetPrimaryKeyString());
         crash.Pass("delivery.before-apply");
+        if (remoteApps.EndpointOf(Target) is { } endpoint)
+        {
+            var readTimeout = _attemptingAtOnce ? Options.AtOnceAttemptLimit : Options.AttemptTimeout;
+            return await remoteAttempt.SendAsync(endpoint, remoteApps.Secret!, TenantId, delivery, decision, now, Options, readTimeout, app);
+        }
+
         try
         {
             var result = await AttemptPipeline.ExecuteAsync(async token => await app.ApplyAsync(delivery).WaitAsync(token));
@@ -490,13 +526,13 @@ public sealed class DeliveryGrain(
             }
 
             return decision.Fault == FaultKind.ResponseLost
-                ? (false, result.Status, $"ResponseLost: {decision.Reason}")
-                : (true, result.Status, null);
+                ? new(false, result.Status, $"ResponseLost: {decision.Reason}")
+                : new(true, result.Status, null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var cause = e.Cause(); // as the app's storage threw it, not as Orleans wrapped it
-            return (false, null, $"{cause.GetType().Name}: {cause.Message}");
+            return new(false, null, $"{cause.GetType().Name}: {cause.Message}");
         }
     }
 

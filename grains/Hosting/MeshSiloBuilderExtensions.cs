@@ -15,6 +15,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Grains.Remote;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Cluster;
 using ApexOrleans.Contracts.Diagnostics;
@@ -65,6 +66,10 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton(_ => new CrashPoints(Environment.GetEnvironmentVariable(CrashPoints.Variable)));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<AttemptTimeouts>();
+        services.AddOptions<RemoteAppOptions>();
+        services.AddSingleton<RemoteApps>();
+        services.AddSingleton(sp => new WebhookSender(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RemoteAttempt>();
         services.AddSingleton<MeshGateway>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<MeshGateway>());
         services.AddSingleton<TenantStateReader>();

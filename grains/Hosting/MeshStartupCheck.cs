@@ -5,11 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Grains.Remote;
 
 namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>
-/// At silo start: loads and checks the app catalog and the reactions (a bad file stops the silo then, not at the
+/// At silo start: loads and checks the app catalog, the reactions and the remote apps' endpoints (a bad file stops the silo then, not at the
 /// first event), and wakes the default tenant, whose publishers have no runner to resume them after a restart. The
 /// wake-up runs in the background and is retried until storage answers, so a silo whose database is down still
 /// starts and reports itself not ready.
@@ -23,6 +24,7 @@ internal sealed class MeshStartupCheck(IServiceProvider services, TimeProvider c
     {
         services.GetRequiredService<AppCatalog>();
         services.GetRequiredService<ReactionCatalog>();
+        services.GetRequiredService<RemoteApps>(); // a bad endpoint or a missing webhook secret stops the silo now
         _waking = WakeDefaultTenantAsync(_stopping.Token);
         return Task.CompletedTask;
     }

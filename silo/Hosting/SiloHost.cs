@@ -38,6 +38,7 @@ public static class SiloHost
             .AddMeshGrainStorage(storage)
             .AddMesh(o => o.CatalogPath = options.Apps ?? AppCatalog.DefaultPath)
             .AddRuntimeDashboard(options));
+        builder.Services.AddRemoteApps(builder.Configuration, options.IsProduction);
         builder.Services.AddSingleton(sp => ApiKeyRing.Load(section.GetSection("Keys"), sp.GetRequiredService<AppCatalog>(), options.IsProduction));
         builder.Services.ConfigureHttpJsonOptions(o => MeshJson.Configure(o.SerializerOptions));
         // Every problem names a code, also those the framework writes itself (an unknown route's 404, a wrong method's 405).

@@ -1,0 +1,120 @@
+using ApexOrleans.Contracts.Catalog;
+using ApexOrleans.Contracts.Webhooks;
+using ApexOrleans.Grains.Remote;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApexOrleans.Client.Running;
+
+/// <summary>
+/// Which apps of a run are remote (<c>--app-endpoint app=URL</c>, or every app on <c>--apps-host URL</c>) and the secret
+/// that signs their deliveries (<c>--webhook-secret</c>, or <c>APEX_WEBHOOK_SECRET</c>; made up and shown once when
+/// neither gives one and no apps host needs to share it).
+/// </summary>
+public sealed record RemoteAppsChoice
+{
+    /// <summary>Endpoints by app id, from <c>--app-endpoint</c>; over an apps host's for the same app.</summary>
+    public IReadOnlyDictionary<string, string> Endpoints { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>An <c>apex apps</c> host that serves every app, drives the outages and keeps the records read back.</summary>
+    public string? AppsHost { get; init; }
+
+    /// <summary>The secret's text as given, or null.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>Whether any app is remote.</summary>
+    public bool Any => Endpoints.Count > 0 || AppsHost is not null;
+
+    /// <summary>Reads <c>app=URL</c> pairs; a malformed one, or an app named twice, is bad input.</summary>
+    public static IReadOnlyDictionary<string, string> ParseEndpoints(IEnumerable<string> values)
+    {
+        var endpoints = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var at = value.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0 || at == value.Length - 1)
+            {
+                throw new BadInputException($"--app-endpoint {value}: give app=URL, e.g. flowbills=http://127.0.0.1:8080/hooks");
+            }
+
+            if (!endpoints.TryAdd(value[..at], value[(at + 1)..]))
+            {
+                throw new BadInputException($"--app-endpoint names {value[..at]} twice");
+            }
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The remote apps against <paramref name="catalog"/>: each endpoint checked, the host's URL normalised, the secret read
+    /// (or made, when <paramref name="madeSecret"/> receives it). Bad input names what is wrong; nothing has run yet.
+    /// </summary>
+    public RemoteApps Resolve(AppCatalog catalog, Action<WebhookSecret> madeSecret)
+    {
+        Uri? host = null;
+        if (AppsHost is { } hostText)
+        {
+            host = AppEndpoint.TryParse(hostText.EndsWith('/') ? hostText : hostText + "/", out var problem)
+                ?? throw new BadInputException($"--apps-host: {problem}");
+        }
+
+        var endpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        if (host is not null)
+        {
+            foreach (var app in catalog.Apps.Keys)
+            {
+                endpoints[app] = AppsHostClient.EndpointOf(host, app);
+            }
+        }
+
+        foreach (var (app, url) in Endpoints)
+        {
+            if (catalog.Find(app) is null)
+            {
+                throw new BadInputException($"--app-endpoint {app}: not an app of the catalog ({string.Join(", ", catalog.Apps.Keys)})");
+            }
+
+            endpoints[app] = AppEndpoint.TryParse(url, out var problem) ?? throw new BadInputException($"--app-endpoint {app}: {problem}");
+        }
+
+        var text = Secret ?? (Environment.GetEnvironmentVariable(WebhookSecret.EnvironmentVariable) is { Length: > 0 } e ? e : null);
+        WebhookSecret secret;
+        if (text is null)
+        {
+            if (host is not null)
+            {
+                throw new BadInputException($"--apps-host: give the host's webhook secret (it printed it) with --webhook-secret or {WebhookSecret.EnvironmentVariable}");
+            }
+
+            secret = WebhookSecret.Generate();
+            madeSecret(secret);
+        }
+        else
+        {
+            try
+            {
+                secret = WebhookSecret.Parse(text);
+            }
+            catch (FormatException problem)
+            {
+                throw new BadInputException($"--webhook-secret: {problem.Message}");
+            }
+        }
+
+        return new RemoteApps(endpoints, host, secret);
+    }
+
+    /// <summary>The remote apps of a run, resolved.</summary>
+    public sealed record RemoteApps(IReadOnlyDictionary<string, Uri> Endpoints, Uri? Host, WebhookSecret Secret)
+    {
+        /// <summary>Gives the embedded silo these endpoints and the secret.</summary>
+        public void Configure(ISiloBuilder silo) => silo.Services.Configure<RemoteAppOptions>(o =>
+        {
+            o.WebhookSecret = Secret.Reveal();
+            o.Endpoints = Endpoints.ToDictionary(e => e.Key, e => e.Value.ToString());
+        });
+
+        /// <summary>Whether every remote app is served by the apps host (whose runs repeat on a virtual clock).</summary>
+        public bool AllOnHost => Host is not null && Endpoints.Values.All(u => u.ToString().StartsWith(Host.ToString(), StringComparison.Ordinal));
+    }
+}

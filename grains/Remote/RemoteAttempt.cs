@@ -1,0 +1,56 @@
+using ApexOrleans.Contracts.Apps;
+using ApexOrleans.Contracts.ChaosPolicy;
+using ApexOrleans.Contracts.Chaos;
+using ApexOrleans.Contracts.Deliveries;
+using ApexOrleans.Contracts.Webhooks;
+using ApexOrleans.Grains.Deliveries;
+using ApexOrleans.Grains.Persistence;
+
+namespace ApexOrleans.Grains.Remote;
+
+/// <summary>
+/// One attempt to a remote app: the signed webhook, sent twice when the network duplicates it, its answer dropped when the
+/// network loses it. What the app took is then recorded in its grain (the mesh's record of the remote app: its receipts,
+/// reactions and fan-out), which refuses what it holds already; the remote app must do the same on its side, and the
+/// attempt's HTTP requests show whether it did.
+/// </summary>
+public sealed class RemoteAttempt(WebhookSender sender)
+{
+    /// <summary>Sends <paramref name="delivery"/> to <paramref name="endpoint"/> as <paramref name="decision"/> says, and records what it took in <paramref name="record"/>.</summary>
+    public async Task<AttemptAnswer> SendAsync(Uri endpoint, WebhookSecret secret, string tenant, Delivery delivery, ChaosDecision decision, DateTimeOffset now,
+        DeliveryOptions options, TimeSpan readTimeout, IAppGrain record)
+    {
+        var first = await sender.PostAsync(endpoint, secret, tenant, delivery, now, options.ConnectTimeout, readTimeout);
+        var exchanges = new List<HttpExchange> { first };
+        if (first.Answer is not (RemoteAnswer.Taken or RemoteAnswer.Duplicate))
+        {
+            return new AttemptAnswer(false, null, $"{first.Error} from {endpoint.GetLeftPart(UriPartial.Path)}", exchanges);
+        }
+
+        ApplyResult result;
+        try
+        {
+            result = await record.ApplyAsync(delivery);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The app took it, the mesh's record of that failed: the retry is answered 409 by an app that deduplicates.
+            var cause = e.Cause();
+            return new AttemptAnswer(false, null, $"{cause.GetType().Name}: {cause.Message}", exchanges);
+        }
+
+        if (decision.Fault == FaultKind.Duplicate)
+        {
+            var second = await sender.PostAsync(endpoint, secret, tenant, delivery, now, options.ConnectTimeout, readTimeout);
+            exchanges.Add(second);
+            if (second.Answer is RemoteAnswer.Taken or RemoteAnswer.Duplicate)
+            {
+                await record.ApplyAsync(delivery); // refused there as a duplicate, as a grain app refuses it
+            }
+        }
+
+        return decision.Fault == FaultKind.ResponseLost
+            ? new AttemptAnswer(false, result.Status, $"ResponseLost: {decision.Reason}", exchanges)
+            : new AttemptAnswer(true, result.Status, null, exchanges);
+    }
+}
