@@ -17,6 +17,8 @@ using Orleans.Providers;
 using Orleans.Storage;
 using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Publishing;
+using ApexOrleans.Grains.Remote;
+using ApexOrleans.Contracts.Webhooks;
 
 namespace ApexOrleans.Client.Running;
 
@@ -47,6 +49,14 @@ public sealed class EmbeddedMeshSession : IMeshSession
     private AppCatalog Catalog => _host.Services.GetRequiredService<AppCatalog>();
 
     private ITenantGrain TenantGrain(string tenant) => Grains.GetGrain<ITenantGrain>(tenant);
+
+    /// <summary>Makes the apps of <paramref name="endpoints"/> remote in <paramref name="silo"/>, their deliveries signed with <paramref name="secret"/>.</summary>
+    public static void UseRemoteApps(ISiloBuilder silo, IReadOnlyDictionary<string, Uri> endpoints, WebhookSecret secret) =>
+        silo.Services.Configure<RemoteAppOptions>(o =>
+        {
+            o.WebhookSecret = secret.Reveal();
+            o.Endpoints = endpoints.ToDictionary(e => e.Key, e => e.Value.ToString());
+        });
 
     /// <summary>Starts a silo with the mesh on <paramref name="storage"/>; <paramref name="configure"/> may tune it further (a load shortens idle collection).</summary>
     public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)

@@ -1,7 +1,5 @@
 using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Webhooks;
-using ApexOrleans.Grains.Remote;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ApexOrleans.Client.Running;
 
@@ -108,11 +106,7 @@ public sealed record RemoteAppsChoice
     public sealed record RemoteApps(IReadOnlyDictionary<string, Uri> Endpoints, Uri? Host, WebhookSecret Secret)
     {
         /// <summary>Gives the embedded silo these endpoints and the secret.</summary>
-        public void Configure(ISiloBuilder silo) => silo.Services.Configure<RemoteAppOptions>(o =>
-        {
-            o.WebhookSecret = Secret.Reveal();
-            o.Endpoints = Endpoints.ToDictionary(e => e.Key, e => e.Value.ToString());
-        });
+        public void Configure(ISiloBuilder silo) => EmbeddedMeshSession.UseRemoteApps(silo, Endpoints, Secret);
 
         /// <summary>Whether every remote app is served by the apps host (whose runs repeat on a virtual clock).</summary>
         public bool AllOnHost => Host is not null && Endpoints.Values.All(u => u.ToString().StartsWith(Host.ToString(), StringComparison.Ordinal));

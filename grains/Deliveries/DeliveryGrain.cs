@@ -354,6 +354,7 @@ public sealed class DeliveryGrain(
         var sequence = CurrentTenant.CurrentSequence;
         var decision = faults.Decide(TenantId, Target)
             ?? CurrentTenant.Settings.Chaos.DecideAttempt(new DeliveryAttemptContext(envelope, Target, item.Delivery.Role, number, sequence));
+        var mayHaveReachedBefore = item.MayHaveReached;
         if (!FailsBeforeTheApp(decision.Fault) && CanFailOver(item))
         {
             // Stored before the call: should its answer never come back (a crash, a rolled-back batch), the item still
@@ -378,9 +379,9 @@ public sealed class DeliveryGrain(
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence, answer.Http));
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
-        if (item.MayHaveReached && item.Attempts.All(NeverReached))
+        if (!mayHaveReachedBefore && item.MayHaveReached && answer.NeverReached)
         {
-            item.MayHaveReached = false; // the remote app refused every request: it may still fail over
+            item.MayHaveReached = false; // set for this request alone, which the remote app refused: it may still fail over
         }
 
         var mustStore = await SettleAttemptAsync(item, decision.Fault, answer, now);

@@ -29,12 +29,14 @@ internal static class Apex
     public static string Flat(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
 
     /// <summary>Runs a scenario through the runner directly (quiet), on memory unless told otherwise.</summary>
-    public static Task<RunOutcome> RunScenarioAsync(string outputDirectory, string? scenario = null, long? seed = null, string storage = "memory", string? database = null) =>
+    public static Task<RunOutcome> RunScenarioAsync(string outputDirectory, string? scenario = null, long? seed = null, string storage = "memory", string? database = null,
+        RemoteAppsChoice? remote = null) =>
         new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
         {
             ScenarioPath = scenario ?? SarahsDay,
             Seed = seed,
             Mesh = new MeshTarget { Storage = storage, Database = database },
             OutputDirectory = outputDirectory,
+            Remote = remote ?? new RemoteAppsChoice(),
         });
 }

@@ -3,10 +3,10 @@ using ApexOrleans.Contracts.ChaosPolicy;
 using ApexOrleans.Contracts.Chaos;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Contracts.Webhooks;
-using ApexOrleans.Grains.Deliveries;
 using ApexOrleans.Grains.Persistence;
+using ApexOrleans.Grains.Remote;
 
-namespace ApexOrleans.Grains.Remote;
+namespace ApexOrleans.Grains.Deliveries;
 
 /// <summary>
 /// One attempt to a remote app: the signed webhook, sent twice when the network duplicates it, its answer dropped when the
