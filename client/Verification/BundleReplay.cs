@@ -1,14 +1,17 @@
 using System.Text.Json;
+using ApexOrleans.Apps;
 using ApexOrleans.Client.Evidence;
 using ApexOrleans.Client.Running;
 using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Contracts.Webhooks;
 
 namespace ApexOrleans.Client.Verification;
 
 /// <summary>
 /// <c>apex verify --replay</c>: a run on the virtual clock is a function of its scenario, catalog and seed, so it is run
 /// again, from the bundle's own scenario.json and catalog.json at the manifest's seed, on an embedded silo with memory
-/// storage, and must give the same digest. A real-clock run's timings depend on the machine: it cannot be proved so.
+/// storage (its apps on an apps host of its own when an apps host served them), and must give the same digest. A real-clock
+/// run's timings depend on the machine, and a service of the user's own answers for itself: neither can be proved so.
 /// </summary>
 public static class BundleReplay
 {
@@ -19,9 +22,15 @@ public static class BundleReplay
     public static string? WhyNot(IReadOnlyDictionary<string, string> files)
     {
         var manifest = JsonSerializer.Deserialize<Manifest>(files["manifest.json"], BundleJson.Options)!;
-        return manifest.Clock == RunClock.Virtual.ToString().ToLowerInvariant() ? null
-            : $"a {manifest.Clock}-clock run's timings (when retries, probes and the breaker's window fall) depend on the machine and its load, "
-              + "so running it again proves nothing about it; every other check still applies";
+        if (manifest.Clock != RunClock.Virtual.ToString().ToLowerInvariant())
+        {
+            return $"a {manifest.Clock}-clock run's timings (when retries, probes and the breaker's window fall) depend on the machine and its load, "
+                   + "so running it again proves nothing about it; every other check still applies";
+        }
+
+        return manifest.Remote is { Repeatable: false }
+            ? "a remote app of the user's own answered for itself, and its answers cannot be had again; every other check still applies"
+            : null;
     }
 
     /// <summary>Replays the bundle's run and compares digests, naming the files whose contents differ.</summary>
@@ -36,6 +45,11 @@ public static class BundleReplay
             var catalog = Path.Combine(folder, EvidenceBundle.CatalogFile);
             await File.WriteAllTextAsync(scenario, files[EvidenceBundle.ScenarioFile], cancellationToken);
             await File.WriteAllTextAsync(catalog, files[EvidenceBundle.CatalogFile], cancellationToken);
+            // A run whose apps an apps host served is replayed against one of its own, in this process.
+            var secret = WebhookSecret.Generate();
+            await using var host = manifest.Remote is not null
+                ? await AppsHost.StartAsync(new AppsHostOptions { Url = "http://127.0.0.1:0", CatalogPath = catalog, Secret = secret }, TimeProvider.System, cancellationToken)
+                : null;
             var outcome = await new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
             {
                 ScenarioPath = scenario,
@@ -44,6 +58,7 @@ public static class BundleReplay
                 Mesh = new MeshTarget { Storage = "memory" },
                 Clock = RunClock.Virtual,
                 OutputDirectory = Path.Combine(folder, "out"),
+                Remote = host is null ? new RemoteAppsChoice() : new RemoteAppsChoice { AppsHost = host.Url, Secret = secret.Reveal() },
             }, cancellationToken);
             if (outcome.Manifest.Digest == manifest.Digest)
             {

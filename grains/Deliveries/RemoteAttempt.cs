@@ -24,7 +24,7 @@ public sealed class RemoteAttempt(WebhookSender sender)
         var exchanges = new List<HttpExchange> { first };
         if (first.Answer is not (RemoteAnswer.Taken or RemoteAnswer.Duplicate))
         {
-            return new AttemptAnswer(false, null, $"{first.Error} from {endpoint.GetLeftPart(UriPartial.Path)}", exchanges);
+            return new AttemptAnswer(false, null, first.Error, exchanges); // the endpoint is the manifest's: an error without it repeats wherever the app runs
         }
 
         ApplyResult result;

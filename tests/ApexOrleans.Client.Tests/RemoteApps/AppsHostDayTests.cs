@@ -42,6 +42,8 @@ public sealed class AppsHostDayTests
 
         var again = await Apex.RunScenarioAsync(folder.Path, remote: new RemoteAppsChoice { AppsHost = host.Url, Secret = secret.Reveal() });
         Assert.Equal(outcome.Manifest.Digest, again.Manifest.Digest);
+        var replayed = await BundleReplay.CheckAsync(files, CancellationToken.None); // against an apps host of its own, on another port
+        Assert.True(replayed.Passed, replayed.Detail);
     }
 
     [Fact]
