@@ -143,7 +143,8 @@ public sealed class ScenarioStrictnessTests
     [InlineData("""{ "name": "x", "chaos": {}, "beats": [ { "beat": 1, "time": "2026-01-01T07:15:00", "event": EVENT } ] }""", "not an RFC 3339 time with an offset")]
     [InlineData("""{ "name": "x", "chaos": { "seed": 1.5 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos.seed: 1.5 must be a whole number")]
     [InlineData("""{ "name": "x", "chaos": { "outage": { "app": "trutalk", "fromBeat": 1.9, "toBeat": 2 } }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos.outage.fromBeat: 1.9 must be a whole number")]
-    [InlineData("""{ "name": "x", "chaos": { "timeoutMs": 20000000 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos (timeoutMs, maxRetries, baseBackoffMs)")]
+    [InlineData("""{ "name": "x", "chaos": { "timeoutMs": 20000000 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos (timeoutMs, connectTimeoutMs, maxRetries, baseBackoffMs)")]
+    [InlineData("""{ "name": "x", "chaos": { "connectTimeoutMs": 0 }, "beats": [ { "beat": 1, "time": "2026-01-01T00:00:00Z", "event": EVENT } ] }""", "chaos.connectTimeoutMs")]
     public void WhatTheSiloWouldRefuseOrMisreadIsRefusedByTheLoaderWithItsPath(string json, string expected)
     {
         using var folder = new TempFolder();
