@@ -45,7 +45,15 @@ public sealed class RemoteAttempt(WebhookSender sender)
             exchanges.Add(second);
             if (second.Answer is RemoteAnswer.Taken or RemoteAnswer.Duplicate)
             {
-                await record.ApplyAsync(delivery); // refused there as a duplicate, as a grain app refuses it
+                try
+                {
+                    await record.ApplyAsync(delivery); // refused there as a duplicate, as a grain app refuses it
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    var cause = e.Cause(); // the app has it; the retry is answered 409, and its record refuses it then
+                    return new AttemptAnswer(false, result.Status, $"{cause.GetType().Name}: {cause.Message}", exchanges);
+                }
             }
         }
 

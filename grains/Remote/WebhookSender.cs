@@ -77,6 +77,11 @@ public sealed class WebhookSender : IDisposable
         {
             return new HttpExchange(null, Elapsed(started), null, $"{e.HttpRequestError}: {e.Message}");
         }
+        catch (IOException e)
+        {
+            // The answer broke off while its body was read: it may have been taken, as with no answer at all.
+            return new HttpExchange(null, Elapsed(started), null, $"the answer broke off: {e.Message}");
+        }
     }
 
     /// <inheritdoc />
