@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Http;
 namespace ApexOrleans.Client.Tests.RemoteApps;
 
 /// <summary>
-/// One day with five apps at a receiver that answers each in its own way: a permanent refusal, a redirect, an oversized
-/// body, a 503 that asks to come back later, and an answer slower than the attempt's timeout.
+/// One day with six apps at a receiver that answers each in its own way: a permanent refusal, a redirect, an oversized
+/// body, a 503 that asks to come back later, an answer slower than the attempt's timeout, and one that breaks off.
 /// </summary>
 public sealed class RemoteAnswerDay : IAsyncLifetime
 {
@@ -43,7 +43,7 @@ public sealed class RemoteAnswerDay : IAsyncLifetime
         scenario["chaos"]!["timeoutMs"] = 1000; // the slow app answers after 3 s
         var path = Path.Combine(_folder.Path, "sarahs-day-short-timeout.json");
         await File.WriteAllTextAsync(path, scenario.ToJsonString());
-        var endpoints = new[] { "jubeelove", "bright", "aspiral", "keepsafe", "careconnect" }.ToDictionary(app => app, app => $"{_receiver.Url}/{app}");
+        var endpoints = new[] { "jubeelove", "bright", "aspiral", "keepsafe", "careconnect", "flowc" }.ToDictionary(app => app, app => $"{_receiver.Url}/{app}");
 
         var outcome = await Apex.RunScenarioAsync(_folder.Path, path, remote: new RemoteAppsChoice { Endpoints = endpoints, Secret = secret.Reveal() });
 
@@ -72,6 +72,13 @@ public sealed class RemoteAnswerDay : IAsyncLifetime
                 break;
             case "/careconnect" when first:
                 await Task.Delay(TimeSpan.FromSeconds(3));
+                break;
+            case "/flowc" when first:
+                context.Response.ContentLength = 1000; // promises more than it sends, then drops the connection
+                await context.Response.WriteAsync("{\"status\":");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(200); // the mesh has the headers and reads the body when the connection drops
+                context.Abort();
                 break;
         }
     }
@@ -135,6 +142,14 @@ public sealed class RemoteAnswerTests(RemoteAnswerDay day) : IClassFixture<Remot
             var next = d.Attempts.First(a => a.Number == busy.Number + 1);
             Assert.True(next.At - busy.At >= TimeSpan.FromSeconds(RemoteAnswerDay.RetryAfterSeconds), $"{d.IdempotencyKey}: retried {next.At - busy.At} after the 503");
         });
+    }
+
+    [Fact]
+    public void AnAnswerThatBreaksOffIsAnAttemptWithoutAnswerThenRetried()
+    {
+        var broken = day.Deliveries["flowc"].Where(d => d.Attempts.Any(a => a.Http is [{ Status: null }, ..])).ToList();
+        Assert.NotEmpty(broken);
+        Assert.All(broken, d => Assert.Equal("delivered", d.Status));
     }
 
     [Fact]
