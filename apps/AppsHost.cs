@@ -26,7 +26,11 @@ public sealed class AppsHost : IAsyncDisposable
     /// <summary>Starts serving the catalog's apps; a bad catalog, a down app it lacks, or a URL off loopback fails here.</summary>
     public static async Task<AppsHost> StartAsync(AppsHostOptions options, TimeProvider clock, CancellationToken cancellationToken = default)
     {
-        var uri = new Uri(options.Url);
+        if (options.Url.Contains(';', StringComparison.Ordinal) || !Uri.TryCreate(options.Url, UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException($"--url: one absolute http URL on loopback, not '{options.Url}'");
+        }
+
         if (!uri.IsLoopback)
         {
             throw new ArgumentException($"the apps host listens on loopback only, not {uri.Host}");
@@ -43,7 +47,8 @@ public sealed class AppsHost : IAsyncDisposable
         builder.WebHost.UseUrls(options.Url);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         var app = builder.Build();
-        app.MapAppsHost(new AppsHostState(catalog, new ReactionCatalog(catalog, ReactionCatalog.BuiltIn), options.Down), options, clock);
+        var catalogSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(options.CatalogPath, cancellationToken)));
+        app.MapAppsHost(new AppsHostState(catalog, catalogSha256, new ReactionCatalog(catalog, ReactionCatalog.BuiltIn), options.Down), options, clock);
         await app.StartAsync(cancellationToken);
         var url = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new AppsHost(app, url.Replace("[::1]", "localhost", StringComparison.Ordinal));

@@ -24,12 +24,12 @@ internal static class AppsHostEndpoints
 
         var records = routes.MapGroup("/tenants/{tenant}").AddEndpointFilter(Authorized(options));
         records.MapGet("/apps", (string tenant) =>
-            TypedResults.Ok(state.Catalog.Apps.Keys.ToDictionary(app => app, app => state.Books(tenant, app).Snapshot(clock.GetUtcNow()))));
+            TypedResults.Ok(state.Catalog.Apps.Keys.ToDictionary(app => app, app => state.Books(tenant, app).Snapshot())));
         records.MapGet("/receipts", (string tenant) =>
             TypedResults.Ok(state.Catalog.Apps.Keys.ToDictionary(app => app, app => state.Books(tenant, app).Receipts())));
 
         var admin = routes.MapGroup("/admin").AddEndpointFilter(Authorized(options));
-        admin.MapGet("/status", () => TypedResults.Ok(new AppsHostStatus(state.Down)));
+        admin.MapGet("/status", () => TypedResults.Ok(new AppsHostStatus(state.Down, state.CatalogSha256)));
         admin.MapPost("/down", (AppSwitch body) => Switch(state, body, down: true));
         admin.MapPost("/up", (AppSwitch body) => Switch(state, body, down: false));
     }
@@ -70,12 +70,17 @@ internal static class AppsHostEndpoints
             return TypedResults.Problem(e.Rejection.Reason, statusCode: StatusCodes.Status422UnprocessableEntity, title: $"{e.Rejection.Field} is not a delivery's");
         }
 
-        if (id != WebhookMessage.IdOf(delivered.Tenant, delivered.Delivery))
+        if (id != WebhookMessage.IdOf(delivered.Tenant, app, delivered.Delivery))
         {
             return TypedResults.Problem($"{WebhookHeaders.Id} is not this delivery's id.", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var result = state.Books(delivered.Tenant, app).Take(id, delivered.Delivery, delivered.AttemptAt);
+        if (state.Books(delivered.Tenant, app).Take(delivered.Delivery, delivered.AttemptAt) is not { } result)
+        {
+            return TypedResults.Problem($"{app} does not take {delivered.Delivery.Role} '{delivered.Delivery.Envelope.EventType}' (or its payload lacks the record's key).",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not an event this app takes");
+        }
+
         var answer = new DeliveryAnswer(result.Status, result.Receipt, result.WaitingFor);
         return result.Status switch
         {
@@ -112,7 +117,7 @@ internal static class AppsHostEndpoints
         }
 
         state.SetDown(app, down);
-        return TypedResults.Ok(new AppsHostStatus(state.Down));
+        return TypedResults.Ok(new AppsHostStatus(state.Down, state.CatalogSha256));
     }
 
     /// <summary>Admits a call that carries the host's secret as its bearer token (compared in constant time).</summary>
@@ -129,8 +134,8 @@ internal static class AppsHostEndpoints
 /// <summary>The body of <c>/admin/down</c> and <c>/admin/up</c>.</summary>
 public sealed record AppSwitch(string? App);
 
-/// <summary>Which apps the host has down.</summary>
-public sealed record AppsHostStatus(IReadOnlyList<string> Down);
+/// <summary>Which apps the host has down, and the SHA-256 of the catalog file it serves.</summary>
+public sealed record AppsHostStatus(IReadOnlyList<string> Down, string CatalogSha256);
 
 /// <summary>The answer to a delivery: what the app did with it, its receipt, and what a held delivery waits for.</summary>
 public sealed record DeliveryAnswer(ApplyStatus Status, ApplyReceipt? Receipt, IReadOnlyList<string> WaitingFor);

@@ -5,8 +5,11 @@ using ApexOrleans.Contracts.Catalog;
 namespace ApexOrleans.Apps;
 
 /// <summary>Everything the apps host holds: the books of each tenant's apps, and which apps are down.</summary>
-internal sealed class AppsHostState(AppCatalog catalog, ReactionCatalog reactions, IEnumerable<string> down)
+internal sealed class AppsHostState(AppCatalog catalog, string catalogSha256, ReactionCatalog reactions, IEnumerable<string> down)
 {
+    /// <summary>The SHA-256 of the catalog file served, for a runner to check it runs against the same apps.</summary>
+    public string CatalogSha256 => catalogSha256;
+
     private readonly ConcurrentDictionary<(string Tenant, string App), HostedBooks> _books = new();
     private readonly ConcurrentDictionary<string, bool> _down = new(down.Select(a => KeyValuePair.Create(a, true)));
 

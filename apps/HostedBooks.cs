@@ -13,26 +13,36 @@ internal sealed class HostedBooks(string tenant, AppLedger ledger)
 {
     private readonly Lock _gate = new();
     private readonly AppState _books = new();
-    private readonly HashSet<string> _messages = [];
+    // The latest attempt time taken, on the tenant's clock: what "now" is for these books, never the host's wall clock.
+    private DateTimeOffset _now;
 
-    /// <summary>Takes a delivery whose message id is <paramref name="messageId"/>: a message seen before is a duplicate, counted and refused.</summary>
-    public ApplyResult Take(string messageId, Delivery delivery, DateTimeOffset at)
+    /// <summary>
+    /// Takes a delivery: applied, held, or a repeat refused and counted. The message id is derived from the tenant, the app
+    /// and the delivery's inbox key (the route checks it is this delivery's), so the ledger's refusal of a repeated inbox
+    /// key is the refusal of a repeated id. Null when the app does not take such an event at all.
+    /// </summary>
+    public ApplyResult? Take(Delivery delivery, DateTimeOffset at)
     {
         lock (_gate)
         {
-            var seen = !_messages.Add(messageId);
+            if (ledger.Accepts(delivery) is false)
+            {
+                return null;
+            }
+
             var result = ledger.Receive(_books, delivery, at);
             _books.Outbox.Clear();
-            return seen && result.Status != ApplyStatus.Duplicate ? result with { Status = ApplyStatus.Duplicate } : result;
+            _now = at > _now ? at : _now;
+            return result;
         }
     }
 
-    /// <summary>The app's tables, held events and counts.</summary>
-    public AppSnapshot Snapshot(DateTimeOffset now)
+    /// <summary>The app's tables, held events and counts, as of the latest delivery it took.</summary>
+    public AppSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return ledger.Snapshot(_books, tenant, now, new OrderingOptions().HoldTimeout);
+            return ledger.Snapshot(_books, tenant, _now, new OrderingOptions().HoldTimeout);
         }
     }
 

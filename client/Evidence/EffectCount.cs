@@ -46,8 +46,8 @@ public static class EffectCount
         _ => false,
     };
 
-    /// <summary>Whether the attempt called the app at all: faults that fail before the app (network, timeout, server error, outage) never did, nor a remote app's refusal.</summary>
-    public static bool MayHaveReachedTarget(AttemptLine attempt) => attempt.Fault is not ("NetworkFailure" or "Timeout" or "ServerError" or "Outage") && !attempt.RefusedByApp;
+    /// <summary>Whether the attempt called the app at all: faults that fail before the app (network, timeout, server error, outage) never did, nor a request no connection carried.</summary>
+    public static bool MayHaveReachedTarget(AttemptLine attempt) => attempt.Fault is not ("NetworkFailure" or "Timeout" or "ServerError" or "Outage") && !attempt.NeverConnected;
 
     /// <summary>An injected duplicate or lost response that a real failure of the same attempt came before.</summary>
     public static bool Preempted(AttemptLine attempt) =>

@@ -26,8 +26,26 @@ public sealed class AppsHostClient : IAppRecords, IDisposable
     /// <summary>The URL at which the host serves <paramref name="app"/>.</summary>
     public static Uri EndpointOf(Uri host, string app) => new(host, $"apps/{Uri.EscapeDataString(app)}");
 
-    /// <summary>Checks the host answers and holds the same secret; an environment failure otherwise.</summary>
-    public async Task CheckAsync(CancellationToken cancellationToken) => await CallAsync(HttpMethod.Get, "admin/status", null, cancellationToken);
+    /// <summary>
+    /// Checks the host answers, holds the same secret, serves the catalog in <paramref name="catalogPath"/> and has no app
+    /// down (the control run must meet every app, and a rerun the same host): else the run does not start.
+    /// </summary>
+    public async Task CheckAsync(string catalogPath, CancellationToken cancellationToken)
+    {
+        var status = await ReadAsync<AppsHostStatusLine>("admin/status", cancellationToken);
+        if (status.Down.Count > 0)
+        {
+            throw new BadInputException($"the apps host at {_http.BaseAddress} has {string.Join(", ", status.Down)} down: bring it up (POST /admin/up) before a run");
+        }
+
+        var ours = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(catalogPath, cancellationToken)));
+        if (status.CatalogSha256 != ours)
+        {
+            throw new BadInputException($"the apps host at {_http.BaseAddress} serves another app catalog than {catalogPath}: start it with --apps {catalogPath}");
+        }
+    }
+
+    private sealed record AppsHostStatusLine(IReadOnlyList<string> Down, string CatalogSha256);
 
     /// <summary>Takes <paramref name="app"/> down (its route answers 503) or brings it back up.</summary>
     public async Task SwitchAsync(string app, bool down, CancellationToken cancellationToken) =>

@@ -19,8 +19,8 @@ public sealed record RemoteAppsChoice
     /// <summary>The secret's text as given, or null.</summary>
     public string? Secret { get; init; }
 
-    /// <summary>Whether any app is remote.</summary>
-    public bool Any => Endpoints.Count > 0 || AppsHost is not null;
+    /// <summary>Whether any app is remote: named here, or given an endpoint by <paramref name="catalog"/>.</summary>
+    public bool Any(AppCatalog catalog) => Endpoints.Count > 0 || AppsHost is not null || catalog.Apps.Values.Any(a => a.Endpoint is not null);
 
     /// <summary>Reads <c>app=URL</c> pairs; a malformed one, or an app named twice, is bad input.</summary>
     public static IReadOnlyDictionary<string, string> ParseEndpoints(IEnumerable<string> values)
@@ -56,7 +56,8 @@ public sealed record RemoteAppsChoice
                 ?? throw new BadInputException($"--apps-host: {problem}");
         }
 
-        var endpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        // The catalog's own endpoints first; an apps host serves every app; --app-endpoint has the last word.
+        var endpoints = catalog.Apps.Values.Where(a => a.Endpoint is not null).ToDictionary(a => a.Id, a => a.Endpoint!, StringComparer.Ordinal);
         if (host is not null)
         {
             foreach (var app in catalog.Apps.Keys)

@@ -27,11 +27,13 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         SignKey(options); // a bad key is refused before anything runs
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
         options.Mesh.CheckDatabase();
-        var remote = options.Remote.Any ? ResolveRemote(options, scenario) : null;
+        var catalog = scenario.Catalog ?? AppCatalog.Load(options.CatalogPath);
+        var remote = options.Remote.Any(catalog) ? ResolveRemote(options, catalog) : null;
         using var host = remote?.Host is { } url ? new AppsHostClient(url, remote.Secret) : null;
         if (host is not null)
         {
-            await host.CheckAsync(cancellationToken); // a host that is not there, or holds another secret, stops the run before it starts
+            // A host that is not there, holds another secret, serves another catalog or has an app down stops the run before it starts.
+            await host.CheckAsync(options.CatalogPath, cancellationToken);
         }
 
         await using var session = await options.Mesh.OpenAsync(
@@ -113,14 +115,14 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
     }
 
     /// <summary>The run's remote apps, checked against the scenario's catalog before anything runs; the made-up secret is shown once.</summary>
-    private RemoteAppsChoice.RemoteApps ResolveRemote(RunOptions options, Scenario scenario)
+    private RemoteAppsChoice.RemoteApps ResolveRemote(RunOptions options, AppCatalog catalog)
     {
         if (!options.Mesh.IsEmbedded)
         {
             throw new BadInputException("--app-endpoint and --apps-host give the embedded silo its remote apps; a silo of its own takes them from its configuration (Apex:Remote).");
         }
 
-        return options.Remote.Resolve(scenario.Catalog ?? AppCatalog.Load(options.CatalogPath), made =>
+        return options.Remote.Resolve(catalog, made =>
             progress.Phase($"no webhook secret given: this run signs with {made.Reveal()} (give your receiver this, or set --webhook-secret)"));
     }
 

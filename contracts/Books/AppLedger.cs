@@ -76,6 +76,15 @@ public sealed class AppLedger(AppDefinition app, AppCatalog catalog, ReactionCat
     public static IReadOnlyList<ApplyReceipt> Receipts(AppState books) =>
         books.Inbox.Values.OrderBy(r => r.AppliedAt).ThenBy(r => r.IdempotencyKey, StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Whether this app records <paramref name="delivery"/> at all: it has an effect for it whose key the payload holds, and
+    /// as a fallback it stands in for an app that takes it. The mesh routes nothing else here; a host that takes deliveries
+    /// from outside asks first.
+    /// </summary>
+    public bool Accepts(Delivery delivery) =>
+        app.EffectOf(delivery.Role, delivery.Envelope) is { } effect && effect.KeyOf(delivery.Envelope) is not null
+        && (delivery.StandsInFor is not { } target || catalog.Find(target)?.ConsumerEffect(delivery.Envelope.EventType)?.KeyOf(delivery.Envelope) is not null);
+
     private RecordEffect EffectOf(Delivery delivery) =>
         app.EffectOf(delivery.Role, delivery.Envelope)
         ?? throw new InvalidOperationException($"App '{app.Id}' has no effect for {delivery.Role} '{delivery.Envelope.EventType}'; the catalog changed under a running tenant.");

@@ -25,7 +25,7 @@ public sealed record HttpExchange(
         null => Error?.StartsWith(ConnectionRefused, StringComparison.Ordinal) == true ? RemoteAnswer.Refused : RemoteAnswer.NoAnswer,
         >= 200 and < 300 => RemoteAnswer.Taken,
         409 => RemoteAnswer.Duplicate,
-        429 or 503 => RemoteAnswer.Refused,
+        429 or 503 => RemoteAnswer.Unavailable,
         408 or >= 500 => RemoteAnswer.Failed,
         _ => RemoteAnswer.Permanent,
     };
@@ -40,8 +40,14 @@ public enum RemoteAnswer
     /// <summary>409: the app had it already.</summary>
     Duplicate,
 
-    /// <summary>429, 503 or a refused connection: the app did not take it, and says so; it counts toward the circuit.</summary>
+    /// <summary>No connection carried it (refused, or not opened within the connect timeout): it surely never reached the app.</summary>
     Refused,
+
+    /// <summary>
+    /// 429 or 503: the app says it is down or busy. It counts toward the circuit and marks an outage in the evidence, but
+    /// does not prove the request was not taken (a proxy answers 503 when the app behind it died mid-request).
+    /// </summary>
+    Unavailable,
 
     /// <summary>408 or another 5xx: it failed, and the app may or may not have taken it; it counts toward the circuit.</summary>
     Failed,

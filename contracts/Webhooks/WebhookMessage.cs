@@ -24,11 +24,12 @@ public static class WebhookMessage
     private const string AttemptAtAttribute = "apexattemptat";
 
     /// <summary>
-    /// The message id: derived from the tenant and the delivery's inbox key, so every attempt of one delivery (and only
-    /// those) carries it, and a receiver that deduplicates on it applies the delivery once.
+    /// The message id: derived from the tenant, the receiving app and the delivery's inbox key (the same for every target
+    /// of one event), so every attempt of one delivery (and only those) carries it, and a receiver that deduplicates on it,
+    /// even across the apps it serves, applies the delivery once.
     /// </summary>
-    public static string IdOf(string tenant, Delivery delivery) =>
-        "msg_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenant}\n{delivery.InboxKey}")))[..32];
+    public static string IdOf(string tenant, string app, Delivery delivery) =>
+        "msg_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenant}\n{app}\n{delivery.InboxKey}")))[..32];
 
     /// <summary>The body for one attempt of <paramref name="delivery"/> to <paramref name="tenant"/>'s app, made at <paramref name="attemptAt"/>.</summary>
     public static byte[] Write(string tenant, Delivery delivery, DateTimeOffset attemptAt)

@@ -14,6 +14,6 @@ public sealed record AttemptAnswer(bool Succeeded, ApplyStatus? Outcome, string?
     /// <summary>Whether the remote app refused the delivery for good (a 4xx other than 408, 409 and 429).</summary>
     public bool Permanent => Remote?.Answer == RemoteAnswer.Permanent;
 
-    /// <summary>Whether the remote app proved it never took the delivery (it refused the connection, or answered 429 or 503).</summary>
+    /// <summary>Whether the request surely never reached the remote app: no connection carried it.</summary>
     public bool NeverReached => Remote?.Answer == RemoteAnswer.Refused;
 }

@@ -381,13 +381,14 @@ public sealed class DeliveryGrain(
         telemetry.Attempted(CurrentTenant.Id, Target, item, item.Attempts[^1]);
         if (!mayHaveReachedBefore && item.MayHaveReached && answer.NeverReached)
         {
-            item.MayHaveReached = false; // set for this request alone, which the remote app refused: it may still fail over
+            item.MayHaveReached = false; // set for this request alone, which no connection carried: it may still fail over
         }
 
         var mustStore = await SettleAttemptAsync(item, decision.Fault, answer, now);
-        // A remote app's permanent refusal is an answer: the endpoint works, and the circuit hears a success.
-        var healthy = succeeded || answer.Permanent;
-        if (permit.Probe || (!healthy && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
+        // A remote app's permanent refusal says nothing of its health: the circuit does not hear it, unless it answered a
+        // probe, which then failed (a probe must succeed to close the circuit, as apex verify requires).
+        var reported = !answer.Permanent || permit.Probe;
+        if (permit.Probe || (reported && !succeeded && permit.Status == CircuitStatus.Closed && permit.ConsecutiveFailures + 1 >= CurrentTenant.Settings.Circuit.FailureThreshold))
         {
             // This outcome moves the circuit (a probe's closes or reopens it; this failure opens it), whose stored transition
             // names it: the attempts behind the move (this one, and those that rode on no write yet) are stored first, so no
@@ -395,8 +396,8 @@ public sealed class DeliveryGrain(
             await _journal.WriteAsync();
         }
 
-        var moved = !(healthy && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
-            && await circuit.RecordAsync(now, envelope.Id, healthy, error);
+        var moved = reported && !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
+            && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
         _circuitMoved |= moved;
         return mustStore || moved;
     }
@@ -465,7 +466,7 @@ public sealed class DeliveryGrain(
 
     /// <summary>
     /// Whether the attempt surely never reached the app: an injected outage, network failure or server error, or a remote
-    /// app's refusal (connection refused, 429, 503). A timeout may have, as may any other answer.
+    /// app that no connection reached. A timeout may have, as may any answer (a 503 too: a proxy says it after a crash).
     /// </summary>
     private static bool NeverReached(AttemptRecord attempt) =>
         !attempt.Succeeded && (attempt.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError
@@ -515,7 +516,7 @@ public sealed class DeliveryGrain(
         if (remoteApps.EndpointOf(Target) is { } endpoint)
         {
             var readTimeout = _attemptingAtOnce ? Options.AtOnceAttemptLimit : Options.AttemptTimeout;
-            return await remoteAttempt.SendAsync(endpoint, remoteApps.Secret!, TenantId, delivery, decision, now, Options, readTimeout, app);
+            return await remoteAttempt.SendAsync(endpoint, remoteApps.Secret!, TenantId, Target, delivery, decision, now, Options, readTimeout, app);
         }
 
         try

@@ -17,10 +17,10 @@ namespace ApexOrleans.Grains.Deliveries;
 public sealed class RemoteAttempt(WebhookSender sender)
 {
     /// <summary>Sends <paramref name="delivery"/> to <paramref name="endpoint"/> as <paramref name="decision"/> says, and records what it took in <paramref name="record"/>.</summary>
-    public async Task<AttemptAnswer> SendAsync(Uri endpoint, WebhookSecret secret, string tenant, Delivery delivery, ChaosDecision decision, DateTimeOffset now,
+    public async Task<AttemptAnswer> SendAsync(Uri endpoint, WebhookSecret secret, string tenant, string app, Delivery delivery, ChaosDecision decision, DateTimeOffset now,
         DeliveryOptions options, TimeSpan readTimeout, IAppGrain record)
     {
-        var first = await sender.PostAsync(endpoint, secret, tenant, delivery, now, options.ConnectTimeout, readTimeout);
+        var first = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout);
         var exchanges = new List<HttpExchange> { first };
         if (first.Answer is not (RemoteAnswer.Taken or RemoteAnswer.Duplicate))
         {
@@ -41,7 +41,7 @@ public sealed class RemoteAttempt(WebhookSender sender)
 
         if (decision.Fault == FaultKind.Duplicate)
         {
-            var second = await sender.PostAsync(endpoint, secret, tenant, delivery, now, options.ConnectTimeout, readTimeout);
+            var second = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout);
             exchanges.Add(second);
             if (second.Answer is RemoteAnswer.Taken or RemoteAnswer.Duplicate)
             {

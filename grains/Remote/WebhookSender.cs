@@ -34,12 +34,12 @@ public sealed class WebhookSender : IDisposable
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Sends <paramref name="delivery"/> of <paramref name="tenant"/>, attempted at <paramref name="attemptAt"/> on its clock, to <paramref name="endpoint"/>.</summary>
-    public async Task<HttpExchange> PostAsync(Uri endpoint, WebhookSecret secret, string tenant, Delivery delivery, DateTimeOffset attemptAt,
+    /// <summary>Sends <paramref name="delivery"/> of <paramref name="tenant"/> to its <paramref name="app"/> at <paramref name="endpoint"/>, attempted at <paramref name="attemptAt"/> on its clock.</summary>
+    public async Task<HttpExchange> PostAsync(Uri endpoint, WebhookSecret secret, string tenant, string app, Delivery delivery, DateTimeOffset attemptAt,
         TimeSpan connectTimeout, TimeSpan readTimeout)
     {
         var body = WebhookMessage.Write(tenant, delivery, attemptAt);
-        var id = WebhookMessage.IdOf(tenant, delivery);
+        var id = WebhookMessage.IdOf(tenant, app, delivery);
         var timestamp = _wallClock.GetUtcNow().ToUnixTimeSeconds(); // the receiver checks it against its own clock
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(WebhookMessage.ContentType);
@@ -75,12 +75,12 @@ public sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new HttpExchange(null, Elapsed(started), null, $"{e.HttpRequestError}: {e.Message}");
+            return new HttpExchange(null, Elapsed(started), null, $"no answer: {e.HttpRequestError}"); // its message names host and port: not in the evidence
         }
-        catch (IOException e)
+        catch (IOException)
         {
             // The answer broke off while its body was read: it may have been taken, as with no answer at all.
-            return new HttpExchange(null, Elapsed(started), null, $"the answer broke off: {e.Message}");
+            return new HttpExchange(null, Elapsed(started), null, "no answer: it broke off while its body was read");
         }
     }
 

@@ -6,6 +6,7 @@ using ApexOrleans.Client.Verification;
 using ApexOrleans.Contracts.Apps;
 using ApexOrleans.Contracts.Webhooks;
 using ApexOrleans.TestSupport;
+using Microsoft.AspNetCore.Http;
 
 namespace ApexOrleans.Client.Tests.RemoteApps;
 
@@ -47,13 +48,19 @@ public sealed class AppsHostDayTests
     }
 
     [Fact]
-    public async Task ARemoteAppThatRefusesEveryRequestFailsOverToItsFallback()
+    public async Task ARemoteAppThatNoConnectionReachesFailsOverToItsFallback()
     {
-        var secret = WebhookSecret.Generate();
-        await using var host = await AppsHost.StartAsync(new AppsHostOptions { Url = "http://127.0.0.1:0", Secret = secret, Down = ["careconnect"] }, TimeProvider.System);
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: every connection is refused
         using var folder = new TempFolder();
 
-        var outcome = await Apex.RunScenarioAsync(folder.Path, remote: new RemoteAppsChoice { AppsHost = host.Url, Secret = secret.Reveal() });
+        var outcome = await Apex.RunScenarioAsync(folder.Path, remote: new RemoteAppsChoice
+        {
+            Endpoints = new Dictionary<string, string> { ["careconnect"] = $"http://127.0.0.1:{port}/hooks" },
+            Secret = WebhookSecret.Generate().Reveal(),
+        });
 
         var deliveries = EvidenceBundle.ReadHistory(EvidenceBundle.Read(outcome.BundlePath)).Events.Where(e => e.Kind == "delivery").ToList();
         var handedOver = deliveries.Where(d => d.Target == "careconnect" && d.Role == "Target").ToList();
@@ -61,10 +68,48 @@ public sealed class AppsHostDayTests
         Assert.All(handedOver, d =>
         {
             Assert.Equal("carestandby", d.FailedOverTo);
-            Assert.All(d.Attempts, a => Assert.True(a.RefusedByApp || a.Fault is "NetworkFailure" or "ServerError", $"attempt {a.Number}: {a.Fault} {a.Error}"));
+            Assert.All(d.Attempts, a => Assert.True(a.NeverConnected || a.Fault is "NetworkFailure" or "ServerError", $"attempt {a.Number}: {a.Fault} {a.Error}"));
             Assert.Contains(deliveries, f => f.Target == "carestandby" && f.StandsInFor == "careconnect" && f.IdempotencyKey == d.IdempotencyKey && f.Status == "delivered");
         });
         Assert.Equal(CriterionStatus.Passed, outcome.Scorecard.Criteria.Single(c => c.Id == Scenarios.CriterionIds.Idempotency).Status);
+    }
+
+    [Fact]
+    public async Task A503IsNoProofTheAppNeverTookItSoTheDeliveryNeverFailsOver()
+    {
+        var secret = WebhookSecret.Generate();
+        await using var proxy = await TestReceiver.StartAsync(secret, (_, context) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable; // as a proxy answers when the app died mid-request
+            return Task.CompletedTask;
+        });
+        using var folder = new TempFolder();
+
+        var outcome = await Apex.RunScenarioAsync(folder.Path, remote: new RemoteAppsChoice
+        {
+            Endpoints = new Dictionary<string, string> { ["careconnect"] = proxy.Url + "/hooks" },
+            Secret = secret.Reveal(),
+        });
+
+        var deliveries = EvidenceBundle.ReadHistory(EvidenceBundle.Read(outcome.BundlePath)).Events.Where(e => e.Kind == "delivery").ToList();
+        var target = deliveries.Where(d => d.Target == "careconnect" && d.Role == "Target").ToList();
+        Assert.NotEmpty(target);
+        Assert.All(target, d => Assert.Null(d.FailedOverTo));
+        Assert.DoesNotContain(deliveries, d => d.Target == "carestandby");
+    }
+
+    [Fact]
+    public async Task AHostWithAnAppDownIsRefusedBeforeTheDayStarts()
+    {
+        var secret = WebhookSecret.Generate();
+        await using var host = await AppsHost.StartAsync(new AppsHostOptions { Url = "http://127.0.0.1:0", Secret = secret, Down = ["careconnect"] }, TimeProvider.System);
+        using var folder = new TempFolder();
+
+        var (exitCode, output) = await Apex.RunAsync("run", "--apps-host", host.Url, "--webhook-secret", secret.Reveal(), "--storage", "memory", "--out", folder.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("has careconnect down", Apex.Flat(output));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.zip"));
     }
 
     [Fact]

@@ -49,6 +49,31 @@ public sealed class OwnServiceTests
     }
 
     [Fact]
+    public async Task AnEndpointInTheCatalogMakesItsAppRemoteAndTheManifestSaysSo()
+    {
+        var secret = WebhookSecret.Generate();
+        await using var receiver = await TestReceiver.StartAsync(secret, (_, _) => Task.CompletedTask);
+        using var folder = new TempFolder();
+        var catalog = JsonNode.Parse(await File.ReadAllTextAsync(Contracts.Catalog.AppCatalog.DefaultPath))!;
+        catalog["apps"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "bright")!["endpoint"] = receiver.Url + "/bright?token=abc";
+        var catalogPath = Path.Combine(folder.Path, "apps.json");
+        await File.WriteAllTextAsync(catalogPath, catalog.ToJsonString());
+
+        var outcome = await new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
+        {
+            ScenarioPath = Apex.SarahsDay,
+            CatalogPath = catalogPath,
+            Mesh = new MeshTarget { Storage = "memory" },
+            OutputDirectory = folder.Path,
+            Remote = new RemoteAppsChoice { Secret = secret.Reveal() },
+        });
+
+        Assert.Contains(receiver.Requests, r => r.Path == "/bright" && r.SignatureHolds);
+        Assert.Equal(receiver.Url + "/bright", outcome.Manifest.Remote!.Endpoints["bright"]); // without its query
+        Assert.False(outcome.Manifest.Remote.Repeatable);
+    }
+
+    [Fact]
     public async Task AReceiverThatDeduplicatesOnTheMessageIdPassesEveryCriterion()
     {
         var secret = WebhookSecret.Generate();
