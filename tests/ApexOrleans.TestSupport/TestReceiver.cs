@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StandardWebhooks;
 
-namespace ApexOrleans.Client.Tests.RemoteApps;
+namespace ApexOrleans.TestSupport;
 
 /// <summary>
 /// A webhook receiver of a user's own, on loopback: it checks every request's signature with the StandardWebhooks package
