@@ -30,10 +30,11 @@ internal sealed class HostedBooks(string tenant, AppLedger ledger)
                 return null;
             }
 
+            var repeat = AppLedger.Holds(_books, delivery.InboxKey); // applied or held already: a repeat of its id
             var result = ledger.Receive(_books, delivery, at);
             _books.Outbox.Clear();
             _now = at > _now ? at : _now;
-            return result;
+            return repeat ? result with { Status = ApplyStatus.Duplicate } : result; // answered 409, also while it is held
         }
     }
 

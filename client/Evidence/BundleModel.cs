@@ -99,11 +99,11 @@ public sealed record AttemptLine(int Number, DateTimeOffset At, string Fault, bo
 {
     /// <summary>Whether a remote app was down for it: no connection reached it, or it answered 429 or 503.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool RefusedByApp => Fault == "None" && Http is [{ Answer: ApexOrleans.Contracts.Deliveries.RemoteAnswer.Refused or ApexOrleans.Contracts.Deliveries.RemoteAnswer.Unavailable }, ..];
+    public bool RefusedByApp => Http is [{ Answer: ApexOrleans.Contracts.Deliveries.RemoteAnswer.Refused or ApexOrleans.Contracts.Deliveries.RemoteAnswer.Unavailable }, ..];
 
     /// <summary>Whether the attempt's request surely never reached a remote app: no connection carried it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool NeverConnected => Fault == "None" && Http is [{ Answer: ApexOrleans.Contracts.Deliveries.RemoteAnswer.Refused }, ..];
+    public bool NeverConnected => Http is [{ Answer: ApexOrleans.Contracts.Deliveries.RemoteAnswer.Refused }, ..];
 }
 
 /// <summary>

@@ -19,8 +19,11 @@ public sealed record RemoteAppsChoice
     /// <summary>The secret's text as given, or null.</summary>
     public string? Secret { get; init; }
 
+    /// <summary>Whether the command line names remote apps (<c>--app-endpoint</c>, <c>--apps-host</c>).</summary>
+    public bool Named => Endpoints.Count > 0 || AppsHost is not null;
+
     /// <summary>Whether any app is remote: named here, or given an endpoint by <paramref name="catalog"/>.</summary>
-    public bool Any(AppCatalog catalog) => Endpoints.Count > 0 || AppsHost is not null || catalog.Apps.Values.Any(a => a.Endpoint is not null);
+    public bool Any(AppCatalog catalog) => Named || catalog.Apps.Values.Any(a => a.Endpoint is not null);
 
     /// <summary>Reads <c>app=URL</c> pairs; a malformed one, or an app named twice, is bad input.</summary>
     public static IReadOnlyDictionary<string, string> ParseEndpoints(IEnumerable<string> values)
@@ -31,7 +34,7 @@ public sealed record RemoteAppsChoice
             var at = value.IndexOf('=', StringComparison.Ordinal);
             if (at <= 0 || at == value.Length - 1)
             {
-                throw new BadInputException($"--app-endpoint {value}: give app=URL, e.g. flowbills=http://127.0.0.1:8080/hooks");
+                throw new BadInputException($"--app-endpoint: give app=URL, e.g. flowbills=http://127.0.0.1:8080/hooks (the value is not echoed: it may hold a token)");
             }
 
             if (!endpoints.TryAdd(value[..at], value[(at + 1)..]))

@@ -28,7 +28,8 @@ public sealed class ScenarioRunner(IRunProgress progress, TimeProvider wallClock
         OutputFolder.CheckWritable(options.OutputDirectory, "--out");
         options.Mesh.CheckDatabase();
         var catalog = scenario.Catalog ?? AppCatalog.Load(options.CatalogPath);
-        var remote = options.Remote.Any(catalog) ? ResolveRemote(options, catalog) : null;
+        // A silo of its own resolves the catalog's endpoints itself; only the embedded one, or explicit flags, need it here.
+        var remote = options.Remote.Any(catalog) && (options.Mesh.IsEmbedded || options.Remote.Named) ? ResolveRemote(options, catalog) : null;
         using var host = remote?.Host is { } url ? new AppsHostClient(url, remote.Secret) : null;
         if (host is not null)
         {

@@ -11,7 +11,8 @@ public static class AppEndpoint
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            return $"'{text}' is not an absolute http or https URL";
+            // Not echoed whole: a mistyped URL may still carry a password or a token.
+            return $"'{(text.Length > 12 ? text[..12] + "…" : text)}' is not an absolute http or https URL";
         }
 
         if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)

@@ -470,7 +470,7 @@ public sealed class DeliveryGrain(
     /// </summary>
     private static bool NeverReached(AttemptRecord attempt) =>
         !attempt.Succeeded && (attempt.Fault is FaultKind.Outage or FaultKind.NetworkFailure or FaultKind.ServerError
-            || (attempt.Fault == FaultKind.None && attempt.Http is [{ Answer: RemoteAnswer.Refused }, ..]));
+            || attempt.Http is [{ Answer: RemoteAnswer.Refused }, ..]); // whatever else the chaos drew, nothing was sent
 
     /// <summary>Whether an attempt with this injected fault fails before it calls the target app (every other one calls it).</summary>
     private static bool FailsBeforeTheApp(FaultKind fault) => fault is FaultKind.NetworkFailure or FaultKind.Timeout or FaultKind.ServerError or FaultKind.Outage;

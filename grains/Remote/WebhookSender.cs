@@ -28,6 +28,7 @@ public sealed class WebhookSender : IDisposable
             AllowAutoRedirect = false, // a 3xx is an answer (a permanent refusal), never a new URL to call
             UseCookies = false,
             UseProxy = false,
+            MaxResponseDrainSize = 0, // no reading past the cap to reuse the connection: a capped answer closes it
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = ConnectAsync,
         };

@@ -41,6 +41,22 @@ public sealed class AppsHostTests
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict), (taken, repeat));
     }
 
+    [Fact]
+    public async Task ARepeatOfAHeldDeliveryIsAnswered409NotTakenAgain()
+    {
+        var secret = WebhookSecret.Generate();
+        await using var host = await AppsHost.StartAsync(new AppsHostOptions { Url = "http://127.0.0.1:0", Secret = secret }, TimeProvider.System);
+        using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+        var payment = EnvelopeParser.Parse(
+            """{ "eventType": "flowbills:payment.received", "target": ["omnihub"], "idempotencyKey": "p-1", "payload": { "paymentId": "p-1", "invoiceId": "inv-9" } }""");
+        var delivery = new Delivery(payment, DeliveryRole.Source); // held: invoice inv-9 is not there yet
+
+        var first = await PostAsync(http, secret, "flowbills", delivery);
+        var repeat = await PostAsync(http, secret, "flowbills", delivery);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Conflict), (first, repeat));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:0/;http://0.0.0.0:0")]
     [InlineData("http://0.0.0.0:0")]
