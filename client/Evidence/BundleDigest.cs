@@ -6,7 +6,7 @@ namespace ApexOrleans.Client.Evidence;
 
 /// <summary>
 /// The digest of a bundle's deterministic part: events, receipts, injections, circuits, the final and control states,
-/// and the control's history, with wall-clock fields (<c>wallMs</c>) removed. Same scenario and seed give the same digest, whatever the
+/// and the control's history, with wall-clock fields (<c>wallMs</c>) and CloudEvents' trace context removed. Same scenario and seed give the same digest, whatever the
 /// storage or where the silo runs; <c>apex verify</c> recomputes it from the files.
 /// </summary>
 public static class BundleDigest
@@ -53,6 +53,13 @@ public static class BundleDigest
         {
             case JsonObject obj:
                 obj.Remove("wallMs");
+                if (obj.ContainsKey("specversion"))
+                {
+                    // A CloudEvent's trace context (Distributed Tracing extension) names spans, which differ every run.
+                    obj.Remove("traceparent");
+                    obj.Remove("tracestate");
+                }
+
                 foreach (var (_, child) in obj)
                 {
                     Strip(child);

@@ -246,7 +246,17 @@ public sealed record Manifest
     /// <summary>The run's remote apps; absent when every app was a grain of the mesh.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public RemoteAppsLine? Remote { get; init; }
+
+    /// <summary>What <c>traces.json</c> holds (outside the digest); absent in bundles from before runs kept traces.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public TracesLine? Traces { get; init; }
 }
+
+/// <summary>
+/// The run's traces as its manifest records them: how many traces and spans <c>traces.json</c> holds, and whether every
+/// silo that ran the day still held its spans when they were read (a silo lost mid-run takes the spans it kept along).
+/// </summary>
+public sealed record TracesLine(int Traces, int Spans, bool Complete);
 
 /// <summary>
 /// The remote apps of a run, as its manifest records them: each endpoint (without its query, where a token may sit), the

@@ -16,6 +16,9 @@ public static class EvidenceBundle
     /// <summary>The scenario file the run replayed, byte for byte; its SHA-256 is the manifest's <c>scenarioSha256</c>.</summary>
     public const string ScenarioFile = "scenario.json";
 
+    /// <summary>The run's traces as OTLP JSON: one trace per published event, its spans on the run's clock.</summary>
+    public const string TracesFile = "traces.json";
+
     /// <summary>The app catalog in force: the routes the scenario was checked against.</summary>
     public const string CatalogFile = "catalog.json";
 
@@ -68,7 +71,13 @@ public static class EvidenceBundle
             ExpectedNotExercised = run.Scenario.ExpectedNotExercised.Order(StringComparer.Ordinal).ToList(),
             Passed = scorecard.Passed,
             Remote = run.Remote,
+            Traces = run.Traces is { } traces ? new TracesLine(traces.Spans.Select(s => s.TraceId).Distinct().Count(), traces.Spans.Count, traces.Complete) : null,
         };
+        if (run.Traces is not null)
+        {
+            contents[TracesFile] = run.Traces.ToOtlpJson(run.RunId); // not in the digest: span ids and wall-clock runs differ every time
+        }
+
         contents["manifest.json"] = JsonSerializer.Serialize(manifest, BundleJson.Indented);
         return contents;
     }

@@ -74,6 +74,9 @@ public sealed record RunRecord
     /// <summary>Every delivery queue after the run.</summary>
     public required IReadOnlyDictionary<string, DeliveryQueueSnapshot> Queues { get; init; }
 
+    /// <summary>The spans the silos kept of the run's traces; null when none were read.</summary>
+    public ApexOrleans.Contracts.Diagnostics.TenantTraces? Traces { get; init; }
+
     /// <summary>The idempotency record of each published key.</summary>
     public required IReadOnlyDictionary<string, IdempotencyState?> Keys { get; init; }
 

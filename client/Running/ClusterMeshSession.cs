@@ -8,7 +8,9 @@ using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Envelope;
 using ApexOrleans.Contracts.Idempotency;
 using ApexOrleans.Contracts.Tenancy;
+using ApexOrleans.Contracts.Cluster;
 using ApexOrleans.Grains.Chaos;
+using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Grains.Persistence;
@@ -63,6 +65,7 @@ public sealed class ClusterMeshSession : IMeshSession
     /// <summary>How many times a run was configured again and resumed after its tenant's silo was lost.</summary>
     public int Resumes => _resumes;
 
+    private volatile bool _interrupted;
     private int _resumes;
 
     /// <inheritdoc />
@@ -192,6 +195,28 @@ public sealed class ClusterMeshSession : IMeshSession
         WithRecoveryAsync(tenant, () => _catalog.ReadEachAsync(app => _client.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()), cancellationToken);
 
     /// <inheritdoc />
+    public async Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken)
+    {
+        // Each active silo kept the spans of the grains it ran: asked one by one, as a silo's own ClusterView would.
+        var silos = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken);
+        var answered = new List<IReadOnlyList<TraceSpan>>();
+        var complete = true;
+        foreach (var silo in silos.Keys)
+        {
+            try
+            {
+                answered.Add(await _client.GetGrain<ISiloGrain>(silo.ToParsableString()).SpansAsync(tenant).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken));
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                complete = false;
+            }
+        }
+
+        return ClusterView.Merge(answered, complete && !_interrupted);
+    }
+
+    /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>
         WithRecoveryAsync(tenant, () => _client.GetGrain<IIdempotencyGrain>(MeshKeys.For(tenant, EventEnvelope.ScopeOf(sourceApp, key))).GetAsync(), cancellationToken);
 
@@ -244,6 +269,7 @@ public sealed class ClusterMeshSession : IMeshSession
             }
             catch (Exception e) when (IsSiloLoss(e) && TimeProvider.System.GetElapsedTime(started) < RecoveryTimeout)
             {
+                _interrupted = true; // a silo went: the spans it kept in memory went with it
                 await Task.Delay(RetryPause, cancellationToken);
                 if (e.Cause() is TenantNotHeldException && _runs.TryGetValue(tenant, out var run))
                 {

@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
+using ApexOrleans.Contracts.Cluster;
 using ApexOrleans.Grains.Cluster;
 using ApexOrleans.Grains.Publishing;
 using ApexOrleans.Grains.Remote;
@@ -131,6 +132,10 @@ public sealed class EmbeddedMeshSession : IMeshSession
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) =>
         Catalog.ReadEachAsync(app => Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
+
+    /// <inheritdoc />
+    public Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken) =>
+        _host.Services.GetRequiredService<IClusterView>().TracesAsync(tenant);
 
     /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>

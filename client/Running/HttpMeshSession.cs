@@ -173,6 +173,20 @@ public sealed class HttpMeshSession : IMeshSession
         await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantQueues, tenant), null, cancellationToken, tenant);
 
     /// <inheritdoc />
+    public async Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken)
+    {
+        using var response = await _connection.SendAsync(tenant,
+            () => Keys.AdminRequest(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantTraces, tenant), null), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The silo answered {(int)response.StatusCode} to GET {response.RequestMessage?.RequestUri}");
+        }
+
+        var traces = TenantTraces.FromOtlpJson(await response.Content.ReadAsStringAsync(cancellationToken));
+        return _connection.Interrupted ? traces with { Complete = false } : traces; // a silo that went took its spans along
+    }
+
+    /// <inheritdoc />
     public async Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken)
     {
         using var response = await _connection.SendAsync(tenant,

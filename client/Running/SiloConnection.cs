@@ -30,6 +30,9 @@ internal sealed class SiloConnection : IDisposable
     /// <summary>The runs to take up again on a silo that lost them.</summary>
     public ResumableRuns Runs { get; } = new();
 
+    /// <summary>Whether a request had to be sent again (the silo went away, or answered 503): what a silo kept in memory may be gone.</summary>
+    public bool Interrupted { get; private set; }
+
     /// <summary>The URL of the silo in use.</summary>
     public string Silo => _silos.Url;
 
@@ -98,6 +101,7 @@ internal sealed class SiloConnection : IDisposable
         {
             if (missed is not null)
             {
+                Interrupted = true;
                 await _silos.UseReadyAsync(cancellationToken);
                 await Keys.RefreshAsync(_silos.Current, cancellationToken); // a restarted development silo has new keys
                 await Runs.ResumeAsync(tenant, _silos.Current, Keys, cancellationToken);

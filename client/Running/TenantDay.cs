@@ -137,6 +137,7 @@ public sealed class TenantDay(IMeshSession session, TimeProvider wallClock, InPr
             Receipts = await records.ReceiptsAsync(tenant, cancellationToken),
             Circuits = await session.CircuitsAsync(tenant, cancellationToken),
             Queues = await session.QueuesAsync(tenant, cancellationToken),
+            Traces = await session.TracesAsync(tenant, cancellationToken),
             Keys = keys,
             FinalState = TenantStateReader.Canonical(apps),
             ControlState = controlState,

@@ -14,7 +14,8 @@ public sealed record InvariantCheck(string Name, bool Passed, string Detail);
 /// (<see cref="MetricsCheck"/>, <see cref="ScorecardCheck"/>),
 /// one effect per (idempotency key, app), every accepted event at every target (or shown queued or
 /// dead-lettered), legal circuit transitions, every injected fault matched by its outcome, the final state
-/// equal to the control, and every criterion's verdict backed by the evidence (<see cref="VerdictCheck"/>).
+/// equal to the control, every accepted event traced with its attempts (<see cref="TracesCheck"/>), and every criterion's verdict
+/// backed by the evidence (<see cref="VerdictCheck"/>).
 /// </summary>
 public static class BundleVerifier
 {
@@ -66,6 +67,7 @@ public static class BundleVerifier
             FromScenario(CircuitsCheck.Name, s => CircuitsCheck.Check(circuits, deliveries, new RunSettings().Circuit, s.Beats.Select(b => b.Time).ToList())),
             InjectionsMatched(injections, events, deliveries, applies),
             FinalEqualsControl(files),
+            Refusing(TracesCheck.Name, () => TracesCheck.Check(files, manifest, events)),
             VerdictCheck.Check(files["scorecard.json"], manifest, evidence),
         ];
     }

@@ -271,6 +271,8 @@ public sealed class AppLedger(AppDefinition app, AppCatalog catalog, ReactionCat
             CausationId = cause.Id,
             IdempotencyKey = key,
             Sequence = cause.Sequence,
+            TraceParent = cause.TraceParent, // in its cause's trace (the app names its reaction's own span when it has one)
+            TraceState = cause.TraceState,
         };
         var causeRecipients = cause.Targets.Append(cause.SourceApp).ToHashSet();
         var fanOut = published.Targets.Select(t => new OutboxTarget(t, causeRecipients.Contains(t) ? cause.ScopedId : null)).ToList();

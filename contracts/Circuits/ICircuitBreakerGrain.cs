@@ -7,8 +7,8 @@ public interface ICircuitBreakerGrain : IGrainWithStringKey
     /// <summary>Whether a call to the target may go now; an open circuit answers no with when to try again.</summary>
     Task<CircuitPermit> TryAcquireAsync(DateTimeOffset now, string eventId);
 
-    /// <summary>Reports the outcome of a call that was allowed; answers whether it moved the circuit (a transition, stored before the answer).</summary>
-    Task<bool> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause);
+    /// <summary>Reports the outcome of a call that was allowed; answers the transitions it made (stored before the answer), none if it did not move the circuit.</summary>
+    Task<IReadOnlyList<CircuitTransition>> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause);
 
     /// <summary>
     /// Forgets the failures counted since the circuit's last write: its queue lost its records of them (a crash, a reload),

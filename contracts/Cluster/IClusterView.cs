@@ -16,4 +16,7 @@ public interface IClusterView
 
     /// <summary>Delivery latency across silos, per <paramref name="slice"/> of wall-clock time since <paramref name="since"/>.</summary>
     Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice, DateTimeOffset since);
+
+    /// <summary>The spans every silo kept of <paramref name="tenant"/>'s traces (incomplete when a silo did not answer).</summary>
+    Task<TenantTraces> TracesAsync(string tenant);
 }

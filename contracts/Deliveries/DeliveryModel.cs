@@ -72,6 +72,10 @@ public sealed class DeliveryItem
     /// </summary>
     [Id(12)]
     public string? FailedOverTo { get; set; }
+
+    /// <summary>The W3C traceparent of its delivery span: every attempt, in any activation, is a child of it.</summary>
+    [Id(13)]
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>The queue of one target: stored as the items each turn changed (its journal) and, now and then, whole as a snapshot.</summary>

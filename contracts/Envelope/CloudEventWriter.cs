@@ -44,6 +44,16 @@ public static class CloudEventWriter
 
         writer.WriteString("idempotencykey", envelope.IdempotencyKey);
         writer.WriteNumber("sequence", envelope.Sequence);
+        if (envelope.TraceParent is not null)
+        {
+            writer.WriteString("traceparent", envelope.TraceParent); // the Distributed Tracing extension
+        }
+
+        if (envelope.TraceState is not null)
+        {
+            writer.WriteString("tracestate", envelope.TraceState);
+        }
+
         extensions?.Invoke(writer);
         writer.WriteEndObject();
     }

@@ -129,8 +129,35 @@ public static partial class EnvelopeParser
             CausationId = causationId,
             IdempotencyKey = idempotencyKey,
             Sequence = Sequence(json),
+            TraceParent = TraceParent(json, out var traceState),
+            TraceState = traceState,
         };
     }
+
+    /// <summary>The Distributed Tracing extension's <c>traceparent</c> and <c>tracestate</c>, checked as W3C Trace Context.</summary>
+    private static string? TraceParent(JsonElement json, out string? traceState)
+    {
+        var traceParent = OptionalString(json, "traceparent");
+        traceState = OptionalString(json, "tracestate");
+        if (traceParent is null)
+        {
+            return traceState is null ? null : throw Reject("invalid_field", "tracestate", "comes only with a traceparent");
+        }
+
+        if (traceParent.Length != 55 || !System.Diagnostics.ActivityContext.TryParse(traceParent, null, out _))
+        {
+            throw Reject("invalid_traceparent", "traceparent", $"'{Shorten(traceParent)}' is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)");
+        }
+
+        if (traceState is { Length: > 512 } || (traceState is not null && traceState.Any(char.IsControl)))
+        {
+            throw Reject("invalid_field", "tracestate", "must be at most 512 characters without control characters");
+        }
+
+        return traceParent;
+    }
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>The id given to an envelope published without one: stable for the same app and idempotency key.</summary>
     public static string DerivedId(string sourceApp, string idempotencyKey)

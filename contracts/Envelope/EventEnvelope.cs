@@ -55,6 +55,17 @@ public sealed record EventEnvelope
     public long Sequence { get; init; }
 
     /// <summary>
+    /// The W3C trace context the event travels in (CloudEvents Distributed Tracing extension, <c>traceparent</c>): the
+    /// publisher's when it sent one, then the mesh's publish span. Never part of its identity, fingerprint or digest.
+    /// </summary>
+    [Id(11)]
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>, if any.</summary>
+    [Id(12)]
+    public string? TraceState { get; init; }
+
+    /// <summary>
     /// The key within its idempotency scope, the source app (a tenant's grains add the tenant): two apps may use the same
     /// key without meeting, as CloudEvents makes <c>source</c> + <c>id</c> an event's identity.
     /// </summary>

@@ -68,6 +68,9 @@ public static partial class ApiRoutes
     /// <summary>A tenant's delivery queues.</summary>
     public const string TenantQueues = "/{tenant}/queues";
 
+    /// <summary>A tenant's traces as OTLP JSON (under <see cref="Tenants"/>).</summary>
+    public const string TenantTraces = "/{tenant}/traces";
+
     /// <summary>The receipt of one idempotency key of a source app (the key may hold slashes).</summary>
     public const string PublishReceipt = "/{tenant}/receipts/{app}/{**key}";
 

@@ -50,7 +50,8 @@ public sealed record PublishReceipt(
     string SourceApp,
     IReadOnlyList<string> Targets,
     DateTimeOffset AcceptedAt,
-    PublishStatus Status)
+    PublishStatus Status,
+    string? TraceParent = null)
 {
     /// <summary>The receipt <paramref name="envelope"/>'s publish gets once accepted, before the time of acceptance is known.</summary>
     public static PublishReceipt ToAccept(string tenant, EventEnvelope envelope) =>
@@ -59,7 +60,7 @@ public sealed record PublishReceipt(
 
 /// <summary>The answer of an idempotency grain to a claim, at <paramref name="At"/> on the tenant's clock.</summary>
 [GenerateSerializer]
-public sealed record IdempotencyClaim(ClaimOutcome Outcome, PublishReceipt? Receipt, string? OriginalEventId, DateTimeOffset At);
+public sealed record IdempotencyClaim(ClaimOutcome Outcome, PublishReceipt? Receipt, string? OriginalEventId, DateTimeOffset At, string? TraceParent = null);
 
 /// <summary>One refused reuse of a key: when, and why.</summary>
 [GenerateSerializer]

@@ -31,13 +31,17 @@ public static class WebhookMessage
     public static string IdOf(string tenant, string app, Delivery delivery) =>
         "msg_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenant}\n{app}\n{delivery.InboxKey}")))[..32];
 
-    /// <summary>The body for one attempt of <paramref name="delivery"/> to <paramref name="tenant"/>'s app, made at <paramref name="attemptAt"/>.</summary>
-    public static byte[] Write(string tenant, Delivery delivery, DateTimeOffset attemptAt)
+    /// <summary>
+    /// The body for one attempt of <paramref name="delivery"/> to <paramref name="tenant"/>'s app, made at <paramref name="attemptAt"/>;
+    /// its <c>traceparent</c> is the attempt's span (<paramref name="traceParent"/>) when given, so the app continues the trace there.
+    /// </summary>
+    public static byte[] Write(string tenant, Delivery delivery, DateTimeOffset attemptAt, string? traceParent = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            CloudEventWriter.Write(writer, delivery.Envelope, w =>
+            var envelope = traceParent is null ? delivery.Envelope : delivery.Envelope with { TraceParent = traceParent };
+            CloudEventWriter.Write(writer, envelope, w =>
             {
                 w.WriteString(TenantAttribute, tenant);
                 w.WriteString(RoleAttribute, delivery.Role.ToString().ToLowerInvariant());

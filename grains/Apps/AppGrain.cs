@@ -3,6 +3,7 @@ using ApexOrleans.Contracts.Catalog;
 using ApexOrleans.Contracts.Deliveries;
 using ApexOrleans.Grains.Chaos;
 using ApexOrleans.Grains.Deliveries;
+using ApexOrleans.Grains.Diagnostics;
 using ApexOrleans.Grains.Persistence;
 using ApexOrleans.Grains.Placement;
 using ApexOrleans.Contracts.Books;
@@ -101,17 +102,29 @@ public sealed class AppGrain(
     private async Task<ApplyResult> ApplyOnceAsync(Delivery delivery)
     {
         var now = CurrentTenant.Clock.GetUtcNow();
-        var repeat = AppLedger.Holds(Books, delivery.InboxKey);
-        var result = _ledger.Receive(Books, delivery, now);
-        // A duplicate or a hold changes the state too (its count, its waiting list); a repeat is stored by its key alone.
-        await WriteAsync(repeat ? new AppJournalEntry { Repeat = delivery.InboxKey, At = now } : new AppJournalEntry { Delivery = delivery, At = now });
-        if (result.Status == ApplyStatus.Applied)
+        var span = ApplySpans.Start(TenantId, _app.Id, delivery, RequestContext.Get(MeshTracing.CallerKey) as string, now);
+        try
         {
-            crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
-            NotifyDispatcher();
-        }
+            var repeat = AppLedger.Holds(Books, delivery.InboxKey);
+            var outboxBefore = Books.Outbox.Count;
+            var result = _ledger.Receive(Books, delivery, now);
+            ApplySpans.Reactions(span, TenantId, Books.Outbox, outboxBefore, result, now);
+            // A duplicate or a hold changes the state too (its count, its waiting list); a repeat is stored by its key alone.
+            await WriteAsync(repeat ? new AppJournalEntry { Repeat = delivery.InboxKey, At = now } : new AppJournalEntry { Delivery = delivery, At = now });
+            if (result.Status == ApplyStatus.Applied)
+            {
+                crash.Pass("app.after-commit"); // the effect and its receipt are stored; the answer has not gone back
+                NotifyDispatcher();
+            }
 
-        return result;
+            ApplySpans.End(span, result, now);
+            return result;
+        }
+        catch (Exception e)
+        {
+            ApplySpans.Failed(span, e, now);
+            throw;
+        }
     }
 
     /// <summary>Writes <paramref name="entry"/>, what the app just took, as the next journal entry; acknowledged outbox entries leave the store with it.</summary>

@@ -88,8 +88,9 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
     }
 
     /// <inheritdoc />
-    public async Task<bool> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause)
+    public async Task<IReadOnlyList<CircuitTransition>> RecordAsync(DateTimeOffset now, string eventId, bool succeeded, string? cause)
     {
+        var before = Circuit.Transitions.Count;
         var moved = EndBreakIfOver(now);
         if (succeeded)
         {
@@ -117,12 +118,14 @@ public sealed class CircuitBreakerGrain([PersistentState("circuit")] IPersistent
             }
         }
 
-        if (moved)
+        if (!moved)
         {
-            await StoreAsync();
+            return [];
         }
 
-        return moved;
+        var made = Circuit.Transitions.GetRange(before, Circuit.Transitions.Count - before);
+        await StoreAsync();
+        return made;
     }
 
     /// <inheritdoc />

@@ -49,6 +49,17 @@ public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService 
     /// <inheritdoc />
     public async Task<IReadOnlyList<LatencyPoint>> LatencySeriesAsync(TimeSpan slice, DateTimeOffset since) =>
         MeshTelemetry.SeriesOf((await AskEachAsync(s => s.LatencySamplesAsync(since))).Answers.Values.SelectMany(s => s), slice);
+
+    /// <inheritdoc />
+    public async Task<TenantTraces> TracesAsync(string tenant)
+    {
+        var answers = await AskEachAsync(s => s.SpansAsync(tenant));
+        return Merge(answers.Answers.Values, answers.Unreached.Count == 0);
+    }
+
+    /// <summary>One tenant's spans as several silos kept them: each span once (ids are unique), by start.</summary>
+    public static TenantTraces Merge(IEnumerable<IReadOnlyList<TraceSpan>> silos, bool complete) =>
+        new([.. silos.SelectMany(s => s).DistinctBy(s => s.SpanId).OrderBy(s => s.Start).ThenBy(s => s.End)], complete);
 }
 
 /// <summary>What the silos answered, by silo address, and the silos that did not.</summary>

@@ -11,7 +11,7 @@ namespace ApexOrleans.Grains.Cluster;
 
 /// <summary>Reads and sets this silo's memory for the rest of the cluster; it holds nothing of its own.</summary>
 [SiloPinnedPlacement, Reentrant]
-public sealed class SiloGrain(FaultSwitchboard faults, MeshStatsReader stats, MeshTenants tenants, MeshTelemetry telemetry) : Grain, ISiloGrain
+public sealed class SiloGrain(FaultSwitchboard faults, MeshStatsReader stats, MeshTenants tenants, MeshTelemetry telemetry, TraceRecorder traces) : Grain, ISiloGrain
 {
     /// <inheritdoc />
     public Task<FaultSet> ApplyFaultsAsync(FaultSet set)
@@ -32,4 +32,7 @@ public sealed class SiloGrain(FaultSwitchboard faults, MeshStatsReader stats, Me
 
     /// <inheritdoc />
     public Task<LatencySample[]> LatencySamplesAsync(DateTimeOffset since) => Task.FromResult(telemetry.LatencySamples().Where(s => s.At >= since).ToArray());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TraceSpan>> SpansAsync(string tenant) => Task.FromResult(traces.Spans(tenant));
 }

@@ -59,6 +59,7 @@ public sealed class DeliveryGrain(
     private DeliveryHistory _history = null!;
     private string? _fallback;
     private CompetingDeliveries _competing = null!;
+    private DeliverySpans _spans = null!;
 
     private DeliveryQueueState Queue => _journal.State;
 
@@ -93,6 +94,7 @@ public sealed class DeliveryGrain(
         var app = catalog.Find(Target);
         _fallback = app?.Fallback;
         _competing = new CompetingDeliveries(app);
+        _spans = new DeliverySpans(TenantId, Target);
         ScheduleNext(); // items left from before a restart resume
         ReportDepth();
     }
@@ -103,6 +105,7 @@ public sealed class DeliveryGrain(
     {
         telemetry.QueueDepthChanged(-_reportedDepth);
         _reportedDepth = 0;
+        _spans?.Deactivated(Queue.Pending);
         if (!_memoryUntrusted)
         {
             await _journal.StoreLeftoversOnceAsync(cancellationToken); // if not, lost as with a crash: the targets refuse their deliveries again
@@ -140,6 +143,7 @@ public sealed class DeliveryGrain(
             InjectedDelay = delay,
             NextDueAt = now + delay,
         };
+        _spans.Enqueued(item);
         Queue.Pending.Add(item);
         _journal.Touch(item);
         if (delay == TimeSpan.Zero && Queue.Pending.Count == 1 && delivery.Role != DeliveryRole.Fallback && !CurrentTenant.Timeline.IsVirtual)
@@ -206,6 +210,7 @@ public sealed class DeliveryGrain(
             {
                 Queue.Enqueued.Remove(item.Delivery.InboxKey);
                 Queue.Pending.Remove(item);
+                _spans.Withdrawn(item);
                 if (item.Attempts.Count > 0)
                 {
                     await ForgetUnstoredFailuresAsync(); // the circuit counted the attempts taken back with it
@@ -373,8 +378,34 @@ public sealed class DeliveryGrain(
             _journal.Touch(item); // it changes again below: the turn's own write carries that
         }
 
+        var span = _spans.Attempting(item, number, decision, permit, now);
+        try
+        {
+            return await AttemptThroughAsync(item, circuit, now, permit, decision, sequence, mayHaveReachedBefore, span);
+        }
+        finally
+        {
+            // A timed-out attempt held its caller for the whole timeout: the span shows it on the run's clock.
+            var end = decision.Fault == FaultKind.Timeout ? now + Options.AttemptTimeout : CurrentTenant.Clock.GetUtcNow();
+            if (item.Attempts.Count == number)
+            {
+                DeliverySpans.Attempted(span, item.Attempts[^1], end);
+            }
+            else
+            {
+                MeshTracing.Drop(span); // it failed before it was an attempt the queue records
+            }
+        }
+    }
+
+    /// <summary>The attempt <see cref="AttemptAsync"/> let through: sent, recorded, settled, and reported to the circuit.</summary>
+    private async Task<bool> AttemptThroughAsync(DeliveryItem item, ICircuitBreakerGrain circuit, DateTimeOffset now, CircuitPermit permit, ChaosDecision decision,
+        long sequence, bool mayHaveReachedBefore, System.Diagnostics.Activity? span)
+    {
+        var envelope = item.Delivery.Envelope;
+        var number = item.Attempts.Count + 1;
         var started = wallClock.GetTimestamp();
-        var answer = await SendAsync(item.Delivery, decision, now);
+        var answer = await SendAsync(item.Delivery, decision, now, MeshTracing.ParentOf(span));
         var (succeeded, outcome, error) = (answer.Succeeded, answer.Outcome, answer.Error);
         item.Attempts.Add(new AttemptRecord(number, now, decision.Fault, decision.Fault == FaultKind.None ? null : decision.Reason, succeeded, permit.Probe, error, outcome,
             wallClock.GetElapsedTime(started).TotalMilliseconds, sequence, answer.Http));
@@ -396,8 +427,10 @@ public sealed class DeliveryGrain(
             await _journal.WriteAsync();
         }
 
-        var moved = reported && !(succeeded && permit.SuccessChangesNothing) // a success on a healthy circuit is not reported: it changes nothing
-            && await circuit.RecordAsync(now, envelope.Id, succeeded, error);
+        // A success on a healthy circuit is not reported: it changes nothing.
+        var transitions = reported && !(succeeded && permit.SuccessChangesNothing) ? await circuit.RecordAsync(now, envelope.Id, succeeded, error) : [];
+        DeliverySpans.CircuitMoved(span, transitions);
+        var moved = transitions.Count > 0;
         _circuitMoved |= moved;
         return mustStore || moved;
     }
@@ -413,6 +446,7 @@ public sealed class DeliveryGrain(
         {
             item.Outcome = answer.Outcome;
             item.CompletedAt = now;
+            _spans.Ended(item, "delivered", now);
             Queue.Pending.Remove(item);
             Queue.Delivered.Add(item);
             Queue.DeliveredCount++;
@@ -425,6 +459,7 @@ public sealed class DeliveryGrain(
                 ? $"the app refused it for good ({answer.Error}); its answer's body is kept with attempt {number}"
                 : $"{number} attempts failed; last: {answer.Error}";
             item.CompletedAt = now;
+            _spans.Ended(item, "dead-letter", now);
             Queue.Pending.Remove(item);
             Queue.DeadLetters.Add(item);
             return true;
@@ -497,6 +532,7 @@ public sealed class DeliveryGrain(
         Queue.Pending.Remove(item);
         Queue.Delivered.Add(item);
         Queue.FailedOverCount++;
+        _spans.Ended(item, "failed-over", now, item.FailedOverTo);
         telemetry.FailedOver(CurrentTenant.Id, Target, item.FailedOverTo!, item);
     }
 
@@ -504,19 +540,39 @@ public sealed class DeliveryGrain(
     /// The chaos filter between delivery and the target app: what the fault does to the call, to the app's grain or, for a
     /// remote app, to its endpoint (<see cref="RemoteAttempt"/>).
     /// </summary>
-    private async Task<AttemptAnswer> SendAsync(Delivery delivery, ChaosDecision decision, DateTimeOffset now)
+    private async Task<AttemptAnswer> SendAsync(Delivery delivery, ChaosDecision decision, DateTimeOffset now, string? traceParent)
     {
         if (FailsBeforeTheApp(decision.Fault))
         {
             return new(false, null, $"{decision.Fault}: {decision.Reason}");
         }
 
+        // The app's apply continues the attempt's span: the call carries it, as HTTP carries a traceparent header.
+        if (traceParent is null)
+        {
+            return await SendToAppAsync(delivery, decision, now, traceParent);
+        }
+
+        RequestContext.Set(MeshTracing.CallerKey, traceParent);
+        try
+        {
+            return await SendToAppAsync(delivery, decision, now, traceParent);
+        }
+        finally
+        {
+            RequestContext.Remove(MeshTracing.CallerKey);
+        }
+    }
+
+    private async Task<AttemptAnswer> SendToAppAsync(Delivery delivery, ChaosDecision decision, DateTimeOffset now, string? traceParent)
+    {
+
         var app = GrainFactory.GetGrain<IAppGrain>(this.GetPrimaryKeyString());
         crash.Pass("delivery.before-apply");
         if (remoteApps.EndpointOf(Target) is { } endpoint)
         {
             var readTimeout = _attemptingAtOnce ? Options.AtOnceAttemptLimit : Options.AttemptTimeout;
-            return await remoteAttempt.SendAsync(endpoint, remoteApps.Secret!, TenantId, Target, delivery, decision, now, Options, readTimeout, app);
+            return await remoteAttempt.SendAsync(endpoint, remoteApps.Secret!, TenantId, Target, delivery, decision, now, Options, readTimeout, app, traceParent);
         }
 
         try

@@ -16,11 +16,14 @@ namespace ApexOrleans.Grains.Deliveries;
 /// </summary>
 public sealed class RemoteAttempt(WebhookSender sender)
 {
-    /// <summary>Sends <paramref name="delivery"/> to <paramref name="endpoint"/> as <paramref name="decision"/> says, and records what it took in <paramref name="record"/>.</summary>
+    /// <summary>
+    /// Sends <paramref name="delivery"/> to <paramref name="endpoint"/> as <paramref name="decision"/> says, in the trace of the attempt's span
+    /// <paramref name="traceParent"/>, and records what it took in <paramref name="record"/>.
+    /// </summary>
     public async Task<AttemptAnswer> SendAsync(Uri endpoint, WebhookSecret secret, string tenant, string app, Delivery delivery, ChaosDecision decision, DateTimeOffset now,
-        DeliveryOptions options, TimeSpan readTimeout, IAppGrain record)
+        DeliveryOptions options, TimeSpan readTimeout, IAppGrain record, string? traceParent = null)
     {
-        var first = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout);
+        var first = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout, traceParent);
         var exchanges = new List<HttpExchange> { first };
         if (first.Answer is not (RemoteAnswer.Taken or RemoteAnswer.Duplicate))
         {
@@ -41,7 +44,7 @@ public sealed class RemoteAttempt(WebhookSender sender)
 
         if (decision.Fault == FaultKind.Duplicate)
         {
-            var second = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout);
+            var second = await sender.PostAsync(endpoint, secret, tenant, app, delivery, now, options.ConnectTimeout, readTimeout, traceParent);
             exchanges.Add(second);
             if (second.Answer is RemoteAnswer.Taken or RemoteAnswer.Duplicate)
             {

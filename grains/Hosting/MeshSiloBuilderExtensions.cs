@@ -53,6 +53,8 @@ public static class MeshSiloBuilderExtensions
         services.AddSingleton(sp => new ReactionCatalog(sp.GetRequiredService<AppCatalog>(), ReactionCatalog.BuiltIn));
         services.AddSingleton<MeshTenants>();
         services.AddSingleton<MeshTelemetry>();
+        services.AddOptions<TraceRecorderOptions>();
+        services.AddSingleton<TraceRecorder>();
         services.AddSingleton<FaultSwitchboard>();
         services.AddOptions<MeshClusterOptions>();
         services.AddOptions<StateJournalOptions>().Validate(o => { o.Validate(); return true; });

@@ -10,7 +10,7 @@ using ApexOrleans.Grains.Remote;
 namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>
-/// At silo start: loads and checks the app catalog, the reactions and the remote apps' endpoints (a bad file stops the silo then, not at the
+/// At silo start: starts keeping spans, loads and checks the app catalog, the reactions and the remote apps' endpoints (a bad file stops the silo then, not at the
 /// first event), and wakes the default tenant, whose publishers have no runner to resume them after a restart. The
 /// wake-up runs in the background and is retried until storage answers, so a silo whose database is down still
 /// starts and reports itself not ready.
@@ -25,6 +25,7 @@ internal sealed class MeshStartupCheck(IServiceProvider services, TimeProvider c
         services.GetRequiredService<AppCatalog>();
         services.GetRequiredService<ReactionCatalog>();
         services.GetRequiredService<RemoteApps>(); // a bad endpoint or a missing webhook secret stops the silo now
+        services.GetRequiredService<Diagnostics.TraceRecorder>(); // listening before the first span
         _waking = WakeDefaultTenantAsync(_stopping.Token);
         return Task.CompletedTask;
     }

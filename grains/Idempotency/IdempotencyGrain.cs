@@ -71,7 +71,7 @@ public sealed class IdempotencyGrain(
             Entry.ClaimedBy = claimant;
             Entry.Publish ??= publish with { EventId = Entry.EventId, AcceptedAt = default, Status = PublishStatus.Accepted }; // a claim stored before keys kept it
             await state.WriteOrRevertAsync(DeactivateOnIdle);
-            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Entry.EventId, now);
+            return new IdempotencyClaim(ClaimOutcome.Resumed, null, Entry.EventId, now, Entry.Publish.TraceParent);
         }
         else
         {
@@ -85,7 +85,7 @@ public sealed class IdempotencyGrain(
         }
 
         await state.WriteOrRevertAsync(DeactivateOnIdle);
-        return new IdempotencyClaim(outcome, Entry.Receipt, Entry.EventId, now);
+        return new IdempotencyClaim(outcome, Entry.Receipt, Entry.EventId, now, Entry.Publish?.TraceParent);
     }
 
     /// <inheritdoc />

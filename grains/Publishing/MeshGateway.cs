@@ -41,26 +41,43 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         var scopedKey = MeshKeys.For(tenant, envelope.ScopedKey);
         using var turn = await _turns.TakeAsync(scopedKey).ConfigureAwait(false);
         var key = grains.GetGrain<IIdempotencyGrain>(scopedKey);
-        var publish = PublishReceipt.ToAccept(tenant, envelope);
-        var claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), publish, incarnation.Id).ConfigureAwait(false);
+        var span = PublishSpan.Begin(tenant, envelope);
+        IdempotencyClaim claim;
+        try
+        {
+            claim = await key.ClaimAsync(PayloadFingerprint.Of(envelope), PublishReceipt.ToAccept(tenant, envelope) with { TraceParent = span.TraceParent },
+                incarnation.Id).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            span.Abandon(); // the key never answered: nothing happened on the tenant's clock
+            throw;
+        }
+
+        span.Claimed(claim);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Duplicate:
+                span.Ended("duplicate", claim.At);
                 return claim.Receipt! with { Status = PublishStatus.Duplicate };
             case ClaimOutcome.InProgress:
+                span.Ended("in-progress", claim.At);
                 return new PublishReceipt(tenant, claim.OriginalEventId!, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
-                    envelope.Targets, claim.At, PublishStatus.InProgress);
+                    envelope.Targets, claim.At, PublishStatus.InProgress, claim.TraceParent);
             case ClaimOutcome.Conflict:
+                span.Ended("conflict", claim.At, refused: true);
                 throw new PublishRejectedException(new PublishRejection("idempotency_conflict", "idempotencyKey",
                     $"'{envelope.IdempotencyKey}' was already used by '{envelope.SourceApp}' for a different payload (event {claim.OriginalEventId}); nothing was changed"));
             case ClaimOutcome.Expired:
+                span.Ended("expired", claim.At, refused: true);
                 throw new PublishRejectedException(new PublishRejection("idempotency_key_expired", "idempotencyKey",
                     $"'{envelope.IdempotencyKey}' is past its retention; a used key is never executed again"));
         }
 
         // Claimed or Resumed: enqueueing is idempotent, so resuming a claim cut short cannot deliver twice.
         crash.Pass("gateway.after-claim");
-        envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id };
+        // The event travels on in the publish span's trace (the publisher's own context stays its parent).
+        envelope = envelope with { Id = claim.OriginalEventId ?? envelope.Id, TraceParent = span.TraceParent ?? envelope.TraceParent, TraceState = span.TraceParent is null ? envelope.TraceState : null };
         try
         {
             // Accepted on the tenant's clock, by the queue that holds it durably: the key learns that time from the queue
@@ -68,12 +85,14 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
             var acceptedAt = await grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, envelope.SourceApp))
                 .EnqueueAsync(new Delivery(envelope, DeliveryRole.Source)).ConfigureAwait(false);
             crash.Pass("gateway.after-enqueue");
-            var receipt = publish with { EventId = envelope.Id, AcceptedAt = acceptedAt };
+            var receipt = PublishReceipt.ToAccept(tenant, envelope) with { AcceptedAt = acceptedAt, TraceParent = span.TraceParent };
+            span.Ended("accepted", acceptedAt);
             telemetry.Published(receipt, receipt.AcceptedAt);
             return receipt;
         }
-        catch
+        catch (Exception e)
         {
+            span.Failed(e, claim.At);
             await ReleaseAsync(key).ConfigureAwait(false);
             throw;
         }

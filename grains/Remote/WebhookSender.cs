@@ -31,15 +31,19 @@ public sealed class WebhookSender : IDisposable
             MaxResponseDrainSize = 0, // no reading past the cap to reuse the connection: a capped answer closes it
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = ConnectAsync,
+            ActivityHeadersPropagator = null, // the traceparent header is the attempt's span, set below, not the ambient activity's
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Sends <paramref name="delivery"/> of <paramref name="tenant"/> to its <paramref name="app"/> at <paramref name="endpoint"/>, attempted at <paramref name="attemptAt"/> on its clock.</summary>
+    /// <summary>
+    /// Sends <paramref name="delivery"/> of <paramref name="tenant"/> to its <paramref name="app"/> at <paramref name="endpoint"/>, attempted at
+    /// <paramref name="attemptAt"/> on its clock, in the trace of <paramref name="traceParent"/> (the attempt's span), if any.
+    /// </summary>
     public async Task<HttpExchange> PostAsync(Uri endpoint, WebhookSecret secret, string tenant, string app, Delivery delivery, DateTimeOffset attemptAt,
-        TimeSpan connectTimeout, TimeSpan readTimeout)
+        TimeSpan connectTimeout, TimeSpan readTimeout, string? traceParent = null)
     {
-        var body = WebhookMessage.Write(tenant, delivery, attemptAt);
+        var body = WebhookMessage.Write(tenant, delivery, attemptAt, traceParent);
         var id = WebhookMessage.IdOf(tenant, app, delivery);
         var timestamp = _wallClock.GetUtcNow().ToUnixTimeSeconds(); // the receiver checks it against its own clock
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
@@ -48,6 +52,10 @@ public sealed class WebhookSender : IDisposable
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookHeaders.Signature, WebhookSignature.Sign(secret, id, timestamp, body));
         request.Options.Set(ConnectTimeoutKey, connectTimeout);
+        if (traceParent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent); // W3C propagation, the same context as the body's
+        }
 
         var started = _wallClock.GetTimestamp();
         using var timeout = new CancellationTokenSource(readTimeout, _wallClock);

@@ -34,6 +34,9 @@ public static class TenantEndpoints
         tenants.MapGet(ApiRoutes.TenantQueues, (string tenant, AppCatalog catalog, IGrainFactory grains) =>
                 ForEachApp(tenant, catalog, app => grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()))
             .WithSummary("Every target's delivery queue: pending, delivered history, dead letters");
+        tenants.MapGet(ApiRoutes.TenantTraces, async Task<IResult> (string tenant, IClusterView cluster) =>
+                Valid(tenant) ?? TypedResults.Text((await cluster.TracesAsync(tenant)).ToOtlpJson(tenant), "application/json"))
+            .WithSummary("The tenant's traces as OTLP JSON, as every silo kept them: one trace per published event, its spans on the run's clock");
         tenants.MapGet(ApiRoutes.PublishReceipt, async Task<IResult> (string tenant, string app, string key, AppCatalog catalog, IGrainFactory grains) =>
             {
                 if ((Valid(tenant) ?? KnownApp(app, catalog)) is { } invalid)

@@ -23,7 +23,7 @@ public sealed class RunnerTests
         {
             Assert.Equal(
                 ["catalog.json", "circuits.json", "control-state.json", "control/circuits.json", "control/events.jsonl", "control/injections.jsonl", "control/receipts.jsonl",
-                    "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json", "receipts.jsonl", "scenario.json", "scorecard.json"],
+                    "events.jsonl", "final-state.json", "injections.jsonl", "manifest.json", "metrics.json", "receipts.jsonl", "scenario.json", "scorecard.json", "traces.json"],
                 zip.Entries.Select(e => e.FullName).Order());
         }
 
