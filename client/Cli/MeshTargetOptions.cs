@@ -28,6 +28,12 @@ internal sealed class MeshTargetOptions
         Description = "A remote silo in production mode: JSON file { \"admin\": …, \"apps\": { app: key } }. A local development silo gives its keys itself.",
     };
 
+    private readonly Option<string?> _otlp = new("--otlp")
+    {
+        Description = "Send the embedded silo's spans and metrics to an OTLP collector, e.g. http://127.0.0.1:4317 (gRPC; OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf for :4318). " +
+            "Default $OTEL_EXPORTER_OTLP_ENDPOINT; without either, nothing is exported (the bundle's traces.json is written either way). A silo at --silo exports with its own --Apex:Otlp.",
+    };
+
     private readonly Option<string?>? _cluster;
 
     private readonly Option<string>? _clusterId;
@@ -50,7 +56,7 @@ internal sealed class MeshTargetOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        Option?[] options = [_silo, _storage, _database, _keys, _cluster, _clusterId];
+        Option?[] options = [_silo, _storage, _database, _keys, _otlp, _cluster, _clusterId];
         foreach (var option in options.OfType<Option>())
         {
             command.Options.Add(option);
@@ -64,6 +70,7 @@ internal sealed class MeshTargetOptions
         Storage = result.GetValue(_storage)!,
         Database = result.GetValue(_database),
         KeysFile = result.GetValue(_keys),
+        Otlp = result.GetValue(_otlp),
         Cluster = _cluster is null ? null : result.GetValue(_cluster),
         ClusterId = _clusterId is null ? Defaults.ClusterId : result.GetValue(_clusterId)!,
     };

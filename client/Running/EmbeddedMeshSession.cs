@@ -59,10 +59,19 @@ public sealed class EmbeddedMeshSession : IMeshSession
             o.Endpoints = endpoints.ToDictionary(e => e.Key, e => e.Value.ToString());
         });
 
-    /// <summary>Starts a silo with the mesh on <paramref name="storage"/>; <paramref name="configure"/> may tune it further (a load shortens idle collection).</summary>
-    public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
+    /// <summary>
+    /// Starts a silo with the mesh on <paramref name="storage"/>; <paramref name="configure"/> may tune it further (a load shortens idle
+    /// collection); with <paramref name="collector"/>, its spans and metrics go there over OTLP.
+    /// </summary>
+    public static async Task<EmbeddedMeshSession> StartAsync(GrainStorageChoice storage, string catalogPath, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null,
+        Uri? collector = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        if (collector is not null)
+        {
+            builder.Services.AddMeshOpenTelemetry("apex-run", collector); // flushed when the session disposes the host
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.AddPrivateMeshSilo(storage, catalogPath);

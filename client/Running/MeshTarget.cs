@@ -1,3 +1,4 @@
+using ApexOrleans.Grains.Hosting;
 using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Running;
@@ -26,6 +27,9 @@ public sealed record MeshTarget
     /// <summary>The cluster id of <see cref="Cluster"/>.</summary>
     public string ClusterId { get; init; } = "apex";
 
+    /// <summary>The OTLP collector the embedded silo sends its spans and metrics to (else $OTEL_EXPORTER_OTLP_ENDPOINT; else none).</summary>
+    public string? Otlp { get; init; }
+
     /// <summary>Whether the mesh is a silo this process starts: no silo URL and no cluster given.</summary>
     public bool IsEmbedded => Cluster is null && !NamesSilo;
 
@@ -38,6 +42,20 @@ public sealed record MeshTarget
     /// <summary>Refuses (<see cref="BadInputException"/>) a target that names both a silo and a cluster, or a cluster's gateways that do not parse.</summary>
     public void Validate()
     {
+        if (Otlp is { Length: > 0 } && !IsEmbedded)
+        {
+            throw new BadInputException("--otlp exports the embedded silo's telemetry; a silo at --silo or a cluster exports its own (--Apex:Otlp, or OTEL_EXPORTER_OTLP_ENDPOINT where it runs).");
+        }
+
+        try
+        {
+            _ = MeshOpenTelemetry.CollectorOf(Otlp);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"--otlp: {e.Message}");
+        }
+
         if (Cluster is null)
         {
             return;
@@ -93,7 +111,7 @@ public sealed record MeshTarget
     {
         { Cluster: { } gateways } => await ClusterMeshSession.ConnectAsync(gateways, ClusterId, catalogPath, cancellationToken),
         { IsEmbedded: true } => await EmbeddedMeshSession.StartAsync(
-            GrainStorageChoice.Named(Storage, Database, defaultSqliteFile), catalogPath, cancellationToken, configureEmbedded),
+            GrainStorageChoice.Named(Storage, Database, defaultSqliteFile), catalogPath, cancellationToken, configureEmbedded, MeshOpenTelemetry.CollectorOf(Otlp)),
         _ => await HttpMeshSession.ConnectAsync(Silo, KeysFile, new SiloRetryOptions(), clock, cancellationToken),
     };
 }

@@ -8,7 +8,7 @@ using ApexOrleans.Contracts.Cluster;
 
 namespace ApexOrleans.Silo.Endpoints;
 
-/// <summary>What the dashboard watches: recent activity, its live stream (server-sent events), latency over time; and /metrics.</summary>
+/// <summary>What the dashboard watches: recent activity, its live stream (server-sent events), latency over time.</summary>
 public static class ActivityEndpoints
 {
     /// <summary>Maps the endpoints.</summary>
@@ -34,8 +34,6 @@ public static class ActivityEndpoints
             .WithSummary("For a browser's EventSource, which cannot send headers: an HttpOnly cookie that opens the stream for 60 s");
         StreamSessions.RequireAdminKeyOrSession(group.MapGet(ApiRoutes.ActivityStream, StreamAsync))
             .WithSummary("Server-sent events: each activity as it happens (admin key, or the cookie of POST …/stream-sessions)");
-        routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4"))
-            .WithTags("metrics").WithSummary("Prometheus text format: events, attempts, deliveries, circuit transitions, latency, activations");
     }
 
     private static async Task StreamAsync(HttpContext context, string? tenant, ISiloActivity silo, CancellationToken cancellationToken)

@@ -56,13 +56,12 @@ public static class SiloHost
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
-        builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.AddSiloOpenTelemetry(MeshOpenTelemetry.CollectorOf(options.Otlp));
         builder.Services.AddSingleton<StreamSessions>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ApiKeyRing>(); // production without keys stops here, before listening
-        _ = app.Services.GetRequiredService<PrometheusExporter>(); // listening before the first measurement
         var activations = app.Services.GetRequiredService<Orleans.Runtime.IActivationWorkingSet>();
         app.Services.GetRequiredService<MeshTelemetry>().Observe("apex.activations", () => activations.Count, "Grain activations in memory");
         if (!options.IsProduction)
@@ -83,6 +82,7 @@ public static class SiloHost
         app.MapRunEndpoints();
         app.MapTenantEndpoints();
         app.MapActivityEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics"); // the mesh's meter, Orleans' and ASP.NET Core's
         app.MapFaultEndpoints();
         app.MapExperimentEndpoints();
         app.MapRuntimeDashboard(options);

@@ -17,6 +17,9 @@ public sealed class SiloOptions
     /// <summary>SQLite file, or PostgreSQL connection string (default: APEX_POSTGRES).</summary>
     public string? Database { get; set; }
 
+    /// <summary>An OTLP collector to send spans and metrics to (default: OTEL_EXPORTER_OTLP_ENDPOINT; none, off).</summary>
+    public string? Otlp { get; set; }
+
     /// <summary>How silos find each other: localhost (this silo alone, the default) or postgres (a membership table in the PostgreSQL of <see cref="Database"/> or APEX_POSTGRES).</summary>
     public string Cluster { get; set; } = "localhost";
 
