@@ -46,6 +46,12 @@ function renderRuns() {
   const sc = selected.scorecard;
   card.replaceChildren(
     el("h3", { textContent: `Scorecard of ${selected.runId}: ${sc.passed ? "PASSED" : "FAILED"}` }),
+    el("div", { className: "beats" }, el("span", { className: "muted", textContent: "beats (click for the trace): " }), ...(sc.beats || []).map((b) => {
+      const chip = el("button", { type: "button", className: `badge ${b.passed ? "passed" : "failed"}`, textContent: `${b.beat}`, title: b.title || "" });
+      chip.dataset.testid = `beat-${b.beat}`;
+      chip.onclick = () => showTrace({ beat: b.beat }).catch((e) => { $("trace").textContent = `error: ${e.message}`; });
+      return chip;
+    })),
     el("ul", { className: "criteria" }, ...sc.criteria.map((c) => {
       // status is passed, failed or not-exercised; scorecards from before it have only passed
       const status = c.status || (c.passed ? "passed" : "failed");
@@ -114,8 +120,13 @@ function renderLatency(points) {
 
 function addFeed(item) {
   const feed = $("feed");
-  feed.prepend(el("li", { className: item.kind, textContent:
-    `${item.runTime.substring(11, 19)} [${item.tenant}] ${item.kind} ${item.subject}: ${item.detail}` }));
+  const entry = el("li", { className: item.kind + (item.traceId ? " traced" : ""), textContent:
+    `${item.runTime.substring(11, 19)} [${item.tenant}] ${item.kind} ${item.subject}: ${item.detail}` });
+  if (item.traceId) {
+    entry.title = "click for its trace";
+    entry.onclick = () => showTrace({ traceId: item.traceId, tenant: item.tenant }).catch((e) => { $("trace").textContent = `error: ${e.message}`; });
+  }
+  feed.prepend(entry);
   while (feed.children.length > 200) feed.lastChild.remove();
 }
 
@@ -152,6 +163,78 @@ async function pollFeed() {
   if (tenant !== state.tenant) return;
   $("feed").replaceChildren();
   recent.forEach(addFeed);
+}
+
+// OTLP JSON attributes as a plain object.
+const attrs = (list) => Object.fromEntries((list || []).map((a) => [a.key, Object.values(a.value)[0]]));
+const nanos = (text) => BigInt(text);
+const clock = (ns) => new Date(Number(ns / 1000000n)).toISOString().substring(11, 23);
+
+// The waterfall of one trace of the tenant: found by its id (a feed entry) or by its beat (the scorecard); spans on the
+// run's clock, nested under their parents, faults, refusals and circuit moves as marks, the circuit's state at each attempt.
+async function showTrace(which) {
+  const tenant = which.tenant || state.tenant;
+  const otlp = await api(`/api/v1/tenants/${encodeURIComponent(tenant)}/traces`);
+  const spans = otlp.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).map((s) => ({ ...s, a: attrs(s.attributes) }));
+  const traceId = which.traceId || spans.find((s) => !s.parentSpanId && s.name.startsWith("publish ") && String(s.a["apex.beat"]) === String(which.beat))?.traceId;
+  const section = $("trace-section"), view = $("trace");
+  section.hidden = false;
+  if (!traceId) { view.textContent = `no trace of beat ${which.beat} kept by the silos`; view.dataset.traceId = ""; return; }
+  const trace = spans.filter((s) => s.traceId === traceId);
+  const ids = new Set(trace.map((s) => s.spanId));
+  const children = new Map();
+  for (const s of trace) {
+    const parent = s.parentSpanId && ids.has(s.parentSpanId) ? s.parentSpanId : "";
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent).push(s);
+  }
+  const start = trace.reduce((m, s) => (nanos(s.startTimeUnixNano) < m ? nanos(s.startTimeUnixNano) : m), nanos(trace[0].startTimeUnixNano));
+  const end = trace.reduce((m, s) => (nanos(s.endTimeUnixNano) > m ? nanos(s.endTimeUnixNano) : m), nanos(trace[0].endTimeUnixNano));
+  // A virtual clock stands still within a beat: a trace that took no time on it is drawn as one instant, not stretched.
+  const instant = end - start < 1000000n;
+  const range = instant ? 1n : end - start;
+  const pct = (ns) => (instant ? 0 : Number(((ns - start) * 10000n) / range) / 100);
+  const rows = [];
+  const walk = (parent, depth) => {
+    for (const s of (children.get(parent) || []).sort((x, y) => (nanos(x.startTimeUnixNano) < nanos(y.startTimeUnixNano) ? -1 : 1))) {
+      rows.push(spanRow(s, depth, pct));
+      walk(s.spanId, depth + 1);
+    }
+  };
+  walk("", 0);
+  $("trace-title").textContent = `${traceId} · ${instant ? `all at ${clock(start)}` : `${clock(start)} → ${clock(end)}`} (run clock) · ${trace.length} spans`;
+  view.dataset.traceId = traceId;
+  view.replaceChildren(el("div", { className: "waterfall" }, ...rows));
+  section.scrollIntoView({ block: "nearest" });
+}
+
+function spanRow(s, depth, pct) {
+  const status = s.a["apex.publish.status"] || s.a["apex.claim.outcome"] || s.a["apex.delivery.status"] || s.a["apex.apply.outcome"]
+    || (s.a["apex.attempt.succeeded"] === undefined ? "" : s.a["apex.attempt.succeeded"] ? "ok" : "failed");
+  const marks = (s.events || []).map((e) => {
+    const a = attrs(e.attributes);
+    const text = e.name === "apex.duplicate.refused" ? "duplicate refused"
+      : e.name === "apex.fault" ? `fault ${a["apex.fault.kind"]}`
+      : e.name === "apex.circuit.transition" ? `circuit ${a["apex.circuit.from"]} → ${a["apex.circuit.to"]}`
+      : e.name === "apex.delivery.failed_over" ? `failed over to ${a["apex.fallback"]}` : e.name;
+    return el("span", { className: `mark ${e.name.replaceAll(".", "-")}`, textContent: text, title: `${clock(nanos(e.timeUnixNano))} ${JSON.stringify(a)}` });
+  });
+  const left = pct(nanos(s.startTimeUnixNano)), width = Math.max(0.6, pct(nanos(s.endTimeUnixNano)) - left);
+  const error = s.status && s.status.code === 2;
+  const row = el("div", { className: `span${error ? " error" : ""}` },
+    el("div", { className: "label", style: `padding-left:${depth * 1.1}rem`, title: JSON.stringify(s.a, null, 1) },
+      el("span", { textContent: s.name }),
+      status ? el("span", { className: "muted", textContent: ` ${status}` }) : "",
+      s.a["apex.circuit.state"] ? el("span", { className: `badge ${s.a["apex.circuit.state"]}`, textContent: s.a["apex.circuit.state"] }) : "",
+      ...marks),
+    el("div", { className: "lane" }, el("div", { className: "bar", style: `left:${Math.min(left, 99.6)}%;width:${width}%`,
+      title: `${clock(nanos(s.startTimeUnixNano))} → ${clock(nanos(s.endTimeUnixNano))}${s.status && s.status.message ? " · " + s.status.message : ""}` })),
+    el("div", { className: "muted time", textContent: clock(nanos(s.startTimeUnixNano)) }));
+  row.dataset.testid = "span";
+  row.dataset.name = s.name;
+  row.dataset.status = status;
+  row.dataset.events = (s.events || []).map((e) => e.name).join(",");
+  return row;
 }
 
 function renderSilos(reports) {
@@ -205,6 +288,7 @@ async function tick(task, every) {
   const info = await (await fetch("/api/v1/info")).json();
   $("silo-info").textContent = `v${info.version.split("+")[0]} · ${info.mode} mode · ${info.storage} storage · ${info.apps.length} apps`;
   $("follow").onchange = (e) => { state.follow = e.target.checked; };
+  $("trace-close").onclick = () => { $("trace-section").hidden = true; };
   $("tenant").onchange = (e) => { $("follow").checked = state.follow = false; selectTenant(e.target.value); };
   try { renderSilos(await api("/api/v1/activity/silos")); } catch (e) { $("silo-info").textContent = `error: ${e.message}`; }
   if (state.silos < 2) await openStream();

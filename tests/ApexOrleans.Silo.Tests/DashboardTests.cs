@@ -60,6 +60,51 @@ public sealed class DashboardTests
     }
 
     [SkippableFact]
+    public async Task BeatTwelvesTraceShowsThePaymentsDuplicatePublishRefusedInItsWaterfall()
+    {
+        Skip.If(!File.Exists(Chromium) && !PostgresFixture.InCi, $"{Chromium} is not installed (apt-get install -y chromium).");
+        using var folder = new TempFolder();
+        await using var silo = await RunningSilo.StartAsync();
+        var outcome = await new ScenarioRunner(SilentProgress.Instance, TimeProvider.System).RunAsync(new RunOptions
+        {
+            ScenarioPath = Path.Combine(AppContext.BaseDirectory, "scenarios", "sarahs-day.json"),
+            Mesh = new MeshTarget { Silo = silo.Url },
+            OutputDirectory = folder.Path,
+        });
+        var spans = PlainOtlp.Read(Client.Evidence.EvidenceBundle.Read(outcome.BundlePath)["traces.json"]);
+        var payment = spans.Single(s => s.Parent is null && s.Attributes["apex.beat"] == "12");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1700 } });
+        await page.GotoAsync(silo.Url);
+        await Expect(page.Locator($"[data-testid=run-{outcome.Manifest.RunId}]")).ToHaveAttributeAsync("data-result", "passed", new() { Timeout = 15_000 });
+        await page.Locator("[data-testid=beat-12]").ClickAsync();
+
+        var trace = page.Locator("[data-testid=trace]");
+        await Expect(trace).ToHaveAttributeAsync("data-trace-id", payment.TraceId, new() { Timeout = 10_000 });
+        var spansShown = trace.Locator("[data-testid=span]");
+        await Expect(spansShown).ToHaveCountAsync(spans.Count(s => s.TraceId == payment.TraceId));
+        // The second publish of the payment, refused by its idempotency claim, inside the payment's own trace.
+        await Expect(trace.Locator("[data-testid=span][data-name='publish flowbills:payment.received'][data-status=duplicate]")).ToHaveCountAsync(1);
+        var refused = trace.Locator("[data-testid=span][data-name='claim sarahs-day/pay-001'][data-status=Duplicate][data-events='apex.duplicate.refused']");
+        await Expect(refused).ToHaveCountAsync(1);
+        await Expect(refused).ToContainTextAsync("duplicate refused");
+        await Expect(trace.Locator("[data-testid=span][data-name='apply flowc']").First).ToContainTextAsync("Applied");
+
+        var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        await page.Locator("#trace-section").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(artifacts, "trace-beat-12.png") });
+
+        // An entry of the live feed opens its own trace.
+        var entry = page.Locator("[data-testid=feed] li.traced").Filter(new() { HasText = "publish trutalk:trust.verified" }).First;
+        await entry.ClickAsync();
+        var trust = spans.Single(s => s.Parent is null && s.Attributes["apex.beat"] == "7");
+        await Expect(trace).ToHaveAttributeAsync("data-trace-id", trust.TraceId, new() { Timeout = 10_000 });
+        await Expect(trace.Locator("[data-testid=span][data-events*='apex.circuit.transition']").First).ToBeVisibleAsync();
+        await page.Locator("#trace-section").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(artifacts, "trace-beat-7.png") });
+    }
+
+    [SkippableFact]
     public async Task TheDashboardShowsAnExperimentsFaultWhileItIsOnAndItsRecordOnceItEnds()
     {
         Skip.If(!File.Exists(Chromium) && !PostgresFixture.InCi, $"{Chromium} is not installed (apt-get install -y chromium).");

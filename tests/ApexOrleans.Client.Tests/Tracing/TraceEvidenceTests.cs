@@ -21,7 +21,7 @@ public sealed class TraceEvidenceTests
         using var folder = new TempFolder();
         var outcome = await Apex.RunScenarioAsync(folder.Path, storage: "sqlite");
         var files = EvidenceBundle.Read(outcome.BundlePath);
-        var spans = PlainOtlp(files["traces.json"]);
+        var spans = PlainOtlp.Read(files["traces.json"]);
         var events = files["events.jsonl"].Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
 
         var accepted = events.Where(e => Text(e, "kind") == "publish" && Text(e, "status") == "accepted").Select(e => Text(e, "eventId")).ToList();
@@ -95,7 +95,7 @@ public sealed class TraceEvidenceTests
             Secret = secret.Reveal(),
         });
 
-        var spans = PlainOtlp(EvidenceBundle.Read(outcome.BundlePath)["traces.json"]);
+        var spans = PlainOtlp.Read(EvidenceBundle.Read(outcome.BundlePath)["traces.json"]);
         var attempts = spans.Where(s => s.Name == "attempt flowc").ToDictionary(s => s.SpanId);
         var ours = receiver.Requests.Where(r => JsonNode.Parse(r.Body)!["apextenant"]!.GetValue<string>() == outcome.Manifest.RunId).ToList(); // not the control run's
         Assert.NotEmpty(ours);
@@ -106,28 +106,6 @@ public sealed class TraceEvidenceTests
             Assert.True(attempts.TryGetValue(parts[2], out var attempt), $"{traceparent} names no attempt span of flowc");
             Assert.Equal(attempt.TraceId, parts[1]);
         }
-    }
-
-    /// <summary>Spans read from OTLP JSON with nothing but a JSON parser, as any trace viewer would.</summary>
-    internal static List<PlainSpan> PlainOtlp(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.GetProperty("resourceSpans").EnumerateArray()
-            .SelectMany(r => r.GetProperty("scopeSpans").EnumerateArray())
-            .SelectMany(s => s.GetProperty("spans").EnumerateArray())
-            .Select(s => new PlainSpan(
-                s.GetProperty("traceId").GetString()!, s.GetProperty("spanId").GetString()!,
-                s.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null, s.GetProperty("name").GetString()!,
-                DateTimeOffset.UnixEpoch.AddTicks(long.Parse(s.GetProperty("startTimeUnixNano").GetString()!) / 100),
-                s.GetProperty("attributes").EnumerateArray().ToDictionary(a => a.GetProperty("key").GetString()!, a => Value(a.GetProperty("value"))),
-                s.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList()))
-            .ToList();
-    }
-
-    private static string Value(JsonElement value)
-    {
-        var property = value.EnumerateObject().Single();
-        return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
     }
 
     private static string? Text(JsonNode? node, string field) => node?[field]?.GetValue<string>();
@@ -142,7 +120,4 @@ public sealed class TraceEvidenceTests
 
         return Assert.Single(BundleVerifier.Verify(edited), c => c.Name == TracesCheck.Name);
     }
-
-    /// <summary>A span as plain OTLP JSON has it.</summary>
-    internal sealed record PlainSpan(string TraceId, string SpanId, string? Parent, string Name, DateTimeOffset Start, Dictionary<string, string> Attributes, List<string> Events);
 }
