@@ -33,7 +33,7 @@ public class MeshPaths
     {
         var options = new Harness.BenchOptions();
         _envelope = MeshDays.Load(options.ScenarioPath, options.CatalogPath).Beats[0];
-        _cloudEvent = CloudEventWriter.ToJson(_envelope);
+        _cloudEvent = System.Text.Encoding.UTF8.GetString(MeshCloudEvents.Encode(_envelope));
         _chaos = new SeededChaosPolicy(new ChaosSettings { Seed = 42, TimeoutRate = 0.1, NetworkFailureRate = 0.1, ServerErrorRate = 0.1, DuplicateRate = 0.1, ResponseLostRate = 0.05 });
         _silo = BenchSilo.StartAsync(GrainStorageChoice.Memory(), options.CatalogPath).GetAwaiter().GetResult();
         _silo.Gateway.PublishAsync("micro", _envelope).GetAwaiter().GetResult();

@@ -44,7 +44,7 @@ public static class HttpSuite
             var target = new HttpTarget(session, app.Services.GetRequiredService<MeshTenants>());
             await using var bare = await BareHttpEndpoint.StartAsync();
             using var http = new HttpClient { BaseAddress = new Uri(bare.Url) };
-            var bodies = days.Beats.Select(CloudEventWriter.ToJson).ToArray();
+            var bodies = days.Beats.Select(b => Encoding.UTF8.GetString(MeshCloudEvents.Encode(b))).ToArray();
             async Task Post(int client, long i)
             {
                 using var content = new StringContent(bodies[i % bodies.Length], Encoding.UTF8, "application/cloudevents+json");

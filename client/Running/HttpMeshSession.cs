@@ -103,7 +103,7 @@ public sealed class HttpMeshSession : IMeshSession
         {
             var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Events)
             {
-                Content = new StringContent(CloudEventWriter.ToJson(envelope), Encoding.UTF8, "application/cloudevents+json"),
+                Content = new ByteArrayContent(MeshCloudEvents.Encode(envelope)) { Headers = { ContentType = new(MeshCloudEvents.StructuredMediaType) } },
             };
             request.Headers.Authorization = new("Bearer", Keys.PublishKey(tenant, envelope.SourceApp)); // read anew: a recovery may bring new keys
             request.Headers.Add(TenantHeader, tenant);

@@ -72,76 +72,140 @@ public static partial class EnvelopeParser
             throw Reject("malformed_envelope", "$", $"an envelope is a JSON object, not {ConfigJson.Describe(json.ValueKind)}");
         }
 
-        var cloudEvent = json.TryGetProperty("specversion", out _);
-        if (cloudEvent && OptionalString(json, "specversion") != "1.0")
+        if (json.TryGetProperty("specversion", out _))
         {
-            throw Reject("unsupported_specversion", "specversion", "only CloudEvents specversion \"1.0\" is accepted");
+            if (OptionalString(json, "specversion") != "1.0")
+            {
+                throw Reject("unsupported_specversion", "specversion", "only CloudEvents specversion \"1.0\" is accepted");
+            }
+
+            // The SDK reads the CloudEvent (and refuses what CloudEvents does not allow); the mesh's checks follow.
+            var cloudEvent = MeshCloudEvents.DecodeStructured(json, DerivedIdOf, out var targetsArray);
+            return FromCloudEvent(cloudEvent, targetsArray is { } array ? TargetList(array, "targets") : null, meshKeys);
         }
 
-        var eventType = RequiredString(json, cloudEvent ? "type" : "eventType");
-        if (!TrySplitEventType(eventType, out var typeApp, out _))
+        var eventType = RequiredString(json, "eventType");
+        var typeApp = AppOfType(eventType, "eventType");
+        var data = Property(json, "payload") ?? Property(json, "data");
+        var targets = Property(json, "target") ?? Property(json, "targets")
+            ?? throw Reject("missing_field", "target", "is required: the app or apps the event goes to");
+        return Checked(new RawEnvelope(
+            eventType, OptionalString(json, "app") ?? OptionalString(json, "sourceApp") ?? typeApp, "app", data, "payload", TargetList(targets, "target"), "target",
+            RequiredString(json, "idempotencyKey"), OptionalString(json, "id"), OptionalString(json, "correlationId"), OptionalString(json, "causationId"),
+            Time(json), OptionalString(json, "subject"), Sequence(json), OptionalString(json, "traceparent"), OptionalString(json, "tracestate")), meshKeys);
+    }
+
+    /// <summary>
+    /// Reads a binary-mode CloudEvent (its attributes in <c>ce-*</c> <paramref name="headers"/>, its data the body) through the
+    /// SDK, then checks it as any envelope.
+    /// </summary>
+    public static EventEnvelope ParseBinary(IEnumerable<KeyValuePair<string, string>> headers, string? contentType, ReadOnlyMemory<byte> body) =>
+        FromCloudEvent(MeshCloudEvents.DecodeBinary(headers, contentType, body), targets: null, meshKeys: false);
+
+    /// <summary>A CloudEvent the SDK read, as an envelope: the mesh's checks on its attributes, each refusal naming the attribute.</summary>
+    private static EventEnvelope FromCloudEvent(CloudNative.CloudEvents.CloudEvent cloudEvent, List<string>? targets, bool meshKeys)
+    {
+        var eventType = cloudEvent.Type!;
+        var sourceApp = SourceFromUri(cloudEvent.Source!.OriginalString);
+        JsonElement? data = cloudEvent.Data switch
         {
-            throw Reject("invalid_event_type", cloudEvent ? "type" : "eventType",
-                $"'{eventType}' is not of the form app:entity.action (lower case, e.g. flowbills:invoice.created)");
+            JsonElement element => element,
+            null => null,
+            _ => throw Reject("invalid_payload", "data", $"must be a JSON object (datacontenttype application/json), not {cloudEvent.DataContentType}"),
+        };
+        targets ??= MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.Targets) is { } list
+            ? [.. list.Split(',')]
+            : throw Reject("missing_field", "targets", "is required: the app or apps the event goes to (comma-separated)");
+        return Checked(new RawEnvelope(
+            eventType, sourceApp, "source", data, "data", targets, "targets",
+            MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.IdempotencyKey) ?? throw Reject("missing_field", "idempotencykey", "is required"),
+            cloudEvent.Id, MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.CorrelationId), MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.CausationId),
+            cloudEvent.Time, cloudEvent.Subject, MeshCloudEvents.Number(cloudEvent, MeshCloudEvents.Sequence) ?? 0,
+            MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.TraceParent), MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.TraceState)), meshKeys);
+    }
+
+    /// <summary>An envelope's fields as either form gives them, with the names the form uses for them.</summary>
+    private sealed record RawEnvelope(
+        string EventType, string SourceApp, string SourceField, JsonElement? Data, string DataField, List<string> Targets, string TargetsField,
+        string IdempotencyKey, string? Id, string? CorrelationId, string? CausationId, DateTimeOffset? Time, string? Subject, long Sequence,
+        string? TraceParent, string? TraceState);
+
+    /// <summary>The mesh's checks, the same for the story form and CloudEvents.</summary>
+    private static EventEnvelope Checked(RawEnvelope raw, bool meshKeys)
+    {
+        var typeApp = AppOfType(raw.EventType, raw.SourceField == "source" ? "type" : "eventType");
+        if (raw.SourceApp != typeApp)
+        {
+            throw Reject("source_mismatch", raw.SourceField, $"the event type belongs to '{typeApp}' but the source app is '{raw.SourceApp}'");
         }
 
-        var sourceApp = cloudEvent ? SourceFromUri(json) : OptionalString(json, "app") ?? OptionalString(json, "sourceApp") ?? typeApp;
-        if (sourceApp != typeApp)
+        if (raw.Data is not { ValueKind: JsonValueKind.Object } data)
         {
-            throw Reject("source_mismatch", cloudEvent ? "source" : "app",
-                $"the event type belongs to '{typeApp}' but the source app is '{sourceApp}'");
+            throw Reject("invalid_payload", raw.DataField, raw.Data is null ? "is missing" : $"must be a JSON object, not {ConfigJson.Describe(raw.Data.Value.ValueKind)}");
         }
 
-        var data = cloudEvent ? Property(json, "data") : Property(json, "payload") ?? Property(json, "data");
-        if (data is not { ValueKind: JsonValueKind.Object })
-        {
-            throw Reject("invalid_payload", cloudEvent ? "data" : "payload",
-                data is null ? "is missing" : $"must be a JSON object, not {ConfigJson.Describe(data.Value.ValueKind)}");
-        }
-
-        var targets = Targets(json, cloudEvent ? "targets" : "target", sourceApp);
-        var idempotencyKey = RequiredString(json, cloudEvent ? "idempotencykey" : "idempotencyKey");
-        CheckId(idempotencyKey, "idempotencyKey");
-        if (!meshKeys && idempotencyKey.Contains(ReactionKeySeparator))
+        CheckTargets(raw.Targets, raw.TargetsField, raw.SourceApp);
+        CheckId(raw.IdempotencyKey, "idempotencyKey");
+        if (!meshKeys && raw.IdempotencyKey.Contains(ReactionKeySeparator))
         {
             throw Reject("invalid_id", "idempotencyKey", $"'{ReactionKeySeparator}' is reserved for the keys of the mesh's own reactions");
         }
-        var id = OptionalString(json, "id") ?? DerivedId(sourceApp, idempotencyKey);
+
+        var id = raw.Id ?? DerivedId(raw.SourceApp, raw.IdempotencyKey);
         CheckId(id, "id");
-        var correlationId = OptionalString(json, cloudEvent ? "correlationid" : "correlationId") ?? id;
+        var correlationId = raw.CorrelationId ?? id;
         CheckId(correlationId, "correlationId");
-        var causationId = OptionalString(json, cloudEvent ? "causationid" : "causationId");
-        if (causationId is not null)
+        if (raw.CausationId is not null)
         {
-            CheckId(causationId, "causationId");
+            CheckId(raw.CausationId, "causationId");
         }
 
+        if (raw.Sequence is < 0 or > int.MaxValue)
+        {
+            throw Reject("invalid_sequence", "sequence", $"must be a whole number from 0 to {int.MaxValue}");
+        }
+
+        CheckTraceContext(raw.TraceParent, raw.TraceState);
         return new EventEnvelope
         {
             Id = id,
-            EventType = eventType,
-            SourceApp = sourceApp,
-            Targets = targets,
-            Time = Time(json),
-            Subject = OptionalString(json, "subject"),
-            Data = data.Value.Clone(),
+            EventType = raw.EventType,
+            SourceApp = raw.SourceApp,
+            Targets = raw.Targets,
+            Time = raw.Time,
+            Subject = raw.Subject,
+            Data = data.Clone(),
             CorrelationId = correlationId,
-            CausationId = causationId,
-            IdempotencyKey = idempotencyKey,
-            Sequence = Sequence(json),
-            TraceParent = TraceParent(json, out var traceState),
-            TraceState = traceState,
+            CausationId = raw.CausationId,
+            IdempotencyKey = raw.IdempotencyKey,
+            Sequence = raw.Sequence,
+            TraceParent = raw.TraceParent,
+            TraceState = raw.TraceState,
         };
     }
 
+    private static string AppOfType(string eventType, string field) => TrySplitEventType(eventType, out var app, out _)
+        ? app
+        : throw Reject("invalid_event_type", field, $"'{eventType}' is not of the form app:entity.action (lower case, e.g. flowbills:invoice.created)");
+
+    /// <summary>The id a structured CloudEvent without one gets (from its source and key; a bad source is refused after).</summary>
+    private static string? DerivedIdOf(JsonElement json) =>
+        Property(json, "source") is { ValueKind: JsonValueKind.String } source && Property(json, "idempotencykey") is { ValueKind: JsonValueKind.String } key
+        && key.GetString() is { Length: > 0 } text
+            ? DerivedId(source.GetString()!.StartsWith("/apps/", StringComparison.Ordinal) ? source.GetString()!["/apps/".Length..] : source.GetString()!, text)
+            : null;
+
     /// <summary>The Distributed Tracing extension's <c>traceparent</c> and <c>tracestate</c>, checked as W3C Trace Context.</summary>
-    private static string? TraceParent(JsonElement json, out string? traceState)
+    private static void CheckTraceContext(string? traceParent, string? traceState)
     {
-        var traceParent = OptionalString(json, "traceparent");
-        traceState = OptionalString(json, "tracestate");
         if (traceParent is null)
         {
-            return traceState is null ? null : throw Reject("invalid_field", "tracestate", "comes only with a traceparent");
+            if (traceState is not null)
+            {
+                throw Reject("invalid_field", "tracestate", "comes only with a traceparent");
+            }
+
+            return;
         }
 
         if (traceParent.Length != 55 || !System.Diagnostics.ActivityContext.TryParse(traceParent, null, out _))
@@ -153,8 +217,6 @@ public static partial class EnvelopeParser
         {
             throw Reject("invalid_field", "tracestate", "must be at most 512 characters without control characters");
         }
-
-        return traceParent;
     }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
@@ -166,22 +228,17 @@ public static partial class EnvelopeParser
         return $"evt-{Convert.ToHexStringLower(hash)[..24]}";
     }
 
-    private static IReadOnlyList<string> Targets(JsonElement json, string field, string sourceApp)
+    private static List<string> TargetList(JsonElement element, string field) => element.ValueKind switch
     {
-        var element = Property(json, field) ?? Property(json, field == "target" ? "targets" : "target");
-        if (element is null)
-        {
-            throw Reject("missing_field", field, "is required: the app or apps the event goes to");
-        }
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Array => element.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
+            ? t.GetString()!
+            : throw Reject("invalid_target", field, $"every target is an app id string, not {ConfigJson.Describe(t.ValueKind)}")).ToList(),
+        _ => throw Reject("invalid_target", field, $"must be an app id or an array of app ids, not {ConfigJson.Describe(element.ValueKind)}"),
+    };
 
-        List<string> targets = element.Value.ValueKind switch
-        {
-            JsonValueKind.String => [element.Value.GetString()!],
-            JsonValueKind.Array => element.Value.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String
-                ? t.GetString()!
-                : throw Reject("invalid_target", field, $"every target is an app id string, not {ConfigJson.Describe(t.ValueKind)}")).ToList(),
-            _ => throw Reject("invalid_target", field, $"must be an app id or an array of app ids, not {ConfigJson.Describe(element.Value.ValueKind)}"),
-        };
+    private static void CheckTargets(List<string> targets, string field, string sourceApp)
+    {
         if (targets.Count == 0)
         {
             throw Reject("invalid_target", field, "names no app; an event goes to at least one target");
@@ -204,17 +261,14 @@ public static partial class EnvelopeParser
         {
             throw Reject("invalid_target", field, "names the same app twice");
         }
-
-        return targets;
     }
 
-    private static string SourceFromUri(JsonElement json)
+    private static string SourceFromUri(string source)
     {
-        var source = RequiredString(json, "source");
         const string prefix = "/apps/";
         return source.StartsWith(prefix, StringComparison.Ordinal) && IsAppId(source[prefix.Length..])
             ? source[prefix.Length..]
-            : throw Reject("invalid_source", "source", $"'{source}' is not of the form /apps/<app id>");
+            : throw Reject("invalid_source", "source", $"'{Shorten(source)}' is not of the form /apps/<app id>");
     }
 
     private static DateTimeOffset? Time(JsonElement json)
@@ -241,7 +295,7 @@ public static partial class EnvelopeParser
 
         return element.Value.ValueKind == JsonValueKind.Number && element.Value.TryGetInt64(out var sequence) && sequence >= 0
             ? sequence
-            : throw Reject("invalid_sequence", "sequence", "must be a whole number ≥ 0");
+            : throw Reject("invalid_sequence", "sequence", $"must be a whole number from 0 to {int.MaxValue}");
     }
 
     private static void CheckId(string value, string field)

@@ -37,29 +37,20 @@ public static class WebhookMessage
     /// </summary>
     public static byte[] Write(string tenant, Delivery delivery, DateTimeOffset attemptAt, string? traceParent = null)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Structured mode through the CloudEvents SDK; the delivery's facts ride as the mesh's own extension attributes.
+        var facts = new List<(string, string)> { (TenantAttribute, tenant), (RoleAttribute, delivery.Role.ToString().ToLowerInvariant()) };
+        if (delivery.StandsInFor is { } standsInFor)
         {
-            var envelope = traceParent is null ? delivery.Envelope : delivery.Envelope with { TraceParent = traceParent };
-            CloudEventWriter.Write(writer, envelope, w =>
-            {
-                w.WriteString(TenantAttribute, tenant);
-                w.WriteString(RoleAttribute, delivery.Role.ToString().ToLowerInvariant());
-                if (delivery.StandsInFor is { } standsInFor)
-                {
-                    w.WriteString(StandsInForAttribute, standsInFor);
-                }
-
-                if (delivery.HoldUntilApplied is { } cause)
-                {
-                    w.WriteString(HoldUntilAttribute, cause);
-                }
-
-                w.WriteString(AttemptAtAttribute, attemptAt.ToString("O", CultureInfo.InvariantCulture));
-            });
+            facts.Add((StandsInForAttribute, standsInFor));
         }
 
-        return buffer.ToArray();
+        if (delivery.HoldUntilApplied is { } cause)
+        {
+            facts.Add((HoldUntilAttribute, cause));
+        }
+
+        facts.Add((AttemptAtAttribute, attemptAt.ToString("O", CultureInfo.InvariantCulture)));
+        return MeshCloudEvents.Encode(MeshCloudEvents.ToCloudEvent(delivery.Envelope, facts, traceParent));
     }
 
     /// <summary>Reads a body <see cref="Write"/> made; a body that is not one fails with a <see cref="PublishRejectedException"/> naming the field.</summary>

@@ -28,7 +28,8 @@ public static class EventEndpoints
             .Accepts<JsonElement>(EdgeValidation.JsonMediaTypes[0], [.. EdgeValidation.JsonMediaTypes.Skip(1)])
             .WithMetadata(new BodyLimit(options.MaxEventBytes))
             .WithSummary("Publish an event as the app whose key is given")
-            .WithDescription("Body: an envelope in the story form or as a CloudEvent. 202 with the receipt when accepted; 200 with the original receipt " +
+            .WithDescription("Body: an envelope in the story form, or a CloudEvent in structured mode (application/cloudevents+json) or binary mode " +
+                             "(ce-* headers, the data as application/json). 202 with the receipt when accepted; 200 with the original receipt " +
                              "for a repeat of an accepted publish (Idempotent-Replayed: true); 4xx problem details otherwise, and nothing changes.")
             .Produces<PublishReceipt>(StatusCodes.Status202Accepted)
             .Produces<PublishReceipt>(StatusCodes.Status200OK)
@@ -69,12 +70,16 @@ public static class EventEndpoints
         }
 
         // The edge (EdgeValidation) has checked the content type, the size and every string of the body already.
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
 
         try
         {
-            var envelope = EnvelopeParser.Parse(body);
+            // Binary mode: the attributes in ce-* headers, the body the event's data. Else the story form or a structured CloudEvent.
+            var envelope = MeshCloudEvents.IsBinary(request.Headers.Keys, request.ContentType)
+                ? EnvelopeParser.ParseBinary(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), request.ContentType,
+                    buffer.GetBuffer().AsMemory(0, (int)buffer.Length))
+                : EnvelopeParser.Parse(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             if (envelope.SourceApp != app)
             {
                 return ApiProblems.Forbidden($"The key belongs to '{app}'; it cannot publish as '{envelope.SourceApp}'. Nothing was stored.");
