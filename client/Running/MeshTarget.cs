@@ -1,4 +1,4 @@
-using ApexOrleans.Grains.Hosting;
+using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Storage.Hosting;
 
 namespace ApexOrleans.Client.Running;
@@ -49,7 +49,7 @@ public sealed record MeshTarget
 
         try
         {
-            _ = MeshOpenTelemetry.CollectorOf(Otlp);
+            _ = OtlpEndpoint.Resolve(Otlp);
         }
         catch (ArgumentException e)
         {
@@ -111,7 +111,7 @@ public sealed record MeshTarget
     {
         { Cluster: { } gateways } => await ClusterMeshSession.ConnectAsync(gateways, ClusterId, catalogPath, cancellationToken),
         { IsEmbedded: true } => await EmbeddedMeshSession.StartAsync(
-            GrainStorageChoice.Named(Storage, Database, defaultSqliteFile), catalogPath, cancellationToken, configureEmbedded, MeshOpenTelemetry.CollectorOf(Otlp)),
+            GrainStorageChoice.Named(Storage, Database, defaultSqliteFile), catalogPath, cancellationToken, configureEmbedded, OtlpEndpoint.Resolve(Otlp)),
         _ => await HttpMeshSession.ConnectAsync(Silo, KeysFile, new SiloRetryOptions(), clock, cancellationToken),
     };
 }

@@ -10,38 +10,18 @@ namespace ApexOrleans.Grains.Hosting;
 
 /// <summary>
 /// OpenTelemetry for a host of the mesh: the mesh's spans (<see cref="MeshTracing.SourceName"/>), its meter and Orleans'
-/// own, sent over OTLP when an endpoint is given (<c>--otlp</c>, or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).
+/// own, sent over OTLP when a collector is given (<see cref="Contracts.Diagnostics.OtlpEndpoint"/>).
 /// </summary>
 public static class MeshOpenTelemetry
 {
     /// <summary>Orleans' meter: activations, messaging, storage, directory.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>The standard variable naming an OTLP collector.</summary>
-    public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
-
     /// <summary>The standard variable choosing OTLP's protocol: grpc (the default) or http/protobuf.</summary>
     public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
 
     /// <summary>The bucket bounds of <c>apex.delivery.latency</c> (ms): the mesh's deliveries take well under a millisecond to seconds.</summary>
     public static readonly double[] LatencyBuckets = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
-
-    /// <summary>
-    /// The collector to send to: <paramref name="endpoint"/> when given, else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, else none
-    /// (exporting is off by default). A value that is no absolute http(s) URL throws <see cref="ArgumentException"/>.
-    /// </summary>
-    public static Uri? CollectorOf(string? endpoint)
-    {
-        var text = endpoint is { Length: > 0 } ? endpoint : Environment.GetEnvironmentVariable(EndpointVariable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new ArgumentException($"OTLP endpoint '{text}' is not an absolute http(s) URL, such as http://127.0.0.1:4317.");
-    }
 
     /// <summary>
     /// Adds OpenTelemetry to <paramref name="services"/> as <paramref name="service"/>: the mesh's spans and meters and

@@ -1,3 +1,4 @@
+using ApexOrleans.Contracts.Diagnostics;
 using ApexOrleans.Contracts.Http;
 using System.Net;
 using ApexOrleans.Contracts.Catalog;
@@ -56,7 +57,7 @@ public static class SiloHost
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
-        builder.Services.AddSiloOpenTelemetry(MeshOpenTelemetry.CollectorOf(options.Otlp));
+        builder.Services.AddSiloOpenTelemetry(OtlpEndpoint.Resolve(options.Otlp));
         builder.Services.AddSingleton<StreamSessions>();
         configure?.Invoke(builder);
 
