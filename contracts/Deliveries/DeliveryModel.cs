@@ -73,9 +73,18 @@ public sealed class DeliveryItem
     [Id(12)]
     public string? FailedOverTo { get; set; }
 
-    /// <summary>The W3C traceparent of its delivery span: every attempt, in any activation, is a child of it.</summary>
+    /// <summary>
+    /// The span id of its delivery span, in the trace its event's traceparent names: every attempt, in any activation, is a
+    /// child of it. Only the span id is stored (16 hex digits), since a write per delivery carries it.
+    /// </summary>
     [Id(13)]
-    public string? TraceParent { get; set; }
+    public string? TraceSpanId { get; set; }
+
+    /// <summary>The W3C traceparent of its delivery span, or null when its event travels in no trace.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? TraceParent => TraceSpanId is { Length: 16 } span && Delivery.Envelope.TraceParent is { Length: 55 } parent
+        ? $"00-{parent[3..35]}-{span}-01"
+        : null;
 }
 
 /// <summary>The queue of one target: stored as the items each turn changed (its journal) and, now and then, whole as a snapshot.</summary>

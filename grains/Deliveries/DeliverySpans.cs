@@ -22,6 +22,11 @@ internal sealed class DeliverySpans(string tenant, string target)
     {
         var delivery = item.Delivery;
         var envelope = delivery.Envelope;
+        if (envelope.TraceParent is null)
+        {
+            return; // an event in no trace (enqueued with nothing listening) stays untraced
+        }
+
         var span = MeshTracing.Start($"deliver {target}", ActivityKind.Consumer, tenant, envelope.TraceParent, item.EnqueuedAt, envelope.TraceState);
         if (span is null)
         {
@@ -44,7 +49,7 @@ internal sealed class DeliverySpans(string tenant, string target)
             MeshTracing.Event(span, SpanNames.FaultEvent, item.EnqueuedAt, ("apex.fault.kind", "Delay"), ("apex.fault.delay_ms", item.InjectedDelay.TotalMilliseconds));
         }
 
-        item.TraceParent = span.Id;
+        item.TraceSpanId = span.SpanId.ToHexString(); // its trace is the event's: the span id alone names it
         _open[item.Id] = span;
     }
 
@@ -60,6 +65,11 @@ internal sealed class DeliverySpans(string tenant, string target)
     /// <summary>Starts attempt <paramref name="number"/> of <paramref name="item"/> at <paramref name="now"/>, as the chaos filter and the circuit let it go.</summary>
     public Activity? Attempting(DeliveryItem item, int number, ChaosDecision decision, CircuitPermit permit, DateTimeOffset now)
     {
+        if (item.Delivery.Envelope.TraceParent is null)
+        {
+            return null;
+        }
+
         var span = MeshTracing.Start($"attempt {target}", ActivityKind.Client, tenant, item.TraceParent ?? item.Delivery.Envelope.TraceParent, now);
         if (span is null)
         {

@@ -53,6 +53,6 @@ public sealed class QueueItemChange
         Id = stored.Id, Delivery = stored.Delivery, EnqueuedAt = stored.EnqueuedAt, InjectedDelay = stored.InjectedDelay, NextDueAt = NextDueAt,
         Queued = Queued, QueuedBecause = QueuedBecause, Attempts = [.. Attempts], Outcome = Outcome, CompletedAt = CompletedAt,
         DeadLetterReason = DeadLetterReason, MayHaveReached = MayHaveReached, FailedOverTo = FailedOverTo,
-        TraceParent = stored.TraceParent, // set once, at its acceptance: the accepting entry holds it
+        TraceSpanId = stored.TraceSpanId, // set once, at its acceptance: the accepting entry holds it
     };
 }

@@ -128,7 +128,7 @@ public sealed class IdempotencyGrain(
         var queue = GrainFactory.GetGrain<IDeliveryGrain>(MeshKeys.For(TenantId, publish.SourceApp));
         if (await queue.AcceptedAtAsync(Delivery.SourceInboxKey(publish.IdempotencyKey)) is { } acceptedAt)
         {
-            Entry.Receipt = publish with { AcceptedAt = acceptedAt };
+            Entry.Receipt = publish with { AcceptedAt = acceptedAt, TraceParent = null }; // the claim's publish holds it once
             Entry.CompletedAt = acceptedAt;
         }
     }

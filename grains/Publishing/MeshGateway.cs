@@ -59,7 +59,7 @@ public sealed class MeshGateway(IGrainFactory grains, AppCatalog catalog, MeshTe
         {
             case ClaimOutcome.Duplicate:
                 span.Ended("duplicate", claim.At);
-                return claim.Receipt! with { Status = PublishStatus.Duplicate };
+                return claim.Receipt! with { Status = PublishStatus.Duplicate, TraceParent = claim.TraceParent };
             case ClaimOutcome.InProgress:
                 span.Ended("in-progress", claim.At);
                 return new PublishReceipt(tenant, claim.OriginalEventId!, envelope.IdempotencyKey, envelope.EventType, envelope.SourceApp,
