@@ -95,35 +95,6 @@ public static partial class EnvelopeParser
             Time(json), OptionalString(json, "subject"), Sequence(json), OptionalString(json, "traceparent"), OptionalString(json, "tracestate")), meshKeys);
     }
 
-    /// <summary>
-    /// Reads a binary-mode CloudEvent (its attributes in <c>ce-*</c> <paramref name="headers"/>, its data the body) through the
-    /// SDK, then checks it as any envelope.
-    /// </summary>
-    public static EventEnvelope ParseBinary(IEnumerable<KeyValuePair<string, string>> headers, string? contentType, ReadOnlyMemory<byte> body) =>
-        FromCloudEvent(MeshCloudEvents.DecodeBinary(headers, contentType, body), targets: null, meshKeys: false);
-
-    /// <summary>A CloudEvent the SDK read, as an envelope: the mesh's checks on its attributes, each refusal naming the attribute.</summary>
-    private static EventEnvelope FromCloudEvent(CloudNative.CloudEvents.CloudEvent cloudEvent, List<string>? targets, bool meshKeys)
-    {
-        var eventType = cloudEvent.Type!;
-        var sourceApp = SourceFromUri(cloudEvent.Source!.OriginalString);
-        JsonElement? data = cloudEvent.Data switch
-        {
-            JsonElement element => element,
-            null => null,
-            _ => throw Reject("invalid_payload", "data", $"must be a JSON object (datacontenttype application/json), not {cloudEvent.DataContentType}"),
-        };
-        targets ??= MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.Targets) is { } list
-            ? [.. list.Split(',')]
-            : throw Reject("missing_field", "targets", "is required: the app or apps the event goes to (comma-separated)");
-        return Checked(new RawEnvelope(
-            eventType, sourceApp, "source", data, "data", targets, "targets",
-            MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.IdempotencyKey) ?? throw Reject("missing_field", "idempotencykey", "is required"),
-            cloudEvent.Id, MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.CorrelationId), MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.CausationId),
-            cloudEvent.Time, cloudEvent.Subject, MeshCloudEvents.Number(cloudEvent, MeshCloudEvents.Sequence) ?? 0,
-            MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.TraceParent), MeshCloudEvents.Text(cloudEvent, MeshCloudEvents.TraceState)), meshKeys);
-    }
-
     /// <summary>An envelope's fields as either form gives them, with the names the form uses for them.</summary>
     private sealed record RawEnvelope(
         string EventType, string SourceApp, string SourceField, JsonElement? Data, string DataField, List<string> Targets, string TargetsField,
@@ -187,13 +158,6 @@ public static partial class EnvelopeParser
     private static string AppOfType(string eventType, string field) => TrySplitEventType(eventType, out var app, out _)
         ? app
         : throw Reject("invalid_event_type", field, $"'{eventType}' is not of the form app:entity.action (lower case, e.g. flowbills:invoice.created)");
-
-    /// <summary>The id a structured CloudEvent without one gets (from its source and key; a bad source is refused after).</summary>
-    private static string? DerivedIdOf(JsonElement json) =>
-        Property(json, "source") is { ValueKind: JsonValueKind.String } source && Property(json, "idempotencykey") is { ValueKind: JsonValueKind.String } key
-        && key.GetString() is { Length: > 0 } text
-            ? DerivedId(source.GetString()!.StartsWith("/apps/", StringComparison.Ordinal) ? source.GetString()!["/apps/".Length..] : source.GetString()!, text)
-            : null;
 
     /// <summary>The Distributed Tracing extension's <c>traceparent</c> and <c>tracestate</c>, checked as W3C Trace Context.</summary>
     private static void CheckTraceContext(string? traceParent, string? traceState)
