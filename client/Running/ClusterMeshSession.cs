@@ -195,11 +195,11 @@ public sealed class ClusterMeshSession : IMeshSession
         WithRecoveryAsync(tenant, () => _catalog.ReadEachAsync(app => _client.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync()), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken)
+    public async Task<TenantTraces?> TracesAsync(string tenant, CancellationToken cancellationToken)
     {
         // Each active silo kept the spans of the grains it ran: asked one by one, as a silo's own ClusterView would.
         var silos = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken);
-        var answered = new List<IReadOnlyList<TraceSpan>>();
+        var answered = new List<TenantTraces>();
         var complete = true;
         foreach (var silo in silos.Keys)
         {

@@ -143,8 +143,8 @@ public sealed class EmbeddedMeshSession : IMeshSession
         Catalog.ReadEachAsync(app => Grains.GetGrain<IDeliveryGrain>(MeshKeys.For(tenant, app)).GetAsync());
 
     /// <inheritdoc />
-    public Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken) =>
-        _host.Services.GetRequiredService<IClusterView>().TracesAsync(tenant);
+    public async Task<TenantTraces?> TracesAsync(string tenant, CancellationToken cancellationToken) =>
+        await _host.Services.GetRequiredService<IClusterView>().TracesAsync(tenant);
 
     /// <inheritdoc />
     public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) =>

@@ -173,10 +173,15 @@ public sealed class HttpMeshSession : IMeshSession
         await SendAsync<SortedDictionary<string, DeliveryQueueSnapshot>>(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantQueues, tenant), null, cancellationToken, tenant);
 
     /// <inheritdoc />
-    public async Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken)
+    public async Task<TenantTraces?> TracesAsync(string tenant, CancellationToken cancellationToken)
     {
         using var response = await _connection.SendAsync(tenant,
             () => Keys.AdminRequest(HttpMethod.Get, ApiRoutes.To(ApiRoutes.Tenants, ApiRoutes.TenantTraces, tenant), null), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null; // a silo from before traces: the bundle goes without traces.json, as bundles did then
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"The silo answered {(int)response.StatusCode} to GET {response.RequestMessage?.RequestUri}");

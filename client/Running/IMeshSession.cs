@@ -45,8 +45,8 @@ public interface IMeshSession : IAppRecords, IAsyncDisposable
     /// <summary>Every target's circuit.</summary>
     Task<IReadOnlyDictionary<string, CircuitSnapshot>> CircuitsAsync(string tenant, CancellationToken cancellationToken);
 
-    /// <summary>The spans the silos kept of the tenant's traces.</summary>
-    Task<TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken);
+    /// <summary>The spans the silos kept of the tenant's traces; null from a silo that keeps none (one from before traces).</summary>
+    Task<TenantTraces?> TracesAsync(string tenant, CancellationToken cancellationToken);
 
     /// <summary>Every target's delivery queue with its history.</summary>
     Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken);

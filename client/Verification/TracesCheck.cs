@@ -73,11 +73,12 @@ public static class TracesCheck
     private static IEnumerable<string> AttemptProblems(TenantTraces traces, IReadOnlyList<EventLine> events)
     {
         var spans = traces.Spans.Where(s => s.Name.StartsWith("attempt ", StringComparison.Ordinal))
-            .ToLookup(s => (s.Text("cloudevents.event_id") ?? "", s.Text("messaging.destination.name") ?? "", s.Text("apex.delivery.role") ?? ""));
+            .ToLookup(s => (s.Text("cloudevents.event_id") ?? "", s.Text("messaging.destination.name") ?? "", s.Text("apex.delivery.role") ?? "",
+                s.Text("apex.delivery.stands_in_for") ?? "")); // one event's fallback deliveries to one app, standing in for two targets, are two
         var matched = 0;
         foreach (var delivery in events.Where(e => e.Kind == "delivery"))
         {
-            var own = spans[(delivery.EventId, delivery.Target ?? "", delivery.Role ?? "")].ToList();
+            var own = spans[(delivery.EventId, delivery.Target ?? "", delivery.Role ?? "", delivery.StandsInFor ?? "")].ToList();
             matched += own.Count;
             var recorded = delivery.Attempts.Select(a => (a.Number, a.At, a.Fault, a.Succeeded)).ToHashSet();
             var traced = own.Select(s => (Number: (int)(s.Number("apex.attempt.number") ?? 0), At: s.Start, Fault: s.Text("apex.attempt.fault") ?? "",

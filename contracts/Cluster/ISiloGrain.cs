@@ -21,8 +21,8 @@ public interface ISiloGrain : IGrainWithStringKey
     /// <summary>This silo's kept delivery latencies since <paramref name="since"/> (wall clock).</summary>
     Task<LatencySample[]> LatencySamplesAsync(DateTimeOffset since);
 
-    /// <summary>The spans this silo kept of <paramref name="tenant"/>'s traces.</summary>
-    Task<IReadOnlyList<TraceSpan>> SpansAsync(string tenant);
+    /// <summary>The spans this silo kept of <paramref name="tenant"/>'s traces (incomplete when its bounds dropped some).</summary>
+    Task<TenantTraces> SpansAsync(string tenant);
 }
 
 /// <summary>One silo's figures and the tenants it holds.</summary>

@@ -136,6 +136,11 @@ public static partial class EnvelopeParser
             throw Reject("invalid_sequence", "sequence", $"must be a whole number from 0 to {int.MaxValue}");
         }
 
+        if (raw.Subject is not null && !IsAttributeText(raw.Subject))
+        {
+            throw Reject("invalid_field", "subject", "holds a control character or a noncharacter, which CloudEvents does not allow");
+        }
+
         CheckTraceContext(raw.TraceParent, raw.TraceState);
         return new EventEnvelope
         {
@@ -177,7 +182,7 @@ public static partial class EnvelopeParser
             throw Reject("invalid_traceparent", "traceparent", $"'{Shorten(traceParent)}' is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)");
         }
 
-        if (traceState is { Length: > 512 } || (traceState is not null && traceState.Any(char.IsControl)))
+        if (traceState is { Length: > 512 } || (traceState is not null && !IsAttributeText(traceState)))
         {
             throw Reject("invalid_field", "tracestate", "must be at most 512 characters without control characters");
         }
@@ -264,10 +269,43 @@ public static partial class EnvelopeParser
 
     private static void CheckId(string value, string field)
     {
-        if (value.Length is 0 or > MaxIdLength || value.Any(char.IsControl))
+        if (value.Length is 0 or > MaxIdLength || !IsAttributeText(value))
         {
-            throw Reject("invalid_id", field, $"must be 1 to {MaxIdLength} characters without control characters");
+            throw Reject("invalid_id", field, $"must be 1 to {MaxIdLength} characters without control characters or noncharacters");
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> may be a CloudEvents string attribute: no control character, no noncharacter
+    /// (U+FDD0–U+FDEF, U+FFFE, U+FFFF and their planes' twins), surrogates only in pairs. What the mesh accepts, its webhooks
+    /// can then carry.
+    /// </summary>
+    private static bool IsAttributeText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) || c is >= '\uFDD0' and <= '\uFDEF' || c is '\uFFFE' or '\uFFFF')
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]) || (char.ConvertToUtf32(c, value[i + 1]) & 0xFFFE) == 0xFFFE)
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string RequiredString(JsonElement json, string field) =>

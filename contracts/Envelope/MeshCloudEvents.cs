@@ -43,7 +43,8 @@ public static partial class MeshCloudEvents
     /// <summary>The binary mode's header prefix (<c>ce-id</c>, <c>ce-type</c>, …).</summary>
     public const string HeaderPrefix = "ce-";
 
-    private static readonly JsonEventFormatter Formatter = new();
+    // The same depth the mesh reads any body at: data deeper than that is refused in binary mode too.
+    private static readonly JsonEventFormatter Formatter = new(null, new JsonDocumentOptions { MaxDepth = 32 });
 
     /// <summary>Every extension attribute the mesh reads, with its type.</summary>
     public static readonly IReadOnlyList<CloudEventAttribute> MeshAttributes = [Targets, CorrelationId, CausationId, IdempotencyKey, Sequence, TraceParent, TraceState];
@@ -106,20 +107,25 @@ public static partial class MeshCloudEvents
     {
         targetsArray = json.TryGetProperty(Targets.Name, out var targets) && targets.ValueKind == JsonValueKind.Array ? targets : null;
         var missingId = !json.TryGetProperty("id", out _);
-        if (targetsArray is not null || missingId)
+        var array = targetsArray;
+        return Refusing(() =>
         {
-            // An attribute's value is a string, number or boolean: the array is read beside the SDK, which gets the rest.
-            var copy = JsonObject.Create(json)!.DeepClone().AsObject();
-            copy.Remove(Targets.Name);
-            if (missingId && derivedId(json) is { } id)
+            if (array is not null || missingId)
             {
-                copy["id"] = id;
+                // An attribute's value is a string, number or boolean: the array is read beside the SDK, which gets the rest.
+                // (A member given twice refuses the copy: an ArgumentException, a 400 like any other.)
+                var copy = JsonObject.Create(json)!.DeepClone().AsObject();
+                copy.Remove(Targets.Name);
+                if (missingId && derivedId(json) is { } id)
+                {
+                    copy["id"] = id;
+                }
+
+                json = JsonSerializer.SerializeToElement(copy);
             }
 
-            json = JsonSerializer.SerializeToElement(copy);
-        }
-
-        return Refusing(() => Formatter.ConvertFromJsonElement(json, MeshAttributes));
+            return Formatter.ConvertFromJsonElement(json, MeshAttributes);
+        });
     }
 
     /// <summary>

@@ -57,9 +57,13 @@ public sealed class ClusterView(IGrainFactory grains, IClusterMembershipService 
         return Merge(answers.Answers.Values, answers.Unreached.Count == 0);
     }
 
-    /// <summary>One tenant's spans as several silos kept them: each span once (ids are unique), by start.</summary>
-    public static TenantTraces Merge(IEnumerable<IReadOnlyList<TraceSpan>> silos, bool complete) =>
-        new([.. silos.SelectMany(s => s).DistinctBy(s => s.SpanId).OrderBy(s => s.Start).ThenBy(s => s.End)], complete);
+    /// <summary>One tenant's spans as several silos kept them: each span once (ids are unique), by start; complete if every silo's is.</summary>
+    public static TenantTraces Merge(IEnumerable<TenantTraces> silos, bool everySiloAnswered)
+    {
+        var answers = silos.ToList();
+        return new([.. answers.SelectMany(s => s.Spans).DistinctBy(s => s.SpanId).OrderBy(s => s.Start).ThenBy(s => s.End)],
+            everySiloAnswered && answers.All(a => a.Complete));
+    }
 }
 
 /// <summary>What the silos answered, by silo address, and the silos that did not.</summary>

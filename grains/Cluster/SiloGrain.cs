@@ -34,5 +34,5 @@ public sealed class SiloGrain(FaultSwitchboard faults, MeshStatsReader stats, Me
     public Task<LatencySample[]> LatencySamplesAsync(DateTimeOffset since) => Task.FromResult(telemetry.LatencySamples().Where(s => s.At >= since).ToArray());
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<TraceSpan>> SpansAsync(string tenant) => Task.FromResult(traces.Spans(tenant));
+    public Task<TenantTraces> SpansAsync(string tenant) => Task.FromResult(traces.Spans(tenant));
 }

@@ -79,6 +79,7 @@ internal sealed class DeliverySpans(string tenant, string target)
         span.SetTag(SpanNames.Destination, target);
         span.SetTag(SpanNames.EventId, item.Delivery.Envelope.Id);
         span.SetTag(SpanNames.Role, item.Delivery.Role.ToString());
+        span.SetTag(SpanNames.StandsInFor, item.Delivery.StandsInFor);
         span.SetTag(SpanNames.AttemptNumber, number);
         span.SetTag(SpanNames.Fault, decision.Fault.ToString());
         span.SetTag(SpanNames.Probe, permit.Probe);

@@ -16,6 +16,8 @@ public sealed class TraceRecorder : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedListNode<TenantSpans>> _tenants = new(StringComparer.Ordinal);
     private readonly LinkedList<TenantSpans> _byLastWrite = new();
+    private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private readonly Queue<string> _forgottenOrder = new();
     private int _count;
 
     /// <summary>Starts listening, unless keeping is switched off.</summary>
@@ -36,12 +38,22 @@ public sealed class TraceRecorder : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
-    /// <summary>Every kept span of <paramref name="tenant"/>, in the order they ended.</summary>
-    public IReadOnlyList<TraceSpan> Spans(string tenant)
+    /// <summary>
+    /// Every kept span of <paramref name="tenant"/>, in the order they ended; incomplete when the bounds made this silo drop
+    /// any of them (the tenant's cap reached, or the tenant forgotten for newer ones).
+    /// </summary>
+    public TenantTraces Spans(string tenant)
     {
+        if (_listener is null)
+        {
+            return new TenantTraces([], Complete: false); // keeping is switched off: whatever happened, nothing was kept
+        }
+
         lock (_gate)
         {
-            return _tenants.TryGetValue(tenant, out var node) ? [.. node.Value.Spans] : [];
+            return _tenants.TryGetValue(tenant, out var node)
+                ? new TenantTraces([.. node.Value.Spans], !node.Value.Dropped)
+                : new TenantTraces([], !_forgotten.Contains(tenant));
         }
     }
 
@@ -60,7 +72,7 @@ public sealed class TraceRecorder : IDisposable
         {
             if (!_tenants.TryGetValue(tenant, out var node))
             {
-                node = _byLastWrite.AddLast(new TenantSpans(tenant));
+                node = _byLastWrite.AddLast(new TenantSpans(tenant) { Dropped = _forgotten.Contains(tenant) });
                 _tenants[tenant] = node;
             }
             else if (node != _byLastWrite.Last)
@@ -71,6 +83,7 @@ public sealed class TraceRecorder : IDisposable
 
             if (node.Value.Spans.Count >= _options.MaxSpansPerTenant)
             {
+                node.Value.Dropped = true;
                 return;
             }
 
@@ -81,6 +94,7 @@ public sealed class TraceRecorder : IDisposable
                 _count -= oldest.Value.Spans.Count;
                 _tenants.Remove(oldest.Value.Tenant);
                 _byLastWrite.RemoveFirst();
+                Forget(oldest.Value.Tenant);
             }
         }
     }
@@ -108,10 +122,25 @@ public sealed class TraceRecorder : IDisposable
             _ => new SpanAttribute(t.Key, String: Convert.ToString(t.Value, System.Globalization.CultureInfo.InvariantCulture)),
         }).ToList();
 
+    /// <summary>Remembers that <paramref name="tenant"/>'s spans were dropped (the last 100,000 such tenants), so a read says so.</summary>
+    private void Forget(string tenant)
+    {
+        if (_forgotten.Add(tenant))
+        {
+            _forgottenOrder.Enqueue(tenant);
+            if (_forgottenOrder.Count > 100_000)
+            {
+                _forgotten.Remove(_forgottenOrder.Dequeue());
+            }
+        }
+    }
+
     private sealed class TenantSpans(string tenant)
     {
         public string Tenant { get; } = tenant;
 
         public List<TraceSpan> Spans { get; } = [];
+
+        public bool Dropped { get; set; }
     }
 }

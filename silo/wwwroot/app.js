@@ -181,6 +181,7 @@ async function showTrace(which) {
   section.hidden = false;
   if (!traceId) { view.textContent = `no trace of beat ${which.beat} kept by the silos`; view.dataset.traceId = ""; return; }
   const trace = spans.filter((s) => s.traceId === traceId);
+  if (trace.length === 0) { view.textContent = `trace ${traceId} is no longer kept by the silos`; view.dataset.traceId = ""; return; }
   const ids = new Set(trace.map((s) => s.spanId));
   const children = new Map();
   for (const s of trace) {

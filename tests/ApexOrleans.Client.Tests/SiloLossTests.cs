@@ -97,7 +97,7 @@ public sealed class SiloLossTests
 
         public Task<IReadOnlyDictionary<string, DeliveryQueueSnapshot>> QueuesAsync(string tenant, CancellationToken cancellationToken) => inner.QueuesAsync(tenant, cancellationToken);
 
-        public Task<ApexOrleans.Contracts.Diagnostics.TenantTraces> TracesAsync(string tenant, CancellationToken cancellationToken) => inner.TracesAsync(tenant, cancellationToken);
+        public Task<ApexOrleans.Contracts.Diagnostics.TenantTraces?> TracesAsync(string tenant, CancellationToken cancellationToken) => inner.TracesAsync(tenant, cancellationToken);
 
         public Task<IdempotencyState?> IdempotencyAsync(string tenant, string sourceApp, string key, CancellationToken cancellationToken) => inner.IdempotencyAsync(tenant, sourceApp, key, cancellationToken);
 

@@ -78,6 +78,31 @@ public sealed class CloudEventsSdkTests
         Assert.False(string.IsNullOrWhiteSpace(refused.Rejection.Reason));
     }
 
+    [Theory]
+    [InlineData("""{ "eventType": "flowbills:invoice.created", "target": "flowc", "idempotencyKey": "k", "subject": "inv\u0001", "payload": {} }""", "invalid_field", "subject")]
+    [InlineData("""{ "eventType": "flowbills:invoice.created", "target": "flowc", "idempotencyKey": "k\uffff", "payload": {} }""", "invalid_id", "idempotencyKey")]
+    [InlineData("""{ "eventType": "flowbills:invoice.created", "target": "flowc", "idempotencyKey": "k", "correlationId": "c\ufdd0", "payload": {} }""", "invalid_id", "correlationId")]
+    [InlineData("""{ "specversion": "1.0", "type": "flowbills:invoice.created", "source": "/apps/flowbills", "targets": ["flowc"], "idempotencykey": "k", "idempotencykey": "j", "data": {} }""", "invalid_cloudevent", "$")]
+    public void WhatAWebhookCouldNotCarryIsRefusedAtThePublish(string json, string code, string field)
+    {
+        // Every string the mesh takes must be one a CloudEvent may carry, or its deliveries to a remote app could never be written.
+        var refused = Assert.Throws<PublishRejectedException>(() => EnvelopeParser.Parse(json));
+
+        Assert.Equal((code, field), (refused.Rejection.Code, refused.Rejection.Field));
+    }
+
+    [Fact]
+    public void BinaryModeDataNestedPastTheMeshsDepthIsRefused()
+    {
+        var (_, headers) = MeshCloudEvents.EncodeBinary(Invoice);
+        var deep = "{\"a\":" + string.Concat(Enumerable.Repeat("[", 40)) + string.Concat(Enumerable.Repeat("]", 40)) + "}";
+
+        var refused = Assert.Throws<PublishRejectedException>(() =>
+            EnvelopeParser.ParseBinary(headers.Select(h => KeyValuePair.Create(h.Name, h.Value)), "application/json", Encoding.UTF8.GetBytes(deep)));
+
+        Assert.Equal("invalid_cloudevent", refused.Rejection.Code);
+    }
+
     [Fact]
     public void ABinaryHeaderHoldingAControlCharacterIsRefused()
     {
