@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ApexOrleans.TestSupport;
 
@@ -25,16 +18,14 @@ public sealed class TestOtlpCollector : IAsyncDisposable
     /// <summary>The gRPC method of a metrics export.</summary>
     public const string MetricsExport = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private TestOtlpCollector(WebApplication app, string url)
+    private TestOtlpCollector()
     {
-        _app = app;
-        Url = url;
     }
 
     /// <summary>Its URL, to give as the OTLP endpoint.</summary>
-    public string Url { get; }
+    public string Url => _app.Url;
 
     /// <summary>Every export's body (gRPC framed, uncompressed), by its method path.</summary>
     public ConcurrentQueue<(string Method, byte[] Body)> Exports { get; } = new();
@@ -45,30 +36,19 @@ public sealed class TestOtlpCollector : IAsyncDisposable
     /// <summary>Starts the collector on a free loopback port.</summary>
     public static async Task<TestOtlpCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        TestOtlpCollector? collector = null;
-        app.Run(async context =>
+        var collector = new TestOtlpCollector();
+        collector._app = await LoopbackApp.StartAsync(async context =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            collector!.Exports.Enqueue((context.Request.Path.Value ?? "", body.ToArray()));
+            collector.Exports.Enqueue((context.Request.Path.Value ?? "", body.ToArray()));
             context.Response.ContentType = "application/grpc";
             await context.Response.Body.WriteAsync(new byte[5]); // one empty message: an export answered in full
             context.Response.AppendTrailer("grpc-status", "0");
-        });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        collector = new TestOtlpCollector(app, url);
+        }, HttpProtocols.Http2);
         return collector;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

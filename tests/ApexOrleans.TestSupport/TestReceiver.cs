@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 using ApexOrleans.Contracts.Webhooks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StandardWebhooks;
 
 namespace ApexOrleans.TestSupport;
@@ -17,16 +11,14 @@ namespace ApexOrleans.TestSupport;
 /// </summary>
 public sealed class TestReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private TestReceiver(WebApplication app, string url)
+    private TestReceiver()
     {
-        _app = app;
-        Url = url;
     }
 
     /// <summary>Its base URL.</summary>
-    public string Url { get; }
+    public string Url => _app.Url;
 
     /// <summary>Every request, in arrival order.</summary>
     public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
@@ -34,13 +26,9 @@ public sealed class TestReceiver : IAsyncDisposable
     /// <summary>Starts a receiver that knows <paramref name="secret"/> and answers with <paramref name="answer"/>.</summary>
     public static async Task<TestReceiver> StartAsync(WebhookSecret secret, Func<ReceivedWebhook, HttpContext, Task> answer)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        TestReceiver? receiver = null;
+        var receiver = new TestReceiver();
         var verifier = new StandardWebhook(secret.Reveal());
-        app.Run(async context =>
+        receiver._app = await LoopbackApp.StartAsync(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
@@ -56,21 +44,14 @@ public sealed class TestReceiver : IAsyncDisposable
             }
 
             var received = new ReceivedWebhook(context.Request.Path, context.Request.Headers[WebhookHeaders.Id].ToString(), body, holds);
-            receiver!.Requests.Enqueue(received);
+            receiver.Requests.Enqueue(received);
             await answer(received, context);
         });
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver = new TestReceiver(app, url);
         return receiver;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
 
 /// <summary>One request a <see cref="TestReceiver"/> got, and whether its signature held.</summary>
