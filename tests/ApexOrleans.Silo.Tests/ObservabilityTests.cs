@@ -12,6 +12,7 @@ namespace ApexOrleans.Silo.Tests;
 /// A silo's telemetry through OpenTelemetry's exporters: /metrics (Prometheus) with the mesh's, Orleans' and ASP.NET
 /// Core's meters, OTLP to a collector when one is named, and a run over HTTP whose bundle carries the silo's traces.
 /// </summary>
+[Collection(MetersAlone.Name)]
 public sealed class ObservabilityTests
 {
     [Fact]
@@ -85,4 +86,15 @@ public sealed class ObservabilityTests
     private static double Sum(string text, string metric) =>
         text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) || l.StartsWith(metric + " ", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+}
+
+/// <summary>
+/// Tests that read a silo's meters run with no other silo in the process: a meter is known by its name, so two silos' meters
+/// of one name in one process (never so in production, one silo per process) reach each other's exporters.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetersAlone
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "meters alone";
 }
