@@ -99,7 +99,7 @@ public static class TracesCheck
                 yield return $"{where}: {recorded.Count} attempt(s) in events.jsonl, {traced.Count} attempt span(s)";
             }
 
-            var traceId = delivery.CloudEvent["traceparent"]?.GetValue<string>() is { Length: 55 } parent ? parent[3..35] : null;
+            var traceId = TraceParents.TraceIdOf(delivery.CloudEvent["traceparent"]?.GetValue<string>());
             if (traceId is not null && own.FirstOrDefault(s => s.TraceId != traceId) is { } elsewhere)
             {
                 yield return $"{where}: attempt {elsewhere.Number("apex.attempt.number")} is in trace {elsewhere.TraceId}, its CloudEvent names {traceId}";

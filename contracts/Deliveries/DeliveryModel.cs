@@ -82,8 +82,8 @@ public sealed class DeliveryItem
 
     /// <summary>The W3C traceparent of its delivery span, or null when its event travels in no trace.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string? TraceParent => TraceSpanId is { Length: 16 } span && Delivery.Envelope.TraceParent is { Length: 55 } parent
-        ? $"00-{parent[3..35]}-{span}-01"
+    public string? TraceParent => TraceSpanId is { Length: 16 } span && Diagnostics.TraceParents.TraceIdOf(Delivery.Envelope.TraceParent) is { } trace
+        ? $"00-{trace}-{span}-01"
         : null;
 }
 

@@ -67,7 +67,7 @@ public sealed class MeshTelemetry : IDisposable
         _published.Add(1, new KeyValuePair<string, object?>("source", receipt.SourceApp));
         Interlocked.Increment(ref _publishedTotal);
         Record(new MeshActivity(_wall.GetUtcNow(), runTime, receipt.Tenant, "publish", receipt.EventType,
-            $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null, MeshTracing.TraceIdOf(receipt.TraceParent)));
+            $"{receipt.IdempotencyKey} → {string.Join(", ", receipt.Targets)}", null, TraceParents.TraceIdOf(receipt.TraceParent)));
     }
 
     /// <summary>A delivery to <paramref name="target"/> was handed to its fallback <paramref name="fallback"/>.</summary>
@@ -75,7 +75,7 @@ public sealed class MeshTelemetry : IDisposable
     {
         _failovers.Add(1, new KeyValuePair<string, object?>("target", target), new("fallback", fallback));
         Record(new MeshActivity(_wall.GetUtcNow(), item.CompletedAt ?? default, tenant, "failover", target,
-            $"{item.Delivery.Envelope.EventType} ({item.Delivery.Envelope.IdempotencyKey}) failed over to {fallback}", null, MeshTracing.TraceIdOf(item.TraceParent)));
+            $"{item.Delivery.Envelope.EventType} ({item.Delivery.Envelope.IdempotencyKey}) failed over to {fallback}", null, TraceParents.TraceIdOf(item.TraceParent)));
     }
 
     /// <summary>An attempt of a delivery ended.</summary>
@@ -90,7 +90,7 @@ public sealed class MeshTelemetry : IDisposable
             Interlocked.Increment(ref _failedAttemptsTotal);
             Interlocked.Increment(ref counter.Failed);
             Record(new MeshActivity(_wall.GetUtcNow(), attempt.At, tenant, "attempt", target,
-                $"{item.Delivery.Envelope.EventType} attempt {attempt.Number} failed: {attempt.Error}", null, MeshTracing.TraceIdOf(item.TraceParent)));
+                $"{item.Delivery.Envelope.EventType} attempt {attempt.Number} failed: {attempt.Error}", null, TraceParents.TraceIdOf(item.TraceParent)));
             return;
         }
 
@@ -108,7 +108,7 @@ public sealed class MeshTelemetry : IDisposable
         }
 
         Record(new MeshActivity(_wall.GetUtcNow(), attempt.At, tenant, "delivered", target,
-            $"{item.Delivery.Envelope.EventType} {attempt.Outcome} after {item.Attempts.Count} attempt(s)", latency, MeshTracing.TraceIdOf(item.TraceParent)));
+            $"{item.Delivery.Envelope.EventType} {attempt.Outcome} after {item.Attempts.Count} attempt(s)", latency, TraceParents.TraceIdOf(item.TraceParent)));
     }
 
     /// <summary>A circuit changed state.</summary>

@@ -68,9 +68,6 @@ public static class MeshTracing
         Activity.Current = around;
     }
 
-    /// <summary>The trace id of a W3C traceparent (<c>00-{trace id}-{span id}-{flags}</c>), or null.</summary>
-    public static string? TraceIdOf(string? traceParent) => traceParent is { Length: 55 } ? traceParent[3..35] : null;
-
     /// <summary>The span's W3C traceparent, for the next hop to continue; null for no span.</summary>
     public static string? ParentOf(Activity? span) => span?.Id;
 
